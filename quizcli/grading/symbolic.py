@@ -632,26 +632,30 @@ def _as_symbols(variables, exprs):
 
 def equivalent(student_expr, model_expr, variables: Sequence[str] = (), timeout: float = 1.0,
                seed: int = 12345) -> bool | None:
-    """True / False, or None if it could not be decided within `timeout` seconds."""
-    a, b = student_expr, model_expr
+    """True / False, or None if it could not be decided (timeout or no usable test points)."""
+    return _equivalent(student_expr, model_expr, variables, timeout, seed)[0]
+
+
+def _equivalent(a, b, variables, timeout, seed=12345) -> tuple[bool | None, str]:
+    """(verdict, how): how in {"points", "simplify", "timeout", "undecided"}."""
     syms = _as_symbols(variables, (a, b))
     valid, agree, clear = _compare_at_points(a, b, syms, seed)
     need = 5 if syms else 1
     if valid >= need and clear:
-        return False
+        return False, "points"
     if valid >= need and agree == valid:
-        return True
+        return True, "points"
     try:
         proved = run_with_timeout(_simplify_is_zero, (a, b), timeout)
     except RuntimeError:
         proved = _TIMEOUT
     if proved is True:
-        return True
+        return True, "simplify"
     if valid >= need:       # only float-noise-sized differences, not proved equal
-        return False if proved is False else None
+        return (False, "points") if proved is False else (None, "timeout")
     if clear:
-        return False
-    return None
+        return False, "points"
+    return None, ("timeout" if proved is _TIMEOUT else "undecided")
 
 
 # ---------------------------------------------------------------- grading
@@ -691,9 +695,15 @@ def grade_symbolic(text: str, model_answer: str, variables: Sequence[str],
 
     shown = str(student)
     s2 = prep(student)
-    verdict = equivalent(s2, prep(model), variables, timeout)
+    verdict, how = _equivalent(s2, prep(model), variables, timeout)
     if verdict is True:
         return GradeResult(True, 1.0, "Correct.", "正确。", shown, None)
+    if verdict is None and how == "undecided":
+        return GradeResult(None, 0.0,
+                           "Could not compare this expression: it is undefined or too large at the "
+                           "test points. Please check it or write it differently.",
+                           "无法比较这个表达式：它在测试点上无定义或数值过大。请检查或换一种写法。",
+                           shown, None)
     if verdict is None:
         return GradeResult(None, 0.0,
                            "Could not check this expression in time; please write it more simply.",
