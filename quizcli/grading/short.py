@@ -7,7 +7,7 @@ Term derivation when a key point has no explicit `terms`:
     会 将 这 那).
 Matching is a case-insensitive substring test on the NFKC-normalised text; a key point is
 "found" when any one of its terms appears, or (derived Chinese runs of >= 4 chars only)
-when at least half of the run's overlapping 2-character pieces appear (so "梯度会消失"
+when at least a third of the run's overlapping 2-character pieces appear (so "梯度会消失"
 matches "饱和时梯度消失"). This is a hint for self-marking, not a grade.
 """
 from __future__ import annotations
@@ -68,7 +68,7 @@ def key_terms_found(text: str, key_points: Sequence[Any]) -> list[bool]:
             for run in _zh_runs(kp):
                 if len(run) >= 4:
                     grams = [run[i:i + 2] for i in range(len(run) - 1)]
-                    if sum(g in t for g in grams) * 2 >= len(grams):
+                    if sum(g in t for g in grams) * 3 >= len(grams):
                         hit = True
                         break
         found.append(hit)

@@ -1,0 +1,649 @@
+"""Load and validate the YAML question bank.
+
+Two paths:
+- `validate_dirs` parses every file fresh and returns every problem found, each with its
+  file and line (what `quizcli bank check` prints);
+- `load_bank` serves ordinary commands: it reads a JSON cache of the parsed, validated
+  bank keyed by the files' sizes and modification times, so a warm `quizcli explain`
+  neither parses YAML nor imports PyYAML.
+
+YAML is only ever read with PyYAML's *safe* loader (the C one where present).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from .models import (
+    LANGS,
+    QUESTION_TYPES,
+    Bank,
+    Bilingual,
+    Concept,
+    Formula,
+    Option,
+    Question,
+    Source,
+    Topic,
+)
+
+CACHE_FORMAT = 3
+CONCEPT_ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+QUESTION_ID = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
+DIFFICULTIES = ("easy", "medium", "hard")
+LETTERS = "ABCDEFGHIJ"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a bank file."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class BankError(Exception):
+    """The bank could not be loaded; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def builtin_bank_dir() -> Path:
+    """The bank shipped with quizcli: inside the package when installed from a wheel,
+    the repository's `question_bank/` for an editable install."""
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "question_bank"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "question_bank"
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+class _LineDict(dict):
+    """A mapping that remembers its own line and the line of each key."""
+
+    line: int = 0
+    key_lines: dict
+
+
+def _yaml_loader():
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class LineLoader(base):  # type: ignore[misc, valid-type]
+        pass
+
+    def construct_map(loader, node):
+        data = _LineDict()
+        data.line = node.start_mark.line + 1
+        data.key_lines = {}
+        yield data
+        loader.flatten_mapping(node)
+        for key_node, _ in node.value:
+            data.key_lines[loader.construct_object(key_node)] = key_node.start_mark.line + 1
+        data.update(loader.construct_mapping(node))
+
+    LineLoader.add_constructor("tag:yaml.org,2002:map", construct_map)
+    return yaml, LineLoader
+
+
+def _read_yaml(path: Path, display: str, problems: list[Problem]) -> Any:
+    yaml, loader = _yaml_loader()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        problems.append(Problem(display, 1, f"not UTF-8 text ({e.reason} at byte {e.start})"))
+        return None
+    try:
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 1
+        what = " ".join(x for x in (e.context, e.problem) if x)
+        problems.append(Problem(display, line, f"YAML syntax error: {what}"))
+    except yaml.YAMLError as e:
+        problems.append(Problem(display, 1, f"YAML error: {e}"))
+    return None
+
+
+# --------------------------------------------------------------------------- validation
+
+
+class _Checker:
+    """Walks the parsed YAML, collecting problems and building model objects."""
+
+    def __init__(self, display: str, problems: list[Problem]):
+        self.file = display
+        self.problems = problems
+
+    def err(self, line: int, msg: str) -> None:
+        self.problems.append(Problem(self.file, line, msg))
+
+    @staticmethod
+    def line_of(d: Any, key: str | None = None) -> int:
+        if isinstance(d, _LineDict):
+            if key is not None and key in d.key_lines:
+                return d.key_lines[key]
+            return d.line
+        return 1
+
+    def mapping(self, d: Any, where: str, line: int) -> bool:
+        if not isinstance(d, dict):
+            self.err(line, f"{where} must be a mapping (key: value), got {type(d).__name__}")
+            return False
+        return True
+
+    def unknown_keys(self, d: dict, allowed: Iterable[str], where: str) -> None:
+        allowed = set(allowed)
+        for k in d:
+            if k not in allowed:
+                self.err(
+                    self.line_of(d, k),
+                    f"unknown field '{k}' in {where} (allowed: {', '.join(sorted(allowed))})",
+                )
+
+    def bilingual(self, d: dict, key: str, where: str, required: bool = True) -> Bilingual | None:
+        line = self.line_of(d, key)
+        if key not in d or d[key] is None:
+            if required:
+                self.err(self.line_of(d), f"{where} is missing required field '{key}'")
+            return None
+        v = d[key]
+        return self.bilingual_value(v, f"{where}.{key}", line)
+
+    def bilingual_value(self, v: Any, where: str, line: int) -> Bilingual | None:
+        if isinstance(v, str):
+            self.err(line, f"{where} must give both languages (en: … and zh: …), got one plain text")
+            return None
+        if not isinstance(v, dict):
+            self.err(line, f"{where} must be a mapping with en: and zh:")
+            return None
+        ok = True
+        for lang in LANGS:
+            text = v.get(lang)
+            if not isinstance(text, str) or not text.strip():
+                self.err(self.line_of(v, lang) if lang in v else line, f"{where} is missing the '{lang}' text")
+                ok = False
+        extra = [k for k in v if k not in LANGS]
+        if extra:
+            hint = (" — a comma inside {…} splits the text: put the text in quotes"
+                    if any(v[k] is None for k in extra) else " (use en and zh)")
+            self.err(line, f"{where} has unknown key(s) {', '.join(repr(str(k)) for k in extra)}{hint}")
+        if not ok:
+            return None
+        return Bilingual(en=v["en"].strip(), zh=v["zh"].strip())
+
+    def bilingual_list(self, d: dict, key: str, where: str, required: bool = False, min_len: int = 0) -> tuple[Bilingual, ...]:
+        if key not in d or d[key] is None:
+            if required:
+                self.err(self.line_of(d), f"{where} is missing required field '{key}'")
+            return ()
+        v = d[key]
+        if not isinstance(v, list):
+            self.err(self.line_of(d, key), f"{where}.{key} must be a list")
+            return ()
+        if len(v) < min_len:
+            self.err(self.line_of(d, key), f"{where}.{key} needs at least {min_len} item(s)")
+        out = []
+        for i, item in enumerate(v):
+            b = self.bilingual_value(item, f"{where}.{key}[{i + 1}]", self.line_of(item) if isinstance(item, dict) else self.line_of(d, key))
+            if b:
+                out.append(b)
+        return tuple(out)
+
+    def str_list(self, d: dict, key: str, where: str) -> tuple[str, ...]:
+        v = d.get(key)
+        if v is None:
+            return ()
+        if not isinstance(v, list) or not all(isinstance(x, (str, int, float)) and not isinstance(x, bool) for x in v):
+            self.err(self.line_of(d, key), f"{where}.{key} must be a list of plain strings")
+            return ()
+        return tuple(str(x).strip() for x in v if str(x).strip())
+
+
+CONCEPT_FIELDS = (
+    "id", "title", "aliases", "keywords", "summary", "body", "formulas", "key_points",
+    "pitfalls", "related", "example", "plot",
+)
+QUESTION_FIELDS = (
+    "id", "type", "concepts", "prompt", "explanation", "answer", "options", "key_points",
+    "variables", "substitutions", "tolerance", "difficulty",
+)
+
+
+def _parse_topics(data: Any, ck: _Checker) -> list[Topic]:
+    if data is None:
+        return []
+    if not ck.mapping(data, "topics.yaml", 1) or "topics" not in data:
+        ck.err(ck.line_of(data), "topics.yaml needs a top-level 'topics:' list")
+        return []
+    items = data["topics"]
+    if not isinstance(items, list):
+        ck.err(ck.line_of(data, "topics"), "'topics' must be a list")
+        return []
+    out = []
+    for t in items:
+        line = ck.line_of(t)
+        if not ck.mapping(t, "a topic", line):
+            continue
+        ck.unknown_keys(t, ("id", "title", "aliases", "summary"), f"topic {t.get('id', '?')}")
+        tid = t.get("id")
+        if not isinstance(tid, str) or not CONCEPT_ID.match(tid):
+            ck.err(line, f"topic id {tid!r} must be lower-case letters, digits and _")
+            continue
+        title = ck.bilingual(t, "title", f"topic {tid}")
+        summary = ck.bilingual(t, "summary", f"topic {tid}", required=False)
+        if title:
+            out.append(Topic(id=tid, title=title, aliases=ck.str_list(t, "aliases", f"topic {tid}"), summary=summary))
+    return out
+
+
+def _parse_concept(c: dict, topic: str, ck: _Checker) -> Concept | None:
+    cid = c.get("id")
+    line = ck.line_of(c)
+    if not isinstance(cid, str) or not CONCEPT_ID.match(cid):
+        ck.err(line, f"concept id {cid!r} must be lower-case letters, digits and _")
+        return None
+    where = f"concept {cid}"
+    ck.unknown_keys(c, CONCEPT_FIELDS, where)
+    title = ck.bilingual(c, "title", where)
+    summary = ck.bilingual(c, "summary", where)
+    body = ck.bilingual(c, "body", where)
+    key_points = ck.bilingual_list(c, "key_points", where, required=True, min_len=1)
+    pitfalls = ck.bilingual_list(c, "pitfalls", where)
+    formulas = []
+    fv = c.get("formulas") or []
+    if not isinstance(fv, list):
+        ck.err(ck.line_of(c, "formulas"), f"{where}.formulas must be a list")
+        fv = []
+    for i, f in enumerate(fv):
+        if isinstance(f, str):
+            formulas.append(Formula(latex=f.strip()))
+        elif isinstance(f, dict) and isinstance(f.get("latex"), str):
+            ck.unknown_keys(f, ("latex", "label"), f"{where}.formulas[{i + 1}]")
+            label = ck.bilingual(f, "label", f"{where}.formulas[{i + 1}]", required=False)
+            formulas.append(Formula(latex=f["latex"].strip(), label=label))
+        else:
+            ck.err(ck.line_of(f) if isinstance(f, dict) else ck.line_of(c, "formulas"),
+                   f"{where}.formulas[{i + 1}] must be a LaTeX string or a mapping with latex: (and label:)")
+    for key in ("example", "plot"):
+        if key in c and c[key] is not None and not isinstance(c[key], str):
+            ck.err(ck.line_of(c, key), f"{where}.{key} must be a plain string")
+    if not (title and summary and body and key_points):
+        return None
+    return Concept(
+        id=cid,
+        topic=topic,
+        title=title,
+        summary=summary,
+        body=body,
+        key_points=key_points,
+        aliases=ck.str_list(c, "aliases", where),
+        keywords=ck.str_list(c, "keywords", where),
+        formulas=tuple(formulas),
+        pitfalls=pitfalls,
+        related=ck.str_list(c, "related", where),
+        example=c.get("example"),
+        plot=c.get("plot"),
+        source=Source(ck.file, line),
+    )
+
+
+def _letter_index(v: Any, n: int) -> int | None:
+    if isinstance(v, str) and len(v.strip()) == 1 and v.strip().upper() in LETTERS[:n]:
+        return LETTERS.index(v.strip().upper())
+    return None
+
+
+def _numeric_answer(v: Any) -> Any:
+    """A number, or a (nested) list of numbers with rectangular rows; None if not."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return float(v)
+    if isinstance(v, list) and v:
+        items = [_numeric_answer(x) for x in v]
+        if any(x is None for x in items):
+            return None
+        if all(isinstance(x, float) for x in items):
+            return tuple(items)
+        if all(isinstance(x, tuple) and all(isinstance(y, float) for y in x) for x in items):
+            if len({len(x) for x in items}) == 1:
+                return tuple(items)
+    return None
+
+
+def _parse_question(q: dict, topic: str, ck: _Checker) -> Question | None:
+    qid = q.get("id")
+    line = ck.line_of(q)
+    if not isinstance(qid, str) or not QUESTION_ID.match(qid):
+        ck.err(line, f"question id {qid!r} must be lower-case letters, digits, '_', '.' or '-'")
+        return None
+    where = f"question {qid}"
+    ck.unknown_keys(q, QUESTION_FIELDS, where)
+    qtype = q.get("type")
+    if qtype not in QUESTION_TYPES:
+        ck.err(ck.line_of(q, "type"), f"{where}: type must be one of {', '.join(QUESTION_TYPES)}, got {qtype!r}")
+        return None
+    concepts = ck.str_list(q, "concepts", where)
+    if not concepts:
+        ck.err(ck.line_of(q, "concepts"), f"{where} must list at least one concept id under concepts:")
+    prompt = ck.bilingual(q, "prompt", where)
+    explanation = ck.bilingual(q, "explanation", where)
+    difficulty = q.get("difficulty", "medium")
+    if difficulty not in DIFFICULTIES:
+        ck.err(ck.line_of(q, "difficulty"), f"{where}: difficulty must be easy, medium or hard")
+        difficulty = "medium"
+    aline = ck.line_of(q, "answer")
+    if "answer" not in q:
+        ck.err(line, f"{where} is missing required field 'answer'")
+        return None
+    raw = q["answer"]
+    answer: Any = None
+    options: tuple[Option, ...] = ()
+    key_points: tuple[Bilingual, ...] = ()
+    variables: tuple[str, ...] = ()
+    substitutions: tuple[tuple[str, str], ...] = ()
+    rtol, atol = 1e-2, 1e-9
+
+    if qtype in ("choice", "multi"):
+        ov = q.get("options")
+        if not isinstance(ov, list) or len(ov) < 2:
+            ck.err(ck.line_of(q, "options") if "options" in q else line, f"{where}: a {qtype} question needs at least 2 options")
+            return None
+        opts = []
+        for i, o in enumerate(ov):
+            oline = ck.line_of(o) if isinstance(o, dict) else ck.line_of(q, "options")
+            if not isinstance(o, dict):
+                ck.err(oline, f"{where}.options[{i + 1}] must be a mapping with en:, zh: (and why:)")
+                continue
+            ck.unknown_keys(o, ("en", "zh", "why"), f"{where}.options[{i + 1}]")
+            text = ck.bilingual_value({k: o.get(k) for k in LANGS}, f"{where}.options[{i + 1}]", oline)
+            why = ck.bilingual(o, "why", f"{where}.options[{i + 1}]", required=False)
+            if text:
+                opts.append(Option(text=text, why=why))
+        options = tuple(opts)
+        n = len(ov)
+        if qtype == "choice":
+            answer = _letter_index(raw, n)
+            if answer is None:
+                ck.err(aline, f"{where}: answer must be one option letter A–{LETTERS[n - 1]}, got {raw!r}")
+        else:
+            letters = raw if isinstance(raw, list) else list(str(raw).replace(",", " ").split()) if isinstance(raw, str) else None
+            idx = [_letter_index(x, n) for x in letters] if letters else None
+            if not idx or any(i is None for i in idx):
+                ck.err(aline, f"{where}: answer must be a list of option letters A–{LETTERS[n - 1]}, got {raw!r}")
+            else:
+                answer = tuple(sorted(set(idx)))  # type: ignore[arg-type]
+    elif qtype == "truefalse":
+        if not isinstance(raw, bool):
+            ck.err(aline, f"{where}: a truefalse answer must be true or false, got {raw!r}")
+        else:
+            answer = raw
+    elif qtype == "short":
+        answer = ck.bilingual(q, "answer", where)
+        key_points = ck.bilingual_list(q, "key_points", where, required=True, min_len=1)
+    elif qtype == "numeric":
+        answer = _numeric_answer(raw)
+        if answer is None:
+            ck.err(aline, f"{where}: a numeric answer must be a number or a list (of lists) of numbers, got {raw!r}")
+    elif qtype == "symbolic":
+        variables = ck.str_list(q, "variables", where)
+        if not variables:
+            ck.err(ck.line_of(q, "variables") if "variables" in q else line, f"{where}: a symbolic question must list its variables")
+        if not isinstance(raw, str) or not raw.strip():
+            ck.err(aline, f"{where}: a symbolic answer must be an expression string, got {raw!r}")
+        else:
+            answer = raw.strip()
+        sv = q.get("substitutions") or {}
+        if not isinstance(sv, dict) or not all(isinstance(v, str) for v in sv.values()):
+            ck.err(ck.line_of(q, "substitutions"), f"{where}.substitutions must map a name to an expression")
+        else:
+            substitutions = tuple((str(k), v) for k, v in sv.items())
+    if "tolerance" in q:
+        tv = q["tolerance"]
+        if isinstance(tv, dict) and all(isinstance(tv.get(k, 0), (int, float)) for k in ("rel", "abs")):
+            rtol = float(tv.get("rel", rtol))
+            atol = float(tv.get("abs", atol))
+        else:
+            ck.err(ck.line_of(q, "tolerance"), f"{where}.tolerance must be a mapping with rel: and/or abs: numbers")
+    if answer is None or not prompt or not explanation:
+        return None
+    return Question(
+        id=qid, topic=topic, type=qtype, concepts=concepts, prompt=prompt,
+        explanation=explanation, answer=answer, options=options, key_points=key_points,
+        variables=variables, substitutions=substitutions, rtol=rtol, atol=atol,
+        difficulty=difficulty, source=Source(ck.file, line),
+    )
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _bank_files(d: Path) -> list[Path]:
+    return sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and p.name not in ("topics.yaml", "topics.yml"))
+
+
+def _parse_dir(d: Path, bank: Bank, problems: list[Problem], pending: list[tuple[Any, str, _Checker]]) -> None:
+    """Parse one bank folder into `bank` (later folders override earlier ones by id)."""
+    seen_concepts: dict[str, Source] = {}
+    seen_questions: dict[str, Source] = {}
+    for name in ("topics.yaml", "topics.yml"):
+        tp = d / name
+        if tp.exists():
+            ck = _Checker(_display(tp), problems)
+            for t in _parse_topics(_read_yaml(tp, ck.file, problems), ck):
+                bank.topics[t.id] = t
+    for path in _bank_files(d):
+        ck = _Checker(_display(path), problems)
+        data = _read_yaml(path, ck.file, problems)
+        if data is None:
+            continue
+        if not ck.mapping(data, "a bank file", 1):
+            continue
+        ck.unknown_keys(data, ("topic", "concepts", "questions"), "a bank file")
+        topic = data.get("topic")
+        if not isinstance(topic, str):
+            ck.err(ck.line_of(data), "a bank file needs 'topic: <topic id>' at the top")
+            continue
+        pending.append((topic, ck.file, ck))
+        for key, parse, seen, store in (
+            ("concepts", _parse_concept, seen_concepts, bank.concepts),
+            ("questions", _parse_question, seen_questions, bank.questions),
+        ):
+            items = data.get(key) or []
+            if not isinstance(items, list):
+                ck.err(ck.line_of(data, key), f"'{key}' must be a list")
+                continue
+            for item in items:
+                if not ck.mapping(item, f"an entry of {key}", ck.line_of(data, key)):
+                    continue
+                obj = parse(item, topic, ck)
+                if obj is None:
+                    continue
+                if obj.id in seen:
+                    ck.err(obj.source.line, f"duplicate id '{obj.id}' (first defined at {seen[obj.id]})")
+                    continue
+                seen[obj.id] = obj.source
+                store[obj.id] = obj
+
+
+def _cross_check(bank: Bank, problems: list[Problem], pending: list[tuple[str, str, _Checker]]) -> None:
+    for topic, file, ck in pending:
+        if topic not in bank.topics:
+            ck.err(1, f"unknown topic '{topic}' (topics.yaml has: {', '.join(bank.topics)})")
+    for c in bank.concepts.values():
+        for r in c.related:
+            if r not in bank.concepts:
+                problems.append(Problem(c.source.file, c.source.line, f"concept {c.id}: related id '{r}' is not a concept{_near(r, bank.concepts)}"))
+        if c.plot is not None:
+            problems.extend(_check_plot(c))
+    for q in bank.questions.values():
+        for cid in q.concepts:
+            if cid not in bank.concepts:
+                problems.append(Problem(q.source.file, q.source.line, f"question {q.id}: concept '{cid}' does not exist{_near(cid, bank.concepts)}"))
+
+
+def _check_plot(c: Concept) -> list[Problem]:
+    from ..render.plots import PLOTTABLE
+
+    if c.plot not in PLOTTABLE:
+        return [Problem(c.source.file, c.source.line, f"concept {c.id}: plot '{c.plot}' is not one of {', '.join(PLOTTABLE)}")]
+    return []
+
+
+def _near(word: str, pool: Iterable[str]) -> str:
+    import difflib
+
+    m = difflib.get_close_matches(word, list(pool), n=1)
+    return f" (did you mean '{m[0]}'?)" if m else ""
+
+
+def _check_math(bank: Bank, problems: list[Problem]) -> None:
+    """Pre-render every LaTeX fragment; report the ones that do not convert cleanly."""
+    from ..render.mathtext import collect_math, latex_to_unicode, leftover_command
+
+    for owner, latex in collect_math(bank):
+        if latex in bank.math:
+            continue
+        try:
+            text = latex_to_unicode(latex)
+        except Exception as e:  # the converter raises its own syntax errors
+            problems.append(Problem(owner.source.file, owner.source.line, f"{owner.id}: formula ${latex}$ does not convert ({type(e).__name__}: {e})"))
+            bank.math[latex] = latex
+            continue
+        bad = leftover_command(text)
+        if bad:
+            problems.append(Problem(owner.source.file, owner.source.line, f"{owner.id}: formula ${latex}$ renders with a raw LaTeX command {bad}"))
+        bank.math[latex] = text
+
+
+def _check_symbolic(bank: Bank, problems: list[Problem]) -> None:
+    try:
+        from ..grading.symbolic import parse_expression
+    except ImportError:  # grading not available: skip this check
+        return
+    for q in bank.questions.values():
+        if q.type != "symbolic":
+            continue
+        for label, expr in [("answer", q.answer), *q.substitutions]:
+            try:
+                parse_expression(expr, list(q.variables))
+            except Exception as e:
+                msg = getattr(e, "message_en", None) or str(e)
+                problems.append(Problem(q.source.file, q.source.line, f"question {q.id}: {label} '{expr}' does not parse: {msg}"))
+
+
+def validate_dirs(dirs: list[Path], deep: bool = True) -> tuple[Bank, list[Problem]]:
+    """Parse and check the bank folders in order; returns the bank and every problem.
+
+    `deep` also converts every formula and parses every symbolic answer (slower: it
+    imports the LaTeX converter and sympy)."""
+    problems: list[Problem] = []
+    bank = Bank()
+    pending: list = []
+    for d in dirs:
+        d = Path(d)
+        if not d.is_dir():
+            problems.append(Problem(_display(d), 0, "not a folder"))
+            continue
+        _parse_dir(d, bank, problems, pending)
+    _cross_check(bank, problems, pending)
+    _check_math(bank, problems)
+    if deep:
+        _check_symbolic(bank, problems)
+    return bank, problems
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def cache_dir() -> Path:
+    """Where the parsed bank is cached: QUIZCLI_CACHE, else the platform's cache folder."""
+    env = os.environ.get("QUIZCLI_CACHE")
+    if env:
+        return Path(env)
+    # Computed by hand rather than with platformdirs: this runs on every start-up.
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "quizcli"
+
+
+def _fingerprint(dirs: list[Path]) -> str:
+    h = hashlib.sha256(str(CACHE_FORMAT).encode())
+    code = Path(__file__).resolve().parent
+    for p in (code / "loader.py", code / "models.py", code.parent / "render" / "mathtext.py"):
+        st = p.stat()
+        h.update(f"{p}:{st.st_mtime_ns}:{st.st_size}".encode())
+    for d in dirs:
+        d = Path(d).resolve()
+        h.update(str(d).encode())
+        if d.is_dir():
+            for p in sorted(d.iterdir()):
+                if p.suffix in (".yaml", ".yml"):
+                    st = p.stat()
+                    h.update(f"{p.name}:{st.st_mtime_ns}:{st.st_size}".encode())
+    return h.hexdigest()[:32]
+
+
+_LOADED: dict[tuple, Bank] = {}
+
+
+def load_bank(extra: list[Path] | None = None, use_cache: bool = True) -> Bank:
+    """The built-in bank plus any extra folders, validated. Raises BankError with every
+    problem if anything is wrong. Cached in memory and on disk."""
+    dirs = [builtin_bank_dir(), *[Path(e) for e in (extra or [])]]
+    key = tuple(str(d) for d in dirs)
+    if key in _LOADED:
+        return _LOADED[key]
+    fp = _fingerprint(dirs) if use_cache else ""
+    cache_file = cache_dir() / f"bank-{fp}.json"
+    if use_cache:
+        try:
+            bank = Bank.from_dict(json.loads(cache_file.read_text(encoding="utf-8")))
+            _LOADED[key] = bank
+            return bank
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    bank, problems = validate_dirs(dirs, deep=False)
+    if problems:
+        raise BankError(problems)
+    if use_cache:
+        _write_cache(cache_file, bank)
+    _LOADED[key] = bank
+    return bank
+
+
+def _write_cache(cache_file: Path, bank: Bank) -> None:
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        for old in cache_file.parent.glob("bank-*.json"):
+            old.unlink(missing_ok=True)
+        tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(bank.to_dict(), ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass  # a read-only cache folder only costs speed

@@ -1,0 +1,283 @@
+"""Value types of the question bank: small frozen dataclasses that round-trip through dicts.
+
+The bank is loaded once per process (from YAML, or from the parsed-JSON cache) into these
+types; nothing downstream touches raw YAML dicts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+LANGS = ("en", "zh")
+
+QUESTION_TYPES = ("short", "choice", "multi", "truefalse", "symbolic", "numeric")
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    """A text a student reads, in both languages (Markdown with `$...$` math allowed)."""
+
+    en: str
+    zh: str
+
+    def t(self, lang: str) -> str:
+        """The text in `lang` ('zh' or 'en'); English when the language is unknown."""
+        return self.zh if lang == "zh" else self.en
+
+    def to_dict(self) -> dict[str, str]:
+        return {"en": self.en, "zh": self.zh}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, str]) -> "Bilingual":
+        return cls(en=d["en"], zh=d["zh"])
+
+
+def _bi_or_none(d: dict | None) -> Bilingual | None:
+    return Bilingual.from_dict(d) if d else None
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an item was written: file path and 1-based line, for error messages."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Formula:
+    latex: str
+    label: Bilingual | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"latex": self.latex, "label": self.label.to_dict() if self.label else None}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Formula":
+        return cls(latex=d["latex"], label=_bi_or_none(d.get("label")))
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: Bilingual
+    aliases: tuple[str, ...] = ()
+    summary: Bilingual | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title.to_dict(),
+            "aliases": list(self.aliases),
+            "summary": self.summary.to_dict() if self.summary else None,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Topic":
+        return cls(
+            id=d["id"],
+            title=Bilingual.from_dict(d["title"]),
+            aliases=tuple(d.get("aliases") or ()),
+            summary=_bi_or_none(d.get("summary")),
+        )
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One examinable idea: what `quizcli explain` shows."""
+
+    id: str
+    topic: str
+    title: Bilingual
+    summary: Bilingual
+    body: Bilingual
+    key_points: tuple[Bilingual, ...]
+    aliases: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    formulas: tuple[Formula, ...] = ()
+    pitfalls: tuple[Bilingual, ...] = ()
+    related: tuple[str, ...] = ()
+    example: str | None = None  # generator family for `explain --example`
+    plot: str | None = None  # activation id to plot in `explain`
+    source: Source | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "topic": self.topic,
+            "title": self.title.to_dict(),
+            "summary": self.summary.to_dict(),
+            "body": self.body.to_dict(),
+            "key_points": [k.to_dict() for k in self.key_points],
+            "aliases": list(self.aliases),
+            "keywords": list(self.keywords),
+            "formulas": [f.to_dict() for f in self.formulas],
+            "pitfalls": [p.to_dict() for p in self.pitfalls],
+            "related": list(self.related),
+            "example": self.example,
+            "plot": self.plot,
+            "source": [self.source.file, self.source.line] if self.source else None,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Concept":
+        return cls(
+            id=d["id"],
+            topic=d["topic"],
+            title=Bilingual.from_dict(d["title"]),
+            summary=Bilingual.from_dict(d["summary"]),
+            body=Bilingual.from_dict(d["body"]),
+            key_points=tuple(Bilingual.from_dict(k) for k in d["key_points"]),
+            aliases=tuple(d.get("aliases") or ()),
+            keywords=tuple(d.get("keywords") or ()),
+            formulas=tuple(Formula.from_dict(f) for f in d.get("formulas") or ()),
+            pitfalls=tuple(Bilingual.from_dict(p) for p in d.get("pitfalls") or ()),
+            related=tuple(d.get("related") or ()),
+            example=d.get("example"),
+            plot=d.get("plot"),
+            source=Source(*d["source"]) if d.get("source") else None,
+        )
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of a choice question; `why` explains why it is right or wrong."""
+
+    text: Bilingual
+    why: Bilingual | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text.to_dict(), "why": self.why.to_dict() if self.why else None}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Option":
+        return cls(text=Bilingual.from_dict(d["text"]), why=_bi_or_none(d.get("why")))
+
+
+@dataclass(frozen=True)
+class Question:
+    """A bank question. `answer` depends on `type`:
+
+    - short: Bilingual model answer (with `key_points`)
+    - choice: int, index of the right option (0-based; authors write a letter)
+    - multi: tuple[int, ...], indices of all right options
+    - truefalse: bool
+    - symbolic: str, model expression in the whitelist grammar, over `variables`
+    - numeric: float, or a (nested) tuple of floats for vectors/matrices
+    """
+
+    id: str
+    topic: str
+    type: str
+    concepts: tuple[str, ...]
+    prompt: Bilingual
+    explanation: Bilingual
+    answer: Any
+    options: tuple[Option, ...] = ()
+    key_points: tuple[Bilingual, ...] = ()
+    variables: tuple[str, ...] = ()
+    substitutions: tuple[tuple[str, str], ...] = ()
+    rtol: float = 1e-2
+    atol: float = 1e-9
+    difficulty: str = "medium"
+    source: Source | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        answer = self.answer
+        if isinstance(answer, Bilingual):
+            answer = {"bilingual": answer.to_dict()}
+        return {
+            "id": self.id,
+            "topic": self.topic,
+            "type": self.type,
+            "concepts": list(self.concepts),
+            "prompt": self.prompt.to_dict(),
+            "explanation": self.explanation.to_dict(),
+            "answer": _listify(answer),
+            "options": [o.to_dict() for o in self.options],
+            "key_points": [k.to_dict() for k in self.key_points],
+            "variables": list(self.variables),
+            "substitutions": [list(s) for s in self.substitutions],
+            "rtol": self.rtol,
+            "atol": self.atol,
+            "difficulty": self.difficulty,
+            "source": [self.source.file, self.source.line] if self.source else None,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Question":
+        answer = d["answer"]
+        if isinstance(answer, dict) and "bilingual" in answer:
+            answer = Bilingual.from_dict(answer["bilingual"])
+        elif isinstance(answer, list):
+            answer = _tuplify(answer)
+        return cls(
+            id=d["id"],
+            topic=d["topic"],
+            type=d["type"],
+            concepts=tuple(d["concepts"]),
+            prompt=Bilingual.from_dict(d["prompt"]),
+            explanation=Bilingual.from_dict(d["explanation"]),
+            answer=answer,
+            options=tuple(Option.from_dict(o) for o in d.get("options") or ()),
+            key_points=tuple(Bilingual.from_dict(k) for k in d.get("key_points") or ()),
+            variables=tuple(d.get("variables") or ()),
+            substitutions=tuple(tuple(s) for s in d.get("substitutions") or ()),
+            rtol=d.get("rtol", 1e-2),
+            atol=d.get("atol", 1e-9),
+            difficulty=d.get("difficulty", "medium"),
+            source=Source(*d["source"]) if d.get("source") else None,
+        )
+
+
+def _listify(x: Any) -> Any:
+    if isinstance(x, (tuple, list)):
+        return [_listify(v) for v in x]
+    return x
+
+
+def _tuplify(x: Any) -> Any:
+    if isinstance(x, (tuple, list)):
+        return tuple(_tuplify(v) for v in x)
+    return x
+
+
+@dataclass
+class Bank:
+    """The loaded bank: topics in course order, concepts and questions by id."""
+
+    topics: dict[str, Topic] = field(default_factory=dict)
+    concepts: dict[str, Concept] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
+    # LaTeX fragment -> readable Unicode, pre-rendered at load time so `explain`
+    # never imports the converter when the bank comes from the cache.
+    math: dict[str, str] = field(default_factory=dict)
+
+    def concepts_in(self, topic_id: str) -> list[Concept]:
+        return [c for c in self.concepts.values() if c.topic == topic_id]
+
+    def questions_in(self, topic_id: str) -> list[Question]:
+        return [q for q in self.questions.values() if q.topic == topic_id]
+
+    def questions_for(self, concept_id: str) -> list[Question]:
+        return [q for q in self.questions.values() if concept_id in q.concepts]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "topics": [t.to_dict() for t in self.topics.values()],
+            "concepts": [c.to_dict() for c in self.concepts.values()],
+            "questions": [q.to_dict() for q in self.questions.values()],
+            "math": self.math,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Bank":
+        return cls(
+            topics={t["id"]: Topic.from_dict(t) for t in d["topics"]},
+            concepts={c["id"]: Concept.from_dict(c) for c in d["concepts"]},
+            questions={q["id"]: Question.from_dict(q) for q in d["questions"]},
+            math=dict(d.get("math") or {}),
+        )

@@ -1,0 +1,220 @@
+"""Find the concept a student means: by id, alias, title in either language, a typo, or
+a whole pasted exam question.
+
+Scoring, highest first:
+1. the query *is* a name of the concept (id, title, alias): decisive;
+2. names and keywords of the concept that appear *inside* the query (a pasted question
+   contains "zero initialisation" or "批量归一化"), longer phrases weighing more;
+3. overlap of words (English, lightly stemmed) and character pairs (Chinese) between the
+   query and the concept's names, keywords and summary, weighted by rarity (IDF);
+4. for short queries, typo tolerance: close spellings of names and words (difflib).
+Pure Python, no index on disk: ~170 concepts score in a few milliseconds.
+"""
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .models import Bank, Concept
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"[a-z0-9]+")
+_SPELLING = (
+    (re.compile(r"isation"), "ization"),
+    (re.compile(r"ise(s|d)?\b"), r"ize\1"),
+    (re.compile(r"ising\b"), "izing"),
+    (re.compile(r"centred\b"), "centered"),
+    (re.compile(r"modelling\b"), "modeling"),
+    (re.compile(r"labelled\b"), "labeled"),
+)
+_EN_STOP = frozenset(
+    """a an the of to in on for and or is are was be been can could cannot can't cant why what which
+    how does do did not no with by from as at it its this that these those we you your i me my
+    explain describe define briefly please about when where there their them they than then so
+    such into use used using between difference differences compare comparison answer question
+    give brief main role function s t vs versus one two all any each only also would should
+    will has have had more most less very much""".split()
+)
+# Question scaffolding in Chinese exam questions; removed before pairing characters.
+_ZH_STOP = (
+    "为什么", "什么是", "什么", "如何", "怎么", "怎样", "请简述", "请说明", "简述", "试述", "说明",
+    "解释", "论述", "请问", "分析", "比较", "有哪些", "哪些", "是否", "可以", "能否", "为何",
+    "的", "了", "吗", "呢", "是", "和", "与", "及", "在", "中", "请", "一下", "一个", "其",
+)
+
+
+def normalize(text: str) -> str:
+    """Lower-case, full-width to ASCII, British to American spelling, punctuation to spaces."""
+    s = unicodedata.normalize("NFKC", text).lower()
+    s = s.replace("’", "'").replace("×", "x")
+    for pat, rep in _SPELLING:
+        s = pat.sub(rep, s)
+    s = re.sub(r"[-_/·,.;:!?()\[\]{}\"'“”‘’？！，。；：（）、《》<>]+", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _stem(w: str) -> str:
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        return w[:-1]
+    return w
+
+
+def tokens(text: str) -> list[str]:
+    """English words (stemmed, stop words removed) and Chinese character pairs."""
+    s = normalize(text)
+    out = [_stem(w) for w in _WORD.findall(s) if w not in _EN_STOP]
+    for run in _CJK.findall(s):
+        for stop in _ZH_STOP:
+            run = run.replace(stop, " ")
+        for part in run.split():
+            if len(part) == 1:
+                out.append(part)
+            out.extend(part[i:i + 2] for i in range(len(part) - 1))
+    return out
+
+
+@dataclass(frozen=True)
+class Match:
+    concept_id: str
+    score: float
+
+
+class _Index:
+    def __init__(self, bank: Bank):
+        self.ids = list(bank.concepts)
+        self.names: dict[str, set[str]] = {}
+        self.phrases: dict[str, list[str]] = {}
+        self.bags: dict[str, dict[str, float]] = {}
+        df: dict[str, int] = {}
+        for c in bank.concepts.values():
+            names = {normalize(x) for x in (c.id, c.title.en, c.title.zh, *c.aliases)}
+            names.discard("")
+            self.names[c.id] = names
+            self.phrases[c.id] = sorted(names | {normalize(k) for k in c.keywords} - {""}, key=len, reverse=True)
+            bag: dict[str, float] = {}
+            for text, w in self._weighted_texts(c):
+                for tok in tokens(text):
+                    bag[tok] = max(bag.get(tok, 0.0), w)
+            self.bags[c.id] = bag
+            for tok in bag:
+                df[tok] = df.get(tok, 0) + 1
+        n = max(len(self.ids), 1)
+        self.idf = {tok: math.log(1 + n / d) for tok, d in df.items()}
+        self.avg_len = sum(len(b) for b in self.bags.values()) / n if self.bags else 1.0
+        self.vocab = sorted({t for t in df if t.isascii() and len(t) > 3})
+
+    @staticmethod
+    def _weighted_texts(c: Concept):
+        yield c.id.replace("_", " "), 1.0
+        yield c.title.en, 1.0
+        yield c.title.zh, 1.0
+        for a in c.aliases:
+            yield a, 1.0
+        for k in c.keywords:
+            yield k, 0.8
+        yield c.summary.en, 0.3
+        yield c.summary.zh, 0.3
+
+
+def _index_for(bank: Bank) -> _Index:
+    idx = getattr(bank, "_search_index", None)
+    if idx is None:
+        idx = _Index(bank)
+        bank._search_index = idx  # type: ignore[attr-defined]
+    return idx
+
+
+def _contains(query: str, phrase: str) -> bool:
+    if not phrase:
+        return False
+    if _CJK.search(phrase):
+        return phrase in query
+    return f" {phrase} " in f" {query} "
+
+
+def search(bank: Bank, query: str, limit: int = 6) -> list[Match]:
+    """Concepts matching `query`, best first (empty when nothing is close)."""
+    idx = _index_for(bank)
+    q = normalize(query)
+    if not q:
+        return []
+    q_tokens = tokens(query)
+    short = len(q.split()) <= 3 and len(q) <= 24
+    typo_tokens: dict[str, float] = {}
+    if short:
+        for tok in q_tokens:
+            if tok.isascii() and tok not in idx.idf and len(tok) > 3:
+                for near in difflib.get_close_matches(tok, idx.vocab, n=2, cutoff=0.8):
+                    typo_tokens[near] = 0.7
+    scores: dict[str, float] = {}
+    for cid in idx.ids:
+        s = 0.0
+        if q in idx.names[cid]:
+            s += 100.0
+        matched: list[str] = []
+        for p in idx.phrases[cid]:
+            if len(p) >= 2 and _contains(q, p) and not any(p in m for m in matched):
+                matched.append(p)
+        for p in matched:
+            units = len(p) if _CJK.search(p) else 2 * len(p.split()) + len(p) / 8
+            s += 4.0 * units ** 1.2
+        bag = idx.bags[cid]
+        norm = 0.5 + 0.5 * len(bag) / idx.avg_len
+        overlap = sum(idx.idf[t] * bag[t] for t in set(q_tokens) if t in bag)
+        overlap += sum(idx.idf[t] * bag[t] * w for t, w in typo_tokens.items() if t in bag)
+        s += overlap / norm
+        if short and s < 20:
+            best = 0.0
+            for name in idx.names[cid]:
+                sm = difflib.SequenceMatcher(None, q, name)
+                if sm.real_quick_ratio() >= 0.75 and sm.quick_ratio() >= 0.75:
+                    best = max(best, sm.ratio())
+            if best >= 0.75:
+                s += 30.0 * best
+        if s > 0:
+            scores[cid] = s
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    if not ranked or ranked[0][1] < 3.0:
+        return []
+    top = ranked[0][1]
+    return [Match(cid, sc) for cid, sc in ranked[:limit] if sc >= 0.35 * top]
+
+
+def suggest(bank: Bank, query: str, n: int = 3) -> list[str]:
+    """Nearest concept ids by spelling, for a query that matched nothing."""
+    q = normalize(query).replace(" ", "_")
+    pool = list(bank.concepts)
+    out = difflib.get_close_matches(q, pool, n=n, cutoff=0.4)
+    if len(out) < n:
+        by_title = {normalize(c.title.en): c.id for c in bank.concepts.values()}
+        for m in difflib.get_close_matches(normalize(query), list(by_title), n=n, cutoff=0.4):
+            if by_title[m] not in out:
+                out.append(by_title[m])
+    return out[:n]
+
+
+def resolve_topic(bank: Bank, name: str) -> str | None:
+    """The topic id a student means by `name`: an id, an alias, or a title in either language."""
+    q = normalize(name)
+    for t in bank.topics.values():
+        if q in {normalize(x) for x in (t.id, t.title.en, t.title.zh, *t.aliases)}:
+            return t.id
+    return None
+
+
+def suggest_topic(bank: Bank, name: str) -> list[str]:
+    q = normalize(name)
+    pool: dict[str, str] = {}
+    for t in bank.topics.values():
+        for x in (t.id, t.title.en, t.title.zh, *t.aliases):
+            pool.setdefault(normalize(x), t.id)
+    out: list[str] = []
+    for m in difflib.get_close_matches(q, list(pool), n=6, cutoff=0.5):
+        if pool[m] not in out:
+            out.append(pool[m])
+    return out[:3]

@@ -1,0 +1,92 @@
+"""What every command shares: global options, the language, the bank, the console."""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, List, Optional
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..bank.models import Bank
+
+
+@dataclass
+class State:
+    lang: Optional[str] = None
+    banks: List[Path] = field(default_factory=list)
+    home: Optional[Path] = None
+
+
+STATE = State()
+
+LangOpt = Annotated[
+    Optional[str],
+    typer.Option("--lang", "-l", help="Language: zh or en (default: QUIZCLI_LANG, else the locale, else en).", show_default=False),
+]
+BankOpt = Annotated[
+    Optional[List[Path]],
+    typer.Option("--bank", help="An extra bank folder loaded on top of the built-in one (repeatable).", show_default=False),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of the rich screen.")]
+
+
+def lang(option: Optional[str] = None) -> str:
+    from ..i18n import resolve_lang
+
+    return resolve_lang(option or STATE.lang)
+
+
+def bank_dirs(extra: Optional[List[Path]] = None) -> List[Path]:
+    return [*STATE.banks, *(extra or [])]
+
+
+def get_bank(extra: Optional[List[Path]] = None, lang_code: str = "en") -> "Bank":
+    """The loaded bank; on a broken bank, print where and why, and exit 1."""
+    from ..bank.loader import BankError, load_bank
+
+    try:
+        return load_bank(bank_dirs(extra))
+    except BankError as e:
+        from ..i18n import t
+
+        err = console(stderr=True)
+        err.print(f"[bold red]{t('bank_broken', lang_code, n=len(e.problems))}[/]")
+        for p in e.problems[:15]:
+            err.print(f"  {p}", markup=False, highlight=False, soft_wrap=True)
+        if len(e.problems) > 15:
+            err.print(f"  … (+{len(e.problems) - 15})")
+        raise typer.Exit(1)
+
+
+_CONSOLES: dict = {}
+
+
+def console(stderr: bool = False) -> "Console":
+    from rich.console import Console
+
+    if stderr not in _CONSOLES:
+        _CONSOLES[stderr] = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return _CONSOLES[stderr]
+
+
+def home_dir() -> Optional[Path]:
+    """--home, else QUIZCLI_HOME, else None (the store picks the platform's data folder)."""
+    if STATE.home:
+        return STATE.home
+    env = os.environ.get("QUIZCLI_HOME")
+    return Path(env) if env else None
+
+
+def fail(message: str, code: int = 1) -> "typer.Exit":
+    """Print a clear one-line error to stderr and return the Exit to raise."""
+    console(stderr=True).print(message, style="bold red", markup=False, highlight=False)
+    return typer.Exit(code)
+
+
+def is_tty() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()

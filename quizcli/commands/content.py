@@ -1,0 +1,139 @@
+"""`topics`, `explain` and `bank check`: reading the bank (no NumPy, no sympy)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+
+from .common import BankOpt, JsonOpt, LangOpt, console, get_bank, lang
+
+bank_app = typer.Typer(help="Tools for whoever writes questions: validate a bank.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("topics", help="The course map: every topic with its concepts and questions.")(topics)
+    app.command("explain", help="Explain a concept: by id, alias, title (中文/English), typo or a pasted exam question.")(explain)
+    app.add_typer(bank_app, name="bank")
+
+
+def topics(json_out: JsonOpt = False, lang_opt: LangOpt = None, bank: BankOpt = None) -> None:
+    """List the course topics with how many concepts and questions each has.
+
+    Example: quizcli topics;  quizcli topics --json
+    """
+    lg = lang(lang_opt)
+    b = get_bank(bank, lg)
+    if json_out:
+        from ..render.jsonout import emit, topics_json
+
+        emit(topics_json(b))
+        return
+    from ..render.terminal import topics_table
+
+    console().print(topics_table(b, lg))
+
+
+def explain(
+    query: Annotated[List[str], typer.Argument(help="What to explain: lstm, 'dying relu', 长短期记忆, or a whole question.", show_default=False)],
+    example: Annotated[bool, typer.Option("--example", help="Add a worked numeric example computed live by the engine.")] = False,
+    json_out: JsonOpt = False,
+    lang_opt: LangOpt = None,
+    bank: BankOpt = None,
+) -> None:
+    """Explain a concept: summary, explanation, formulas, key points, pitfalls, related
+    concepts and the bank questions that test it.
+
+    Examples:
+      quizcli explain lstm
+      quizcli explain dying relu
+      quizcli explain 批量归一化
+      quizcli explain "Why can't all the weights be initialised to zero?"
+    """
+    from ..bank.search import search, suggest
+    from ..i18n import t
+
+    lg = lang(lang_opt)
+    b = get_bank(bank, lg)
+    text = " ".join(query)
+    matches = search(b, text)
+    if not matches:
+        near = suggest(b, text)
+        if json_out:
+            from ..render.jsonout import emit
+
+            emit({"error": "no match", "query": text, "suggestions": near})
+            raise typer.Exit(1)
+        err = console(stderr=True)
+        err.print(t("no_match", lg, q=text), style="bold red", markup=False)
+        if near:
+            err.print(t("did_you_mean", lg, ids=", ".join(near)))
+        err.print(f"[dim]{t('try_topics', lg)}[/]")
+        raise typer.Exit(1)
+    concept = b.concepts[matches[0].concept_id]
+    others = [m.concept_id for m in matches[1:]]
+    if json_out:
+        from ..render.jsonout import concept_json, emit
+
+        data = concept_json(concept, b, lg, others)
+        if example and concept.example:
+            data["worked_example"] = _example_json(concept.example)
+        emit(data)
+        return
+    from ..render.terminal import activation_plot, concept_view
+
+    plot = activation_plot(concept.plot, lg) if concept.plot else None
+    console().print(concept_view(concept, b, lg, others, plot=plot))
+    if example:
+        _show_example(concept.example, lg)
+
+
+def _example_json(family: str) -> dict:
+    try:
+        from ..generators import worked_example
+    except ImportError:
+        return {}
+    return worked_example(family)
+
+
+def _show_example(family: Optional[str], lg: str) -> None:
+    try:
+        from ..generators import render_worked_example
+    except ImportError:
+        render_worked_example = None
+    if not family or render_worked_example is None:
+        msg = "No worked example for this concept yet." if lg == "en" else "该知识点暂无计算示例。"
+        console().print(f"[dim]{msg}[/]")
+        return
+    render_worked_example(family, lg)
+
+
+@bank_app.command("check")
+def bank_check(
+    dirs: Annotated[Optional[List[Path]], typer.Argument(help="Bank folders to check (default: the built-in bank, plus --bank folders).", show_default=False)] = None,
+    lang_opt: LangOpt = None,
+    bank: BankOpt = None,
+) -> None:
+    """Validate a bank: YAML syntax, missing fields or languages, duplicate ids, unknown
+    topics or concepts, answer types, formulas that do not render, symbolic answers that do
+    not parse. Prints every problem as file:line: message; exit 1 if any.
+
+    A folder given here is checked on top of the built-in bank, so it may refer to built-in
+    topics and concepts.
+    """
+    from ..bank.loader import builtin_bank_dir, validate_dirs
+    from ..i18n import t
+    from .common import bank_dirs
+
+    lg = lang(lang_opt)
+    folders = [builtin_bank_dir(), *bank_dirs(bank), *(dirs or [])]
+    b, problems = validate_dirs(folders, deep=True)
+    out = console()
+    if problems:
+        err = console(stderr=True)
+        for p in problems:
+            err.print(str(p), markup=False, highlight=False, soft_wrap=True)
+        err.print(f"[bold red]{t('bank_bad', lg, n=len(problems))}[/]")
+        raise typer.Exit(1)
+    files = ", ".join(str(f) for f in folders)
+    out.print(t("bank_ok", lg, t=len(b.topics), c=len(b.concepts), q=len(b.questions), files=files), highlight=False)

@@ -1,0 +1,69 @@
+"""Which language to speak, and the interface strings in both languages."""
+from __future__ import annotations
+
+import os
+
+LANGS = ("en", "zh")
+
+
+def resolve_lang(option: str | None = None) -> str:
+    """The language to use: the --lang option, else QUIZCLI_LANG, else the locale, else en."""
+    for value in (option, os.environ.get("QUIZCLI_LANG")):
+        if value:
+            v = value.strip().lower()
+            if v.startswith("zh") or v in ("cn", "中文"):
+                return "zh"
+            if v.startswith("en"):
+                return "en"
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        v = os.environ.get(var)
+        if v:
+            return "zh" if v.lower().startswith("zh") else "en"
+    return "en"
+
+
+_STRINGS: dict[str, tuple[str, str]] = {
+    # key: (en, zh)
+    "topic": ("Topic", "主题"),
+    "id": ("id", "编号"),
+    "concepts": ("Concepts", "知识点"),
+    "questions": ("Questions", "题目"),
+    "topics_title": ("Course topics", "课程主题"),
+    "topics_hint": (
+        "Explain a concept: quizcli explain ID   ·   Drill a topic: quizcli drill ID",
+        "讲解知识点：quizcli explain 编号   ·   练习主题：quizcli drill 编号",
+    ),
+    "summary": ("Summary", "概要"),
+    "explanation": ("Explanation", "讲解"),
+    "formulas": ("Formulas", "公式"),
+    "key_points": ("Key points (an exam answer must contain these)", "答题要点（考试作答必须覆盖）"),
+    "pitfalls": ("Common pitfalls", "常见错误"),
+    "related": ("Related", "相关知识点"),
+    "bank_questions": ("Questions on this concept", "考查该知识点的题目"),
+    "drill_them": ("drill them: quizcli drill {id}", "练习：quizcli drill {id}"),
+    "other_matches": ("Other close matches", "其他相近结果"),
+    "no_match": ("No concept matches “{q}”.", "没有找到与“{q}”匹配的知识点。"),
+    "did_you_mean": ("Did you mean: {ids}", "你是不是要找：{ids}"),
+    "try_topics": ("List everything with: quizcli topics", "查看全部主题：quizcli topics"),
+    "plot_legend": ("● f(x)   · f′(x)   on x ∈ [−4, 4]", "● f(x)   · f′(x)   x ∈ [−4, 4]"),
+    "plot_title": ("Plot", "函数图像"),
+    "bank_ok": ("Bank OK: {t} topics, {c} concepts, {q} questions ({files}).", "题库检查通过：{t} 个主题，{c} 个知识点，{q} 道题（{files}）。"),
+    "bank_bad": ("{n} problem(s) found.", "发现 {n} 个问题。"),
+    "bank_broken": (
+        "The question bank has {n} problem(s); fix them or run `quizcli bank check` for the full list:",
+        "题库有 {n} 个问题；请修正，或运行 `quizcli bank check` 查看完整列表：",
+    ),
+    "type_short": ("short answer", "简答"),
+    "type_choice": ("single choice", "单选"),
+    "type_multi": ("multiple choice", "多选"),
+    "type_truefalse": ("true / false", "判断"),
+    "type_symbolic": ("formula", "公式"),
+    "type_numeric": ("numeric", "计算"),
+}
+
+
+def t(key: str, lang: str, **kw: object) -> str:
+    """The interface string `key` in `lang`, formatted with `kw`."""
+    en, zh = _STRINGS[key]
+    s = zh if lang == "zh" else en
+    return s.format(**kw) if kw else s

@@ -1,0 +1,157 @@
+"""LaTeX -> readable Unicode for the terminal (flatlatex plus a few shims).
+
+flatlatex did best of the converters compared (shared notes, deps-and-speed §4): it keeps
+the grouping of fractions and raises on malformed input instead of silently dropping text.
+The shims below fill its gaps: operator names (\\log, \\max …) it leaves as raw commands,
+spaces it swallows, and a handful of symbols. Conversions run once, when the bank is
+validated, and are cached with it, so `explain` does not import flatlatex.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable, Iterator
+
+MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
+_COMMAND = re.compile(r"\\[A-Za-z]+")
+_RELATION = re.compile(r"\s*([=≈≤≥≠→∝∼])\s*")
+
+_OPERATORS = (
+    "arg", "cos", "cosh", "det", "dim", "exp", "inf", "lim", "ln", "log", "max", "min",
+    "sech", "sgn", "sign", "sin", "sinh", "softmax", "sup", "tan", "tanh", "argmax", "argmin",
+)
+_OPERATOR = re.compile(r"\\(" + "|".join(sorted(_OPERATORS, key=len, reverse=True)) + r")(?![A-Za-z])\s*")
+_TEXT = re.compile(r"\\(?:text|textrm|mathrm|textbf|textit|operatorname|mathit)\s*\{([^{}]*)\}")
+_SYMBOLS = {
+    r"\|": "‖",
+    r"\{": "{",
+    r"\}": "}",
+    r"\ldots": "…",
+    r"\dots": "…",
+    r"\cdots": "⋯",
+    r"\top": "T",
+    r"\mid": "|",
+    r"\lVert": "‖",
+    r"\rVert": "‖",
+    r"\lvert": "|",
+    r"\rvert": "|",
+    r"\langle": "⟨",
+    r"\rangle": "⟩",
+    r"\ ": r"\,",
+}
+_NEWCOMMANDS = (
+    r"\newcommand\left{}",
+    r"\newcommand\right{}",
+    r"\newcommand\bigl{}",
+    r"\newcommand\bigr{}",
+    r"\newcommand\big{}",
+    r"\newcommand\Big{}",
+    r"\newcommand\lfloor{⌊}",
+    r"\newcommand\rfloor{⌋}",
+    r"\newcommand\lceil{⌈}",
+    r"\newcommand\rceil{⌉}",
+    r"\newcommand\boldsymbol[1]{\mathbf{#1}}",
+    r"\newcommand\bm[1]{\mathbf{#1}}",
+    r"\newcommand\displaystyle{}",
+    r"\newcommand\limits{}",
+    r"\newcommand\varepsilon{ε}",
+    r"\newcommand\epsilon{ε}",
+    r"\newcommand\leqslant{≤}",
+    r"\newcommand\geqslant{≥}",
+    r"\newcommand\to{→}",
+    r"\newcommand\gets{←}",
+    r"\newcommand\propto{∝}",
+    r"\newcommand\circ{∘}",
+)
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import flatlatex
+
+    conv = flatlatex.converter()
+    for cmd in _NEWCOMMANDS:
+        conv.add_newcommand(cmd)
+    return conv
+
+
+def _operator(m: re.Match) -> str:
+    # Keep a visible space between an operator and a plain argument ("log p"),
+    # none before brackets, sub- or superscripts ("max(0, x)", "max_k").
+    name = m.group(1)
+    rest = m.string[m.end():m.end() + 1]
+    if rest and rest not in "({[_^,)=+-*/}" and rest != "\\":
+        return name + r"\,"
+    return name
+
+
+def _preprocess(latex: str) -> str:
+    s = latex
+    for k, v in _SYMBOLS.items():
+        s = s.replace(k, v)
+    s = _TEXT.sub(lambda m: "{" + m.group(1).replace(" ", r"\,") + "}", s)
+    s = _OPERATOR.sub(_operator, s)
+    return s
+
+
+@lru_cache(maxsize=4096)
+def latex_to_unicode(latex: str) -> str:
+    """Readable one-line Unicode for a LaTeX math fragment (without the $ signs).
+
+    Raises the converter's error on malformed input; callers fall back to the raw text."""
+    s = _preprocess(latex)
+    # flatlatex drops spaces; put them back around relations, where they help reading.
+    return _RELATION.sub(r" \1 ", _converter().convert(s)).strip()
+
+
+def leftover_command(text: str) -> str | None:
+    """The first raw LaTeX command left in converted text, if any (a rendering failure)."""
+    m = _COMMAND.search(text)
+    return m.group(0) if m else None
+
+
+def render_inline(text: str, math: dict[str, str]) -> str:
+    """`text` with each `$...$` / `$$...$$` fragment replaced by its Unicode rendering,
+    taken from the bank's pre-rendered `math` table (converted on the spot if missing,
+    left as raw `$...$` if conversion fails)."""
+
+    def sub(m: re.Match) -> str:
+        latex = (m.group(1) or m.group(2)).strip()
+        if latex in math:
+            return math[latex]
+        try:
+            out = latex_to_unicode(latex)
+        except Exception:
+            return m.group(0)
+        return m.group(0) if leftover_command(out) else out
+
+    return MATH.sub(sub, text)
+
+
+def fragments(text: str) -> Iterator[str]:
+    for m in MATH.finditer(text):
+        yield (m.group(1) or m.group(2)).strip()
+
+
+def collect_math(bank) -> Iterable[tuple[object, str]]:
+    """(owner, latex) for every math fragment a student can see in the bank."""
+    for c in bank.concepts.values():
+        for f in c.formulas:
+            yield c, f.latex
+            if f.label:
+                for lang in ("en", "zh"):
+                    for frag in fragments(f.label.t(lang)):
+                        yield c, frag
+        texts = [c.title, c.summary, c.body, *c.key_points, *c.pitfalls]
+        for b in texts:
+            for lang in ("en", "zh"):
+                for frag in fragments(b.t(lang)):
+                    yield c, frag
+    for q in bank.questions.values():
+        texts = [q.prompt, q.explanation, *q.key_points, *(o.text for o in q.options), *(o.why for o in q.options if o.why)]
+        if hasattr(q.answer, "en"):
+            texts.append(q.answer)
+        for b in texts:
+            for lang in ("en", "zh"):
+                for frag in fragments(b.t(lang)):
+                    yield q, frag

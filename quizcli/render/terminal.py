@@ -1,0 +1,174 @@
+"""Rich renderables for the terminal: the topics table and the concept page.
+
+Text in the bank is Markdown-lite with `$...$` math; `rich_text` turns it into a rich
+Text with the math already in Unicode (from the bank's pre-rendered table). rich.markdown
+is not used: it costs ~0.1 s of import for features the bank does not need.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from ..bank.models import Bank, Concept, Question
+from ..i18n import t
+from .mathtext import render_inline
+
+_INLINE = re.compile(r"(\*\*.+?\*\*|`[^`]+`)")
+
+
+def rich_text(text: str, bank: Bank, style: str = "") -> Text:
+    """Markdown-lite → rich Text: paragraphs, `- ` bullets, **bold**, `code`, $math$."""
+    out = Text(style=style)
+    lines = render_inline(text.strip(), bank.math).splitlines()
+    for i, line in enumerate(lines):
+        if i:
+            out.append("\n")
+        stripped = line.lstrip()
+        if stripped.startswith(("- ", "* ")):
+            out.append("  • ")
+            line = stripped[2:]
+        for part in _INLINE.split(line):
+            if part.startswith("**") and part.endswith("**") and len(part) > 4:
+                out.append(part[2:-2], style="bold")
+            elif part.startswith("`") and part.endswith("`") and len(part) > 2:
+                out.append(part[1:-1], style="cyan")
+            else:
+                out.append(part)
+    return out
+
+
+def topics_table(bank: Bank, lang: str, mastery: dict[str, float] | None = None) -> Table:
+    table = Table(title=t("topics_title", lang), title_style="bold", caption=t("topics_hint", lang), header_style="bold cyan")
+    table.add_column(t("id", lang), style="bold")
+    table.add_column("中文")
+    table.add_column("English")
+    table.add_column(t("concepts", lang), justify="right")
+    table.add_column(t("questions", lang), justify="right")
+    if mastery is not None:
+        table.add_column("%", justify="right")
+    for topic in bank.topics.values():
+        row = [
+            topic.id,
+            topic.title.zh,
+            topic.title.en,
+            str(len(bank.concepts_in(topic.id))),
+            str(len(bank.questions_in(topic.id))),
+        ]
+        if mastery is not None:
+            m = mastery.get(topic.id)
+            row.append("–" if m is None else f"{100 * m:.0f}")
+        table.add_row(*row)
+    return table
+
+
+def _section(title: str) -> Rule:
+    return Rule(Text(title, style="bold cyan"), align="left", style="cyan")
+
+
+def _bullets(items: Iterable[Text], marker: str = "•", style: str = "") -> Table:
+    """A list whose wrapped lines stay indented under their own item."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=2, justify="right")
+    grid.add_column(ratio=1)
+    for item in items:
+        grid.add_row(Text(marker, style=style or "bold"), item)
+    return grid
+
+
+def question_line(q: Question, bank: Bank, lang: str) -> Text:
+    line = Text()
+    line.append(f"{q.id}", style="bold")
+    line.append(f"  [{t('type_' + q.type, lang)}]  ", style="dim")
+    prompt = rich_text(q.prompt.t(lang).splitlines()[0], bank)
+    if len(prompt) > 90:
+        prompt = prompt[:88] + Text("…")
+    line.append_text(prompt)
+    return line
+
+
+def concept_view(concept: Concept, bank: Bank, lang: str, others: list[str] | None = None, plot: RenderableType | None = None) -> RenderableType:
+    """The whole `explain` page for one concept."""
+    other_lang = "en" if lang == "zh" else "zh"
+    topic = bank.topics.get(concept.topic)
+    head = Text()
+    head.append(concept.title.t(lang), style="bold")
+    head.append(f"  ·  {concept.title.t(other_lang)}", style="dim")
+    head.append(f"\n{concept.id}", style="cyan")
+    if topic:
+        head.append(f"  ·  {topic.title.t(lang)} ({topic.id})", style="dim")
+    parts: list[RenderableType] = [
+        Panel(Group(head, Text(), rich_text(concept.summary.t(lang), bank, style="italic")), border_style="cyan", expand=True),
+        _section(t("explanation", lang)),
+        Padding(rich_text(concept.body.t(lang), bank), (0, 1)),
+    ]
+    if concept.formulas:
+        parts.append(_section(t("formulas", lang)))
+        ft = Table.grid(padding=(0, 2))
+        ft.add_column(style="bold green", no_wrap=False)
+        ft.add_column(style="dim")
+        for f in concept.formulas:
+            rendered = bank.math.get(f.latex) or render_inline(f"${f.latex}$", bank.math)
+            ft.add_row(Text(rendered), rich_text(f.label.t(lang), bank) if f.label else Text(""))
+        parts.append(Padding(ft, (0, 2)))
+    if plot is not None:
+        parts.append(_section(t("plot_title", lang)))
+        parts.append(Padding(plot, (0, 2)))
+    parts.append(_section(t("key_points", lang)))
+    parts.append(_bullets((rich_text(k.t(lang), bank) for k in concept.key_points), "✓", "bold green"))
+    if concept.pitfalls:
+        parts.append(_section(t("pitfalls", lang)))
+        parts.append(_bullets((rich_text(p.t(lang), bank) for p in concept.pitfalls), "!", "bold yellow"))
+    if concept.related:
+        parts.append(_section(t("related", lang)))
+        rel = Text("  ")
+        for i, r in enumerate(concept.related):
+            if i:
+                rel.append("  ·  ", style="dim")
+            rel.append(r, style="bold cyan")
+            rc = bank.concepts.get(r)
+            if rc:
+                rel.append(f" {rc.title.t(lang)}", style="dim")
+        parts.append(rel)
+    qs = bank.questions_for(concept.id)
+    if qs:
+        parts.append(_section(t("bank_questions", lang)))
+        parts.append(Padding(Group(*(question_line(q, bank, lang) for q in qs)), (0, 2)))
+        parts.append(Text("  " + t("drill_them", lang, id=concept.id), style="dim"))
+    if others:
+        parts.append(_section(t("other_matches", lang)))
+        o = Text("  ")
+        for i, cid in enumerate(others):
+            if i:
+                o.append("  ·  ", style="dim")
+            o.append(cid, style="bold")
+            oc = bank.concepts.get(cid)
+            if oc:
+                o.append(f" {oc.title.t(lang)}", style="dim")
+        parts.append(o)
+    return Group(*parts)
+
+
+def activation_plot(name: str, lang: str) -> RenderableType:
+    from .plots import ACTIVATIONS, plot_lines
+
+    rows = plot_lines(name)
+    out = Text()
+    for label, marks in rows:
+        out.append(f"{label:>6} ", style="dim")
+        col = 0
+        for c, mark in marks:
+            out.append(" " * (c - col))
+            style = "bold magenta" if mark == "●" else "green" if mark == "·" else "dim"
+            out.append(mark, style=style)
+            col = c + 1
+        out.append("\n")
+    out.append(f"{'':>7}-4{'':<21}0{'':<22}4\n", style="dim")
+    out.append(f"       {ACTIVATIONS[name][2]}:  " + t("plot_legend", lang), style="dim")
+    return out
