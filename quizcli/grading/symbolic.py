@@ -526,12 +526,19 @@ def run_with_timeout(fn, args: tuple, timeout: float):
 
     Falls back to an abandoned daemon thread where fork is not available."""
     import multiprocessing as mp
+    proc = None
     if "fork" in mp.get_all_start_methods():
         ctx = mp.get_context("fork")
         parent, child = ctx.Pipe(duplex=False)
         proc = ctx.Process(target=_fork_child, args=(child, fn, args), daemon=True)
-        proc.start()
-        child.close()
+        try:
+            proc.start()        # fails e.g. inside a daemonic process -> thread fallback
+        except Exception:
+            parent.close()
+            proc = None
+        finally:
+            child.close()
+    if proc is not None:
         try:
             if parent.poll(timeout):
                 try:

@@ -118,3 +118,21 @@ def test_import_is_light():
         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": ROOT}, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_run_with_timeout_kills_slow_work():
+    from quizcli.grading.symbolic import _TIMEOUT, run_with_timeout
+    t = time.perf_counter()
+    assert run_with_timeout(time.sleep, (30,), 0.3) is _TIMEOUT
+    assert time.perf_counter() - t < 2.0
+    assert run_with_timeout(lambda a, b: a + b, (2, 3), 5.0) == 5
+    with pytest.raises(RuntimeError):
+        run_with_timeout(lambda: 1 / 0, (), 5.0)
+
+
+def test_slow_simplify_gives_up_with_message():
+    # nowhere real-valued, so points cannot decide and simplify is tried under the 1 s limit
+    t = time.perf_counter()
+    r = grade_symbolic("log(-1-x^2)*(sin(x)^20+cos(x)^20)^7", "exp(x)", ["x"], timeout=0.5)
+    assert r.correct is None and r.message_en and r.message_zh
+    assert time.perf_counter() - t < 2.0
