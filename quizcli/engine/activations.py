@@ -2,10 +2,10 @@
 
 Every function takes an array-like and returns a float64 ``numpy.ndarray`` of
 the same shape.  Derivatives are taken with respect to the input ``x``,
-elementwise.  At kinks we pick the convention PyTorch's autograd uses:
-ReLU'(0) = 0, LeakyReLU'(0) = slope, PReLU'(0) = a, ELU'(0) = 1
-(left/right limits differ), hard-tanh'(±1) = 0, hard-sigmoid'(±2) = 0 and
-step'(x) = 0 everywhere (the Dirac impulse at 0 is ignored).
+elementwise.  At kinks the left-hand derivative is used (ReLU'(0) = 0 as in
+PyTorch): LeakyReLU'(0) = slope, PReLU'(0) = a, ELU'(0) = alpha,
+hard-tanh'(±1) = 0, hard-sigmoid'(±2) = 0, and step'(x) = 0 everywhere (the
+Dirac impulse at 0 is ignored).
 """
 
 from __future__ import annotations
