@@ -127,9 +127,15 @@ def _read_yaml(path: Path, display: str, problems: list[Problem]) -> Any:
 class _Checker:
     """Walks the parsed YAML, collecting problems and building model objects."""
 
-    def __init__(self, display: str, problems: list[Problem]):
+    def __init__(self, display: str, problems: list[Problem], refs: list | None = None):
         self.file = display
         self.problems = problems
+        # (file, line, what refers, concept id referred to), checked once all files are read
+        self.refs: list[tuple[str, int, str, str]] = refs if refs is not None else []
+
+    def ref(self, d: dict, key: str, owner: str, ids: Iterable[str]) -> None:
+        for cid in ids:
+            self.refs.append((self.file, self.line_of(d, key), owner, cid))
 
     def err(self, line: int, msg: str) -> None:
         self.problems.append(Problem(self.file, line, msg))
@@ -281,6 +287,7 @@ def _parse_concept(c: dict, topic: str, ck: _Checker) -> Concept | None:
         else:
             ck.err(ck.line_of(f) if isinstance(f, dict) else ck.line_of(c, "formulas"),
                    f"{where}.formulas[{i + 1}] must be a LaTeX string or a mapping with latex: (and label:)")
+    ck.ref(c, "related", f"concept {cid}: related id", ck.str_list(c, "related", where))
     for key in ("example", "plot"):
         if key in c and c[key] is not None and not isinstance(c[key], str):
             ck.err(ck.line_of(c, key), f"{where}.{key} must be a plain string")
@@ -341,6 +348,7 @@ def _parse_question(q: dict, topic: str, ck: _Checker) -> Question | None:
         ck.err(ck.line_of(q, "type"), f"{where}: type must be one of {', '.join(QUESTION_TYPES)}, got {qtype!r}")
         return None
     concepts = ck.str_list(q, "concepts", where)
+    ck.ref(q, "concepts", f"question {qid}: concept", concepts)
     if not concepts:
         ck.err(ck.line_of(q, "concepts"), f"{where} must list at least one concept id under concepts:")
     prompt = ck.bilingual(q, "prompt", where)
@@ -443,7 +451,7 @@ def _bank_files(d: Path) -> list[Path]:
     return sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and p.name not in ("topics.yaml", "topics.yml"))
 
 
-def _parse_dir(d: Path, bank: Bank, problems: list[Problem], pending: list[tuple[Any, str, _Checker]]) -> None:
+def _parse_dir(d: Path, bank: Bank, problems: list[Problem], pending: list[tuple[Any, str, _Checker]], refs: list) -> None:
     """Parse one bank folder into `bank` (later folders override earlier ones by id)."""
     seen_concepts: dict[str, Source] = {}
     seen_questions: dict[str, Source] = {}
@@ -454,7 +462,7 @@ def _parse_dir(d: Path, bank: Bank, problems: list[Problem], pending: list[tuple
             for t in _parse_topics(_read_yaml(tp, ck.file, problems), ck):
                 bank.topics[t.id] = t
     for path in _bank_files(d):
-        ck = _Checker(_display(path), problems)
+        ck = _Checker(_display(path), problems, refs)
         data = _read_yaml(path, ck.file, problems)
         if data is None:
             continue
@@ -487,20 +495,16 @@ def _parse_dir(d: Path, bank: Bank, problems: list[Problem], pending: list[tuple
                 store[obj.id] = obj
 
 
-def _cross_check(bank: Bank, problems: list[Problem], pending: list[tuple[str, str, _Checker]]) -> None:
+def _cross_check(bank: Bank, problems: list[Problem], pending: list[tuple[str, str, _Checker]], refs: list) -> None:
     for topic, file, ck in pending:
         if topic not in bank.topics:
             ck.err(1, f"unknown topic '{topic}' (topics.yaml has: {', '.join(bank.topics)})")
+    for file, line, owner, cid in refs:
+        if cid not in bank.concepts:
+            problems.append(Problem(file, line, f"{owner} '{cid}' does not exist{_near(cid, bank.concepts)}"))
     for c in bank.concepts.values():
-        for r in c.related:
-            if r not in bank.concepts:
-                problems.append(Problem(c.source.file, c.source.line, f"concept {c.id}: related id '{r}' is not a concept{_near(r, bank.concepts)}"))
         if c.plot is not None:
             problems.extend(_check_plot(c))
-    for q in bank.questions.values():
-        for cid in q.concepts:
-            if cid not in bank.concepts:
-                problems.append(Problem(q.source.file, q.source.line, f"question {q.id}: concept '{cid}' does not exist{_near(cid, bank.concepts)}"))
 
 
 def _check_plot(c: Concept) -> list[Problem]:
@@ -561,13 +565,14 @@ def validate_dirs(dirs: list[Path], deep: bool = True) -> tuple[Bank, list[Probl
     problems: list[Problem] = []
     bank = Bank()
     pending: list = []
+    refs: list = []
     for d in dirs:
         d = Path(d)
         if not d.is_dir():
             problems.append(Problem(_display(d), 0, "not a folder"))
             continue
-        _parse_dir(d, bank, problems, pending)
-    _cross_check(bank, problems, pending)
+        _parse_dir(d, bank, problems, pending, refs)
+    _cross_check(bank, problems, pending, refs)
     _check_math(bank, problems)
     if deep:
         _check_symbolic(bank, problems)

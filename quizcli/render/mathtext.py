@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 
 MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
 _COMMAND = re.compile(r"\\[A-Za-z]+")
-_RELATION = re.compile(r"\s*([=≈≤≥≠→∝∼])\s*")
+_RELATION = re.compile(r"\s*([=≈≤≥≠→∝∼<>])\s*")
 
 _OPERATORS = (
     "arg", "cos", "cosh", "det", "dim", "exp", "inf", "lim", "ln", "log", "max", "min",

@@ -169,6 +169,10 @@ def activation_plot(name: str, lang: str) -> RenderableType:
             out.append(mark, style=style)
             col = c + 1
         out.append("\n")
-    out.append(f"{'':>7}-4{'':<21}0{'':<22}4\n", style="dim")
+    width = max((c for _, marks in rows for c, _ in marks), default=48) + 1
+    axis = [" "] * width
+    axis[0], axis[width // 2], axis[width - 1] = "-4", "0", "4"
+    axis[1] = ""  # "-4" takes two columns
+    out.append(" " * 7 + "".join(axis) + "\n", style="dim")
     out.append(f"       {ACTIVATIONS[name][2]}:  " + t("plot_legend", lang), style="dim")
     return out

@@ -1,0 +1,144 @@
+"""topics / explain / bank check, run as a user runs them (typer's CliRunner)."""
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from quizcli.bank.loader import load_bank, validate_dirs, builtin_bank_dir
+from quizcli.bank.models import Bank
+from quizcli.cli import app
+from quizcli.render.mathtext import latex_to_unicode, leftover_command
+
+runner = CliRunner()
+BANK = load_bank()
+
+
+def test_builtin_bank_validates_deeply():
+    _, problems = validate_dirs([builtin_bank_dir()], deep=True)
+    assert problems == []
+
+
+def test_bank_round_trips_through_the_cache_format():
+    again = Bank.from_dict(json.loads(json.dumps(BANK.to_dict())))
+    assert again.concepts == BANK.concepts and again.questions == BANK.questions and again.topics == BANK.topics
+
+
+def test_topics_table_and_json():
+    r = runner.invoke(app, ["topics"])
+    assert r.exit_code == 0, r.output
+    for tid in BANK.topics:
+        assert tid in r.output
+    r = runner.invoke(app, ["topics", "--json"])
+    data = json.loads(r.output)
+    assert [t["id"] for t in data] == list(BANK.topics)
+    neuron = next(t for t in data if t["id"] == "neuron")
+    assert neuron["concepts"] == len(BANK.concepts_in("neuron")) > 0
+    assert neuron["title"] == {"en": "Neurons and activation functions", "zh": "神经元与激活函数"}
+
+
+def test_explain_shows_every_part():
+    r = runner.invoke(app, ["explain", "dying", "relu"])
+    assert r.exit_code == 0, r.output
+    c = BANK.concepts["dying_relu"]
+    out = " ".join(r.output.split())
+    assert c.title.en in out and c.title.zh in out
+    for heading in ("Explanation", "Formulas", "Key points", "Common pitfalls", "Related", "Questions on this concept"):
+        assert heading in out
+    assert "max(0,z)" in out  # the formula rendered, not raw LaTeX
+    assert "\\max" not in out and "\\mathrm" not in out
+    assert "●" in out  # the activation plot
+
+
+def test_explain_in_chinese():
+    r = runner.invoke(app, ["--lang", "zh", "explain", "死亡", "ReLU"])
+    assert r.exit_code == 0, r.output
+    assert "答题要点" in r.output and BANK.concepts["dying_relu"].summary.zh[:10] in r.output.replace("\n", "")
+    r2 = runner.invoke(app, ["explain", "dying_relu", "--lang", "zh"])
+    assert "答题要点" in r2.output
+
+
+def test_explain_json_has_the_documented_keys():
+    r = runner.invoke(app, ["explain", "dead", "relu", "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    for key in ("id", "topic", "title", "summary", "body", "formulas", "key_points", "pitfalls", "related", "matches"):
+        assert key in d
+    assert d["id"] == "dying_relu" and d["topic"] == "neuron"
+    assert d["formulas"][0]["text"] and "\\" not in d["formulas"][0]["text"]
+
+
+def test_explain_typo_and_no_match():
+    r = runner.invoke(app, ["explain", "dying", "rleu"])
+    assert r.exit_code == 0 and "dying_relu" in r.output
+    r = runner.invoke(app, ["explain", "qwertyuiop", "zxcvb"])
+    assert r.exit_code == 1
+    assert "No concept matches" in r.output
+    r = runner.invoke(app, ["explain", "zzzz", "--json"])
+    assert r.exit_code == 1 and json.loads(r.output)["error"] == "no match"
+
+
+def test_every_concept_is_reachable_by_id_alias_and_both_titles():
+    from quizcli.bank.search import search
+
+    misses = []
+    for c in BANK.concepts.values():
+        for q in (c.id, c.title.en, c.title.zh, *c.aliases):
+            found = search(BANK, q)
+            if not found or found[0].concept_id != c.id:
+                # an alias shared with another concept is fine if this one is among the matches
+                if not any(m.concept_id == c.id for m in found) or q in (c.id, c.title.en, c.title.zh):
+                    misses.append((c.id, q, found[0].concept_id if found else None))
+    assert misses == []
+
+
+def test_rendered_formulas_have_no_latex_commands_left():
+    from quizcli.render.mathtext import collect_math
+
+    bad = []
+    for owner, latex in collect_math(BANK):
+        text = BANK.math.get(latex) or latex_to_unicode(latex)
+        if leftover_command(text):
+            bad.append((owner.id, latex, text))
+    assert bad == []
+
+
+@pytest.mark.parametrize(
+    "latex, text",
+    [
+        (r"\sigma(x) = \frac{1}{1+e^{-x}}", "σ(x) = 1/(1+e⁻ˣ)"),
+        (r"\mathrm{ReLU}(z) = \max(0, z)", "ReLU(z) = max(0,z)"),
+        (r"\left\lfloor \frac{n+2p-k}{s} \right\rfloor + 1", "⌊(n+2p-k)/s⌋+1"),
+        (r"\log p", "log p"),
+        (r"\text{if } x>0", "if x > 0"),
+        (r"W^\top x", "Wᵀx"),
+    ],
+)
+def test_latex_to_unicode(latex, text):
+    assert latex_to_unicode(latex) == text
+
+
+def _modules_after(args):
+    code = (
+        "import sys, json\n"
+        "from quizcli.cli import app\n"
+        "try:\n"
+        f"    app({args!r}, standalone_mode=False)\n"
+        "except BaseException:\n"
+        "    pass\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("args", [["--help"], ["topics"], ["explain", "lstm"], ["explain", "dying", "relu"]])
+def test_light_commands_import_neither_numpy_nor_sympy(args):
+    mods = _modules_after(args)
+    assert "numpy" not in mods and "sympy" not in mods
+
+
+def test_python_dash_m_works():
+    out = subprocess.run([sys.executable, "-m", "quizcli", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "explain" in out.stdout and "topics" in out.stdout
