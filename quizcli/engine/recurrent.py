@@ -6,9 +6,10 @@ G*(H*D + H*H + 2H) parameters; ``bias=False`` drops both).  Gate blocks are
 stacked along rows in the order RNN: (a); LSTM: i, f, g, o; GRU: r, z, n.
 Inputs are batched (N, D) with state (N, H), or unbatched (D,) with (H,).
 A missing state (None) means zeros.  ``backward`` differentiates the most
-recent ``forward`` only (one step); for BPTT, call forward/backward per step
-on per-step copies or sum the grads yourself.  ``backward`` overwrites
-``grads``.  Init: U(-1/sqrt(H), 1/sqrt(H)) for every parameter (PyTorch).
+recent ``forward`` only (one step); for BPTT run each step on
+``copy.copy(cell)`` (shares the parameter arrays and the grads dict, own
+cache), back-propagate the steps in reverse and add up ``grads`` after each
+call, since ``backward`` overwrites ``grads``.  Init: U(-1/sqrt(H), 1/sqrt(H)) for every parameter (PyTorch).
 """
 
 from __future__ import annotations

@@ -144,3 +144,37 @@ def test_gradcheck_detects_a_wrong_gradient():
     assert gradcheck(_BrokenDense(3, 2), R(28, 4, 3)) > 1e-3
     wrong = lambda y, t: (float(np.sum((y - t) ** 2)), y - t)  # missing factor 2
     assert gradcheck(wrong, (R(29, 3), R(30, 3))) > 0.1
+
+
+def test_bptt_with_shallow_copies_matches_finite_differences():
+    """Two RNN steps via copy.copy(cell), grads summed, vs numeric dL/dW_hh."""
+    import copy
+    cell = RNNCell(2, 3, rng=np.random.default_rng(8))
+    xs, h0, r = R(31, 2, 1, 2), R(32, 1, 3), R(33, 1, 3)
+
+    def loss():
+        h = h0
+        for x in xs:
+            h = cell.forward(x, h)
+        return float(np.sum(h * r))
+
+    steps, h = [], h0
+    for x in xs:
+        s = copy.copy(cell)
+        h = s.forward(x, h)
+        steps.append(s)
+    g, total = r, np.zeros_like(cell.weight_hh)
+    for s in reversed(steps):
+        _, g = s.backward(g)
+        total += cell.grads["weight_hh"]
+    W = cell.weight_hh
+    num = np.zeros_like(W)
+    for idx in np.ndindex(W.shape):
+        old = W[idx]
+        W[idx] = old + 1e-6
+        lp = loss()
+        W[idx] = old - 1e-6
+        lm = loss()
+        W[idx] = old
+        num[idx] = (lp - lm) / 2e-6
+    np.testing.assert_allclose(total, num, rtol=1e-6, atol=1e-9)
