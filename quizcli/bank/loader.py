@@ -1,25 +1,19 @@
-"""Load and validate the YAML question bank.
+"""Parse and validate the YAML question bank.
 
-Two paths:
-- `validate_dirs` parses every file fresh and returns every problem found, each with its
-  file and line (what `quizcli bank check` prints);
-- `load_bank` serves ordinary commands: it reads a JSON cache of the parsed, validated
-  bank keyed by the files' sizes and modification times, so a warm `quizcli explain`
-  neither parses YAML nor imports PyYAML.
+`validate_dirs` parses every file fresh and returns every problem found, each with its
+file and line (what `quizcli bank check` prints). Ordinary commands go through
+`store.load_bank`, which serves a cached copy and calls this module only on a miss.
 
 YAML is only ever read with PyYAML's *safe* loader (the C one where present).
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+from .store import BankError, Problem, builtin_bank_dir, cache_dir, load_bank  # noqa: F401 (re-exported)
 from .models import (
     LANGS,
     QUESTION_TYPES,
@@ -33,41 +27,10 @@ from .models import (
     Topic,
 )
 
-CACHE_FORMAT = 3
 CONCEPT_ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 QUESTION_ID = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
 DIFFICULTIES = ("easy", "medium", "hard")
 LETTERS = "ABCDEFGHIJ"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a bank file."""
-
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
-
-
-class BankError(Exception):
-    """The bank could not be loaded; `problems` says where and why."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-def builtin_bank_dir() -> Path:
-    """The bank shipped with quizcli: inside the package when installed from a wheel,
-    the repository's `question_bank/` for an editable install."""
-    here = Path(__file__).resolve().parent.parent
-    packaged = here / "question_bank"
-    if packaged.is_dir():
-        return packaged
-    return here.parent / "question_bank"
 
 
 # --------------------------------------------------------------------------- YAML
@@ -579,76 +542,3 @@ def validate_dirs(dirs: list[Path], deep: bool = True) -> tuple[Bank, list[Probl
     return bank, problems
 
 
-# --------------------------------------------------------------------------- cache
-
-
-def cache_dir() -> Path:
-    """Where the parsed bank is cached: QUIZCLI_CACHE, else the platform's cache folder."""
-    env = os.environ.get("QUIZCLI_CACHE")
-    if env:
-        return Path(env)
-    # Computed by hand rather than with platformdirs: this runs on every start-up.
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "quizcli"
-
-
-def _fingerprint(dirs: list[Path]) -> str:
-    h = hashlib.sha256(str(CACHE_FORMAT).encode())
-    code = Path(__file__).resolve().parent
-    for p in (code / "loader.py", code / "models.py", code.parent / "render" / "mathtext.py"):
-        st = p.stat()
-        h.update(f"{p}:{st.st_mtime_ns}:{st.st_size}".encode())
-    for d in dirs:
-        d = Path(d).resolve()
-        h.update(str(d).encode())
-        if d.is_dir():
-            for p in sorted(d.iterdir()):
-                if p.suffix in (".yaml", ".yml"):
-                    st = p.stat()
-                    h.update(f"{p.name}:{st.st_mtime_ns}:{st.st_size}".encode())
-    return h.hexdigest()[:32]
-
-
-_LOADED: dict[tuple, Bank] = {}
-
-
-def load_bank(extra: list[Path] | None = None, use_cache: bool = True) -> Bank:
-    """The built-in bank plus any extra folders, validated. Raises BankError with every
-    problem if anything is wrong. Cached in memory and on disk."""
-    dirs = [builtin_bank_dir(), *[Path(e) for e in (extra or [])]]
-    key = tuple(str(d) for d in dirs)
-    if key in _LOADED:
-        return _LOADED[key]
-    fp = _fingerprint(dirs) if use_cache else ""
-    cache_file = cache_dir() / f"bank-{fp}.json"
-    if use_cache:
-        try:
-            bank = Bank.from_dict(json.loads(cache_file.read_text(encoding="utf-8")))
-            _LOADED[key] = bank
-            return bank
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-    bank, problems = validate_dirs(dirs, deep=False)
-    if problems:
-        raise BankError(problems)
-    if use_cache:
-        _write_cache(cache_file, bank)
-    _LOADED[key] = bank
-    return bank
-
-
-def _write_cache(cache_file: Path, bank: Bank) -> None:
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        for old in cache_file.parent.glob("bank-*.json"):
-            old.unlink(missing_ok=True)
-        tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps(bank.to_dict(), ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, cache_file)
-    except OSError:
-        pass  # a read-only cache folder only costs speed

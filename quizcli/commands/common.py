@@ -47,7 +47,7 @@ def bank_dirs(extra: Optional[List[Path]] = None) -> List[Path]:
 
 def get_bank(extra: Optional[List[Path]] = None, lang_code: str = "en") -> "Bank":
     """The loaded bank; on a broken bank, print where and why, and exit 1."""
-    from ..bank.loader import BankError, load_bank
+    from ..bank.store import BankError, load_bank
 
     try:
         return load_bank(bank_dirs(extra))

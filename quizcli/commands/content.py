@@ -29,7 +29,7 @@ def topics(json_out: JsonOpt = False, lang_opt: LangOpt = None, bank: BankOpt = 
 
         emit(topics_json(b))
         return
-    from ..render.terminal import topics_table
+    from ..render.tables import topics_table
 
     console().print(topics_table(b, lg))
 

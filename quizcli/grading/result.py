@@ -1,7 +1,7 @@
 """Result and error types shared by all graders (no heavy imports here)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, asdict, field
+from dataclasses import dataclass, asdict
 from typing import Any
 
 

@@ -108,8 +108,8 @@ def parse_point_selection(text: str, n: int) -> list[int]:
     if s in _ALL:
         return list(range(n))
     if not re.fullmatch(r"[\d\s,;\-–~]+", s):
-        raise ParseError(f"Type the numbers of the points you had (e.g. 1 3), 'all' or 'none'.",
-                         f"请输入你答到的要点编号（如 1 3），或“全部”/“无”。")
+        raise ParseError("Type the numbers of the points you had (e.g. 1 3), 'all' or 'none'.",
+                         "请输入你答到的要点编号（如 1 3），或“全部”/“无”。")
     chosen: set[int] = set()
     for part in re.split(r"[\s,;]+", s):
         if not part:

@@ -44,30 +44,6 @@ def rich_text(text: str, bank: Bank, style: str = "") -> Text:
     return out
 
 
-def topics_table(bank: Bank, lang: str, mastery: dict[str, float] | None = None) -> Table:
-    table = Table(title=t("topics_title", lang), title_style="bold", caption=t("topics_hint", lang), header_style="bold cyan")
-    table.add_column(t("id", lang), style="bold")
-    table.add_column("中文")
-    table.add_column("English")
-    table.add_column(t("concepts", lang), justify="right")
-    table.add_column(t("questions", lang), justify="right")
-    if mastery is not None:
-        table.add_column("%", justify="right")
-    for topic in bank.topics.values():
-        row = [
-            topic.id,
-            topic.title.zh,
-            topic.title.en,
-            str(len(bank.concepts_in(topic.id))),
-            str(len(bank.questions_in(topic.id))),
-        ]
-        if mastery is not None:
-            m = mastery.get(topic.id)
-            row.append("–" if m is None else f"{100 * m:.0f}")
-        table.add_row(*row)
-    return table
-
-
 def _section(title: str) -> Rule:
     return Rule(Text(title, style="bold cyan"), align="left", style="cyan")
 

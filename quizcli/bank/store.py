@@ -1,0 +1,127 @@
+"""The bank as ordinary commands get it: from a JSON cache of the parsed, validated bank,
+keyed by the YAML files' sizes and modification times, so a warm `quizcli explain` neither
+parses YAML nor imports PyYAML nor compiles the validator. On a miss, `loader` parses and
+checks everything and the result is cached.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .models import Bank
+
+CACHE_FORMAT = 3
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a bank file."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class BankError(Exception):
+    """The bank could not be loaded; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+
+def builtin_bank_dir() -> Path:
+    """The bank shipped with quizcli: inside the package when installed from a wheel,
+    the repository's `question_bank/` for an editable install."""
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "question_bank"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "question_bank"
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def cache_dir() -> Path:
+    """Where the parsed bank is cached: QUIZCLI_CACHE, else the platform's cache folder."""
+    env = os.environ.get("QUIZCLI_CACHE")
+    if env:
+        return Path(env)
+    # Computed by hand rather than with platformdirs: this runs on every start-up.
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "quizcli"
+
+
+def _fingerprint(dirs: list[Path]) -> str:
+    """Everything a cached bank depends on: the code that parses it and each YAML file's
+    name, size and modification time. Compared as a plain string (no hashing on the hot path)."""
+    parts = [str(CACHE_FORMAT)]
+    code = Path(__file__).resolve().parent
+    for p in (code / "loader.py", code / "models.py", code / "store.py", code.parent / "render" / "mathtext.py"):
+        st = p.stat()
+        parts.append(f"{p.name}:{st.st_mtime_ns}:{st.st_size}")
+    for d in dirs:
+        d = Path(d).resolve()
+        parts.append(str(d))
+        if d.is_dir():
+            for p in sorted(d.iterdir()):
+                if p.suffix in (".yaml", ".yml"):
+                    st = p.stat()
+                    parts.append(f"{p.name}:{st.st_mtime_ns}:{st.st_size}")
+    return "|".join(parts)
+
+
+_LOADED: dict[tuple, Bank] = {}
+
+
+def load_bank(extra: list[Path] | None = None, use_cache: bool = True) -> Bank:
+    """The built-in bank plus any extra folders, validated. Raises BankError with every
+    problem if anything is wrong. Cached in memory and on disk."""
+    import zlib
+
+    dirs = [builtin_bank_dir(), *[Path(e) for e in (extra or [])]]
+    key = tuple(str(d) for d in dirs)
+    if key in _LOADED:
+        return _LOADED[key]
+    fp = _fingerprint(dirs) if use_cache else ""
+    cache_file = cache_dir() / f"bank-{zlib.adler32('|'.join(key).encode()):08x}.json"
+    if use_cache:
+        try:
+            data = json.loads(cache_file.read_text(encoding="utf-8"))
+            if data.get("fingerprint") == fp:
+                bank = Bank.from_dict(data["bank"])
+                _LOADED[key] = bank
+                return bank
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    from .loader import validate_dirs
+
+    bank, problems = validate_dirs(dirs, deep=False)
+    if problems:
+        raise BankError(problems)
+    if use_cache:
+        _write_cache(cache_file, {"fingerprint": fp, "bank": bank.to_dict()})
+    _LOADED[key] = bank
+    return bank
+
+
+def _write_cache(cache_file: Path, data: dict) -> None:
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass  # a read-only cache folder only costs speed
