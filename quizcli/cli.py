@@ -11,7 +11,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from .commands import common, content
+from .commands import common, content, problems
 
 app = typer.Typer(
     name="quizcli",
@@ -40,6 +40,7 @@ def _global(
 
 
 content.register(app)
+problems.register(app)
 
 
 def main() -> None:

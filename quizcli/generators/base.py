@@ -1,0 +1,329 @@
+"""The contract every problem family follows, and the value types it produces.
+
+A family is one module in `quizcli/generators/` (PrairieLearn-style: adding a family is
+adding a file). The module defines:
+
+    FAMILY = Family(id=..., topic=..., concepts=(...), title=Bilingual(...), params=(Param(...), ...))
+
+    def generate(rng: random.Random, difficulty: str) -> dict
+        Draw realistic exam parameters (names as in FAMILY.params) for a difficulty
+        ("easy", "medium", "hard"). Use only `rng` so a seed reproduces the problem.
+
+    def solve(p: dict) -> Solution
+        The route a student takes: the closed formula, with the worked steps, the prompt,
+        the conventions and the misconceptions (wrong methods and the answers they give).
+        Raise ValueError(Bilingual-style message) for parameters that make no sense.
+
+    def check(p: dict) -> answer
+        The second route: the engine doing the thing (run the layer and read the shape,
+        count the parameters of built layers, backpropagate, finite differences …).
+        Must not reuse `solve`'s formula.
+
+`build_problem` runs both routes and refuses to return a problem on which they disagree.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Callable, Sequence
+
+from ..bank.models import Bilingual
+
+DIFFICULTIES = ("easy", "medium", "hard")
+
+# Numbers, vectors (tuple of numbers) and matrices (tuple of rows).
+Answer = Any
+
+
+class ParamError(ValueError):
+    """Parameters a student gave that cannot be used; carries both languages."""
+
+    def __init__(self, en: str, zh: str):
+        super().__init__(en)
+        self.en, self.zh = en, zh
+
+    def t(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class RoutesDisagree(AssertionError):
+    """The formula and the engine gave different answers: the problem is never shown."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One input of a family, as a student types it to `quizcli solve`.
+
+    kind: int | float | pair (one int or 'h,w') | ints (comma list) | floats (comma list)
+          | matrix ('1 2; 3 4') | str | bool
+    """
+
+    name: str
+    kind: str
+    help: Bilingual
+    default: Any = None  # None: required
+    aliases: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+
+@dataclass(frozen=True)
+class Family:
+    id: str
+    topic: str
+    concepts: tuple[str, ...]
+    title: Bilingual
+    params: tuple[Param, ...]
+    kind: str = "numeric"  # how answers are graded: numeric (number/vector/matrix)
+
+    def param(self, name: str) -> Param | None:
+        for p in self.params:
+            if p.name == name or name in p.aliases:
+                return p
+        return None
+
+
+@dataclass(frozen=True)
+class Misconception:
+    """A common wrong method, the answer it produces, and feedback that names it."""
+
+    id: str
+    value: Answer
+    feedback: Bilingual
+
+    @property
+    def feedback_en(self) -> str:
+        return self.feedback.en
+
+    @property
+    def feedback_zh(self) -> str:
+        return self.feedback.zh
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "value": to_jsonable(self.value), "feedback": self.feedback.to_dict()}
+
+
+@dataclass(frozen=True)
+class Solution:
+    """What `solve` returns: the student's route to the answer."""
+
+    prompt: Bilingual
+    answer: Answer
+    steps: tuple[Bilingual, ...]
+    misconceptions: tuple[Misconception, ...] = ()
+    conventions: tuple[Bilingual, ...] = ()
+    answer_text: str | None = None  # exact display ("3/4", "[0.95, 0.05]"); default: formatted answer
+    rtol: float = 1e-2
+    atol: float = 1e-6
+    hint: Bilingual | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A generated (or student-specified) problem with both routes' answers agreeing."""
+
+    id: str  # "family:seed" (medium) or "family:seed:difficulty"; "family" for `solve`
+    family: str
+    topic: str
+    concepts: tuple[str, ...]
+    difficulty: str
+    params: tuple[tuple[str, Any], ...]
+    prompt: Bilingual
+    answer: Answer
+    answer_text: str
+    steps: tuple[Bilingual, ...]
+    misconceptions: tuple[Misconception, ...]
+    conventions: tuple[Bilingual, ...]
+    rtol: float
+    atol: float
+    engine_answer: Answer = None
+    hint: Bilingual | None = None
+    seed: int | None = None
+
+    @property
+    def param_dict(self) -> dict[str, Any]:
+        return dict(self.params)
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        """JSON form: {"family", "params", "answer", "steps", "conventions", ...}.
+        With `lang`, texts are strings in that language; without, {en, zh} objects."""
+
+        def tx(b: Bilingual | None):
+            if b is None:
+                return None
+            return b.t(lang) if lang else b.to_dict()
+
+        return {
+            "id": self.id,
+            "family": self.family,
+            "topic": self.topic,
+            "concepts": list(self.concepts),
+            "difficulty": self.difficulty,
+            "seed": self.seed,
+            "params": {k: to_jsonable(v) for k, v in self.params},
+            "prompt": tx(self.prompt),
+            "answer": to_jsonable(self.answer),
+            "answer_text": self.answer_text,
+            "tolerance": {"rel": self.rtol, "abs": self.atol},
+            "steps": [tx(s) for s in self.steps],
+            "conventions": [tx(c) for c in self.conventions],
+            "misconceptions": [
+                {"id": m.id, "value": to_jsonable(m.value), "feedback": tx(m.feedback)} for m in self.misconceptions
+            ],
+            "engine_answer": to_jsonable(self.engine_answer),
+        }
+
+
+def to_jsonable(v: Any) -> Any:
+    if isinstance(v, Fraction):
+        return float(v)
+    if isinstance(v, (list, tuple)):
+        return [to_jsonable(x) for x in v]
+    if hasattr(v, "tolist"):  # numpy arrays and scalars
+        return v.tolist()
+    return v
+
+
+def bi(en: str, zh: str) -> Bilingual:
+    """Shorthand for a bilingual text in family modules."""
+    return Bilingual(en=en, zh=zh)
+
+
+def fmt_num(x: Any, digits: int = 4) -> str:
+    """A number as a student writes it: integers without '.0', others to `digits`
+    significant decimals with trailing zeros dropped."""
+    if isinstance(x, Fraction):
+        if x.denominator == 1:
+            return str(x.numerator)
+        return f"{x.numerator}/{x.denominator}"
+    xf = float(x)
+    if xf == int(xf) and abs(xf) < 1e15:
+        return str(int(xf))
+    s = f"{xf:.{digits}f}".rstrip("0").rstrip(".")
+    if s in ("0", "-0"):
+        s = f"{xf:.{digits}g}"
+    return s
+
+
+def fmt_answer(a: Any, digits: int = 4) -> str:
+    if isinstance(a, (list, tuple)):
+        if a and isinstance(a[0], (list, tuple)):
+            return "[" + "; ".join(" ".join(fmt_num(v, digits) for v in row) for row in a) + "]"
+        return "[" + ", ".join(fmt_num(v, digits) for v in a) + "]"
+    return fmt_num(a, digits)
+
+
+def answers_agree(a: Any, b: Any, rtol: float = 1e-9, atol: float = 1e-9) -> bool:
+    """Exact-ish agreement of two routes (both are computed, not typed: tight tolerance)."""
+    if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)) or hasattr(a, "shape") or hasattr(b, "shape"):
+        import numpy as np
+
+        A, B = np.asarray(to_jsonable(a), dtype=float), np.asarray(to_jsonable(b), dtype=float)
+        return A.shape == B.shape and bool(np.allclose(A, B, rtol=rtol, atol=atol))
+    return abs(float(a) - float(b)) <= atol + rtol * abs(float(b))
+
+
+def problem_id(family: str, seed: int, difficulty: str) -> str:
+    return f"{family}:{seed}" if difficulty == "medium" else f"{family}:{seed}:{difficulty}"
+
+
+def parse_problem_id(pid: str) -> tuple[str, int, str]:
+    """'conv_output:7' -> ('conv_output', 7, 'medium'); 'conv_output:7:hard' -> (..., 'hard')."""
+    parts = pid.split(":")
+    if len(parts) not in (2, 3) or not parts[1].lstrip("-").isdigit():
+        raise ValueError(f"not a problem id: {pid!r} (expected family:seed)")
+    difficulty = parts[2] if len(parts) == 3 else "medium"
+    if difficulty not in DIFFICULTIES:
+        raise ValueError(f"unknown difficulty {difficulty!r} in {pid!r}")
+    return parts[0], int(parts[1]), difficulty
+
+
+def seeded_rng(family: str, seed: int, difficulty: str) -> random.Random:
+    # A string seed is hashed deterministically by random.Random (not by hash()).
+    return random.Random(f"{family}:{seed}:{difficulty}")
+
+
+@dataclass
+class FamilyModule:
+    """A loaded family: its description and its three functions."""
+
+    family: Family
+    generate: Callable[[random.Random, str], dict]
+    solve: Callable[[dict], Solution]
+    check: Callable[[dict], Answer]
+    extras: dict = field(default_factory=dict)
+
+
+def build_problem(fm: FamilyModule, params: dict, *, pid: str, difficulty: str, seed: int | None) -> Problem:
+    """Run both routes; raise RoutesDisagree unless they agree."""
+    sol = fm.solve(params)
+    engine = fm.check(params)
+    if not answers_agree(sol.answer, engine):
+        raise RoutesDisagree(f"{pid}: formula {sol.answer!r} != engine {engine!r} for {params!r}")
+    return Problem(
+        id=pid,
+        family=fm.family.id,
+        topic=fm.family.topic,
+        concepts=fm.family.concepts,
+        difficulty=difficulty,
+        params=tuple(params.items()),
+        prompt=sol.prompt,
+        answer=sol.answer,
+        answer_text=sol.answer_text or fmt_answer(sol.answer),
+        steps=sol.steps,
+        misconceptions=_distinct_misconceptions(sol),
+        conventions=sol.conventions,
+        rtol=sol.rtol,
+        atol=sol.atol,
+        engine_answer=engine,
+        hint=sol.hint,
+        seed=seed,
+    )
+
+
+def _distinct_misconceptions(sol: Solution) -> tuple[Misconception, ...]:
+    """Drop misconceptions whose wrong answer coincides with the right one (they would
+    mark a correct answer as a mistake) or with an earlier misconception."""
+    out: list[Misconception] = []
+    for m in sol.misconceptions:
+        if answers_agree(m.value, sol.answer, rtol=1e-6, atol=1e-9):
+            continue
+        if any(answers_agree(m.value, o.value, rtol=1e-6, atol=1e-9) for o in out):
+            continue
+        out.append(m)
+    return tuple(out)
+
+
+MAX_ATTEMPTS = 50
+
+
+def generate_problem(fm: FamilyModule, seed: int, difficulty: str = "medium") -> Problem:
+    """The problem `family:seed` at `difficulty`: same arguments, same problem.
+
+    Parameter draws that the family rejects (ParamError) or on which the two routes
+    disagree are skipped; the next draw from the same seeded stream is used."""
+    if difficulty not in DIFFICULTIES:
+        raise ValueError(f"difficulty must be one of {', '.join(DIFFICULTIES)}")
+    rng = seeded_rng(fm.family.id, seed, difficulty)
+    pid = problem_id(fm.family.id, seed, difficulty)
+    last: Exception | None = None
+    for _ in range(MAX_ATTEMPTS):
+        params = fm.generate(rng, difficulty)
+        try:
+            return build_problem(fm, params, pid=pid, difficulty=difficulty, seed=seed)
+        except (ParamError, RoutesDisagree) as e:
+            last = e
+    raise RuntimeError(f"{pid}: no valid problem in {MAX_ATTEMPTS} draws ({last})")
+
+
+def solve_problem(fm: FamilyModule, params: dict) -> Problem:
+    """The worked solution for a student's own parameters (both routes checked)."""
+    return build_problem(fm, params, pid=fm.family.id, difficulty="custom", seed=None)
+
+
+def pick(rng: random.Random, options: Sequence[Any]) -> Any:
+    return options[rng.randrange(len(options))]
