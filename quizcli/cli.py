@@ -11,7 +11,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from .commands import common, content, problems
+from .commands import common, content, problems, study
 
 app = typer.Typer(
     name="quizcli",
@@ -41,6 +41,7 @@ def _global(
 
 content.register(app)
 problems.register(app)
+study.register(app)
 
 
 def main() -> None:

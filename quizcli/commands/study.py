@@ -1,0 +1,98 @@
+"""`drill`: the interactive loop (and later review / exam)."""
+from __future__ import annotations
+
+from typing import Annotated, List, Optional
+
+import typer
+
+from .common import BankOpt, JsonOpt, LangOpt, console, fail, get_bank, lang
+
+KindOpt = Annotated[str, typer.Option("--kind", "-k", help="concept (short/choice/true-false), numeric (calculations), symbolic (formulas) or mixed.")]
+NOpt = Annotated[int, typer.Option("-n", "--number", help="How many items.", min=1, max=500)]
+SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Same seed, same drill (for a class or a redo).", show_default=False)]
+DiffOpt = Annotated[str, typer.Option("--difficulty", "-d", help="easy, medium or hard (for calculations).")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("drill", help="Practise a topic or concept: mixed questions and calculations, graded with feedback.")(drill)
+
+
+def drill(
+    targets: Annotated[Optional[List[str]], typer.Argument(help="Topics or concepts: cnn rnn, 卷积神经网络, dropout, all.", show_default=False)] = None,
+    kind: KindOpt = "mixed",
+    n: NOpt = 10,
+    seed: SeedOpt = None,
+    difficulty: DiffOpt = "medium",
+    item: Annotated[Optional[List[str]], typer.Option("--item", "-i", help="Drill exactly this item: a question id or family:seed (repeatable).", show_default=False)] = None,
+    json_out: JsonOpt = False,
+    lang_opt: LangOpt = None,
+    bank: BankOpt = None,
+) -> None:
+    """Practise: each item is asked, graded and explained; a summary ends the drill.
+
+    Type the answer and Enter. Empty or ? shows a hint, s skips, q ends the drill
+    (the summary is printed and every answer so far is kept; Ctrl-C does the same).
+    Answers can be piped, one per line: end of input ends the drill cleanly.
+
+    Examples:
+      quizcli drill cnn
+      quizcli drill cnn rnn -n 20 --seed 3
+      quizcli drill neuron --kind symbolic
+      quizcli drill 卷积神经网络 --lang zh
+      quizcli drill dropout
+      quizcli drill --item conv_output:7
+      printf 'B\\n42\\n' | quizcli drill cnn -n 2 --seed 1 --json
+    """
+    from ..study.items import KIND_FILTERS, UnknownItem, item_from_id, select_items
+    from ..study.targets import UnknownTarget, resolve_targets
+
+    lg = lang(lang_opt)
+    if kind not in KIND_FILTERS:
+        raise fail(f"--kind must be one of {', '.join(KIND_FILTERS)}")
+    if difficulty not in ("easy", "medium", "hard"):
+        raise fail("--difficulty must be easy, medium or hard")
+    b = get_bank(bank, lg)
+    if item:
+        try:
+            items = [item_from_id(b, i) for i in item]
+        except UnknownItem as e:
+            raise fail(f"No item '{e.args[0]}': give a question id (see quizcli explain …) or family:seed (see quizcli solve --list)."
+                       if lg == "en" else f"没有编号为“{e.args[0]}”的题目：请给出题目编号或 题型:种子。")
+    else:
+        try:
+            t = resolve_targets(b, list(targets or []))
+        except UnknownTarget as e:
+            near = ", ".join(e.suggestions)
+            raise fail((f"No topic or concept '{e.name}'." + (f" Did you mean: {near}?" if near else "") + " See quizcli topics.")
+                       if lg == "en" else (f"没有“{e.name}”这个主题或知识点。" + (f"你是不是要找：{near}？" if near else "") + "可运行 quizcli topics 查看。"))
+        items = select_items(b, t.topics, t.concepts, kind=kind, n=n, seed=seed, difficulty=difficulty)
+    if not items:
+        raise fail("Nothing to drill there with that --kind." if lg == "en" else "该范围内没有符合 --kind 的题目。")
+    _start_symbolic_warmup(items)
+    from ..render.drill_ui import JsonUI, RichUI
+    from ..study.drill import run_drill
+
+    ui = JsonUI(lg, b) if json_out else RichUI(console(), lg, b)
+    recorder = _recorder(lg)
+    run_drill(items, ui, recorder)
+
+
+def _start_symbolic_warmup(items) -> None:
+    """Import sympy in the background while the student reads the first prompt."""
+    if any(i.question is not None and i.question.type == "symbolic" for i in items):
+        import threading
+
+        from ..grading import warm_up
+
+        threading.Thread(target=warm_up, daemon=True).start()
+
+
+def _recorder(lg: str):
+    """The progress store, or a no-op recorder when progress cannot be kept."""
+    try:
+        from ..progress.store import open_recorder
+    except ImportError:
+        from ..study.drill import NullRecorder
+
+        return NullRecorder()
+    return open_recorder(lg)

@@ -1,0 +1,278 @@
+"""The two faces of a drill: a rich terminal screen, and JSON lines for scripts.
+
+Both read one answer per line from standard input, so a drill works the same typed at a
+terminal or piped from a file; end of input ends the drill with its summary.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..bank.models import Bank
+from ..grading import GradeResult
+from ..study.drill import Answered, Summary
+from ..study.items import Item, expected_text
+from .mathtext import render_inline
+
+LETTERS = "ABCDEFGHIJ"
+
+
+def _tx(s: str, bank: Bank | None) -> Text:
+    return Text(render_inline(s, bank.math if bank else {}))
+
+
+def _hint_text(item: Item, lang: str) -> str:
+    """What form the answer takes, plus the family's hint for problems."""
+    en = zh = ""
+    q = item.question
+    if item.kind == "generated":
+        p = item.problem
+        if p.hint:
+            en, zh = p.hint.en + " ", p.hint.zh + " "
+        shape_en, shape_zh = _shape_words(p.answer)
+        en += f"Answer with {shape_en}; fractions (1/4), percentages and 2.5e-1 are fine."
+        zh += f"请填写{shape_zh}；可写分数（1/4）、百分数或 2.5e-1。"
+    elif q.type == "choice":
+        en, zh = "Answer with one letter (or its number).", "填一个选项字母（或序号）。"
+    elif q.type == "multi":
+        en, zh = "Answer with every right letter, e.g. AC (any order).", "填写所有正确选项，如 AC（顺序不限）。"
+    elif q.type == "truefalse":
+        en, zh = "Answer true or false (t/f, 对/错).", "回答对或错（t/f、对/错）。"
+    elif q.type == "numeric":
+        shape_en, shape_zh = _shape_words(q.answer)
+        en, zh = f"Answer with {shape_en}.", f"请填写{shape_zh}。"
+    elif q.type == "symbolic":
+        vs = ", ".join(q.variables)
+        subs = "".join(f"; {k} may stand for {v}" for k, v in q.substitutions)
+        subs_zh = "".join(f"；可用 {k} 表示 {v}" for k, v in q.substitutions)
+        en = (f"Write an expression in {vs}{subs}: + - * / ^, parentheses, exp log sqrt sigmoid tanh … "
+              "e.g. s*(1-s) or exp(-x)/(1+exp(-x))^2.")
+        zh = f"用 {vs} 写出表达式{subs_zh}：可用 + - * / ^、括号、exp log sqrt sigmoid tanh 等，如 s*(1-s)。"
+    elif q.type == "short":
+        n = len(q.key_points)
+        en = f"Write your answer in a few sentences; a good answer covers {n} key points. Then compare with the model answer."
+        zh = f"用几句话作答；好的答案应覆盖 {n} 个要点。之后对照参考答案自评。"
+    return zh if lang == "zh" else en
+
+
+def _shape_words(answer: Any) -> tuple[str, str]:
+    if isinstance(answer, (list, tuple)):
+        if answer and isinstance(answer[0], (list, tuple)):
+            r, c = len(answer), len(answer[0])
+            return (f"a {r}×{c} matrix, row by row (1 2; 3 4)", f"{r}×{c} 矩阵，按行填写（如 1 2; 3 4）")
+        return (f"{len(answer)} numbers separated by commas or spaces", f"{len(answer)} 个数，用逗号或空格分隔")
+    return ("one number", "一个数")
+
+
+class RichUI:
+    """The terminal screen."""
+
+    def __init__(self, console: Console, lang: str, bank: Bank):
+        self.out, self.lang, self.bank = console, lang, bank
+
+    def _t(self, en: str, zh: str) -> str:
+        return zh if self.lang == "zh" else en
+
+    def show_item(self, item: Item, index: int, total: int) -> None:
+        body: list[Any] = [_tx(item.prompt.t(self.lang), self.bank)]
+        q = item.question
+        if q is not None and q.type in ("choice", "multi"):
+            opts = Table.grid(padding=(0, 1))
+            opts.add_column(style="bold")
+            opts.add_column()
+            for i, o in enumerate(q.options):
+                opts.add_row(f"{LETTERS[i]}.", _tx(o.text.t(self.lang), self.bank))
+            body.append(opts)
+            if q.type == "multi":
+                body.append(Text(self._t("(choose all that apply)", "（多选）"), style="dim"))
+        if item.kind == "generated" and item.problem.conventions:
+            for c in item.problem.conventions:
+                body.append(Text(render_inline(c.t(self.lang), {}), style="dim"))
+        kind = {"generated": self._t("calculation", "计算"), "short": self._t("short answer", "简答"),
+                "choice": self._t("single choice", "单选"), "multi": self._t("multiple choice", "多选"),
+                "truefalse": self._t("true / false", "判断"), "symbolic": self._t("formula", "公式"),
+                "numeric": self._t("calculation", "计算")}[item.kind]
+        title = Text(f" {index}/{total} · {kind} · {item.id} ", style="bold cyan")
+        self.out.print()
+        self.out.print(Panel(Group(*body), title=title, title_align="left", border_style="cyan"))
+
+    def ask(self, item: Item) -> str | None:
+        prompt = self._t("answer (? hint, s skip, q quit)", "作答（? 提示，s 跳过，q 结束）")
+        try:
+            return self.out.input(f"[bold]{prompt}[/] › ")
+        except EOFError:
+            return None
+
+    def hint(self, item: Item) -> None:
+        self.out.print(Text("💡 " + render_inline(_hint_text(item, self.lang), {}), style="yellow"))
+
+    def invalid(self, item: Item, text: str, result: GradeResult) -> None:
+        msg = result.message_zh if self.lang == "zh" else result.message_en
+        self.out.print(Text("✗ " + msg + self._t("  Try again.", "  请重新输入。"), style="yellow"))
+
+    def warn(self, en: str, zh: str) -> None:
+        self.out.print(Text(self._t(en, zh), style="yellow"))
+
+    def key_points(self, item: Item, text: str, found: list[bool]) -> str | None:
+        q = item.question
+        self.out.print(Text(self._t("Model answer", "参考答案"), style="bold green"))
+        self.out.print(_tx(q.answer.t(self.lang), self.bank))
+        self.out.print(Text(self._t("Key points (✓ = terms found in your answer):", "答题要点（✓ = 你的答案中出现了相关词）："), style="bold"))
+        for i, (k, f) in enumerate(zip(q.key_points, found), 1):
+            line = Text(f" {i}. ", style="bold")
+            line.append("✓ " if f else "  ", style="green")
+            line.append_text(_tx(k.t(self.lang), self.bank))
+            self.out.print(line)
+        prompt = self._t("Which did you have? (e.g. 1 3, all, none; Enter = the ✓ ones)", "你答到了哪些？（如 1 3、全部、无；回车 = 打 ✓ 的）")
+        try:
+            return self.out.input(f"[bold]{prompt}[/] › ")
+        except EOFError:
+            return None
+
+    def feedback(self, item: Item, a: Answered, result: GradeResult | None) -> None:
+        lang = self.lang
+        if a.correct is None:
+            self.out.print(Text(self._t(f"Skipped. Answer: {expected_text(item, lang)}", f"已跳过。答案：{expected_text(item, lang)}"), style="dim"))
+            return
+        if item.kind == "short":
+            style = "bold green" if a.correct else "bold yellow"
+            self.out.print(Text(self._t(f"Self-rated: {a.rating} ({a.expected} key points)", f"自评：{a.rating}（要点 {a.expected}）"), style=style))
+        elif a.correct:
+            self.out.print(Text("✓ " + self._t("Right!", "正确！"), style="bold green"))
+        else:
+            line = Text("✗ " + self._t("Not quite. ", "不对。"), style="bold red")
+            line.append(self._t("Expected: ", "正确答案："), style="bold")
+            line.append(render_inline(expected_text(item, lang), self.bank.math))
+            self.out.print(line)
+            if result is not None:
+                msg = result.message_zh if lang == "zh" else result.message_en
+                if msg:
+                    self.out.print(Text(("⚠ " if a.misconception else "") + msg, style="yellow" if a.misconception else ""))
+        q = item.question
+        if q is not None and q.type in ("choice", "multi"):
+            chosen = _chosen(a.answer, len(q.options), q.type == "multi")
+            right = {q.answer} if q.type == "choice" else set(q.answer)
+            for i in sorted(chosen | right):
+                o = q.options[i]
+                if o.why and (i in chosen or not a.correct):
+                    mark = "✓" if i in right else "✗"
+                    self.out.print(Text(f" {LETTERS[i]} {mark} ", style="bold").append_text(_tx(o.why.t(lang), self.bank)))
+        if q is not None:
+            self.out.print(Text(self._t("Why: ", "解析：") , style="bold").append_text(_tx(q.explanation.t(lang), self.bank)))
+        elif not a.correct:
+            from .problems import solution_block
+
+            self.out.print(solution_block(item.problem, lang))
+        pointers = "  ".join(f"quizcli explain {c}" for c in item.concepts[:2])
+        self.out.print(Text(("→ " + pointers) if not a.correct else "", style="dim"))
+
+    def summary(self, s: Summary) -> None:
+        lang = self.lang
+        graded = len(s.graded)
+        head = Text(self._t("Drill summary", "练习小结"), style="bold")
+        stop = {"quit": self._t("stopped by you", "已手动结束"), "eof": self._t("end of input", "输入结束"),
+                "interrupt": self._t("interrupted (Ctrl-C) — answers so far are kept", "已中断（Ctrl-C）——已作答的题目均已保存"),
+                "time": self._t("time is up", "时间到"), "end": ""}[s.stopped]
+        score = Text(self._t(f"Score: {s.correct}/{graded}", f"得分：{s.correct}/{graded}"), style="bold green" if graded and s.correct == graded else "bold")
+        minutes, secs = divmod(int(round(s.seconds)), 60)
+        info = Text(self._t(f"   answered {len(s.answered)} of {s.total_items}, skipped {s.skipped}, time {minutes}:{secs:02d}",
+                            f"   共 {s.total_items} 题，答 {len(s.answered)} 题，跳过 {s.skipped} 题，用时 {minutes}:{secs:02d}"))
+        score.append_text(info)
+        parts: list[Any] = [head, score]
+        if stop:
+            parts.append(Text(stop, style="dim"))
+        by = s.by_concept()
+        if by:
+            table = Table(show_header=True, header_style="bold cyan", box=None, padding=(0, 2))
+            table.add_column(self._t("concept", "知识点"))
+            table.add_column(self._t("right", "正确"), justify="right")
+            for cid, (r, t) in sorted(by.items(), key=lambda kv: kv[1][0] / kv[1][1]):
+                c = self.bank.concepts.get(cid)
+                name = f"{cid}  {c.title.t(lang)}" if c else cid
+                table.add_row(name, Text(f"{r}/{t}", style="green" if r == t else "red" if r == 0 else "yellow"))
+            parts.append(table)
+        nxt = s.explain_next()
+        if nxt:
+            parts.append(Text(self._t("Explain next:", "建议复习：") , style="bold"))
+            for c in nxt:
+                parts.append(Text(f"  quizcli explain {c}", style="cyan"))
+        self.out.print()
+        self.out.print(Panel(Group(*parts), border_style="green"))
+
+
+def _chosen(text: str, n: int, multiple: bool) -> set[int]:
+    from ..grading import parse_choice
+
+    try:
+        return set(parse_choice(text, n, multiple))
+    except Exception:
+        return set()
+
+
+class JsonUI:
+    """One JSON object per line: item shown, answer graded, summary."""
+
+    def __init__(self, lang: str, bank: Bank, stream=None):
+        self.lang, self.bank = lang, bank
+        self.stream = stream
+
+    def _emit(self, obj: dict) -> None:
+        out = self.stream or sys.stdout
+        out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        out.flush()
+
+    def _readline(self) -> str | None:
+        line = sys.stdin.readline()
+        if line == "":
+            return None
+        return line.rstrip("\r\n")
+
+    def show_item(self, item: Item, index: int, total: int) -> None:
+        q = item.question
+        d = {"event": "item", "item": item.id, "kind": item.kind, "topic": item.topic, "concepts": list(item.concepts),
+             "prompt": render_inline(item.prompt.t(self.lang), self.bank.math), "index": index, "total": total}
+        if q is not None and q.type in ("choice", "multi"):
+            d["options"] = [render_inline(o.text.t(self.lang), self.bank.math) for o in q.options]
+        if q is not None and q.type == "symbolic":
+            d["variables"] = list(q.variables)
+        self._emit(d)
+
+    def ask(self, item: Item) -> str | None:
+        return self._readline()
+
+    def hint(self, item: Item) -> None:
+        self._emit({"event": "hint", "item": item.id, "hint": _hint_text(item, self.lang)})
+
+    def invalid(self, item: Item, text: str, result: GradeResult) -> None:
+        self._emit({"event": "invalid", "item": item.id, "answer": text,
+                    "message": result.message_zh if self.lang == "zh" else result.message_en})
+
+    def warn(self, en: str, zh: str) -> None:
+        self._emit({"event": "warning", "message": zh if self.lang == "zh" else en})
+
+    def key_points(self, item: Item, text: str, found: list[bool]) -> str | None:
+        q = item.question
+        self._emit({"event": "key_points", "item": item.id, "model_answer": q.answer.t(self.lang),
+                    "key_points": [k.t(self.lang) for k in q.key_points], "found": found})
+        return self._readline()
+
+    def feedback(self, item: Item, a: Answered, result: GradeResult | None) -> None:
+        if item.question is not None:
+            fb = item.question.explanation.t(self.lang)
+        else:
+            fb = " ".join(s.t(self.lang) for s in item.problem.steps)
+        fb = render_inline(fb, self.bank.math)
+        if result is not None and (result.message_en or result.message_zh) and not a.correct:
+            fb = (result.message_zh if self.lang == "zh" else result.message_en) + " " + fb
+        self._emit({"event": "graded", "item": item.id, "answer": a.answer, "correct": a.correct, "rating": a.rating,
+                    "expected": expected_text(item, self.lang), "misconception": a.misconception, "feedback": fb,
+                    "seconds": a.seconds})
+
+    def summary(self, s: Summary) -> None:
+        self._emit({"event": "summary", **s.to_dict()})
