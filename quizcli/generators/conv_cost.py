@@ -1,0 +1,101 @@
+"""Computational cost of a convolution layer: the number of multiplications.
+
+Formula route: H_out·W_out·k_h·k_w·C_in·C_out (= M²·K²·C_in·C_out for square maps and kernels).
+Engine route: the engine convolves an all-ones input (C_in channels, sized so the output is
+H_out×W_out with stride 1) with one all-ones filter; each output value is then the number of
+products that formed it, so the sum of the output map is the multiplications of one filter.
+All C_out filters do the same work, so that sum is multiplied by the layer's filter count.
+"""
+from __future__ import annotations
+
+import random
+
+from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+
+FAMILY = Family(
+    id="conv_cost",
+    topic="cnn",
+    concepts=("conv_cost", "multiply_accumulate", "conv_layer"),
+    title=bi("Multiplications of a convolution layer", "卷积层的乘法次数"),
+    params=(
+        Param("n_out", "pair", bi("output size (M, or h,w)", "输出尺寸（M，或 h,w）"), aliases=("m", "n", "out")),
+        Param("k", "pair", bi("kernel size (k, or kh,kw)", "卷积核大小（k，或 kh,kw）")),
+        Param("c_in", "int", bi("input channels", "输入通道数"), aliases=("cin",)),
+        Param("c_out", "int", bi("output channels (filters)", "输出通道数（卷积核个数）"), aliases=("cout",)),
+    ),
+)
+
+
+def generate(rng: random.Random, difficulty: str) -> dict:
+    if difficulty == "easy":
+        m, k = pick(rng, (3, 4, 5, 6, 8)), pick(rng, (2, 3))
+        return {"n_out": (m, m), "k": (k, k), "c_in": pick(rng, (1, 2, 3)), "c_out": pick(rng, (1, 2, 4, 8))}
+    if difficulty == "medium":
+        m, k, c_in, c_out = pick(rng, ((55, 11, 3, 96), (27, 5, 96, 256), (13, 3, 256, 384), (28, 5, 1, 20),
+                                       (32, 3, 3, 32), (14, 3, 64, 128), (28, 3, 32, 64), (56, 3, 64, 64),
+                                       (10, 5, 6, 16), (24, 5, 1, 6), (16, 3, 16, 32), (8, 3, 32, 32)))
+        return {"n_out": (m, m), "k": (k, k), "c_in": c_in, "c_out": c_out}
+    h, w = pick(rng, ((28, 28), (14, 14), (7, 7), (32, 16), (20, 30), (56, 56)))
+    k = pick(rng, ((1, 1), (3, 3), (5, 5), (1, 3), (3, 1), (7, 7)))
+    return {"n_out": (h, w), "k": k, "c_in": pick(rng, (16, 32, 64, 128, 192)), "c_out": pick(rng, (16, 32, 48, 64, 128))}
+
+
+def solve(prm: dict) -> Solution:
+    (h, w), (kh, kw), c_in, c_out = prm["n_out"], prm["k"], prm["c_in"], prm["c_out"]
+    if min(h, w, kh, kw, c_in, c_out) < 1:
+        raise ParamError("sizes, kernel and channels must be ≥ 1", "尺寸、卷积核和通道数须 ≥ 1")
+    per_out = kh * kw * c_in
+    outputs = h * w * c_out
+    total = per_out * outputs
+    prompt = bi(
+        f"A convolution layer with {kh}×{kw} kernels maps {c_in} input channels to {c_out} output channels; "
+        f"its output feature map is {h}×{w}×{c_out}. How many multiplications does one forward pass on one image take? "
+        "(Count one multiplication per kernel weight per output value; ignore additions and the bias.)",
+        f"一个卷积层用 {kh}×{kw} 的卷积核把 {c_in} 个输入通道映射为 {c_out} 个输出通道，输出特征图为 {h}×{w}×{c_out}。"
+        "对一张图像做一次前向计算需要多少次乘法？（每个输出值的每个卷积核权重算一次乘法；不计加法和偏置。）",
+    )
+    steps = [
+        bi(r"Each output value is a dot product over a $k_h \times k_w \times C_{in}$ window: $k_h k_w C_{in}$ multiplications. "
+           r"There are $H_{out} W_{out} C_{out}$ output values, so the cost is $H_{out} W_{out} \cdot k_h k_w \cdot C_{in} C_{out}$ (= $M^2 K^2 C_{in} C_{out}$).",
+           r"每个输出值是 $k_h \times k_w \times C_{in}$ 窗口上的点积：$k_h k_w C_{in}$ 次乘法。"
+           r"输出值共有 $H_{out} W_{out} C_{out}$ 个，所以总乘法数为 $H_{out} W_{out} \cdot k_h k_w \cdot C_{in} C_{out}$（即 $M^2 K^2 C_{in} C_{out}$）。"),
+        bi(f"Per output value: ${kh} \\cdot {kw} \\cdot {c_in} = {per_out}$; output values: ${h} \\cdot {w} \\cdot {c_out} = {outputs}$",
+           f"每个输出值：${kh} \\cdot {kw} \\cdot {c_in} = {per_out}$；输出值个数：${h} \\cdot {w} \\cdot {c_out} = {outputs}$"),
+        bi(f"Total: ${per_out} \\cdot {outputs} = {total}$", f"合计：${per_out} \\cdot {outputs} = {total}$"),
+    ]
+    miscon = [
+        Misconception("forgot_c_out", h * w * per_out, bi(
+            f"You computed one output channel only; all C_out = {c_out} filters are applied at every position.",
+            f"你只算了一个输出通道；C_out = {c_out} 个卷积核在每个位置都要计算。")),
+        Misconception("forgot_c_in", h * w * kh * kw * c_out, bi(
+            f"You forgot the input channels: each window is k_h×k_w×C_in with C_in = {c_in}.",
+            f"你漏了输入通道：每个窗口是 k_h×k_w×C_in，C_in = {c_in}。")),
+        Misconception("kernel_not_squared", h * w * kh * c_in * c_out, bi(
+            "You used k instead of k²: a k×k kernel has k² weights per channel.",
+            "你用了 k 而不是 k²：k×k 卷积核每个通道有 k² 个权重。")),
+        Misconception("output_not_squared", h * kh * kw * c_in * c_out, bi(
+            "You used M instead of M²: the output map has H_out·W_out positions.",
+            "你用了 M 而不是 M²：输出特征图有 H_out·W_out 个位置。")),
+        Misconception("counted_parameters", per_out * c_out, bi(
+            "You counted the weights (parameters), not the work: every weight is used once per output position.",
+            "你数的是权重（参数量），不是计算量：每个权重在每个输出位置都要用一次。")),
+    ]
+    return Solution(prompt=prompt, answer=total, steps=tuple(steps), misconceptions=tuple(miscon),
+                    conventions=(bi("One multiply–accumulate per kernel weight per output value; bias additions are not counted.",
+                                    "每个输出值的每个卷积核权重计一次乘加；不计偏置的加法。"),),
+                    rtol=0, atol=0.01,
+                    hint=bi("Output values × multiplications per output value.", "输出值个数 × 每个输出值的乘法数。"))
+
+
+def check(prm: dict):
+    """Engine route: convolve ones with ones and add up the products (see module docstring)."""
+    import numpy as np
+
+    from ..engine import conv2d
+
+    (h, w), (kh, kw), c_in, c_out = prm["n_out"], prm["k"], prm["c_in"], prm["c_out"]
+    x = np.ones((1, c_in, h + kh - 1, w + kw - 1))
+    y = conv2d(x, np.ones((1, c_in, kh, kw)))  # each entry = products summed into it
+    if y.shape[2:] != (h, w):
+        raise AssertionError(f"engine output {y.shape} does not match {h}×{w}")
+    return int(round(float(y.sum()))) * c_out
