@@ -114,3 +114,69 @@ def test_softmax_stable_form_and_errors():
 def test_softmax_cli():
     out = cli_json("softmax", "z=4,1,-4")
     close(out["answer"], softmax_ref([4, 1, -4]), 1e-9)
+
+
+# ----------------------------------------------------------------------------- cross_entropy
+
+
+def test_cross_entropy_notes_example():
+    # Course notes: ŷ = (0.34, 0.46, 0.20), true class 1 → CE = −ln 0.34 = 1.0788.
+    p = solve("cross_entropy", ["y_hat=0.34,0.46,0.20", "target=1"])
+    close(p.answer, -math.log(0.34), 1e-12)
+    close(p.answer, 1.0788, 5e-5)
+    assert grade(p, "1.0788").correct
+    assert grade(p, str(-math.log10(0.34))).misconception == "log10"          # 0.4685
+    assert grade(p, "-1.0788").misconception == "forgot_minus"
+    assert grade(p, str(-math.log(0.46))).misconception == "counted_from_zero"  # entry 2
+    # BCE summed over the classes: −ln 0.34 − ln 0.54 − ln 0.80
+    bce = -math.log(0.34) - math.log(1 - 0.46) - math.log(1 - 0.20)
+    assert grade(p, str(bce)).misconception == "bce_per_class"
+
+
+def test_cross_entropy_from_logits():
+    # logits (4, 1, −4), class 1: −ln softmax = −4 + ln(e^4 + e + e^-4) = 0.04891
+    p = solve("cross_entropy", ["z=4,1,-4", "target=1"])
+    ref = -4 + math.log(math.exp(4) + math.exp(1) + math.exp(-4))
+    close(ref, -math.log(0.952269826), 1e-8)
+    close(p.answer, ref, 1e-12)
+    # −z_t: the logit taken for a log-probability
+    assert grade(p, "-4").misconception == "forgot_logsumexp"
+    # class 3 (the least likely): −(−4) + ln(…) = 8.0489
+    p3 = solve("cross_entropy", ["logits=4,1,-4", "class=3"])
+    close(p3.answer, 4 + math.log(math.exp(4) + math.exp(1) + math.exp(-4)), 1e-12)
+    assert grade(p3, str(-math.log(0.952269826))).misconception == "predicted_class"
+
+
+def test_binary_cross_entropy():
+    # p = 0.8: label 1 → −ln 0.8 = 0.2231; label 0 → −ln 0.2 = 1.6094
+    p1 = solve("cross_entropy", ["p=0.8", "label=1"])
+    close(p1.answer, 0.22314355, 1e-8)
+    assert grade(p1, "0.2231").correct
+    assert grade(p1, "1.6094").misconception == "wrong_term"       # −ln(1 − p) for label 1
+    assert grade(p1, "0.0969").misconception == "log10"            # −log10 0.8
+    p0 = solve("cross_entropy", ["p=0.8", "label=0"])
+    close(p0.answer, -math.log(0.2), 1e-12)
+    # a batch is averaged: (−ln 0.9 − ln 0.8)/2 = 0.16425; the sum 0.3285 is a named mistake
+    pb = solve("cross_entropy", ["p=0.9,0.2", "label=1,0"])
+    close(pb.answer, (-math.log(0.9) - math.log(0.8)) / 2, 1e-12)
+    assert grade(pb, "0.3285").misconception == "summed_not_mean"
+
+
+@pytest.mark.parametrize("args", [
+    ["y_hat=0.34,0.46,0.20"],                       # no target
+    ["y_hat=0.34,0.46,0.20", "target=4"],           # class out of range (counted from 1)
+    ["y_hat=0.3,0.3,0.3", "target=1"],              # does not sum to 1
+    ["z=1,2", "y_hat=0.5,0.5", "target=1"],         # both
+    ["p=0.8"],                                      # no label
+    ["p=0.8", "label=2"],
+    ["p=1", "label=1"],
+    ["p=0.8", "label=1", "target=1"],
+])
+def test_cross_entropy_bad_params(args):
+    with pytest.raises(ParamError):
+        solve("cross_entropy", args)
+
+
+def test_cross_entropy_cli():
+    out = cli_json("cross_entropy", "y_hat=0.34,0.46,0.20", "target=1")
+    close(out["answer"], -math.log(0.34), 1e-9)

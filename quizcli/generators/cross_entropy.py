@@ -1,0 +1,284 @@
+"""Cross-entropy loss: multi-class from probabilities or logits, or binary (BCE).
+
+Formula route: CE = −ln ŷ_t (one-hot target t, counted from 1), from logits
+−z_t + ln Σ_j e^{z_j}; BCE = −[y ln p + (1 − y) ln(1 − p)], averaged over the samples.
+Engine route: the engine's loss functions (softmax_cross_entropy on the logits — on ln ŷ
+when probabilities are given — and binary_cross_entropy with mean reduction).
+"""
+from __future__ import annotations
+
+import math
+import random
+
+from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
+
+FAMILY = Family(
+    id="cross_entropy",
+    topic="training",
+    concepts=("cross_entropy", "maximum_likelihood", "loss_functions", "logistic_regression"),
+    title=bi("Cross-entropy loss", "交叉熵损失"),
+    params=(
+        Param("z", "floats", bi("logits z_1, …, z_n (give z or y_hat)", "logits z_1, …, z_n（z 与 y_hat 二选一）"),
+              default="", aliases=("logits",)),
+        Param("y_hat", "floats", bi("predicted probabilities ŷ_1, …, ŷ_n summing to 1 (give z or y_hat)",
+                                    "预测概率 ŷ_1, …, ŷ_n，和为 1（z 与 y_hat 二选一）"),
+              default="", aliases=("yhat", "probs")),
+        Param("target", "int", bi("the true class, counted from 1 (multi-class)", "真实类别，从 1 开始数（多分类）"),
+              default="0", aliases=("class", "y")),
+        Param("p", "floats", bi("binary: predicted P(label = 1), one per sample", "二分类：预测 P(标签 = 1)，每个样本一个"),
+              default=""),
+        Param("label", "ints", bi("binary: the true labels (0 or 1), one per sample", "二分类：真实标签（0 或 1），每个样本一个"),
+              default="", aliases=("labels",)),
+    ),
+)
+
+RTOL, ATOL = 2e-3, 5e-4
+
+
+def _close(a, b, rtol, atol, margin=2.0) -> bool:
+    return abs(a - b) <= margin * (atol + rtol * abs(b))
+
+
+def _keep(miscons, answer, rtol=RTOL, atol=ATOL):
+    """Drop wrong methods a grader could not tell from the answer or from an earlier one."""
+    out = []
+    for m in miscons:
+        v = m.value
+        if not math.isfinite(v) or _close(v, answer, rtol, atol) or _close(answer, v, rtol, atol):
+            continue
+        if any(_close(v, o.value, rtol, atol) or _close(o.value, v, rtol, atol) for o in out):
+            continue
+        out.append(m)
+    return tuple(out)
+
+
+def _mode(prm: dict) -> str:
+    z, yh, t = tuple(prm.get("z") or ()), tuple(prm.get("y_hat") or ()), int(prm.get("target") or 0)
+    p, lab = tuple(prm.get("p") or ()), tuple(prm.get("label") or ())
+    if p or lab:
+        if z or yh or t:
+            raise ParamError("give either a multi-class problem (z or y_hat, target) or a binary one (p, label), not both",
+                             "多分类（z 或 y_hat，target）与二分类（p, label）只能给一种")
+        if len(p) != len(lab) or not p:
+            raise ParamError("binary: give one label per probability, e.g. p=0.8 label=1",
+                             "二分类：每个概率对应一个标签，例如 p=0.8 label=1")
+        if any(not 0 < x < 1 for x in p):
+            raise ParamError("binary: probabilities must lie strictly between 0 and 1", "二分类：概率须严格介于 0 和 1 之间")
+        if any(y not in (0, 1) for y in lab):
+            raise ParamError("binary: labels are 0 or 1", "二分类：标签只能是 0 或 1")
+        return "binary"
+    if bool(z) == bool(yh):
+        raise ParamError("give the logits z=… or the probabilities y_hat=… (exactly one), and target=",
+                         "请给出 logits z=… 或概率 y_hat=…（二选一），以及 target=")
+    n = len(z or yh)
+    if n < 2:
+        raise ParamError("give at least two classes", "至少需要两个类别")
+    if not 1 <= t <= n:
+        raise ParamError(f"target must be a class between 1 and {n} (counted from 1)",
+                         f"target 须为 1 到 {n} 之间的类别（从 1 开始数）")
+    if yh:
+        if any(not 0 < x <= 1 for x in yh):
+            raise ParamError("probabilities must lie in (0, 1]", "概率须在 (0, 1] 内")
+        if abs(sum(yh) - 1) > 1e-9:
+            raise ParamError(f"the probabilities must sum to 1 (they sum to {fmt_num(sum(yh), 6)})",
+                             f"概率之和须为 1（现在为 {fmt_num(sum(yh), 6)}）")
+        return "probs"
+    return "logits"
+
+
+def _probs(rng: random.Random, n: int) -> tuple:
+    # hundredths summing exactly to 100, none below 0.05
+    while True:
+        cuts = sorted(rng.sample(range(5, 96), n - 1))
+        parts = [b - a for a, b in zip([0] + cuts, cuts + [100])]
+        if min(parts) >= 5:
+            return tuple(x / 100 for x in parts)
+
+
+def generate(rng: random.Random, difficulty: str) -> dict:
+    empty = {"z": (), "y_hat": (), "target": 0, "p": (), "label": ()}
+    kind = pick(rng, {"easy": ("probs", "probs", "binary"), "medium": ("probs", "logits", "binary"),
+                      "hard": ("logits", "logits", "binary_batch", "probs")}[difficulty])
+    if kind == "binary":
+        return {**empty, "p": (rng.randint(1, 19) / 20,), "label": (rng.randint(0, 1),)}
+    if kind == "binary_batch":
+        n = pick(rng, (2, 3))
+        return {**empty, "p": tuple(rng.randint(1, 19) / 20 for _ in range(n)),
+                "label": tuple(rng.randint(0, 1) for _ in range(n))}
+    n = 3 if difficulty == "easy" else pick(rng, (3, 4))
+    target = rng.randint(1, n)
+    if kind == "probs":
+        return {**empty, "y_hat": _probs(rng, n), "target": target}
+    while True:
+        if difficulty == "hard":
+            z = tuple(rng.randint(-20, 30) / 10 for _ in range(n))
+        else:
+            z = tuple(float(rng.randint(-2, 4)) for _ in range(n))
+        if len(set(z)) == n:
+            break
+    return {**empty, "z": z, "target": target}
+
+
+def _v(x: float) -> str:
+    return fmt_num(x, 4)
+
+
+def _p(x: float) -> str:
+    """A number to write after an operator: negatives in parentheses."""
+    return f"({_v(x)})" if x < 0 else _v(x)
+
+
+def _solve_binary(prm: dict) -> Solution:
+    p, lab = tuple(float(x) for x in prm["p"]), tuple(int(y) for y in prm["label"])
+    n = len(p)
+    terms = [-math.log(q) if y == 1 else -math.log(1 - q) for q, y in zip(p, lab)]
+    ans = sum(terms) / n
+    if n == 1:
+        prompt = bi(
+            f"A logistic-regression model predicts $P(y = 1) = {_v(p[0])}$ for a sample whose true label is $y = {lab[0]}$. "
+            "Compute the binary cross-entropy loss (natural log), to 4 decimals.",
+            f"逻辑回归模型对一个样本预测 $P(y = 1) = {_v(p[0])}$，其真实标签为 $y = {lab[0]}$。"
+            "计算二元交叉熵损失（自然对数），保留 4 位小数。",
+        )
+    else:
+        ps, ls = ", ".join(_v(q) for q in p), ", ".join(str(y) for y in lab)
+        prompt = bi(
+            f"A logistic-regression model predicts $P(y = 1)$ = ({ps}) for {n} samples with true labels ({ls}). "
+            "Compute the mean binary cross-entropy over the batch (natural log), to 4 decimals.",
+            f"逻辑回归模型对 {n} 个样本预测 $P(y = 1)$ = ({ps})，真实标签为 ({ls})。"
+            "计算这批样本的平均二元交叉熵（自然对数），保留 4 位小数。",
+        )
+    steps = [bi(r"$\mathrm{BCE} = -[y \ln(p) + (1 - y) \ln(1 - p)]$: for $y = 1$ only $-\ln(p)$ remains, "
+                r"for $y = 0$ only $-\ln(1 - p)$.",
+                r"$\mathrm{BCE} = -[y \ln(p) + (1 - y) \ln(1 - p)]$：$y = 1$ 时只剩 $-\ln(p)$，$y = 0$ 时只剩 $-\ln(1 - p)$。")]
+    for i, (q, y, term) in enumerate(zip(p, lab, terms)):
+        arg = _v(q) if y == 1 else f"1 - {_v(q)}"
+        label = f"sample {i + 1}: " if n > 1 else ""
+        label_zh = f"样本 {i + 1}：" if n > 1 else ""
+        steps.append(bi(f"{label}$y = {y}$: $-\\ln({arg}) = {_v(term)}$",
+                        f"{label_zh}$y = {y}$：$-\\ln({arg}) = {_v(term)}$"))
+    if n > 1:
+        steps.append(bi(f"Mean over the {n} samples: $({' + '.join(_v(x) for x in terms)})/{n} = {_v(ans)}$.",
+                        f"对 {n} 个样本取平均：$({' + '.join(_v(x) for x in terms)})/{n} = {_v(ans)}$。"))
+    else:
+        steps.append(bi(f"Loss: {_v(ans)}.", f"损失：{_v(ans)}。"))
+
+    def mean_of(f):
+        return sum(f(q, y) for q, y in zip(p, lab)) / n
+
+    miscon = [
+        Misconception("log10", mean_of(lambda q, y: -math.log10(q if y == 1 else 1 - q)),
+                      bi("You used log base 10; the loss uses the natural log ln.", "你用了以 10 为底的对数；损失用自然对数 ln。")),
+        Misconception("forgot_minus", -ans,
+                      bi("You forgot the minus sign: the loss is −ln(·), a positive number.", "你漏了负号：损失是 −ln(·)，为正数。")),
+        Misconception("wrong_term", mean_of(lambda q, y: -math.log(1 - q) if y == 1 else -math.log(q)),
+                      bi("You used the wrong term: for label 1 the loss is −ln p, for label 0 it is −ln(1 − p).",
+                         "你用错了项：标签为 1 时损失是 −ln p，标签为 0 时是 −ln(1 − p)。")),
+        Misconception("log2", ans / math.log(2),
+                      bi("You used log base 2 (bits); the loss uses the natural log ln.", "你用了以 2 为底的对数；损失用自然对数 ln。")),
+    ]
+    if n > 1:
+        miscon.append(Misconception("summed_not_mean", sum(terms),
+                                    bi("You summed the losses; the batch loss is their mean (divide by the number of samples).",
+                                       "你把损失加起来了；批量损失取平均（除以样本数）。")))
+    conventions = (bi("Natural logarithm; a batch loss is the mean over samples.", "自然对数；批量损失对样本取平均。"),)
+    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=_keep(miscon, ans),
+                    conventions=conventions, answer_text=f"{ans:.4f}", rtol=RTOL, atol=ATOL,
+                    hint=bi("Label 1: −ln p; label 0: −ln(1 − p).", "标签 1：−ln p；标签 0：−ln(1 − p)。"))
+
+
+def solve(prm: dict) -> Solution:
+    mode = _mode(prm)
+    if mode == "binary":
+        return _solve_binary(prm)
+    t = int(prm["target"])
+    z = tuple(float(x) for x in prm["z"] or ())
+    if mode == "logits":
+        m = max(z)
+        lse = m + math.log(sum(math.exp(x - m) for x in z))
+        yh = tuple(math.exp(x - lse) for x in z)
+    else:
+        yh = tuple(float(x) for x in prm["y_hat"])
+    n = len(yh)
+    ans = -math.log(yh[t - 1])
+    if mode == "logits":
+        zs = ", ".join(_v(x) for x in z)
+        prompt = bi(
+            f"A {n}-class classifier outputs the logits $z$ = ({zs}) and the true class is class {t} (classes counted from 1). "
+            "Compute the softmax cross-entropy loss (natural log), to 4 decimals.",
+            f"一个 {n} 分类模型输出 logits $z$ = ({zs})，真实类别为第 {t} 类（类别从 1 开始数）。"
+            "计算 softmax 交叉熵损失（自然对数），保留 4 位小数。",
+        )
+        exps = " + ".join(f"e^{{{_v(x)}}}" for x in z)
+        steps = [
+            bi(r"$\mathrm{CE} = -\ln(\mathrm{softmax}(z)_t) = -z_t + \ln \sum_j e^{z_j}$ (one-hot target: only the true class counts).",
+               r"$\mathrm{CE} = -\ln(\mathrm{softmax}(z)_t) = -z_t + \ln \sum_j e^{z_j}$（one-hot 目标：只有真实类别那一项）。"),
+            bi(f"$\\ln({exps}) = {_v(lse)}$", f"$\\ln({exps}) = {_v(lse)}$"),
+            bi(f"$\\mathrm{{CE}} = -{_p(z[t - 1])} + {_v(lse)} = {_v(ans)}$ (equivalently softmax gives "
+               f"$\\hat{{y}}_{t} = {_v(yh[t - 1])}$ and $-\\ln({_v(yh[t - 1])}) = {_v(ans)}$).",
+               f"$\\mathrm{{CE}} = -{_p(z[t - 1])} + {_v(lse)} = {_v(ans)}$（等价地，softmax 得 "
+               f"$\\hat{{y}}_{t} = {_v(yh[t - 1])}$，$-\\ln({_v(yh[t - 1])}) = {_v(ans)}$）。"),
+        ]
+    else:
+        ys = ", ".join(_v(x) for x in yh)
+        prompt = bi(
+            f"A {n}-class softmax classifier predicts $\\hat{{y}}$ = ({ys}) and the true class is class {t} (classes counted from 1). "
+            "Compute the cross-entropy loss (natural log), to 4 decimals.",
+            f"一个 {n} 分类 softmax 模型预测 $\\hat{{y}}$ = ({ys})，真实类别为第 {t} 类（类别从 1 开始数）。"
+            "计算交叉熵损失（自然对数），保留 4 位小数。",
+        )
+        steps = [
+            bi(r"$\mathrm{CE} = -\sum_i y_i \ln(\hat{y}_i)$; with a one-hot $y$ only the true class remains: $-\ln(\hat{y}_t)$.",
+               r"$\mathrm{CE} = -\sum_i y_i \ln(\hat{y}_i)$；$y$ 为 one-hot，只剩真实类别一项：$-\ln(\hat{y}_t)$。"),
+            bi(f"$\\mathrm{{CE}} = -\\ln(\\hat{{y}}_{t}) = -\\ln({_v(yh[t - 1])}) = {_v(ans)}$",
+               f"$\\mathrm{{CE}} = -\\ln(\\hat{{y}}_{t}) = -\\ln({_v(yh[t - 1])}) = {_v(ans)}$"),
+        ]
+    q = yh[t - 1]
+    miscon = [
+        Misconception("log10", -math.log10(q), bi("You used log base 10; the loss uses the natural log ln.",
+                                                   "你用了以 10 为底的对数；损失用自然对数 ln。")),
+        Misconception("forgot_minus", -ans, bi("You forgot the minus sign: the loss is −ln ŷ_t, a positive number.",
+                                                "你漏了负号：损失是 −ln ŷ_t，为正数。")),
+    ]
+    if t < n:
+        miscon.append(Misconception(
+            "counted_from_zero", -math.log(yh[t]),
+            bi(f"You took entry {t + 1}: classes are counted from 1, so class {t} is entry {t}.",
+               f"你取了第 {t + 1} 个数：类别从 1 开始数，第 {t} 类就是第 {t} 个数。")))
+    top = max(range(n), key=lambda i: yh[i])
+    if top != t - 1:
+        miscon.append(Misconception(
+            "predicted_class", -math.log(yh[top]),
+            bi("You used the predicted (largest) probability; the loss uses the probability of the TRUE class.",
+               "你用了预测概率最大的类；损失要用真实类别的概率。")))
+    miscon.append(Misconception(
+        "bce_per_class", -sum(math.log(x) if i == t - 1 else math.log(1 - x) for i, x in enumerate(yh) if x < 1),
+        bi("You added binary cross-entropy over every class (−Σ[y ln ŷ + (1−y) ln(1−ŷ)]); "
+           "softmax cross-entropy is −Σ y ln ŷ = −ln ŷ_t.",
+           "你对每个类别都算了二元交叉熵（−Σ[y ln ŷ + (1−y) ln(1−ŷ)]）；softmax 交叉熵是 −Σ y ln ŷ = −ln ŷ_t。")))
+    if mode == "logits":
+        miscon.append(Misconception(
+            "forgot_logsumexp", -z[t - 1],
+            bi("You used −z_t: the logit is not a log-probability; add ln Σ e^{z_j} (apply softmax first).",
+               "你只算了 −z_t：logit 不是对数概率；还要加上 ln Σ e^{z_j}（先做 softmax）。")))
+    miscon.append(Misconception("log2", ans / math.log(2), bi("You used log base 2 (bits); the loss uses the natural log ln.",
+                                                              "你用了以 2 为底的对数；损失用自然对数 ln。")))
+    conventions = (bi("Natural logarithm; classes are counted from 1; the target is one-hot.",
+                      "自然对数；类别从 1 开始数；目标为 one-hot。"),)
+    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=_keep(miscon, ans),
+                    conventions=conventions, answer_text=f"{ans:.4f}", rtol=RTOL, atol=ATOL,
+                    hint=bi("Only the true class counts: CE = −ln ŷ_t.", "只有真实类别那一项：CE = −ln ŷ_t。"))
+
+
+def check(prm: dict):
+    """Engine route: the engine's loss functions."""
+    import numpy as np
+
+    from ..engine import binary_cross_entropy, softmax_cross_entropy
+
+    if _mode(prm) == "binary":
+        value, _ = binary_cross_entropy(np.asarray(prm["p"], dtype=float), np.asarray(prm["label"], dtype=float))
+        return float(value)
+    logits = np.asarray(prm["z"], dtype=float) if prm.get("z") else np.log(np.asarray(prm["y_hat"], dtype=float))
+    value, _ = softmax_cross_entropy(logits, int(prm["target"]) - 1)  # the engine counts classes from 0
+    return float(value)
