@@ -1,0 +1,154 @@
+"""Output size of a pooling layer (max or average; the size does not depend on which).
+
+Formula route: o = ⌊(n + 2p − k)/s⌋ + 1 per axis (⌈·⌉ in ceil mode, where a last window
+that would start beyond the input and left padding is dropped); the stride defaults to k.
+Engine route: run an engine MaxPool2d / AvgPool2d on an all-zero input and read the shape.
+"""
+from __future__ import annotations
+
+import random
+
+from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+
+FAMILY = Family(
+    id="pool_output",
+    topic="cnn",
+    concepts=("pooling", "pool_output_size", "stride"),
+    title=bi("Pooling output size", "汇聚（池化）层输出尺寸"),
+    params=(
+        Param("n", "pair", bi("input size (n, or h,w)", "输入尺寸（n，或 h,w）")),
+        Param("k", "pair", bi("pooling window (k, or kh,kw)", "汇聚窗口大小（k，或 kh,kw）")),
+        Param("s", "pair", bi("stride; 0 = same as k (the default of pooling layers)", "步长；0 表示等于 k（汇聚层的默认值）"),
+              default="0"),
+        Param("p", "pair", bi("zero padding on each side (at most k/2)", "每侧填充（不超过 k/2）"), default="0"),
+        Param("ceil", "bool", bi("ceil mode: round up instead of down", "ceil 模式：向上取整而不是向下"), default="false",
+              aliases=("ceil_mode",)),
+        Param("kind", "str", bi("max or avg (does not change the size)", "max 或 avg（不影响尺寸）"), default="max",
+              choices=("max", "avg")),
+    ),
+)
+
+
+def generate(rng: random.Random, difficulty: str) -> dict:
+    kind = pick(rng, ("max", "max", "avg"))
+    if difficulty == "easy":
+        n = pick(rng, (4, 6, 8, 10, 12, 16, 24, 28, 32))
+        return {"n": (n, n), "k": (2, 2), "s": (0, 0), "p": (0, 0), "ceil": False, "kind": kind}
+    if difficulty == "medium":
+        n, k, s, p = pick(rng, ((55, 3, 2, 0), (27, 3, 2, 0), (13, 3, 2, 0), (224, 2, 2, 0), (112, 3, 2, 1),
+                                (28, 2, 0, 0), (7, 2, 0, 0), (15, 2, 0, 0), (9, 3, 3, 0), (56, 3, 2, 1),
+                                (32, 3, 2, 0), (25, 2, 2, 0), (14, 3, 1, 1), (11, 3, 2, 1), (10, 4, 4, 0)))
+        return {"n": (n, n), "k": (k, k), "s": (s, s), "p": (p, p), "ceil": False, "kind": kind}
+    h, w = pick(rng, ((7, 7), (13, 13), (25, 25), (14, 10), (55, 55), (28, 17), (9, 12)))
+    k = pick(rng, (2, 3))
+    s = pick(rng, (2, 2, 3))
+    p = pick(rng, (0, 0, 1))
+    return {"n": (h, w), "k": (k, k), "s": (s, s), "p": (p, p), "ceil": rng.random() < 0.6, "kind": kind}
+
+
+def _stride(prm):
+    (kh, kw), (sh, sw) = prm["k"], prm["s"]
+    return (sh or kh, sw or kw)
+
+
+def _axis(n, k, s, p, ceil):
+    if not ceil:
+        return (n + 2 * p - k) // s + 1
+    o = -(-(n + 2 * p - k) // s) + 1
+    if (o - 1) * s >= n + p:  # the last window would start in the right padding: dropped
+        o -= 1
+    return o
+
+
+def solve(prm: dict) -> Solution:
+    (nh, nw), (kh, kw), (ph, pw), ceil = prm["n"], prm["k"], prm["p"], bool(prm["ceil"])
+    sh, sw = _stride(prm)
+    kind = prm.get("kind", "max")
+    if min(nh, nw, kh, kw, sh, sw) < 1 or min(ph, pw) < 0:
+        raise ParamError("sizes, window and stride must be ≥ 1 and padding ≥ 0", "尺寸、窗口和步长须 ≥ 1，填充须 ≥ 0")
+    if 2 * ph > kh or 2 * pw > kw:
+        raise ParamError("pooling padding must be at most half the window", "汇聚层的填充不能超过窗口的一半")
+    if kh > nh + 2 * ph or kw > nw + 2 * pw:
+        raise ParamError("the window is larger than the padded input", "窗口比填充后的输入还大")
+    oh, ow = _axis(nh, kh, sh, ph, ceil), _axis(nw, kw, sw, pw, ceil)
+    square = (nh, kh, sh, ph) == (nw, kw, sw, pw)
+
+    def pr(a, b):
+        return f"{a}" if a == b else f"{a}×{b}"
+
+    default_s = prm["s"] == (0, 0)
+    stride_en = f"stride {pr(sh, sw)}" + (" (the default: equal to the window)" if default_s else "")
+    stride_zh = f"步长 {pr(sh, sw)}" + ("（默认值：等于窗口大小）" if default_s else "")
+    pad_en = f", padding {pr(ph, pw)}" if (ph or pw) else ""
+    pad_zh = f"，填充 {pr(ph, pw)}" if (ph or pw) else ""
+    kname_en, kname_zh = ("max", "最大") if kind == "max" else ("average", "平均")
+    mode_en = "ceil mode (round up)" if ceil else "the usual floor rounding"
+    mode_zh = "ceil 模式（向上取整）" if ceil else "通常的向下取整"
+    ask_en = "Give the output size (one number: the output is square)." if square else "Give the output height and width as h, w."
+    ask_zh = "求输出尺寸（输出为正方形，填一个数）。" if square else "求输出的高和宽，按 h, w 填写。"
+    size = f"{nh}×{nw}"
+    prompt = bi(
+        f"A {kname_en}-pooling layer with a {kh}×{kw} window, {stride_en}{pad_en} and {mode_en} is applied to a {size} feature map. {ask_en}",
+        f"一个 {kh}×{kw} 窗口、{stride_zh}{pad_zh}、采用{mode_zh}的{kname_zh}汇聚层作用于 {size} 的特征图。{ask_zh}",
+    )
+    rnd = r"\left\lceil" if ceil else r"\left\lfloor"
+    rnd_r = r"\right\rceil" if ceil else r"\right\rfloor"
+    steps = [bi(
+        f"Pooling output per axis: $o = {rnd} \\frac{{n + 2p - k}}{{s}} {rnd_r} + 1$"
+        + (" (stride defaults to the window size k)." if default_s else ".")
+        + (" In ceil mode a last window that would start beyond the input (in the right padding) is dropped." if ceil else ""),
+        f"每个方向的汇聚输出：$o = {rnd} \\frac{{n + 2p - k}}{{s}} {rnd_r} + 1$"
+        + ("（步长默认等于窗口大小 k）。" if default_s else "。")
+        + ("ceil 模式下，若最后一个窗口会从输入之外（右侧填充里）开始，则丢弃它。" if ceil else ""),
+    )]
+    axes = [("", nh, kh, sh, ph, oh)] if square else [("h: ", nh, kh, sh, ph, oh), ("w: ", nw, kw, sw, pw, ow)]
+    for label, n, k, s, p, o in axes:
+        num = n + 2 * p - k
+        r = -(-num // s) if ceil else num // s
+        sym = (r"\lceil", r"\rceil") if ceil else (r"\lfloor", r"\rfloor")
+        line = f"{label}$o = {sym[0]} ({n} + 2 \\cdot {p} - {k}) / {s} {sym[1]} + 1 = {sym[0]} {num}/{s} {sym[1]} + 1 = {r + 1}$"
+        note_en = note_zh = ""
+        if ceil and r + 1 != o:
+            note_en = f"; the last window would start at {(r) * s - p} ≥ n = {n}, so it is dropped: $o = {o}$"
+            note_zh = f"；最后一个窗口的起点 {(r) * s - p} ≥ n = {n}，被丢弃：$o = {o}$"
+        steps.append(bi(line + note_en, line + note_zh))
+    steps.append(bi(f"Output: {oh}×{ow} (the number of channels is unchanged).", f"输出：{oh}×{ow}（通道数不变）。"))
+    answer = oh if square else (oh, ow)
+
+    def wrong(f):
+        h, w = f(nh, kh, sh, ph), f(nw, kw, sw, pw)
+        return h if square else (h, w)
+
+    other = "floor" if ceil else "ceil"
+    miscon = [
+        Misconception("forgot_plus_one", wrong(lambda n, k, s, p: (n + 2 * p - k) // s if not ceil else -(-(n + 2 * p - k) // s)), bi(
+            "You forgot the +1: the first window is counted too.", "你漏掉了 +1：第一个窗口也要计数。")),
+        Misconception(f"{other}_rounding", wrong(lambda n, k, s, p: _axis(n, k, s, p, not ceil)), bi(
+            f"You rounded {'down' if ceil else 'up'}; this layer rounds {'up (ceil mode)' if ceil else 'down (a window that does not fit is dropped)'}.",
+            f"你{'向下' if ceil else '向上'}取整了；本层{'向上取整（ceil 模式）' if ceil else '向下取整（放不下的窗口被丢弃）'}。")),
+        Misconception("stride_one", wrong(lambda n, k, s, p: _axis(n, k, 1, p, ceil)), bi(
+            f"You used stride 1; the stride is {pr(sh, sw)}" + (" (pooling's default stride is the window size)." if default_s else "."),
+            f"你用了步长 1；步长是 {pr(sh, sw)}" + ("（汇聚层默认步长等于窗口大小）。" if default_s else "。"))),
+        Misconception("no_padding", wrong(lambda n, k, s, p: _axis(n, k, s, 0, ceil)), bi(
+            "You ignored the padding.", "你忽略了填充。")),
+        Misconception("divided_by_stride", wrong(lambda n, k, s, p: (n + 2 * p) // s), bi(
+            "You divided the input size by the stride; the window size matters too: o = ⌊(n + 2p − k)/s⌋ + 1.",
+            "你直接用输入尺寸除以步长；窗口大小也要考虑：o = ⌊(n + 2p − k)/s⌋ + 1。")),
+    ]
+    conventions = (bi("Padding p is per side; the stride defaults to the window size; floor rounding unless ceil mode is stated (PyTorch).",
+                      "p 为每一侧的填充；步长默认等于窗口大小；除非说明 ceil 模式，否则向下取整（PyTorch）。"),)
+    return Solution(prompt=prompt, answer=answer, steps=tuple(steps), misconceptions=tuple(miscon),
+                    conventions=conventions, rtol=0, atol=0.01,
+                    hint=bi("o = ⌊(n + 2p − k)/s⌋ + 1, with s = k by default.", "o = ⌊(n + 2p − k)/s⌋ + 1，默认 s = k。"))
+
+
+def check(prm: dict):
+    """Engine route: run an engine pooling layer on zeros and read the output's shape."""
+    from ..engine import AvgPool2d, MaxPool2d, run_shape
+
+    (nh, nw) = prm["n"]
+    cls = AvgPool2d if prm.get("kind", "max") == "avg" else MaxPool2d
+    layer = cls(prm["k"], stride=_stride(prm), padding=prm["p"], ceil_mode=bool(prm["ceil"]))
+    _, _, oh, ow = run_shape(layer, (1, 1, nh, nw))
+    square = (prm["n"][0], prm["k"][0], _stride(prm)[0], prm["p"][0]) == (prm["n"][1], prm["k"][1], _stride(prm)[1], prm["p"][1])
+    return int(oh) if square else (int(oh), int(ow))

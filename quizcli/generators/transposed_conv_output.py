@@ -1,0 +1,133 @@
+"""Output size of a transposed convolution ("deconvolution", learned upsampling).
+
+Formula route: o = (n − 1)·s − 2p + d(k − 1) + output_padding + 1 per axis.
+Engine route: run an engine ConvTranspose2d on an all-zero input and read the shape.
+"""
+from __future__ import annotations
+
+import random
+
+from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+
+FAMILY = Family(
+    id="transposed_conv_output",
+    topic="cnn",
+    concepts=("transposed_conv", "upsampling", "conv_output_size"),
+    title=bi("Transposed convolution output size", "转置卷积输出尺寸"),
+    params=(
+        Param("n", "pair", bi("input size (n, or h,w)", "输入尺寸（n，或 h,w）")),
+        Param("k", "pair", bi("kernel size (k, or kh,kw)", "卷积核大小（k，或 kh,kw）")),
+        Param("s", "pair", bi("stride", "步长"), default="1"),
+        Param("p", "pair", bi("padding (removed from each side of the output)", "填充（从输出每侧去掉）"), default="0"),
+        Param("output_padding", "pair", bi("extra rows/columns added on one side (< stride)", "在一侧额外增加的行/列（< 步长）"),
+              default="0", aliases=("op", "out_pad")),
+        Param("d", "pair", bi("dilation", "空洞率"), default="1"),
+    ),
+)
+
+
+def generate(rng: random.Random, difficulty: str) -> dict:
+    z = (0, 0)
+    if difficulty == "easy":
+        n, k, s, p = pick(rng, ((2, 3, 1, 0), (3, 3, 1, 0), (2, 2, 2, 0), (3, 2, 2, 0), (4, 2, 2, 0), (2, 3, 2, 0), (3, 3, 2, 1)))
+        return {"n": (n, n), "k": (k, k), "s": (s, s), "p": (p, p), "output_padding": z, "d": (1, 1)}
+    if difficulty == "medium":
+        n = pick(rng, (4, 7, 8, 14, 16, 28, 32))
+        k, s, p = pick(rng, ((4, 2, 1), (3, 2, 1), (2, 2, 0), (5, 2, 2), (3, 1, 1), (4, 4, 0), (3, 2, 0), (5, 1, 0)))
+        op = 1 if (s == 2 and k == 3 and p == 1 and rng.random() < 0.6) else 0
+        return {"n": (n, n), "k": (k, k), "s": (s, s), "p": (p, p), "output_padding": (op, op), "d": (1, 1)}
+    h, w = pick(rng, ((4, 4), (7, 7), (8, 6), (16, 12), (5, 10)))
+    k = pick(rng, ((3, 3), (4, 4), (5, 5), (3, 5)))
+    s = pick(rng, ((2, 2), (3, 3), (2, 1)))
+    p = pick(rng, ((0, 0), (1, 1), (2, 2), (1, 0)))
+    op = tuple(pick(rng, (0, 1)) if si > 1 else 0 for si in s)
+    d = pick(rng, ((1, 1), (1, 1), (2, 2)))
+    return {"n": (h, w), "k": k, "s": s, "p": p, "output_padding": op, "d": d}
+
+
+def _axis(n, k, s, p, op, d):
+    return (n - 1) * s - 2 * p + d * (k - 1) + op + 1
+
+
+def solve(prm: dict) -> Solution:
+    (nh, nw), (kh, kw), (sh, sw), (ph, pw), (oph, opw), (dh, dw) = (
+        prm["n"], prm["k"], prm["s"], prm["p"], prm["output_padding"], prm["d"])
+    if min(nh, nw, kh, kw, sh, sw, dh, dw) < 1 or min(ph, pw, oph, opw) < 0:
+        raise ParamError("sizes, kernel, stride and dilation must be ≥ 1; padding ≥ 0", "尺寸、卷积核、步长、空洞率须 ≥ 1；填充须 ≥ 0")
+    if oph >= max(sh, dh) or opw >= max(sw, dw):
+        raise ParamError("output_padding must be smaller than the stride (or the dilation)", "output_padding 须小于步长（或空洞率）")
+    oh, ow = _axis(nh, kh, sh, ph, oph, dh), _axis(nw, kw, sw, pw, opw, dw)
+    if min(oh, ow) < 1:
+        raise ParamError("the padding removes the whole output", "填充把输出全部去掉了")
+    square = (nh, kh, sh, ph, oph, dh) == (nw, kw, sw, pw, opw, dw)
+    dilated = (dh, dw) != (1, 1)
+    has_op = (oph, opw) != (0, 0)
+
+    def pr(a, b):
+        return f"{a}" if a == b else f"{a}×{b}"
+
+    desc_en = f"a {nh}×{nw} input, kernel {pr(kh, kw)}, stride {pr(sh, sw)}, padding {pr(ph, pw)}"
+    desc_zh = f"{nh}×{nw} 的输入，卷积核 {pr(kh, kw)}，步长 {pr(sh, sw)}，填充 {pr(ph, pw)}"
+    if has_op:
+        desc_en += f", output_padding {pr(oph, opw)}"
+        desc_zh += f"，output_padding {pr(oph, opw)}"
+    if dilated:
+        desc_en += f", dilation {pr(dh, dw)}"
+        desc_zh += f"，空洞率 {pr(dh, dw)}"
+    ask_en = "Give the output size (one number: the output is square)." if square else "Give the output height and width as h, w."
+    ask_zh = "求输出尺寸（输出为正方形，填一个数）。" if square else "求输出的高和宽，按 h, w 填写。"
+    prompt = bi(f"A transposed convolution (PyTorch ConvTranspose2d) is applied to {desc_en}. {ask_en}",
+                f"对{desc_zh}做转置卷积（PyTorch ConvTranspose2d）。{ask_zh}")
+    steps = [bi(
+        r"Transposed convolution output per axis: $o = (n-1)s - 2p + d(k-1) + \text{output\_padding} + 1$"
+        + (r" (with $d = 1$: $(n-1)s - 2p + k + \text{output\_padding}$)." if not dilated else "."),
+        r"转置卷积每个方向的输出：$o = (n-1)s - 2p + d(k-1) + \text{output\_padding} + 1$"
+        + (r"（$d = 1$ 时为 $(n-1)s - 2p + k + \text{output\_padding}$）。" if not dilated else "。"),
+    )]
+    axes = [("", nh, kh, sh, ph, oph, dh, oh)] if square else [("h: ", nh, kh, sh, ph, oph, dh, oh), ("w: ", nw, kw, sw, pw, opw, dw, ow)]
+    for label, n, k, s, p, op, d, o in axes:
+        dk = f"{d} \\cdot ({k} - 1)" if d != 1 else f"({k} - 1)"
+        line = f"{label}$o = ({n} - 1) \\cdot {s} - 2 \\cdot {p} + {dk} + {op} + 1 = {(n - 1) * s} - {2 * p} + {d * (k - 1)} + {op} + 1 = {o}$"
+        steps.append(bi(line, line))
+    steps.append(bi(f"Output: {oh}×{ow}.", f"输出：{oh}×{ow}。"))
+    answer = oh if square else (oh, ow)
+
+    def wrong(f):
+        h, w = f(nh, kh, sh, ph, oph, dh), f(nw, kw, sw, pw, opw, dw)
+        return h if square else (h, w)
+
+    miscon = [
+        Misconception("used_conv_formula", wrong(lambda n, k, s, p, op, d: (n + 2 * p - d * (k - 1) - 1) // s + 1), bi(
+            "You used the ordinary convolution formula; a transposed convolution inverts it: o = (n−1)s − 2p + k.",
+            "你用了普通卷积的公式；转置卷积是它的逆：o = (n−1)s − 2p + k。")),
+        Misconception("added_padding", wrong(lambda n, k, s, p, op, d: (n - 1) * s + 2 * p + d * (k - 1) + op + 1), bi(
+            "You added 2p; in a transposed convolution padding is removed from the output: −2p.",
+            "你加上了 2p；转置卷积的填充是从输出中去掉的：−2p。")),
+        Misconception("n_times_s", wrong(lambda n, k, s, p, op, d: n * s - 2 * p + d * (k - 1) + op + 1), bi(
+            "You used n·s; there are n − 1 strides between the n input positions: (n − 1)s.",
+            "你用了 n·s；n 个输入位置之间只有 n − 1 个步长：(n − 1)s。")),
+        Misconception("ignored_stride", wrong(lambda n, k, s, p, op, d: (n - 1) - 2 * p + d * (k - 1) + op + 1), bi(
+            "You ignored the stride: inputs are placed s pixels apart, (n − 1)s.", "你忽略了步长：输入之间相隔 s 个像素，(n − 1)s。")),
+        Misconception("forgot_output_padding", wrong(lambda n, k, s, p, op, d: (n - 1) * s - 2 * p + d * (k - 1) + 1), bi(
+            "You forgot output_padding: it adds rows/columns on one side of the output.", "你漏了 output_padding：它在输出一侧增加行/列。")),
+        Misconception("ignored_dilation", wrong(lambda n, k, s, p, op, d: (n - 1) * s - 2 * p + (k - 1) + op + 1), bi(
+            "You ignored the dilation: the kernel spans d(k − 1) + 1 pixels.", "你忽略了空洞率：卷积核覆盖 d(k − 1) + 1 个像素。")),
+    ]
+    return Solution(prompt=prompt, answer=answer, steps=tuple(steps), misconceptions=tuple(miscon),
+                    conventions=(bi("PyTorch ConvTranspose2d: padding p is cropped from each side of the output; output_padding is added on one side.",
+                                    "PyTorch ConvTranspose2d：从输出每侧裁去 p；output_padding 加在一侧。"),),
+                    rtol=0, atol=0.01,
+                    hint=bi("o = (n − 1)s − 2p + k + output_padding", "o = (n − 1)s − 2p + k + output_padding"))
+
+
+def check(prm: dict):
+    """Engine route: run an engine ConvTranspose2d on zeros and read the output's shape."""
+    from ..engine import ConvTranspose2d, run_shape
+    from .dense_params import shape_only_rng
+
+    layer = ConvTranspose2d(1, 1, prm["k"], stride=prm["s"], padding=prm["p"], output_padding=prm["output_padding"],
+                            dilation=prm["d"], bias=False, rng=shape_only_rng())
+    _, _, oh, ow = run_shape(layer, (1, 1) + tuple(prm["n"]))
+    names = ("n", "k", "s", "p", "output_padding", "d")
+    square = tuple(prm[x][0] for x in names) == tuple(prm[x][1] for x in names)
+    return int(oh) if square else (int(oh), int(ow))
