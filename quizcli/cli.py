@@ -11,7 +11,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from .commands import common, content, problems, study
+from .commands import common, content, problems, progress, study
 
 app = typer.Typer(
     name="quizcli",
@@ -42,6 +42,7 @@ def _global(
 content.register(app)
 problems.register(app)
 study.register(app)
+progress.register(app)
 
 
 def main() -> None:

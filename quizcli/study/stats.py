@@ -1,0 +1,101 @@
+"""What the progress says: per-topic mastery, accuracy over time, weakest concepts, most
+frequent misconceptions, study streak. Pure functions over answer rows (dicts with the
+store's columns), so they are tested without a database."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date, datetime, timedelta
+from typing import Any, Iterable, Mapping
+
+RECENT = 20  # mastery = accuracy over a topic's last RECENT graded answers
+
+
+def _concepts(row: Mapping[str, Any]) -> list[str]:
+    c = row["concepts"]
+    return json.loads(c) if isinstance(c, str) else list(c)
+
+
+def _local_day(ts: str) -> date:
+    return datetime.fromisoformat(ts).astimezone().date()
+
+
+def compute(rows: Iterable[Mapping[str, Any]], topics: Iterable[str] = (), today: date | None = None,
+            concept_topics: Mapping[str, str] | None = None) -> dict[str, Any]:
+    rows = list(rows)
+    graded = [r for r in rows if r["correct"] is not None]
+    today = today or datetime.now().astimezone().date()
+
+    by_topic: dict[str, list[int]] = {}
+    for r in graded:
+        by_topic.setdefault(r["topic"], []).append(int(r["correct"]))
+    topic_stats = {}
+    for t in list(topics) or sorted(by_topic):
+        res = by_topic.get(t, [])
+        recent = res[-RECENT:]
+        topic_stats[t] = {
+            "answered": len(res),
+            "correct": sum(res),
+            "mastery": (sum(recent) / len(recent)) if recent else None,
+        }
+
+    per_day: dict[date, list[int]] = {}
+    for r in graded:
+        per_day.setdefault(_local_day(r["ts"]), []).append(int(r["correct"]))
+    days = []
+    for i in range(13, -1, -1):
+        d = today - timedelta(days=i)
+        res = per_day.get(d, [])
+        days.append({"day": d.isoformat(), "answered": len(res), "accuracy": (sum(res) / len(res)) if res else None})
+
+    concept_res: dict[str, list[int]] = {}
+    for r in graded:
+        for c in _concepts(r)[:2]:
+            concept_res.setdefault(c, []).append(int(r["correct"]))
+    # Laplace-smoothed error rate: one wrong answer out of one is weaker than 1 of 10.
+    weakest = sorted(
+        ({"concept": c, "right": sum(v), "total": len(v), "weakness": (len(v) - sum(v) + 1) / (len(v) + 2)}
+         for c, v in concept_res.items() if sum(v) < len(v)),
+        key=lambda d: (-d["weakness"], d["concept"]),
+    )[:10]
+    if concept_topics:
+        for w in weakest:
+            w["topic"] = concept_topics.get(w["concept"])
+
+    misc = Counter(r["misconception"] for r in rows if r["misconception"])
+    study_days = {_local_day(r["ts"]) for r in rows}
+    streak = 0
+    d = today if today in study_days else today - timedelta(days=1)
+    while d in study_days:
+        streak += 1
+        d -= timedelta(days=1)
+    return {
+        "answered": len(rows),
+        "graded": len(graded),
+        "correct": sum(int(r["correct"]) for r in graded),
+        "topics": topic_stats,
+        "days": days,
+        "weakest": weakest,
+        "misconceptions": [{"id": m, "count": n} for m, n in misc.most_common(10)],
+        "streak_days": streak,
+        "study_days": len(study_days),
+    }
+
+
+def concept_weights(rows: Iterable[Mapping[str, Any]], concept_ids: Iterable[str]) -> dict[str, float]:
+    """Weights for picking items: unseen concepts 2, weak ones up to 3, mastered ones 0.3."""
+    res: dict[str, list[int]] = {}
+    for r in rows:
+        if r["correct"] is None:
+            continue
+        for c in _concepts(r):
+            res.setdefault(c, []).append(int(r["correct"]))
+    out = {}
+    for c in concept_ids:
+        v = res.get(c)
+        if not v:
+            out[c] = 2.0
+        else:
+            acc = sum(v[-5:]) / len(v[-5:])
+            out[c] = 0.3 + 2.7 * (1 - acc)
+    return out
