@@ -180,3 +180,51 @@ def test_cross_entropy_bad_params(args):
 def test_cross_entropy_cli():
     out = cli_json("cross_entropy", "y_hat=0.34,0.46,0.20", "target=1")
     close(out["answer"], -math.log(0.34), 1e-9)
+
+
+# ----------------------------------------------------------------------------- softmax_ce_grad
+
+
+def test_softmax_ce_grad_notes_example():
+    # Course notes: ŷ = (0.34, 0.46, 0.20), true class 1 → ŷ − y = (−0.66, 0.46, 0.20).
+    p = solve("softmax_ce_grad", ["y_hat=0.34,0.46,0.20", "target=1"])
+    close(p.answer, [0.34 - 1, 0.46, 0.20], 1e-12)
+    assert grade(p, "-0.66, 0.46, 0.20").correct
+    assert grade(p, "0.66, -0.46, -0.20").misconception == "sign_flipped"
+    assert grade(p, "0.34, 0.46, 0.20").misconception == "forgot_minus_one"
+    assert grade(p, "-0.66, 0, 0").misconception == "only_target_entry"
+    assert grade(p, f"{-1 / 0.34}, 0, 0").misconception == "grad_wrt_probabilities"   # −y/ŷ = −2.9412
+    assert grade(p, "0.34, -0.54, 0.20").misconception == "counted_from_zero"
+
+
+def ce_of_logits(z, t):
+    return -z[t] + math.log(sum(math.exp(x) for x in z))
+
+
+def test_softmax_ce_grad_from_logits_matches_finite_differences():
+    # z = (1, 2, 3), class 3: softmax = (0.0900, 0.2447, 0.6652) → (0.0900, 0.2447, −0.3348).
+    z, t = [1.0, 2.0, 3.0], 2
+    p = solve("softmax_ce_grad", ["z=1,2,3", "target=3"])
+    h = 1e-6
+    fd = [(ce_of_logits([x + h * (i == j) for j, x in enumerate(z)], t)
+           - ce_of_logits([x - h * (i == j) for j, x in enumerate(z)], t)) / (2 * h) for i in range(3)]
+    close(p.answer, fd, 1e-8)
+    close(p.answer, [0.0900, 0.2447, -0.3348], 1e-4)
+    assert grade(p, "1, 2, 2").misconception == "no_softmax"                        # z − y = (1, 2, 3 − 1)
+
+
+def test_softmax_ce_grad_binary():
+    # sigmoid + BCE: ∂L/∂z = p − y; p = 0.8, y = 1 → −0.2 (∂L/∂p = −1/0.8 = −1.25 is the named slip)
+    p = solve("softmax_ce_grad", ["p=0.8", "label=1"])
+    close(p.answer, -0.2, 1e-12)
+    assert grade(p, "0.2").misconception == "sign_flipped"
+    assert grade(p, "-1.25").misconception == "grad_wrt_probability"
+    with pytest.raises(ParamError):
+        solve("softmax_ce_grad", ["p=0.8"])
+    with pytest.raises(ParamError):
+        solve("softmax_ce_grad", ["y_hat=0.5,0.4", "target=1"])
+
+
+def test_softmax_ce_grad_cli():
+    out = cli_json("softmax_ce_grad", "y_hat=0.34,0.46,0.20", "target=1")
+    close(out["answer"], [-0.66, 0.46, 0.20], 1e-9)
