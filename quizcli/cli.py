@@ -11,7 +11,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from .commands import common, content, problems, progress, study
+from .commands import common, content, exam, problems, progress, study
 
 app = typer.Typer(
     name="quizcli",
@@ -43,6 +43,7 @@ content.register(app)
 problems.register(app)
 study.register(app)
 progress.register(app)
+exam.register(app)
 
 
 def main() -> None:

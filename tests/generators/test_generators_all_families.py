@@ -72,3 +72,13 @@ def test_problem_ids_with_difficulty_round_trip():
 @pytest.mark.xfail(reason="families still being written", strict=False)
 def test_every_syllabus_family_exists():
     assert SYLLABUS_FAMILIES <= set(FAMILIES)
+
+
+def test_family_concepts_and_topics_exist_in_the_bank():
+    """A family's concepts are real concept ids (progress and review are keyed by them)."""
+    from quizcli.bank.store import load_bank
+
+    bank = load_bank()
+    bad = [(fid, c) for fid, fm in families().items() for c in fm.family.concepts if c not in bank.concepts]
+    assert not bad, f"unknown concept ids in families (use ids from syllabus.yaml): {bad}"
+    assert all(fm.family.topic in bank.topics for fm in families().values())

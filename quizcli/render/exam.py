@@ -1,0 +1,145 @@
+"""The mock exam on screen (a countdown on every item), its report, and the paper as Markdown."""
+from __future__ import annotations
+
+import time
+from typing import Any, Sequence
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..bank.models import Bank
+from ..study.exam import SECTIONS, item_points, section_of
+from ..study.items import Item, expected_text
+from .drill_ui import LETTERS, JsonUI, RichUI
+
+
+def _clock(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+class ExamUI(RichUI):
+    """The drill screen plus a countdown and the section headings; no answers shown
+    until the end (like a real paper)."""
+
+    def __init__(self, console, lang: str, bank: Bank, deadline: float):
+        super().__init__(console, lang, bank)
+        self.deadline = deadline
+        self._section: str | None = None
+
+    def show_item(self, item: Item, index: int, total: int) -> None:
+        s = section_of(item)
+        if s.id != self._section:
+            self._section = s.id
+            self.out.print()
+            self.out.print(Text(f"{s.title.t(self.lang)}  ({s.points} " + self._t("points each)", "分/题）"), style="bold magenta"))
+        super().show_item(item, index, total)
+        left = self.deadline - time.monotonic()
+        self.out.print(Text("⏱ " + _clock(left) + self._t(" left", " 剩余"), style="bold red" if left < 300 else "bold"))
+
+    def feedback(self, item, a, result) -> None:
+        if a.correct is None:
+            self.out.print(Text(self._t("Skipped.", "已跳过。"), style="dim"))
+        else:
+            self.out.print(Text(self._t("Answer recorded.", "已作答。"), style="dim"))
+
+    def key_points(self, item, text, found):
+        return super().key_points(item, text, found)
+
+    def summary(self, s) -> None:
+        if s.stopped == "time":
+            self.out.print(Text(self._t("Time is up.", "时间到。"), style="bold red"))
+
+
+class ExamJsonUI(JsonUI):
+    def summary(self, s) -> None:
+        pass  # the report follows
+
+
+def report_view(rep: dict[str, Any], items: Sequence[Item], bank: Bank, lang: str) -> Group:
+    def tr(en: str, zh: str) -> str:
+        return zh if lang == "zh" else en
+
+    parts: list[Any] = []
+    head = Text(tr(f"Score: {rep['score']:g} / {rep['max']}  ({rep['percent']}%)", f"得分：{rep['score']:g} / {rep['max']}（{rep['percent']}%）"),
+                style="bold green" if rep["percent"] >= 60 else "bold red")
+    parts.append(head)
+    t = Table(header_style="bold cyan", title=tr("By section", "各大题得分"), title_justify="left")
+    t.add_column(tr("section", "大题"))
+    t.add_column(tr("score", "得分"), justify="right")
+    for s in SECTIONS:
+        v = rep["sections"][s.id]
+        if v["items"]:
+            t.add_row(s.title.t(lang), f"{v['earned']:g} / {v['max']:g}")
+    parts.append(t)
+    tt = Table(header_style="bold cyan", title=tr("By topic", "各主题得分"), title_justify="left")
+    tt.add_column(tr("topic", "主题"))
+    tt.add_column(tr("score", "得分"), justify="right")
+    for tid, v in sorted(rep["topics"].items(), key=lambda kv: kv[1]["earned"] / kv[1]["max"]):
+        topic = bank.topics.get(tid)
+        tt.add_row(f"{tid} {topic.title.t(lang) if topic else ''}", f"{v['earned']:g} / {v['max']:g}")
+    parts.append(tt)
+    by_id = {it.id: it for it in items}
+    if rep["wrong"]:
+        parts.append(Text(tr("What you missed, with solutions", "错题与解答"), style="bold"))
+        from .mathtext import render_inline
+
+        for w in rep["wrong"]:
+            it = by_id[w["item"]]
+            block = Text()
+            block.append(f"{w['item']}  ", style="bold")
+            block.append(tr(f"{w['earned']:g}/{w['points']} pts", f"{w['earned']:g}/{w['points']} 分"), style="red")
+            block.append("\n" + render_inline(it.prompt.t(lang), bank.math))
+            block.append("\n" + tr("Your answer: ", "你的答案：") + (w["answer"] if w["answer"] is not None else tr("(none)", "（未作答）")), style="")
+            if it.kind != "short":
+                block.append("\n" + tr("Right answer: ", "正确答案：") + render_inline(expected_text(it, lang), bank.math), style="green")
+            if it.question is not None:
+                if it.kind == "short":
+                    block.append("\n" + tr("Model answer: ", "参考答案：") + render_inline(it.question.answer.t(lang), bank.math), style="green")
+                block.append("\n" + tr("Why: ", "解析：") + render_inline(it.question.explanation.t(lang), bank.math), style="dim")
+            else:
+                for i, st in enumerate(it.problem.steps, 1):
+                    block.append(f"\n  {i}. " + render_inline(st.t(lang), {}), style="dim")
+            parts.append(Panel(block, border_style="red"))
+    if rep["plan"]:
+        plan = Text(tr("Tonight's plan (weakest first)\n", "今晚的复习计划（从最薄弱的开始）\n"), style="bold")
+        for i, p in enumerate(rep["plan"], 1):
+            c = bank.concepts.get(p["concept"])
+            plan.append(f"{i}. {p['concept']} {c.title.t(lang) if c else ''}\n", style="bold")
+            plan.append(f"   {p['explain']}\n   {p['drill']}\n", style="cyan")
+        parts.append(Panel(plan, border_style="green"))
+    return Group(*parts)
+
+
+def paper_markdown(items: Sequence[Item], bank: Bank, lang: str, title: str, command: str) -> str:
+    """The paper and its answer key as Markdown (math stays as $…$ LaTeX)."""
+
+    def tr(en: str, zh: str) -> str:
+        return zh if lang == "zh" else en
+
+    out = [f"# {title}", "", tr(f"Reproduce with: `{command}`", f"复现命令：`{command}`"), ""]
+    section = None
+    for i, it in enumerate(items, 1):
+        s = section_of(it)
+        if s.id != section:
+            section = s.id
+            out += [f"## {s.title.t(lang)} ({s.points} " + tr("points each)", "分/题）"), ""]
+        out.append(f"**{i}.** {it.prompt.t(lang)}")
+        if it.question is not None and it.question.type in ("choice", "multi"):
+            out.append("")
+            for j, o in enumerate(it.question.options):
+                out.append(f"   - {LETTERS[j]}. {o.text.t(lang)}")
+        out.append("")
+    out += ["\\newpage", "", f"## {tr('Answer key', '参考答案')}", ""]
+    for i, it in enumerate(items, 1):
+        if it.question is not None:
+            ans = it.question.answer.t(lang) if it.kind == "short" else expected_text(it, lang)
+            out.append(f"**{i}.** {ans} — {it.question.explanation.t(lang)}")
+        else:
+            out.append(f"**{i}.** {it.problem.answer_text}")
+            for j, st in enumerate(it.problem.steps, 1):
+                out.append(f"   {j}. {st.t(lang)}")
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,149 @@
+"""The night-before mock exam: a paper in sections like a Chinese university final
+(选择/判断, 简答, 计算), weighted toward weak and unseen concepts while covering every topic,
+then a report with tonight's plan."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from ..bank.models import Bank, Bilingual, Question
+from .drill import Answered
+from .items import Item, _families_for
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    kinds: frozenset[str]
+    points: int  # per item
+    share: float  # of the paper's items
+    title: Bilingual
+
+
+SECTIONS = (
+    Section("objective", frozenset({"choice", "multi", "truefalse"}), 2, 0.5,
+            Bilingual("Part I. Multiple choice and true/false", "一、选择题与判断题")),
+    Section("short", frozenset({"short"}), 6, 0.2, Bilingual("Part II. Short answer", "二、简答题")),
+    Section("calc", frozenset({"generated", "numeric", "symbolic"}), 8, 0.3, Bilingual("Part III. Calculation", "三、计算题")),
+)
+
+
+def section_of(item: Item) -> Section:
+    for s in SECTIONS:
+        if item.kind in s.kinds:
+            return s
+    raise ValueError(item.kind)
+
+
+def quotas(n: int) -> dict[str, int]:
+    q = {s.id: int(round(n * s.share)) for s in SECTIONS}
+    q["objective"] += n - sum(q.values())
+    return q
+
+
+def build_paper(bank: Bank, topics: Sequence[str], n: int = 25, seed: int | None = None,
+                weights: dict[str, float] | None = None, difficulty: str = "medium") -> list[Item]:
+    """`n` items over `topics`, sections in order, each topic covered when n allows,
+    bank questions drawn with probability growing with their concepts' weakness."""
+    from .. import generators
+
+    rng = random.Random(seed)
+    weights = weights or {}
+    quota = quotas(n)
+    topic_order = list(topics)
+    rng.shuffle(topic_order)
+
+    pools: dict[tuple[str, str], list[Any]] = {}
+    for t in topic_order:
+        for s in SECTIONS:
+            qs: list[Any] = [q for q in bank.questions.values() if q.topic == t and q.type in s.kinds]
+            if s.id == "calc":
+                qs += [("family", f) for f in _families_for({t}, set(), bank)]
+            pools[(t, s.id)] = qs
+
+    def weight(c: Any) -> float:
+        if isinstance(c, Question):
+            return 0.05 + max((weights.get(x, 1.0) for x in c.concepts), default=1.0)
+        fam = generators.get(c[1]).family
+        return 0.05 + max((weights.get(x, 1.0) for x in fam.concepts[:2]), default=1.0)
+
+    chosen: list[Item] = []
+    stalled = 0
+    i = 0
+    while sum(quota.values()) > 0 and stalled < len(topic_order):
+        t = topic_order[i % len(topic_order)]
+        i += 1
+        open_sections = sorted((s for s in SECTIONS if quota[s.id] > 0 and pools[(t, s.id)]),
+                               key=lambda s: -quota[s.id] / max(1, round(n * s.share)))
+        if not open_sections:
+            stalled += 1
+            continue
+        stalled = 0
+        s = open_sections[0]
+        pool = pools[(t, s.id)]
+        k = rng.choices(range(len(pool)), weights=[weight(c) for c in pool])[0]
+        c = pool.pop(k)
+        quota[s.id] -= 1
+        if isinstance(c, Question):
+            chosen.append(Item(id=c.id, kind=c.type, topic=c.topic, concepts=c.concepts, question=c))
+        else:
+            p = generators.generate(c[1], rng.randrange(1, 10_000), difficulty)
+            chosen.append(Item(id=p.id, kind="generated", topic=p.topic, concepts=p.concepts, problem=p))
+    order = {s.id: j for j, s in enumerate(SECTIONS)}
+    chosen.sort(key=lambda it: order[section_of(it).id])
+    return chosen
+
+
+def item_points(item: Item) -> int:
+    return section_of(item).points
+
+
+def earned(item: Item, a: Answered | None) -> float:
+    """Points earned: all or nothing, except short answers (share of key points had)."""
+    if a is None or a.correct is None:
+        return 0.0
+    pts = item_points(item)
+    if item.kind == "short":
+        had, total = (int(x) for x in a.expected.split("/"))
+        return pts * had / total if total else 0.0
+    return float(pts) if a.correct else 0.0
+
+
+def report(items: Sequence[Item], answered: Sequence[Answered], weakness: dict[str, float] | None = None) -> dict[str, Any]:
+    """Scores per section and topic, the wrong items, and tonight's plan."""
+    by_id = {a.item: a for a in answered}
+    sections: dict[str, dict[str, float]] = {s.id: {"earned": 0.0, "max": 0.0, "items": 0} for s in SECTIONS}
+    topics: dict[str, dict[str, float]] = {}
+    wrong = []
+    concept_misses: dict[str, int] = {}
+    for it in items:
+        a = by_id.get(it.id)
+        s = section_of(it)
+        got, pts = earned(it, a), item_points(it)
+        sections[s.id]["earned"] += got
+        sections[s.id]["max"] += pts
+        sections[s.id]["items"] += 1
+        tp = topics.setdefault(it.topic, {"earned": 0.0, "max": 0.0})
+        tp["earned"] += got
+        tp["max"] += pts
+        if got < pts:
+            wrong.append({"item": it.id, "section": s.id, "answer": a.answer if a else None,
+                          "earned": round(got, 2), "points": pts, "concepts": list(it.concepts)})
+            for c in it.concepts[:2]:
+                concept_misses[c] = concept_misses.get(c, 0) + 1
+    weakness = weakness or {}
+    plan_ids = sorted(concept_misses, key=lambda c: (-concept_misses[c], -weakness.get(c, 0.0), c))
+    plan = [{"concept": c, "missed": concept_misses[c], "explain": f"quizcli explain {c}",
+             "drill": f"quizcli drill {c} -n 8"} for c in plan_ids[:8]]
+    total = sum(v["earned"] for v in sections.values())
+    total_max = sum(v["max"] for v in sections.values())
+    return {
+        "score": round(total, 2),
+        "max": total_max,
+        "percent": round(100 * total / total_max, 1) if total_max else 0.0,
+        "sections": {k: {**v, "earned": round(v["earned"], 2)} for k, v in sections.items()},
+        "topics": {k: {**v, "earned": round(v["earned"], 2)} for k, v in topics.items()},
+        "wrong": wrong,
+        "plan": plan,
+    }
