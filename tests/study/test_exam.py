@@ -1,0 +1,114 @@
+"""The mock exam: sections and points, coverage, piped answers give the right report."""
+import json
+
+from typer.testing import CliRunner
+
+from quizcli.bank.store import load_bank
+from quizcli.cli import app
+from quizcli.study.drill import Answered
+from quizcli.study.exam import SECTIONS, build_paper, quotas, report, section_of
+from quizcli.study.items import expected_text
+from quizcli.study.stats import concept_weights
+
+runner = CliRunner()
+BANK = load_bank()
+
+
+def _paper(n=12, seed=5, topics=None):
+    topics = topics or list(BANK.topics)
+    return build_paper(BANK, topics, n=n, seed=seed, weights=concept_weights([], BANK.concepts))
+
+
+def _right_answer(it):
+    if it.kind == "short":
+        return [it.question.answer.en, "all"]
+    if it.kind == "symbolic":
+        return [it.question.answer]
+    return [expected_text(it, "en")]
+
+
+def test_quotas_follow_the_section_shares():
+    assert quotas(25) == {"objective": 12, "short": 5, "calc": 8}
+    assert sum(quotas(7).values()) == 7
+
+
+def test_paper_is_in_section_order_and_covers_topics():
+    items = _paper(n=30, seed=1)
+    order = [section_of(i).id for i in items]
+    assert order == sorted(order, key=lambda s: [x.id for x in SECTIONS].index(s))
+    topics_with_items = {t for t in BANK.topics if BANK.questions_in(t)}
+    assert topics_with_items <= {i.topic for i in items}
+    assert len({i.id for i in items}) == len(items)
+    assert [i.id for i in _paper(n=30, seed=1)] == [i.id for i in items]  # same seed, same paper
+
+
+def test_weak_concepts_are_asked_more():
+    topic = max(BANK.topics, key=lambda t: len(BANK.questions_in(t)))
+    qs = [q for q in BANK.questions_in(topic) if q.type in ("choice", "multi", "truefalse")]
+    counts = {c: sum(c in q.concepts for q in qs) for c in {c for q in qs for c in q.concepts}}
+    target = min(counts, key=lambda c: (counts[c], c))
+
+    def hits(w):
+        return sum(any(target in i.concepts for i in build_paper(BANK, [topic], n=3, seed=s, weights=w)) for s in range(60))
+
+    weak = {c: 0.3 for c in BANK.concepts}
+    weak[target] = 3.0
+    assert hits(weak) > hits({c: 1.0 for c in BANK.concepts})
+
+
+def test_report_scores_by_hand():
+    items = _paper(n=10, seed=3)
+    answered = []
+    for it in items:
+        s = section_of(it)
+        if s.id == "short":
+            answered.append(Answered(it.id, it.card_id, it.kind, it.topic, it.concepts, "x", True, "good", 1, None, "2/4"))
+        elif s.id == "objective":
+            answered.append(Answered(it.id, it.card_id, it.kind, it.topic, it.concepts, "x", True, "good", 1, None, "A"))
+        # calculation items left unanswered
+    rep = report(items, answered)
+    n_obj = sum(section_of(i).id == "objective" for i in items)
+    n_short = sum(section_of(i).id == "short" for i in items)
+    n_calc = sum(section_of(i).id == "calc" for i in items)
+    assert rep["sections"]["objective"]["earned"] == 2 * n_obj
+    assert rep["sections"]["short"]["earned"] == 3 * n_short  # half the key points of 6 points
+    assert rep["sections"]["calc"]["earned"] == 0 and rep["sections"]["calc"]["max"] == 8 * n_calc
+    assert rep["score"] == 2 * n_obj + 3 * n_short
+    assert len(rep["wrong"]) == n_short + n_calc
+    assert rep["plan"] and all(p["explain"].startswith("quizcli explain ") for p in rep["plan"])
+
+
+def _run_exam(tmp_path, answers, n=8, seed=5):
+    lines = "".join(a + "\n" for a in answers)
+    r = runner.invoke(app, ["--home", str(tmp_path / "h"), "exam", "-n", str(n), "--seed", str(seed), "--json",
+                            "--paper", str(tmp_path / "paper.md")], input=lines)
+    assert r.exit_code == 0, r.output
+    events = [json.loads(x) for x in r.output.splitlines() if x.strip()]
+    return events, events[-1]
+
+
+def test_piped_exam_all_right_gets_full_marks(tmp_path):
+    items = _paper(n=8, seed=5)
+    answers = [a for it in items for a in _right_answer(it)]
+    events, rep = _run_exam(tmp_path, answers)
+    assert [e["item"] for e in events if e["event"] == "item"] == [i.id for i in items]
+    assert rep["event"] == "report" and rep["score"] == rep["max"] and rep["wrong"] == [] and rep["plan"] == []
+    paper = (tmp_path / "paper.md").read_text()
+    assert "Answer key" in paper and "quizcli exam --seed 5 -n 8" in paper
+    # exam answers update the schedule too
+    r = runner.invoke(app, ["--home", str(tmp_path / "h"), "stats", "--json"])
+    assert json.loads(r.output)["graded"] == len(items)
+
+
+def test_piped_exam_stopped_early_reports_and_plans(tmp_path):
+    items = _paper(n=8, seed=5)
+    events, rep = _run_exam(tmp_path, ["q"])
+    assert rep["score"] == 0 and rep["stopped"] == "quit"
+    assert len(rep["wrong"]) == len(items)
+    assert rep["plan"][0]["drill"].startswith("quizcli drill ")
+
+
+def test_time_limit_makes_the_current_item_the_last(tmp_path):
+    r = runner.invoke(app, ["--home", str(tmp_path / "h"), "exam", "-n", "6", "--seed", "2", "--minutes", "0.1"], input="")
+    assert r.exit_code == 0, r.output
+    assert "Score:" in r.output and "Tonight's plan" in r.output and "left" in r.output
