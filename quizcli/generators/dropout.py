@@ -82,9 +82,9 @@ def solve(prm: dict) -> Solution:
            r"于是 $E[y_i] = (1-p)\cdot\frac{x_i}{1-p} = x_i$，测试时无需任何改动。"),
         bi(f"Scale: $1/(1 - {fmt_num(p)}) = {fmt_num(scale)}$" + (f" ≈ {fmt_num(float(scale))}" if scale.denominator != 1 and "/" in fmt_num(scale) else ""),
            f"缩放因子：$1/(1 - {fmt_num(p)}) = {fmt_num(scale)}$" + (f" ≈ {fmt_num(float(scale))}" if scale.denominator != 1 and "/" in fmt_num(scale) else "")),
-        bi("Kept units: " + ", ".join(f"${fmt_num(xi)} / {fmt_num(1 - P)} = {fmt_num(yi)}$" for xi, m, yi in zip(x, mask, y) if m)
+        bi("Kept units: " + ", ".join(f"${fmt_num(xi)} / {fmt_num(float(1 - P))} = {fmt_num(yi)}$" for xi, m, yi in zip(x, mask, y) if m)
            + "; dropped units are 0.",
-           "保留的单元：" + ", ".join(f"${fmt_num(xi)} / {fmt_num(1 - P)} = {fmt_num(yi)}$" for xi, m, yi in zip(x, mask, y) if m)
+           "保留的单元：" + ", ".join(f"${fmt_num(xi)} / {fmt_num(float(1 - P))} = {fmt_num(yi)}$" for xi, m, yi in zip(x, mask, y) if m)
            + "；丢弃的单元为 0。"),
         bi(f"y = {vec(y)}", f"y = {vec(y)}"),
     ]
