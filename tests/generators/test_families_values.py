@@ -228,3 +228,75 @@ def test_softmax_ce_grad_binary():
 def test_softmax_ce_grad_cli():
     out = cli_json("softmax_ce_grad", "y_hat=0.34,0.46,0.20", "target=1")
     close(out["answer"], [-0.66, 0.46, 0.20], 1e-9)
+
+
+# ----------------------------------------------------------------------------- activation
+
+
+def sig(x):
+    return 1 / (1 + math.exp(-x))
+
+
+def test_activation_functions_are_the_engines():
+    from quizcli.engine import ACTIVATION_SPECS
+    from quizcli.generators.activation import FUNCTIONS
+
+    assert set(FUNCTIONS) == set(ACTIVATION_SPECS)
+
+
+@pytest.mark.parametrize("args, expected", [
+    # syllabus: σ(0) = 1/2 and the sigmoid's maximum slope 1/4 at 0
+    (["f=sigmoid", "x=0"], (0.5, 0.25)),
+    (["f=sigmoid", "x=2"], (sig(2), sig(2) * (1 - sig(2)))),                 # 0.8808, 0.1050
+    # tanh' = 1 − tanh²: tanh 1 = 0.7616, 1 − 0.5800 = 0.4200
+    (["f=tanh", "x=1"], (math.tanh(1), 1 - math.tanh(1) ** 2)),
+    (["f=relu", "x=-1"], (0.0, 0.0)),
+    (["f=relu", "x=2.5"], (2.5, 1.0)),
+    (["f=relu", "x=0"], (0.0, 0.0)),                                          # kink: PyTorch's ReLU'(0) = 0
+    (["f=leaky_relu", "x=-2", "a=0.1"], (-0.2, 0.1)),
+    (["f=leaky_relu", "x=-2"], (-0.02, 0.01)),                                # default slope 0.01
+    (["f=elu", "x=-1"], (math.exp(-1) - 1, math.exp(-1))),                   # −0.6321, 0.3679
+    (["f=elu", "x=-1", "alpha=2"], (2 * (math.exp(-1) - 1), 2 * math.exp(-1))),
+    (["f=softplus", "x=0"], (math.log(2), 0.5)),                              # softplus' = σ
+    # GELU(1) = 1·Φ(1) = 0.8413; GELU'(1) = Φ(1) + φ(1) = 0.8413 + 0.2420
+    (["f=gelu", "x=1"], (0.5 * (1 + math.erf(1 / math.sqrt(2))),
+                         0.5 * (1 + math.erf(1 / math.sqrt(2))) + math.exp(-0.5) / math.sqrt(2 * math.pi))),
+    (["f=hard_sigmoid", "x=1"], (0.75, 0.25)),                                # nndl hard-logistic 0.25x + 0.5
+    (["f=hard_sigmoid", "x=2.5"], (1.0, 0.0)),
+    (["f=hard_tanh", "x=-0.4"], (-0.4, 1.0)),
+    (["f=prelu", "x=-2"], (-0.5, 0.25)),
+])
+def test_activation_values(args, expected):
+    p = solve("activation", args)
+    close(p.answer, expected, 1e-9)
+
+
+def test_activation_misconceptions():
+    p = solve("activation", ["f=sigmoid", "x=0"])
+    assert grade(p, "0.5, 0.5").misconception == "derivative_is_sigma"
+    p = solve("activation", ["f=sigmoid", "x=2"])
+    assert grade(p, f"{sig(2)}, -2").misconception == "used_x_in_derivative"         # 2·(1 − 2)
+    p = solve("activation", ["f=tanh", "x=1"])
+    assert grade(p, "0.7616, 0.2384").misconception == "forgot_square"               # 1 − tanh 1
+    p = solve("activation", ["f=relu", "x=-1"])
+    assert grade(p, "0, 1").misconception == "negative_slope_one"
+    p = solve("activation", ["f=leaky_relu", "x=-2", "a=0.2"])
+    assert grade(p, "-0.02, 0.01").misconception == "wrong_slope"
+    p = solve("activation", ["f=hard_sigmoid", "x=1"])
+    assert grade(p, f"{1 / 6 + 0.5}, {1 / 6}").misconception == "pytorch_hardsigmoid"
+    p = solve("activation", ["f=gelu", "x=1"])
+    assert grade(p, "0.8413, 0.8413").misconception == "forgot_x_phi"
+
+
+def test_activation_kink_convention_and_errors():
+    p = solve("activation", ["f=relu", "x=0"])
+    assert any("left-hand" in c.en for c in p.conventions)
+    with pytest.raises(ParamError):
+        solve("activation", ["f=sigmoid", "x=1", "a=0.1"])     # sigmoid has no parameter
+    with pytest.raises(ParamError):
+        solve("activation", ["f=swish", "x=1"])
+
+
+def test_activation_cli():
+    out = cli_json("activation", "f=sigmoid", "x=2")
+    close(out["answer"], [sig(2), sig(2) * (1 - sig(2))], 1e-9)
