@@ -96,10 +96,10 @@ def solve(prm: dict) -> Solution:
                 + (r"$\sqrt{6/n_{in}}$." if he else r"$\sqrt{6/(n_{in}+n_{out})}$."),
                 r"$U(-a, a)$ 的方差为 $a^2/3$，所以 $a = \sqrt{3\,\mathrm{Var}(w)}$ = "
                 + (r"$\sqrt{6/n_{in}}$。" if he else r"$\sqrt{6/(n_{in}+n_{out})}$。"))
-        calc = f"a = \\sqrt{{3 \\cdot {vexpr}}} = \\sqrt{{{fmt_num(3 * var, 6)}}} = {fmt_num(val, 4)}"
+        calc = f"a = \\sqrt{{3 \\cdot {vexpr}}} = \\sqrt{{{fmt_num(3 * var, 6)}}} = {val:.4g}"
     else:
         s2 = bi(r"The standard deviation is $\sigma = \sqrt{\mathrm{Var}(w)}$.", r"标准差 $\sigma = \sqrt{\mathrm{Var}(w)}$。")
-        calc = f"\\sigma = \\sqrt{{{vexpr}}} = \\sqrt{{{fmt_num(var, 6)}}} = {fmt_num(val, 4)}"
+        calc = f"\\sigma = \\sqrt{{{vexpr}}} = \\sqrt{{{fmt_num(var, 6)}}} = {val:.4g}"
     steps = [s1, s2, bi(f"${calc}$", f"${calc}$")]
     other = ("xavier" if he else "he") + ("_uniform" if uni else "_normal")
     twin = scheme.split("_")[0] + ("_normal" if uni else "_uniform")
@@ -131,7 +131,7 @@ def solve(prm: dict) -> Solution:
     return Solution(prompt=prompt, answer=val, steps=tuple(steps), misconceptions=tuple(out),
                     conventions=(bi("Xavier: Var = 2/(n_in + n_out); He (ReLU): Var = 2/n_in; U(−a, a) has variance a²/3.",
                                     "Xavier：Var = 2/(n_in + n_out)；He（ReLU）：Var = 2/n_in；U(−a, a) 的方差为 a²/3。"),),
-                    rtol=RTOL, atol=ATOL,
+                    rtol=RTOL, atol=ATOL, answer_text=f"{val:.4g}",
                     hint=bi("Find Var(w) first, then σ = √Var or a = √(3·Var).", "先求 Var(w)，再求 σ = √Var 或 a = √(3·Var)。"))
 
 
