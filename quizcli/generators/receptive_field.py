@@ -1,0 +1,147 @@
+"""Receptive field of a stack of convolution and pooling layers (with stride and dilation).
+
+Formula route: r_0 = 1, j_0 = 1; per layer r_l = r_{l−1} + (k_l − 1)·d_l·j_{l−1} and
+j_l = j_{l−1}·s_l (j is the product of the earlier strides: the input distance between
+neighbouring units of layer l − 1).
+Engine route: `receptive_field(layers)` on engine Conv2d / MaxPool2d layers, which measures
+the field by back-propagating a one-hot gradient from a central output unit.
+"""
+from __future__ import annotations
+
+import random
+import re
+
+from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+
+FAMILY = Family(
+    id="receptive_field",
+    topic="cnn",
+    concepts=("receptive_field", "stride", "dilated_conv", "pooling"),
+    title=bi("Receptive field of stacked layers", "堆叠层的感受野"),
+    params=(
+        Param("layers", "str", bi(
+            "layers from input to output, comma-separated: conv<k>[s<stride>][d<dilation>] or pool<k>[s<stride>], "
+            "e.g. conv3s1,pool2s2,conv3s1d2 (conv stride defaults to 1, pool stride to k)",
+            "从输入到输出的各层，逗号分隔：conv<k>[s<步长>][d<空洞率>] 或 pool<k>[s<步长>]，"
+            "如 conv3s1,pool2s2,conv3s1d2（卷积步长默认 1，汇聚步长默认 k）"), aliases=("l",)),
+    ),
+)
+
+_RE = re.compile(r"^(conv|pool)(\d+)(?:s(\d+))?(?:d(\d+))?$")
+
+
+def parse_layers(text: str):
+    out = []
+    for tok in [t.strip().lower() for t in str(text).replace("，", ",").split(",") if t.strip()]:
+        m = _RE.match(tok)
+        if not m:
+            raise ParamError(f"cannot read layer '{tok}': write conv3s1, conv3s1d2 or pool2s2",
+                             f"无法识别的层“{tok}”：请写成 conv3s1、conv3s1d2 或 pool2s2")
+        kind, k = m.group(1), int(m.group(2))
+        s = int(m.group(3)) if m.group(3) else (1 if kind == "conv" else k)
+        d = int(m.group(4)) if m.group(4) else 1
+        if kind == "pool" and d != 1:
+            raise ParamError("pooling layers have no dilation here", "这里的汇聚层没有空洞率")
+        if min(k, s, d) < 1:
+            raise ParamError("kernel, stride and dilation must be ≥ 1", "核大小、步长、空洞率须 ≥ 1")
+        out.append((kind, k, s, d))
+    if not out:
+        raise ParamError("give at least one layer", "至少给出一层")
+    return out
+
+
+def _fmt(layer):
+    kind, k, s, d = layer
+    return f"{kind}{k}s{s}" + (f"d{d}" if d != 1 else "")
+
+
+_EASY = ("conv3s1,conv3s1", "conv3s1,conv3s1,conv3s1", "conv5s1,conv3s1", "conv3s1,pool2s2", "conv3s1,pool2s2,conv3s1",
+         "conv5s1,pool2s2", "conv3s1,conv5s1")
+_BLOCKS = ("conv3s1", "conv3s1", "conv5s1", "conv3s2", "pool2s2", "pool2s2", "pool3s2", "conv1s1", "conv7s2")
+
+
+def generate(rng: random.Random, difficulty: str) -> dict:
+    if difficulty == "easy":
+        return {"layers": pick(rng, _EASY)}
+    if difficulty == "medium":
+        n = pick(rng, (3, 4, 4, 5))
+        return {"layers": ",".join(pick(rng, _BLOCKS) for _ in range(n))}
+    n = pick(rng, (4, 5, 6))
+    blocks = _BLOCKS + ("conv3s1d2", "conv3s1d2", "conv3s1d4", "conv3s1d3")
+    layers = [pick(rng, blocks) for _ in range(n)]
+    if not any("d" in l for l in layers):
+        layers[rng.randrange(n)] = "conv3s1d2"
+    return {"layers": ",".join(layers)}
+
+
+def _rf(layers, *, use_stride=True, use_dil=True, own_stride=False, minus_one=True):
+    r, j = 1, 1
+    for kind, k, s, d in layers:
+        jj = j * s if own_stride else j
+        r += ((k - 1) if minus_one else k) * (d if use_dil else 1) * (jj if use_stride else 1)
+        j *= s
+    return r
+
+
+def solve(prm: dict) -> Solution:
+    layers = parse_layers(prm["layers"])
+    if len(layers) > 12:
+        raise ParamError("at most 12 layers", "最多 12 层")
+    rf = _rf(layers)
+    desc = ", ".join(_fmt(l) for l in layers)
+    names_en = {"conv": "conv", "pool": "pool"}
+    listing_en = "; ".join(f"{i}. {names_en[k]} {kk}×{kk}, stride {s}" + (f", dilation {d}" if d != 1 else "")
+                           for i, (k, kk, s, d) in enumerate(layers, 1))
+    listing_zh = "；".join(f"{i}. {'卷积' if k == 'conv' else '汇聚'} {kk}×{kk}，步长 {s}" + (f"，空洞率 {d}" if d != 1 else "")
+                           for i, (k, kk, s, d) in enumerate(layers, 1))
+    prompt = bi(
+        f"A network stacks these layers from the input ({desc}): {listing_en}. "
+        "What is the receptive field (side length, in input pixels) of one unit of the last layer? Padding does not matter.",
+        f"一个网络从输入开始依次堆叠以下各层（{desc}）：{listing_zh}。最后一层的一个单元的感受野（在输入上的边长，单位像素）是多少？填充不影响结果。",
+    )
+    steps = [bi(
+        r"Recursion: $r_0 = 1$, $j_0 = 1$; for each layer $r_l = r_{l-1} + (k_l - 1)\,d_l\,j_{l-1}$ and $j_l = j_{l-1} s_l$, "
+        r"where $j_{l-1} = \prod_{i<l} s_i$ is the input distance between neighbouring units of the previous layer.",
+        r"递推：$r_0 = 1$，$j_0 = 1$；每层 $r_l = r_{l-1} + (k_l - 1)\,d_l\,j_{l-1}$，$j_l = j_{l-1} s_l$，"
+        r"其中 $j_{l-1} = \prod_{i<l} s_i$ 是前一层相邻单元在输入上的间距。")]
+    r, j = 1, 1
+    for i, (kind, k, s, d) in enumerate(layers, 1):
+        r_new = r + (k - 1) * d * j
+        dt = f" \\cdot {d}" if d != 1 else ""
+        line = f"{_fmt((kind, k, s, d))}: $r_{{{i}}} = {r} + ({k} - 1){dt} \\cdot {j} = {r_new}$, $j_{{{i}}} = {j} \\cdot {s} = {j * s}$"
+        steps.append(bi(f"Layer {i}, {line}", f"第 {i} 层，{line}"))
+        r, j = r_new, j * s
+    steps.append(bi(f"Receptive field: {rf}×{rf}.", f"感受野：{rf}×{rf}。"))
+    miscon = [
+        Misconception("ignored_strides", _rf(layers, use_stride=False), bi(
+            "You ignored the strides: after a stride-s layer, each further kernel step covers s× more input pixels (multiply by the product of earlier strides).",
+            "你忽略了步长：经过步长为 s 的层后，后面每一步都覆盖 s 倍的输入像素（要乘以前面各层步长之积）。")),
+        Misconception("own_stride_included", _rf(layers, own_stride=True), bi(
+            "You multiplied by the layer's own stride too; only the strides of the earlier layers count (∏_{i<l} s_i).",
+            "你把本层的步长也乘进去了；只算前面各层的步长（∏_{i<l} s_i）。")),
+        Misconception("sum_of_kernels", _rf(layers, minus_one=False) - 1, bi(
+            "You added the kernel sizes k; each layer widens the field by (k − 1) (times dilation and the earlier strides), starting from 1.",
+            "你把核大小 k 直接相加；每层使感受野增加 (k − 1)（再乘空洞率和前面的步长），从 1 开始。")),
+    ]
+    if any(d != 1 for *_, d in layers):
+        miscon.append(Misconception("ignored_dilation", _rf(layers, use_dil=False), bi(
+            "You ignored the dilation: a dilated kernel spans d(k − 1) + 1 pixels.", "你忽略了空洞率：空洞卷积核覆盖 d(k − 1) + 1 个像素。")))
+    return Solution(prompt=prompt, answer=rf, steps=tuple(steps), misconceptions=tuple(miscon),
+                    conventions=(bi("Receptive field = the side of the input region one output unit depends on (holes of dilated kernels included).",
+                                    "感受野 = 一个输出单元所依赖的输入区域的边长（含空洞卷积的空洞）。"),),
+                    rtol=0, atol=0.01,
+                    hint=bi("r ← r + (k − 1)·d·(product of earlier strides)", "r ← r + (k − 1)·d·（前面各层步长之积）"))
+
+
+def check(prm: dict):
+    """Engine route: measure the field by back-propagating through engine layers."""
+    from ..engine import Conv2d, MaxPool2d, receptive_field
+    from .dense_params import shape_only_rng
+
+    rng = shape_only_rng()
+    layers = [Conv2d(1, 1, k, stride=s, dilation=d, bias=False, rng=rng) if kind == "conv" else MaxPool2d(k, stride=s)
+              for kind, k, s, d in parse_layers(prm["layers"])]
+    rows, cols = receptive_field(layers)
+    if rows != cols:
+        raise AssertionError("square layers gave a non-square field")
+    return rows
