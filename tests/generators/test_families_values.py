@@ -300,3 +300,68 @@ def test_activation_kink_convention_and_errors():
 def test_activation_cli():
     out = cli_json("activation", "f=sigmoid", "x=2")
     close(out["answer"], [sig(2), sig(2) * (1 - sig(2))], 1e-9)
+
+
+# ----------------------------------------------------------------------------- conv2d_values
+
+
+def xcorr_ref(X, K, s=(1, 1), p=(0, 0)):
+    """Independent reference: explicit loops over a zero-padded copy."""
+    H, W = len(X) + 2 * p[0], len(X[0]) + 2 * p[1]
+    P = [[0] * W for _ in range(H)]
+    for i, row in enumerate(X):
+        for j, v in enumerate(row):
+            P[i + p[0]][j + p[1]] = v
+    kh, kw = len(K), len(K[0])
+    return [[sum(P[i + a][j + b] * K[a][b] for a in range(kh) for b in range(kw))
+             for j in range(0, W - kw + 1, s[1])] for i in range(0, H - kh + 1, s[0])]
+
+
+def test_conv2d_values_d2l_cross_correlation():
+    # d2l §6.2: X = 0..8 (3×3), K = [[0, 1], [2, 3]] → [[19, 25], [37, 43]]
+    X, K = [[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[0, 1], [2, 3]]
+    assert xcorr_ref(X, K) == [[19, 25], [37, 43]]
+    p = solve("conv2d_values", ["x=0 1 2; 3 4 5; 6 7 8", "w=0 1; 2 3"])
+    close(p.answer, [[19, 25], [37, 43]], 0)
+    assert p.answer_text == "[19 25; 37 43]"
+    assert grade(p, "19 25; 37 43").correct
+    # true convolution flips K to [[3, 2], [1, 0]]: Y11 = 0·3 + 1·2 + 3·1 + 4·0 = 5
+    flipped = xcorr_ref(X, [[3, 2], [1, 0]])
+    assert flipped == [[5, 11], [23, 29]]
+    assert grade(p, "5 11; 23 29").misconception == "flipped_kernel"
+    assert grade(p, "19 37; 25 43").misconception == "transposed"
+
+
+def test_conv2d_values_d2l_padding_and_stride():
+    # d2l §6.3, Fig. 6.3.3: same X and K, padding 1, stride 3 (rows) × 2 (columns) → [[0, 8], [6, 8]]
+    X, K = [[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[0, 1], [2, 3]]
+    assert xcorr_ref(X, K, (3, 2), (1, 1)) == [[0, 8], [6, 8]]
+    p = solve("conv2d_values", ["x=0 1 2; 3 4 5; 6 7 8", "w=0 1; 2 3", "s=3,2", "p=1"])
+    close(p.answer, [[0, 8], [6, 8]], 0)
+    stride1 = xcorr_ref(X, K, (1, 1), (1, 1))                 # 4×4: the stride was ignored
+    assert grade(p, "; ".join(" ".join(map(str, r)) for r in stride1)).misconception == "ignored_stride"
+
+
+def test_conv2d_values_edge_detector():
+    # d2l's edge detector K = [1, −1] marks the 1→0 edge: [[1 1 0 0]; [1 1 0 0]] → [[0 1 0]; [0 1 0]]
+    p = solve("conv2d_values", ["x=1 1 0 0; 1 1 0 0", "w=1 -1"])
+    close(p.answer, xcorr_ref([[1, 1, 0, 0], [1, 1, 0, 0]], [[1, -1]]), 0)
+    close(p.answer, [[0, 1, 0], [0, 1, 0]], 0)
+    with pytest.raises(ParamError):
+        solve("conv2d_values", ["x=1 2; 3 4", "w=1 2 3; 4 5 6; 7 8 9"])      # kernel larger than input
+    with pytest.raises(ParamError):
+        solve("conv2d_values", ["x=1 2 3; 4 5 6; 7 8 9", "w=1 0; 0 1", "s=0"])
+
+
+def test_conv2d_values_padding_misconception():
+    # 3×3 input, 2×2 kernel, padding 1, stride 1: 4×4 output; without padding 2×2
+    X, K = [[1, 2, 0], [0, 1, 3], [2, 0, 1]], [[1, 0], [2, -1]]
+    p = solve("conv2d_values", ["x=1 2 0; 0 1 3; 2 0 1", "w=1 0; 2 -1", "p=1"])
+    close(p.answer, xcorr_ref(X, K, (1, 1), (1, 1)), 0)
+    nopad = xcorr_ref(X, K)
+    assert grade(p, "; ".join(" ".join(map(str, r)) for r in nopad)).misconception == "no_padding"
+
+
+def test_conv2d_values_cli():
+    out = cli_json("conv2d_values", "x=0 1 2; 3 4 5; 6 7 8", "w=0 1; 2 3")
+    assert out["answer"] == [[19, 25], [37, 43]]
