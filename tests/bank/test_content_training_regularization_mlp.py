@@ -1,0 +1,444 @@
+"""Content tests for the training, regularization and mlp topics (author c5).
+
+1. search: exam-style questions in both languages find the intended concept first;
+2. reachability: every syllabus concept of these topics is found first by its English and
+   by its Chinese name;
+3. formulas and worked numbers in the bank are checked numerically (finite differences,
+   simulation, counting), and every symbolic model answer is checked against an
+   independent definition.
+"""
+from __future__ import annotations
+
+import math
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from quizcli.bank.loader import load_bank
+from quizcli.bank.search import search
+from quizcli.grading.symbolic import grade_symbolic
+
+TOPICS = ("training", "regularization", "mlp")
+SYLLABUS = Path(__file__).resolve().parents[2].parent / "shared" / "syllabus.yaml"
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return load_bank()
+
+
+def top(bank, query: str) -> str | None:
+    hits = search(bank, query)
+    return hits[0].concept_id if hits else None
+
+
+# --------------------------------------------------------------------------- 1. search
+
+SEARCH_CASES = [
+    # training, English
+    ("Briefly describe the idea of the backpropagation algorithm", "backpropagation"),
+    ("Derive the gradient of softmax with cross-entropy loss with respect to the logits", "softmax_ce_gradient"),
+    ("Why is mini-batch gradient descent preferred over SGD and batch gradient descent?", "minibatch_gd"),
+    ("How is the error term delta of a hidden unit computed?", "delta_rule"),
+    ("Why is minimizing the negative log-likelihood equivalent to maximum likelihood estimation?", "maximum_likelihood"),
+    ("What is a computational graph?", "computational_graph"),
+    ("Why is cross-entropy used instead of mean squared error for classification?", "cross_entropy"),
+    ("What is stochastic gradient descent?", "sgd"),
+    # training, Chinese
+    ("简述反向传播算法的基本思想", "backpropagation"),
+    ("推导 Softmax 与交叉熵损失对输入 z 的梯度", "softmax_ce_gradient"),
+    ("什么是链式法则？", "chain_rule"),
+    ("写出 sigmoid 输出层神经元的误差项 δ", "delta_rule"),
+    ("为什么最小化交叉熵等价于最大似然估计？", "maximum_likelihood"),
+    ("均方误差的公式是什么？", "mse_loss"),
+    ("简述小批量梯度下降中批大小的选择", "minibatch_gd"),
+    ("梯度下降法的参数更新公式是什么？", "gradient_descent"),
+    # regularization, English
+    ("What is dropout and how does it behave differently at training and test time?", "dropout"),
+    ("Why can't dropout be applied directly to the recurrent connections of an RNN?", "dropout_in_rnn"),
+    ("Why does L1 regularization produce sparse weights?", "l1_regularization"),
+    ("Explain weight decay: how does the L2 penalty change the gradient update?", "weight_decay"),
+    ("What is label smoothing?", "label_smoothing"),
+    ("Give examples of data augmentation for images", "data_augmentation"),
+    ("Why does the noise of SGD act as an implicit regularizer?", "implicit_regularization"),
+    # regularization, Chinese
+    ("简述丢弃法在训练阶段和测试阶段的区别", "dropout"),
+    ("试分析为什么不能在循环神经网络中的循环连接上直接应用丢弃法？", "dropout_in_rnn"),
+    ("L1 正则化为什么能产生稀疏解？", "l1_regularization"),
+    ("什么是权重衰减？", "weight_decay"),
+    ("什么是标签平滑？", "label_smoothing"),
+    ("数据增强有哪些常用方法？", "data_augmentation"),
+    ("什么是正则化？", "regularization"),
+    # mlp, English
+    ("What is the universal approximation theorem?", "universal_approximation"),
+    ("How are the layers of a neural network counted? Is the input layer counted?", "network_layers"),
+    ("How many parameters does a fully connected layer have?", "fully_connected"),
+    ("Write the batched forward pass of a hidden layer in matrix form", "batched_forward"),
+    ("Which output activation and loss should be used for multi-class classification?", "output_layer_choice"),
+    ("What is a feedforward neural network?", "feedforward_network"),
+    ("What is a multilayer perceptron?", "mlp"),
+    # mlp, Chinese
+    ("简述通用近似定理的内容", "universal_approximation"),
+    ("什么是前馈神经网络？它有什么特点？", "feedforward_network"),
+    ("全连接层的参数量怎么计算？", "fully_connected"),
+    ("神经网络的层数如何计算？输入层算不算一层？", "network_layers"),
+    ("多分类任务的输出层应该用什么激活函数和损失函数？", "output_layer_choice"),
+    ("写出批量前向计算的矩阵形式", "batched_forward"),
+    ("什么是多层感知机？", "mlp"),
+]
+
+
+@pytest.mark.parametrize("query,expected", SEARCH_CASES)
+def test_exam_question_finds_concept(bank, query, expected):
+    assert top(bank, query) == expected, [m.concept_id for m in search(bank, query)]
+
+
+# --------------------------------------------------------------------------- 2. reachability
+
+def _syllabus_names():
+    if not SYLLABUS.exists():
+        return []
+    data = yaml.safe_load(SYLLABUS.read_text(encoding="utf-8"))
+    return [(cid, en, zh) for t in TOPICS for cid, (en, zh) in data[t].items()]
+
+
+def test_all_syllabus_concepts_present(bank):
+    if not SYLLABUS.exists():
+        pytest.skip(f"syllabus not found at {SYLLABUS}")
+    for cid, _, _ in _syllabus_names():
+        assert cid in bank.concepts, cid
+
+
+@pytest.mark.parametrize("cid,en,zh", _syllabus_names() or [pytest.param(None, None, None, marks=pytest.mark.skip(reason="syllabus.yaml absent"))])
+def test_reachable_by_both_names(bank, cid, en, zh):
+    assert top(bank, en) == cid, (en, [m.concept_id for m in search(bank, en)])
+    assert top(bank, zh) == cid, (zh, [m.concept_id for m in search(bank, zh)])
+
+
+def test_question_counts(bank):
+    for t in TOPICS:
+        qs = [q for q in bank.questions.values() if q.topic == t]
+        assert len(qs) >= 20, (t, len(qs))
+        assert sum(q.type == "symbolic" for q in qs) >= 3, t
+
+
+# --------------------------------------------------------------------------- helpers
+
+def sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def softmax(z):
+    e = np.exp(z - np.max(z))
+    return e / e.sum()
+
+
+def num_grad(f, x, h=1e-6):
+    x = np.asarray(x, dtype=float)
+    g = np.zeros_like(x)
+    for i in range(x.size):
+        d = np.zeros_like(x)
+        d.flat[i] = h
+        g.flat[i] = (f(x + d) - f(x - d)) / (2 * h)
+    return g
+
+
+# --------------------------------------------------------------------------- 3. training
+
+def test_softmax_ce_gradient_is_yhat_minus_y():
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        z = rng.normal(size=4)
+        y = np.eye(4)[rng.integers(4)]
+        loss = lambda v: -np.sum(y * np.log(softmax(v)))
+        assert np.allclose(num_grad(loss, z), softmax(z) - y, atol=1e-6)
+    # also for soft targets summing to 1 (label smoothing)
+    y = np.array([0.925, 0.025, 0.025, 0.025])
+    z = rng.normal(size=4)
+    loss = lambda v: -np.sum(y * np.log(softmax(v)))
+    assert np.allclose(num_grad(loss, z), softmax(z) - y, atol=1e-6)
+
+
+def test_notes_softmax_ce_example():
+    y_hat = np.array([0.34, 0.46, 0.20])
+    y = np.array([1.0, 0.0, 0.0])
+    assert np.allclose(y_hat - y, [-0.66, 0.46, 0.20])
+    assert abs((y_hat - y).sum()) < 1e-12
+    assert round(-math.log(0.34), 3) == 1.079
+    assert round(-math.log(0.9), 3) == 0.105
+
+
+def test_softmax_jacobian():
+    z = np.array([0.3, -1.2, 2.0])
+    p = softmax(z)
+    jac = np.array([num_grad(lambda v, i=i: softmax(v)[i], z) for i in range(3)])
+    assert np.allclose(jac, np.diag(p) - np.outer(p, p), atol=1e-6)
+
+
+def test_bce_gradient_and_mse_saturation():
+    for z in (-3.0, -0.5, 0.0, 1.7):
+        for y in (0.0, 1.0, 0.3):
+            bce = lambda v: -(y * np.log(sigmoid(v[0])) + (1 - y) * np.log(1 - sigmoid(v[0])))
+            assert np.isclose(num_grad(bce, [z])[0], sigmoid(z) - y, atol=1e-6)
+    # MSE on a saturated wrong sigmoid has a tiny gradient, BCE does not
+    z, y = -8.0, 1.0
+    mse = lambda v: 0.5 * (y - sigmoid(v[0])) ** 2
+    assert abs(num_grad(mse, [z])[0]) < 1e-3 < abs(sigmoid(z) - y)
+
+
+def test_delta_rule_output_and_hidden():
+    """A 2-2-2 sigmoid net with E = 1/2 sum (t - o)^2: delta = -dE/dnet matches the formulas."""
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=2)
+    W1, W2 = rng.normal(size=(2, 2)), rng.normal(size=(2, 2))
+    t = np.array([1.0, 0.0])
+
+    def forward(W1, W2):
+        h = sigmoid(W1 @ x)
+        return h, sigmoid(W2 @ h)
+
+    h, o = forward(W1, W2)
+    delta_out = (t - o) * o * (1 - o)
+    delta_hid = h * (1 - h) * (W2.T @ delta_out)
+    E = lambda W1_, W2_: 0.5 * np.sum((t - forward(W1_, W2_)[1]) ** 2)
+    gW2 = num_grad(lambda w: E(W1, w.reshape(2, 2)), W2.ravel()).reshape(2, 2)
+    gW1 = num_grad(lambda w: E(w.reshape(2, 2), W2), W1.ravel()).reshape(2, 2)
+    # dE/dw_ji = -delta_j x_ji, so the update w += eta * delta * x is gradient descent
+    assert np.allclose(gW2, -np.outer(delta_out, h), atol=1e-6)
+    assert np.allclose(gW1, -np.outer(delta_hid, x), atol=1e-6)
+
+
+def test_delta_rule_worked_numbers():
+    d = (1 - 0.7) * 0.7 * 0.3
+    assert math.isclose(d, 0.063)
+    assert math.isclose(0.5 * d * 1.0, 0.0315)
+    assert math.isclose(0.6 * 0.4 * d * 0.5, 0.00756)
+
+
+def test_gradient_descent_example():
+    w = 3.0
+    w1 = w - 0.1 * 2 * w
+    assert math.isclose(w1, 2.4)
+    assert math.isclose(w1 / w, 0.8)
+    assert math.isclose((w - 1.1 * 2 * w) / w, -1.2)
+
+
+def test_iterations_and_batches():
+    N, B = 50_000, 128
+    assert N / B == 390.625
+    assert math.ceil(N / B) == 391 and N // B == 390 and N - 390 * B == 80
+    assert 10 * math.ceil(N / B) == 3910
+    assert 50_000 // 100 == 500
+
+
+def test_sgd_single_example_gradient_is_unbiased():
+    rng = np.random.default_rng(2)
+    X, y = rng.normal(size=(7, 3)), rng.normal(size=7)
+    w = rng.normal(size=3)
+    per = [(X[i] @ w - y[i]) * X[i] for i in range(7)]
+    full = X.T @ (X @ w - y) / 7
+    assert np.allclose(np.mean(per, axis=0), full)
+
+
+def test_computational_graph_and_chain_rule_examples():
+    w, x, b, y = 2.0, 3.0, 1.0, 5.0
+    L = lambda v: (v[0] * x + b - y) ** 2
+    assert L([w]) == 4.0
+    assert np.isclose(num_grad(L, [w])[0], 12.0, atol=1e-5)
+    f = lambda v: sigmoid(v[0] * 2.0)
+    assert np.isclose(num_grad(f, [0.0])[0], 0.5, atol=1e-8)
+
+
+def test_cross_entropy_entropy_plus_kl():
+    p = np.array([0.2, 0.5, 0.3])
+    q = np.array([0.1, 0.6, 0.3])
+    H = lambda a, b: -np.sum(a * np.log(b))
+    kl = np.sum(p * np.log(p / q))
+    assert np.isclose(H(p, q), H(p, p) + kl)
+    assert not np.isclose(H(p, q), H(q, p))
+    assert H(p, p) > 0
+
+
+# --------------------------------------------------------------------------- 3. regularization
+
+def test_weight_decay_update():
+    w, eta, lam, g = 2.0, 0.1, 0.5, 0.4
+    grad = lambda v: g + lam * v  # d/dw [L + lam/2 w^2] with dL/dw = g
+    assert math.isclose(w - eta * grad(w), (1 - eta * lam) * w - eta * g)
+    assert math.isclose((1 - eta * lam) * w - eta * g, 1.86)
+    assert math.isclose(w - eta * g, 1.96)
+    pen = lambda v: lam / 2 * np.sum(v ** 2)
+    v = np.array([0.3, -1.1])
+    assert np.allclose(num_grad(pen, v), lam * v, atol=1e-6)
+
+
+def test_l1_drives_small_weight_to_zero_l2_does_not():
+    """Proximal (soft-threshold) L1 steps reach exactly 0; L2 steps only shrink."""
+    w1 = w2 = 0.5
+    eta, lam = 0.1, 1.0
+    for _ in range(20):
+        w1 = np.sign(w1) * max(abs(w1) - eta * lam, 0.0)   # L1, zero data gradient
+        w2 = (1 - eta * lam) * w2                            # L2
+    assert w1 == 0.0 and w2 > 0.0
+
+
+def test_inverted_dropout_expectation_and_example():
+    h = np.array([2.0, 4.0, 6.0, 8.0])
+    p = 0.5
+    assert np.array_equal(np.array([1, 0, 1, 0]) * h / (1 - p), [4.0, 0.0, 12.0, 0.0])
+    assert math.isclose(1 / (1 - 0.2), 1.25)
+    # exact expectation over the Bernoulli mask
+    for p in (0.1, 0.5, 0.8):
+        assert np.allclose((1 - p) * h / (1 - p) + p * 0.0, h)
+    # and by simulation
+    rng = np.random.default_rng(3)
+    m = rng.random((200_000, 4)) >= 0.3
+    assert np.allclose((m * h / 0.7).mean(axis=0), h, rtol=0.02)
+    # non-inverted dropout: training expectation is (1 - p) h, hence the test-time factor 1 - p
+    assert np.allclose((m * h).mean(axis=0), 0.7 * h, rtol=0.02)
+
+
+def test_recurrent_dropout_survival():
+    assert 0.5 ** 20 < 1e-6
+
+
+def test_label_smoothing_targets_and_bounded_logits():
+    K, eps = 4, 0.1
+    y = np.eye(K)[0]
+    ls = (1 - eps) * y + eps / K
+    assert np.allclose(ls, [0.925, 0.025, 0.025, 0.025]) and math.isclose(ls.sum(), 1.0)
+    # the CE optimum with smoothed targets is at finite logits: softmax(z) = ls for z = log(ls)
+    z = np.log(ls)
+    assert np.allclose(softmax(z) - ls, 0.0)
+    assert math.isclose(z[0] - z[1], math.log(0.925 / 0.025))
+
+
+# --------------------------------------------------------------------------- 3. mlp
+
+def dense_params(widths):
+    return sum(a * b + b for a, b in zip(widths, widths[1:]))
+
+
+def test_dense_parameter_counts():
+    assert 784 * 256 + 256 == 200_960
+    assert 256 * 10 + 10 == 2_570
+    assert dense_params([784, 256, 10]) == 203_530
+    assert dense_params([784, 256, 128, 10]) == 235_146
+    assert 784 * 256 == 200_704 and 784 * 256 + 784 == 201_488
+    assert 64 * 784 * 256 == 12_845_056
+    assert 1000 * 1000 * 3 * 1000 == 3 * 10 ** 9
+    # the count matches an actual layer's arrays
+    W, b = np.zeros((256, 784)), np.zeros(256)
+    assert W.size + b.size == 200_960
+
+
+def test_deep_mlp_formula_matches_counting():
+    for d, h, q, k in [(3, 5, 2, 1), (784, 128, 10, 3), (10, 7, 4, 5)]:
+        formula = d * h + h + (k - 1) * (h * h + h) + h * q + q
+        assert formula == dense_params([d] + [h] * k + [q])
+
+
+def test_xor_network():
+    relu = lambda v: max(0.0, v)
+    out = {(a, b): relu(a + b) - 2 * relu(a + b - 1) for a in (0, 1) for b in (0, 1)}
+    assert out == {(0, 0): 0, (0, 1): 1, (1, 0): 1, (1, 1): 0}
+
+
+def test_linear_layers_collapse():
+    rng = np.random.default_rng(4)
+    W1, b1, W2, b2 = rng.normal(size=(5, 3)), rng.normal(size=5), rng.normal(size=(2, 5)), rng.normal(size=2)
+    x = rng.normal(size=3)
+    assert np.allclose(W2 @ (W1 @ x + b1) + b2, (W2 @ W1) @ x + (W2 @ b1 + b2))
+
+
+def test_batched_forward_equals_per_example():
+    rng = np.random.default_rng(5)
+    X, W, b = rng.normal(size=(6, 4)), rng.normal(size=(4, 3)), rng.normal(size=(1, 3))
+    H = sigmoid(X @ W + b)
+    assert H.shape == (6, 3)
+    for i in range(6):
+        assert np.allclose(H[i], sigmoid(X[i] @ W + b[0]))
+
+
+# --------------------------------------------------------------------------- symbolic answers
+
+def _reference(qid):
+    """Independent definitions of each symbolic answer, as functions of a dict of values."""
+    def num(f, x, h=1e-6):
+        return (f(x + h) - f(x - h)) / (2 * h)
+
+    s = lambda v: 1 / (1 + math.exp(-v))
+    return {
+        "training.delta_output_symbolic": lambda v: -num(lambda n: 0.5 * (v["t"] - s(n)) ** 2, math.log(v["o"] / (1 - v["o"]))),
+        "training.delta_hidden_symbolic": lambda v: v["o"] * (1 - v["o"]) * (v["d1"] * v["w1"] + v["d2"] * v["w2"]),
+        "training.softmax_ce_two_logits": lambda v: num(lambda z1: -math.log(math.exp(z1) / (math.exp(z1) + math.exp(v["z2"]))), v["z1"]),
+        "training.bce_logit_gradient": lambda v: num(lambda z: -(v["y"] * math.log(s(z)) + (1 - v["y"]) * math.log(1 - s(z))), v["z"]),
+        "regularization.l2_update_symbolic": lambda v: v["w"] - v["eta"] * (v["g"] + num(lambda w: v["lambda_"] / 2 * w * w, v["w"])),
+        "regularization.label_smoothing_symbolic": lambda v: (1 - v["epsilon"]) * 1 + v["epsilon"] / v["K"],
+        "regularization.inverted_dropout_symbolic": lambda v: v["h"] / (1 - v["p"]),
+        "regularization.standard_dropout_test_symbolic": lambda v: 1 - v["p"],
+        "mlp.dense_params_symbolic": lambda v: v["n_in"] * v["n_out"] + v["n_out"],
+        "mlp.one_hidden_params_symbolic": lambda v: dense_params([v["d"], v["h"], v["q"]]),
+        "mlp.deep_params_symbolic": lambda v: dense_params([v["d"]] + [v["h"]] * int(v["k"]) + [v["q"]]),
+        "mlp.batched_macs_symbolic": lambda v: v["n"] * v["d"] * v["h"],
+    }[qid]
+
+
+def _domain(qid, name, rng):
+    if qid == "training.delta_output_symbolic" and name == "o":
+        return rng.uniform(0.05, 0.95)
+    if qid.startswith("mlp."):
+        return rng.randint(1, 9) if name == "k" else rng.randint(1, 300)
+    if name == "p":
+        return rng.uniform(0.05, 0.9)
+    if name == "K":
+        return rng.randint(2, 10)
+    return rng.uniform(-2, 2)
+
+
+def test_symbolic_answers_match_definitions(bank):
+    from quizcli.grading.symbolic import parse_expression
+    import sympy
+
+    rng = random.Random(7)
+    qs = [q for q in bank.questions.values() if q.topic in TOPICS and q.type == "symbolic"]
+    assert len(qs) >= 12
+    for q in qs:
+        ref = _reference(q.id)
+        expr = parse_expression(q.answer, list(q.variables))
+        f = sympy.lambdify([sympy.Symbol(v) for v in q.variables], expr, "math")
+        for _ in range(6):
+            vals = {v: _domain(q.id, v, rng) for v in q.variables}
+            got = f(*[vals[v] for v in q.variables])
+            assert math.isclose(got, ref(vals), rel_tol=1e-5, abs_tol=1e-6), (q.id, vals, got, ref(vals))
+
+
+@pytest.mark.parametrize("qid,text,ok", [
+    ("training.delta_output_symbolic", "o(1-o)(t-o)", True),
+    ("training.delta_output_symbolic", "(o-t)*o*(1-o)", False),
+    ("training.softmax_ce_two_logits", "sigmoid(z1-z2)-1", True),
+    ("training.softmax_ce_two_logits", "-sigmoid(z2-z1)", True),
+    ("training.softmax_ce_two_logits", "1-sigmoid(z1-z2)", False),
+    ("training.bce_logit_gradient", "σ(z)-y", True),
+    ("regularization.l2_update_symbolic", "(1-η*λ)*w-η*g", True),
+    ("regularization.l2_update_symbolic", "(1-λ)*w-η*g", False),
+    ("regularization.label_smoothing_symbolic", "1-ε+ε/K", True),
+    ("regularization.label_smoothing_symbolic", "1-ε", False),
+    ("regularization.inverted_dropout_symbolic", "h*(1-p)", False),
+    ("mlp.dense_params_symbolic", "(n_in+1)*n_out", True),
+    ("mlp.dense_params_symbolic", "n_in*n_out", False),
+])
+def test_symbolic_grading_of_typical_answers(bank, qid, text, ok):
+    q = bank.questions[qid]
+    res = grade_symbolic(text, q.answer, q.variables, substitutions=dict(q.substitutions))
+    assert res.correct is ok, (qid, text, res)
+
+
+def test_numeric_answers(bank):
+    assert math.isclose(bank.questions["training.ce_value"].answer, round(-math.log(0.34), 3))
+    assert bank.questions["training.graph_backward_value"].answer == 12
+    assert bank.questions["regularization.weight_decay_step"].answer == pytest.approx((1 - 0.1 * 0.5) * 2 - 0.1 * 0.4)
+    assert bank.questions["mlp.total_params_numeric"].answer == dense_params([784, 256, 10])
