@@ -11,7 +11,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from .commands import common, content, exam, problems, progress, study
+from .commands import common, content, exam, problems, progress, sheets, study
 
 app = typer.Typer(
     name="quizcli",
@@ -44,6 +44,7 @@ problems.register(app)
 study.register(app)
 progress.register(app)
 exam.register(app)
+sheets.register(app)
 
 
 def main() -> None:
@@ -54,3 +55,13 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except Exception as e:  # a bug of ours: say so plainly; QUIZCLI_DEBUG=1 shows the traceback
+        import os
+
+        if os.environ.get("QUIZCLI_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"quizcli: internal error: {type(e).__name__}: {e}\n"
+            "Nothing you answered was lost. Run again with QUIZCLI_DEBUG=1 for details, and please report it.\n"
+        )
+        sys.exit(2)

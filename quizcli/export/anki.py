@@ -1,0 +1,84 @@
+"""The bank's concept questions as an Anki package, built with genanki (MIT)."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from ..bank.models import Bank, Question
+from ..render.sheets import text_html
+from ..study.items import expected_text
+
+# Fixed ids: Anki matches model, deck and notes across re-imports by them.
+MODEL_ID = 1607392319
+DECK_ID = 2059400110
+KINDS = ("short", "choice", "multi", "truefalse")
+
+
+def _model():
+    import genanki
+
+    return genanki.Model(
+        MODEL_ID,
+        "quizcli question",
+        fields=[{"name": "Question"}, {"name": "Answer"}, {"name": "Id"}],
+        templates=[{
+            "name": "Card 1",
+            "qfmt": "{{Question}}",
+            "afmt": "{{FrontSide}}<hr id=answer>{{Answer}}",
+        }],
+        css=".card { font-family: 'Noto Sans CJK SC', sans-serif; font-size: 18px; text-align: left; } .kp { margin-left: 1em; } .ptr { color: #777; font-size: 14px; }",
+    )
+
+
+def _front(q: Question, langs: tuple[str, ...]) -> str:
+    parts = []
+    for lg in langs:
+        p = text_html(q.prompt.t(lg))
+        if q.type in ("choice", "multi"):
+            p += "<ol type='A'>" + "".join(f"<li>{text_html(o.text.t(lg))}</li>" for o in q.options) + "</ol>"
+        parts.append(f"<div lang='{lg}'>{p}</div>")
+    return "<hr>".join(parts)
+
+
+def _back(q: Question, langs: tuple[str, ...]) -> str:
+    parts = []
+    for lg in langs:
+        ans = q.answer.t(lg) if q.type == "short" else expected_text_for(q, lg)
+        p = f"<div><b>{'Answer' if lg == 'en' else '答案'}:</b> {text_html(ans)}</div>"
+        if q.key_points:
+            p += "<div class='kp'>" + "".join(f"<div>• {text_html(k.t(lg))}</div>" for k in q.key_points) + "</div>"
+        p += f"<div>{text_html(q.explanation.t(lg))}</div>"
+        parts.append(p)
+    ptr = " ".join(f"quizcli explain {c}" for c in q.concepts)
+    return "<hr>".join(parts) + f"<div class='ptr'>{html.escape(ptr)}</div>"
+
+
+def expected_text_for(q: Question, lang: str) -> str:
+    from ..study.items import Item
+
+    return expected_text(Item(id=q.id, kind=q.type, topic=q.topic, concepts=q.concepts, question=q), lang)
+
+
+def build_deck(bank: Bank, topics, concepts, path: Path, lang: str = "en", both: bool = True) -> int:
+    """Write the deck; returns the number of notes."""
+    import genanki
+
+    langs = ("zh", "en") if both and lang == "zh" else ("en", "zh") if both else (lang,)
+    model = _model()
+    deck = genanki.Deck(DECK_ID, "quizcli::神经网络与深度学习 Neural Networks and Deep Learning")
+    topics, concepts = set(topics), set(concepts)
+    n = 0
+    for q in bank.questions.values():
+        if q.type not in KINDS:
+            continue
+        if concepts and not set(q.concepts) & concepts:
+            continue
+        if not concepts and topics and q.topic not in topics:
+            continue
+        tags = [f"quizcli::{q.topic}", *(f"concept::{c}" for c in q.concepts)]
+        note = genanki.Note(model=model, fields=[_front(q, langs), _back(q, langs), q.id], tags=tags,
+                            guid=genanki.guid_for("quizcli", q.id))
+        deck.add_note(note)
+        n += 1
+    genanki.Package(deck).write_to_file(str(path))
+    return n
