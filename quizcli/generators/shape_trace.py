@@ -1,0 +1,154 @@
+"""Shape trace of a small CNN: input → conv → ReLU → max-pool → conv → ReLU → max-pool → flatten → dense.
+
+Formula route: conv o = ⌊(n + 2p − k)/1⌋ + 1 (stride 1), pool o = ⌊n/q⌋ (window = stride = q),
+flatten C·H·W, parameters (k²·C_in + 1)·C_out per conv and (F + 1)·units for the dense layer.
+Engine route: `trace_shapes` of the convolutional part as an engine Sequential (the shape after
+every layer, the flattened size from the Flatten layer), then the Dense layer is built on that
+size and the whole engine network's `count_params` is read.
+"""
+from __future__ import annotations
+
+import random
+
+from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+
+FAMILY = Family(
+    id="shape_trace",
+    topic="cnn",
+    concepts=("conv_output_size", "pooling", "flatten", "parameter_count"),
+    title=bi("Shape trace of a small CNN", "小型卷积网络的形状追踪"),
+    params=(
+        Param("input", "ints", bi("input C,H,W (square: H = W), e.g. 1,28,28", "输入 C,H,W（正方形：H = W），如 1,28,28"),
+              aliases=("x", "in")),
+        Param("filters", "ints", bi("filters of conv1, conv2, e.g. 6,16", "conv1、conv2 的卷积核个数，如 6,16"), aliases=("c",)),
+        Param("k", "ints", bi("kernel size of both convs (k, or k1,k2); stride 1", "两个卷积层的核大小（k，或 k1,k2）；步长 1"),
+              default="5"),
+        Param("p", "ints", bi("zero padding of both convs (p, or p1,p2)", "两个卷积层的零填充（p，或 p1,p2）"), default="0"),
+        Param("pool", "int", bi("max-pool window = stride", "最大汇聚窗口 = 步长"), default="2"),
+        Param("units", "int", bi("outputs of the final dense layer", "最后全连接层的输出数"), default="10"),
+    ),
+)
+
+
+def generate(rng: random.Random, difficulty: str) -> dict:
+    if difficulty == "easy":
+        inp, k, p, f = pick(rng, (((1, 28, 28), 5, 2, (6, 16)), ((1, 28, 28), 5, 0, (6, 16)), ((1, 32, 32), 5, 0, (6, 16)),
+                                   ((1, 28, 28), 3, 1, (8, 16)), ((3, 32, 32), 3, 1, (16, 32))))
+        return {"input": inp, "filters": f, "k": (k, k), "p": (p, p), "pool": 2, "units": 10}
+    if difficulty == "medium":
+        inp = pick(rng, ((1, 28, 28), (3, 32, 32), (1, 32, 32), (3, 28, 28)))
+        k = pick(rng, (3, 5))
+        p = pick(rng, (0, k // 2))
+        return {"input": inp, "filters": pick(rng, ((6, 16), (8, 16), (16, 32), (32, 64), (10, 20))),
+                "k": (k, k), "p": (p, p), "pool": 2, "units": pick(rng, (10, 10, 2, 5))}
+    inp = pick(rng, ((3, 32, 32), (3, 64, 64), (1, 48, 48), (3, 40, 40), (3, 36, 36)))
+    k = pick(rng, ((5, 3), (3, 3), (7, 3), (5, 5), (3, 5)))
+    p = tuple(pick(rng, (0, kk // 2)) for kk in k)
+    return {"input": inp, "filters": pick(rng, ((16, 32), (32, 64), (12, 24), (20, 50))), "k": k, "p": p,
+            "pool": pick(rng, (2, 2, 3)), "units": pick(rng, (10, 100, 7))}
+
+
+def _two(v, name):
+    v = tuple(v)
+    if len(v) == 1:
+        return v * 2
+    if len(v) != 2:
+        raise ParamError(f"{name}: give one value or two", f"{name}：给出一个或两个值")
+    return v
+
+
+def _trace(c0, n, f, k, p, q, units, *, pad=True, flat_channels=True, cin=True, bias=True):
+    """Sizes after conv1, pool1, conv2, pool2, the flattened length and the total parameters."""
+    h1 = n + 2 * (p[0] if pad else 0) - k[0] + 1
+    h2 = h1 // q
+    h3 = h2 + 2 * (p[1] if pad else 0) - k[1] + 1
+    h4 = h3 // q
+    flat = f[1] * h4 * h4 if flat_channels else h4 * h4
+    b = 1 if bias else 0
+    conv1 = k[0] ** 2 * (c0 if cin else 1) * f[0] + b * f[0]
+    conv2 = k[1] ** 2 * (f[0] if cin else 1) * f[1] + b * f[1]
+    dense = flat * units + b * units
+    return (h1, h2, h3, h4, flat, conv1 + conv2 + dense), (conv1, conv2, dense)
+
+
+def solve(prm: dict) -> Solution:
+    inp = tuple(prm["input"])
+    if len(inp) != 3 or inp[1] != inp[2]:
+        raise ParamError("input must be C,H,W with H = W", "输入须为 C,H,W 且 H = W")
+    c0, n, _ = inp
+    f, k, p = _two(prm["filters"], "filters"), _two(prm["k"], "k"), _two(prm["p"], "p")
+    q, units = prm["pool"], prm["units"]
+    if min(c0, n, *f, *k, q, units) < 1 or min(p) < 0:
+        raise ParamError("sizes, filters, kernels, pool and units must be ≥ 1; padding ≥ 0", "尺寸、卷积核个数、核大小、汇聚窗口和输出数须 ≥ 1；填充 ≥ 0")
+    ans, (pc1, pc2, pd) = _trace(c0, n, f, k, p, q, units)
+    h1, h2, h3, h4, flat, total = ans
+    if min(h1, h2, h3, h4) < 1 or h1 < q or h3 < q:
+        raise ParamError("the network shrinks the input to nothing", "网络把输入缩小到了零")
+
+    def conv_txt(i, lang):
+        kk, pp, ff = k[i], p[i], f[i]
+        if lang == "en":
+            return f"conv{i + 1}: {ff} filters {kk}×{kk}, stride 1, padding {pp}, then ReLU"
+        return f"conv{i + 1}：{ff} 个 {kk}×{kk} 卷积核，步长 1，填充 {pp}，接 ReLU"
+
+    prompt = bi(
+        f"A CNN takes a {c0}×{n}×{n} input (C×H×W) and applies: {conv_txt(0, 'en')}; max-pool {q}×{q}, stride {q}; "
+        f"{conv_txt(1, 'en')}; max-pool {q}×{q}, stride {q}; flatten; a dense layer with {units} outputs. All conv and dense layers have biases. "
+        "Give, in this order: the side length H after conv1, after pool1, after conv2, after pool2, the flattened length, and the total number of parameters.",
+        f"一个卷积网络的输入为 {c0}×{n}×{n}（C×H×W），依次为：{conv_txt(0, 'zh')}；{q}×{q} 最大汇聚，步长 {q}；"
+        f"{conv_txt(1, 'zh')}；{q}×{q} 最大汇聚，步长 {q}；展平；输出 {units} 维的全连接层。所有卷积层和全连接层都有偏置。"
+        "按顺序给出：conv1 后、pool1 后、conv2 后、pool2 后的边长 H，展平后的长度，以及参数总数。",
+    )
+    steps = [
+        bi(r"Conv (stride 1): $o = n + 2p - k + 1$; pool (window = stride = q): $o = \lfloor n/q \rfloor$; the channels become the number of filters.",
+           r"卷积（步长 1）：$o = n + 2p - k + 1$；汇聚（窗口 = 步长 = q）：$o = \lfloor n/q \rfloor$；通道数变为卷积核个数。"),
+        bi(f"conv1: ${n} + 2 \\cdot {p[0]} - {k[0]} + 1 = {h1}$ → {f[0]}×{h1}×{h1}; pool1: $\\lfloor {h1}/{q} \\rfloor = {h2}$ → {f[0]}×{h2}×{h2}",
+           f"conv1：${n} + 2 \\cdot {p[0]} - {k[0]} + 1 = {h1}$ → {f[0]}×{h1}×{h1}；pool1：$\\lfloor {h1}/{q} \\rfloor = {h2}$ → {f[0]}×{h2}×{h2}"),
+        bi(f"conv2: ${h2} + 2 \\cdot {p[1]} - {k[1]} + 1 = {h3}$ → {f[1]}×{h3}×{h3}; pool2: $\\lfloor {h3}/{q} \\rfloor = {h4}$ → {f[1]}×{h4}×{h4}",
+           f"conv2：${h2} + 2 \\cdot {p[1]} - {k[1]} + 1 = {h3}$ → {f[1]}×{h3}×{h3}；pool2：$\\lfloor {h3}/{q} \\rfloor = {h4}$ → {f[1]}×{h4}×{h4}"),
+        bi(f"Flatten: ${f[1]} \\cdot {h4} \\cdot {h4} = {flat}$", f"展平：${f[1]} \\cdot {h4} \\cdot {h4} = {flat}$"),
+        bi(f"Parameters: conv1 ${k[0]}^2 \\cdot {c0} \\cdot {f[0]} + {f[0]} = {pc1}$; conv2 ${k[1]}^2 \\cdot {f[0]} \\cdot {f[1]} + {f[1]} = {pc2}$; "
+           f"dense ${flat} \\cdot {units} + {units} = {pd}$; pooling, ReLU and flatten have none. Total ${pc1} + {pc2} + {pd} = {total}$",
+           f"参数：conv1 ${k[0]}^2 \\cdot {c0} \\cdot {f[0]} + {f[0]} = {pc1}$；conv2 ${k[1]}^2 \\cdot {f[0]} \\cdot {f[1]} + {f[1]} = {pc2}$；"
+           f"全连接 ${flat} \\cdot {units} + {units} = {pd}$；汇聚、ReLU、展平没有参数。合计 ${pc1} + {pc2} + {pd} = {total}$"),
+    ]
+    args = (c0, n, f, k, p, q, units)
+    miscon = [
+        Misconception("forgot_bias", _trace(*args, bias=False)[0], bi(
+            "Your total forgot the biases (one per filter and one per dense output).", "你的参数总数漏了偏置（每个卷积核一个，每个全连接输出一个）。")),
+        Misconception("flatten_without_channels", _trace(*args, flat_channels=False)[0], bi(
+            f"You flattened only H×W; the flattened vector has C·H·W entries (C = {f[1]} channels).",
+            f"你只展平了 H×W；展平后的向量有 C·H·W 个元素（C = {f[1]} 个通道）。")),
+        Misconception("conv_forgot_input_channels", _trace(*args, cin=False)[0], bi(
+            "Your conv parameter counts forgot the input channels: a filter has k²·C_in weights.",
+            "你的卷积参数漏了输入通道：每个卷积核有 k²·C_in 个权重。")),
+    ]
+    if any(p):
+        alt = _trace(*args, pad=False)[0]
+        if min(alt[:4]) >= 1:
+            miscon.append(Misconception("ignored_padding", alt, bi(
+                "You ignored the convolutions' padding.", "你忽略了卷积层的填充。")))
+    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
+                    conventions=(bi("Layouts C×H×W; pooling floors; every conv and dense layer has a bias.",
+                                    "形状记为 C×H×W；汇聚向下取整；每个卷积层和全连接层都有偏置。"),),
+                    rtol=0, atol=0.01,
+                    hint=bi("Conv: n + 2p − k + 1; pool: ⌊n/q⌋; flatten: C·H·W.", "卷积：n + 2p − k + 1；汇聚：⌊n/q⌋；展平：C·H·W。"))
+
+
+def check(prm: dict):
+    """Engine route: trace the shapes through an engine Sequential and count its parameters."""
+    from ..engine import Activation, Conv2d, Dense, Flatten, MaxPool2d, Sequential, count_params, run_shape, trace_shapes
+    from .dense_params import shape_only_rng
+
+    c0, n, _ = prm["input"]
+    f, k, p = _two(prm["filters"], "filters"), _two(prm["k"], "k"), _two(prm["p"], "p")
+    q, rng = prm["pool"], shape_only_rng()
+    body = [Conv2d(c0, f[0], k[0], padding=p[0], rng=rng), Activation("relu"), MaxPool2d(q),
+            Conv2d(f[0], f[1], k[1], padding=p[1], rng=rng), Activation("relu"), MaxPool2d(q), Flatten()]
+    rows = trace_shapes(Sequential(*body), (1, c0, n, n))  # shape after every layer
+    flat = rows[-1]["output_shape"][1]
+    dense = Dense(flat, prm["units"], rng=rng)
+    if run_shape(dense, (1, flat)) != (1, prm["units"]):
+        raise AssertionError("dense layer output")
+    side = [rows[i]["output_shape"][2] for i in (0, 2, 3, 5)]
+    return tuple(side) + (flat, count_params(Sequential(*body, dense)))
