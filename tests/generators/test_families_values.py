@@ -365,3 +365,47 @@ def test_conv2d_values_padding_misconception():
 def test_conv2d_values_cli():
     out = cli_json("conv2d_values", "x=0 1 2; 3 4 5; 6 7 8", "w=0 1; 2 3")
     assert out["answer"] == [[19, 25], [37, 43]]
+
+
+# ----------------------------------------------------------------------------- batchnorm
+
+
+def bn_ref(x, g=1.0, b=0.0, eps=0.0, ddof=0):
+    n = len(x)
+    mu = math.fsum(x) / n
+    var = math.fsum((v - mu) ** 2 for v in x) / (n - ddof)
+    return [mu, var] + [g * (v - mu) / math.sqrt(var + eps) + b for v in x]
+
+
+def test_batchnorm_two_values():
+    # engine docs: x = (1, 3) → mean 2, biased variance 1, outputs (−1, 1)
+    p = solve("batchnorm", ["x=1,3"])
+    close(p.answer, [2, 1, -1, 1], 1e-12)
+    # with ε = 1e-5 (PyTorch's default) the outputs shrink to ∓1/√(1 + 1e-5) = ∓0.999995
+    p = solve("batchnorm", ["x=1,3", "eps=1e-5"])
+    close(p.answer, [2, 1, -1 / math.sqrt(1.00001), 1 / math.sqrt(1.00001)], 1e-12)
+
+
+def test_batchnorm_four_values_with_gamma_beta():
+    # x = (1, 2, 3, 4): μ = 2.5, σ² = 1.25, x̂ = (∓1.3416, ∓0.4472); γ = 2, β = 1 → y = (−1.6833, 0.1056, 1.8944, 3.6833)
+    ref = bn_ref([1, 2, 3, 4], 2, 1)
+    close(ref, [2.5, 1.25, -1.6833, 0.1056, 1.8944, 3.6833], 5e-5)
+    p = solve("batchnorm", ["x=1,2,3,4", "gamma=2", "beta=1"])
+    close(p.answer, ref, 1e-12)
+    assert grade(p, "2.5, 1.25, -1.6833, 0.1056, 1.8944, 3.6833").correct
+    # ÷(N − 1): σ² = 5/3 and the outputs computed with it
+    assert grade(p, ", ".join(map(str, bn_ref([1, 2, 3, 4], 2, 1, ddof=1)))).misconception == "unbiased_variance"
+    xhat = bn_ref([1, 2, 3, 4])[2:]
+    assert grade(p, ", ".join(map(str, [2.5, 1.25] + xhat))).misconception == "forgot_scale_shift"
+    div_var = [2 * (v - 2.5) / 1.25 + 1 for v in (1, 2, 3, 4)]
+    assert grade(p, ", ".join(map(str, [2.5, 1.25] + div_var))).misconception == "divided_by_variance"
+    assert grade(p, ", ".join(map(str, [2.5, math.sqrt(1.25)] + ref[2:]))).misconception == "std_as_variance"
+
+
+def test_batchnorm_errors_and_cli():
+    with pytest.raises(ParamError):
+        solve("batchnorm", ["x=2,2,2"])          # zero variance with ε = 0
+    with pytest.raises(ParamError):
+        solve("batchnorm", ["x=2"])
+    out = cli_json("batchnorm", "x=1,2,3,4", "gamma=2", "beta=1")
+    close(out["answer"], bn_ref([1, 2, 3, 4], 2, 1), 1e-9)
