@@ -137,7 +137,7 @@ def solve(prm: dict) -> Solution:
 
 def check(prm: dict):
     """Engine route: trace the shapes through an engine Sequential and count its parameters."""
-    from ..engine import Activation, Conv2d, Dense, Flatten, MaxPool2d, Sequential, count_params, run_shape, trace_shapes
+    from ..engine import Activation, Conv2d, Dense, Flatten, MaxPool2d, Sequential, count_params, trace_shapes
     from .dense_params import shape_only_rng
 
     c0, n, _ = prm["input"]
@@ -148,7 +148,5 @@ def check(prm: dict):
     rows = trace_shapes(Sequential(*body), (1, c0, n, n))  # shape after every layer
     flat = rows[-1]["output_shape"][1]
     dense = Dense(flat, prm["units"], rng=rng)
-    if run_shape(dense, (1, flat)) != (1, prm["units"]):
-        raise AssertionError("dense layer output")
     side = [rows[i]["output_shape"][2] for i in (0, 2, 3, 5)]
     return tuple(side) + (flat, count_params(Sequential(*body, dense)))
