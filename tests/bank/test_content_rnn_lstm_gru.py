@@ -47,6 +47,7 @@ SEARCH_CASES = [
     ("What is the difference between a recursive neural network and a recurrent neural network?", "recursive_graph_nn"),
     ("What are the strengths and weaknesses of recurrent neural networks?", "rnn_pros_cons"),
     ("What is a time-delay neural network?", "tdnn"),
+    ("Why does an RNN suffer from vanishing gradients?", "long_term_dependency"),
     # rnn, Chinese
     ("为什么前馈神经网络和 n 元语法模型不适合处理序列数据？", "sequence_modeling"),
     ("写出简单循环网络的隐状态更新公式", "simple_rnn"),
@@ -60,6 +61,7 @@ SEARCH_CASES = [
     ("递归神经网络与循环神经网络有什么关系？", "recursive_graph_nn"),
     ("循环神经网络有哪些优点和缺点？", "rnn_pros_cons"),
     ("什么是延时神经网络？", "tdnn"),
+    ("为什么循环神经网络会出现梯度消失？", "long_term_dependency"),
     # lstm_gru, English
     ("What is the role of the forget gate in an LSTM?", "lstm_gates"),
     ("Why can LSTM alleviate the vanishing gradient problem?", "lstm_vanishing"),
