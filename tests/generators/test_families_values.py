@@ -409,3 +409,46 @@ def test_batchnorm_errors_and_cli():
         solve("batchnorm", ["x=2"])
     out = cli_json("batchnorm", "x=1,2,3,4", "gamma=2", "beta=1")
     close(out["answer"], bn_ref([1, 2, 3, 4], 2, 1), 1e-9)
+
+
+# ----------------------------------------------------------------------------- layernorm
+
+
+def ln_ref(row, g=1.0, b=0.0, ddof=0):
+    d = len(row)
+    mu = math.fsum(row) / d
+    sd = math.sqrt(math.fsum((v - mu) ** 2 for v in row) / (d - ddof))
+    return [g * (v - mu) / sd + b for v in row]
+
+
+def test_layernorm_one_sample():
+    # x = (1, 2, 3, 4): μ = 2.5, σ² = 1.25 → (∓1.3416, ∓0.4472)
+    p = solve("layernorm", ["x=1,2,3,4"])
+    close(p.answer, ln_ref([1, 2, 3, 4]), 1e-12)
+    close(p.answer, [-1.3416, -0.4472, 0.4472, 1.3416], 5e-5)
+    # x = (2, 4, 6), γ = 2, β = 1: σ² = 8/3, x̂ = (−1.2247, 0, 1.2247) → y = (−1.4495, 1, 3.4495)
+    p = solve("layernorm", ["x=2,4,6", "gamma=2", "beta=1"])
+    close(p.answer, [1 - 2 * math.sqrt(1.5), 1, 1 + 2 * math.sqrt(1.5)], 1e-12)
+    assert grade(p, "-1.4495, 1, 3.4495").correct
+    assert grade(p, "-1, 1, 3").misconception == "unbiased_variance"        # ÷(D − 1): σ² = 4, x̂ = (−1, 0, 1)
+    assert grade(p, "-1.2247, 0, 1.2247").misconception == "forgot_scale_shift"
+    # per-feature γ, β
+    p = solve("layernorm", ["x=2,4,6", "gamma=1,2,3", "beta=0,0,1"])
+    close(p.answer, [-math.sqrt(1.5), 0, 3 * math.sqrt(1.5) + 1], 1e-12)
+
+
+def test_layernorm_batch_is_not_batchnorm():
+    # two samples (1, 2, 3) and (3, 6, 9): each normalises to (−1.2247, 0, 1.2247); batch statistics
+    # (per feature over the 2 samples) would give ∓1 in every column
+    p = solve("layernorm", ["x=1 2 3; 3 6 9"])
+    close(p.answer, [ln_ref([1, 2, 3]), ln_ref([3, 6, 9])], 1e-12)
+    assert grade(p, "-1 -1 -1; 1 1 1").misconception == "normalised_over_batch"
+
+
+def test_layernorm_errors_and_cli():
+    with pytest.raises(ParamError):
+        solve("layernorm", ["x=1,2,3", "gamma=1,2"])
+    with pytest.raises(ParamError):
+        solve("layernorm", ["x=5,5,5"])
+    out = cli_json("layernorm", "x=1,2,3,4")
+    close(out["answer"], ln_ref([1, 2, 3, 4]), 1e-9)
