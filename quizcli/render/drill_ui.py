@@ -152,7 +152,7 @@ class RichUI:
             self.out.print(line)
             if result is not None:
                 msg = result.message_zh if lang == "zh" else result.message_en
-                if msg:
+                if msg and msg.strip(" .。") not in ("Not correct", "不正确", "错误"):
                     self.out.print(Text(("⚠ " if a.misconception else "") + msg, style="yellow" if a.misconception else ""))
         q = item.question
         if q is not None and q.type in ("choice", "multi"):
@@ -169,8 +169,9 @@ class RichUI:
             from .problems import solution_block
 
             self.out.print(solution_block(item.problem, lang))
-        pointers = "  ".join(f"quizcli explain {c}" for c in item.concepts[:2])
-        self.out.print(Text(("→ " + pointers) if not a.correct else "", style="dim"))
+        if not a.correct:
+            pointers = "  ".join(f"quizcli explain {c}" for c in item.concepts[:2])
+            self.out.print(Text("→ " + pointers, style="dim"))
 
     def summary(self, s: Summary) -> None:
         lang = self.lang

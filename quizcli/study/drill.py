@@ -84,7 +84,7 @@ class Summary:
         """concept id -> (right, graded), over the graded answers."""
         out: dict[str, list[int]] = {}
         for a in self.graded:
-            for c in a.concepts:
+            for c in a.concepts[:2]:  # an item's first concepts are what it mainly tests
                 r = out.setdefault(c, [0, 0])
                 r[0] += int(bool(a.correct))
                 r[1] += 1
