@@ -452,3 +452,61 @@ def test_layernorm_errors_and_cli():
         solve("layernorm", ["x=5,5,5"])
     out = cli_json("layernorm", "x=1,2,3,4")
     close(out["answer"], ln_ref([1, 2, 3, 4]), 1e-9)
+
+
+# ----------------------------------------------------------------------------- attention_values
+
+
+def test_attention_values_identity_example():
+    # engine docs: Q = K = V = I₂; query 2 scores (0, 1/√2) → α = (0.3302, 0.6698) = (1 − σ(1/√2), σ(1/√2));
+    # with V = I the output row equals the weights
+    a = 1 / (1 + math.exp(-1 / math.sqrt(2)))
+    close([1 - a, a], [0.3302, 0.6698], 5e-5)
+    p = solve("attention_values", ["q=1 0; 0 1", "k=1 0; 0 1", "v=1 0; 0 1", "i=2"])
+    close(p.answer, [1 - a, a, 1 - a, a], 1e-12)
+    assert grade(p, "0.3302, 0.6698, 0.3302, 0.6698").correct
+    # without √d_k: softmax(0, 1) = (0.2689, 0.7311)
+    b = 1 / (1 + math.exp(-1))
+    assert grade(p, f"{1 - b}, {b}, {1 - b}, {b}").misconception == "no_scaling"
+
+
+def test_attention_values_three_keys():
+    # q = (1, 2) against keys (1, 0), (0, 1), (1, 1): q·k = (1, 2, 3), /√2, softmax; V = (10, 0), (0, 10), (5, 5)
+    s = [x / math.sqrt(2) for x in (1, 2, 3)]
+    w = softmax_ref(s)
+    V = [(10, 0), (0, 10), (5, 5)]
+    o = [sum(w[j] * V[j][c] for j in range(3)) for c in range(2)]
+    p = solve("attention_values", ["q=1 2", "k=1 0; 0 1; 1 1", "v=10 0; 0 10; 5 5"])
+    close(p.answer, w + o, 1e-12)
+    wn = softmax_ref([1, 2, 3])                                  # (0.0900, 0.2447, 0.6652): √d_k forgotten
+    on = [sum(wn[j] * V[j][c] for j in range(3)) for c in range(2)]
+    assert grade(p, ", ".join(map(str, wn + on))).misconception == "no_scaling"
+    K = [(1, 0), (0, 1), (1, 1)]
+    ok = [sum(w[j] * K[j][c] for j in range(3)) for c in range(2)]
+    assert grade(p, ", ".join(map(str, w + ok))).misconception == "used_keys_as_values"
+    wd = softmax_ref([1 / 2, 2 / 2, 3 / 2])                      # divided by d_k = 2
+    od = [sum(wd[j] * V[j][c] for j in range(3)) for c in range(2)]
+    assert grade(p, ", ".join(map(str, wd + od))).misconception == "divided_by_dk"
+    po = solve("attention_values", ["q=1 2", "k=1 0; 0 1; 1 1", "v=10 0; 0 10; 5 5", "ask=output"])
+    close(po.answer, o, 1e-12)
+
+
+def test_attention_values_softmax_axis():
+    # Q = [1 0; 1 1], K = I: QKᵀ/√2 = [0.7071 0; 0.7071 0.7071]. Query 1 over the keys: (0.6698, 0.3302);
+    # normalising down the columns instead gives (0.5, 0.3302)
+    p = solve("attention_values", ["q=1 0; 1 1", "k=1 0; 0 1", "v=1 2; 3 4", "ask=weights"])
+    a = 1 / (1 + math.exp(-1 / math.sqrt(2)))
+    close(p.answer, [a, 1 - a], 1e-12)
+    assert grade(p, f"0.5, {1 - a}").misconception == "softmax_wrong_axis"
+
+
+def test_attention_values_errors_and_cli():
+    with pytest.raises(ParamError):
+        solve("attention_values", ["q=1 0 1", "k=1 0; 0 1", "v=1; 2"])       # d_k differs
+    with pytest.raises(ParamError):
+        solve("attention_values", ["q=1 0", "k=1 0; 0 1", "v=1 2"])          # one value per key
+    with pytest.raises(ParamError):
+        solve("attention_values", ["q=1 0", "k=1 0; 0 1", "v=1 2; 3 4", "i=2"])
+    out = cli_json("attention_values", "q=1 0; 0 1", "k=1 0; 0 1", "v=1 0; 0 1", "i=2")
+    a = 1 / (1 + math.exp(-1 / math.sqrt(2)))
+    close(out["answer"], [1 - a, a, 1 - a, a], 1e-9)
