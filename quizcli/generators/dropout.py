@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
-from .base import Family, Misconception, Param, ParamError, Solution, answers_agree, bi, fmt_num, pick
+from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
 
 FAMILY = Family(
     id="dropout",
@@ -46,12 +46,15 @@ def generate(rng: random.Random, difficulty: str) -> dict:
     return {"x": x, "mask": tuple(mask), "p": p}
 
 
+def _close(a, b):
+    return all(abs(x - y) <= ATOL + RTOL * abs(y) for x, y in zip(a, b))
+
+
 def _dedupe(miscon, answer):
     """Drop misconceptions the grader could not tell from the answer or an earlier one."""
     out = []
     for m in miscon:
-        if answers_agree(m.value, answer, rtol=RTOL, atol=ATOL) or any(
-                answers_agree(m.value, o.value, rtol=RTOL, atol=ATOL) for o in out):
+        if _close(m.value, answer) or any(_close(m.value, o.value) or _close(o.value, m.value) for o in out):
             continue
         out.append(m)
     return tuple(out)
