@@ -108,8 +108,9 @@ def solve(prm: dict) -> Solution:
     for i, (kind, k, s, d) in enumerate(layers, 1):
         r_new = r + (k - 1) * d * j
         dt = f" \\cdot {d}" if d != 1 else ""
-        line = f"{_fmt((kind, k, s, d))}: $r_{{{i}}} = {r} + ({k} - 1){dt} \\cdot {j} = {r_new}$, $j_{{{i}}} = {j} \\cdot {s} = {j * s}$"
-        steps.append(bi(f"Layer {i}, {line}", f"第 {i} 层，{line}"))
+        rr = f"$r_{{{i}}} = {r} + ({k} - 1){dt} \\cdot {j} = {r_new}$"
+        jj = f"$j_{{{i}}} = {j} \\cdot {s} = {j * s}$"
+        steps.append(bi(f"Layer {i}, {_fmt((kind, k, s, d))}: {rr}, {jj}", f"第 {i} 层，{_fmt((kind, k, s, d))}：{rr}，{jj}"))
         r, j = r_new, j * s
     steps.append(bi(f"Receptive field: {rf}×{rf}.", f"感受野：{rf}×{rf}。"))
     miscon = [
