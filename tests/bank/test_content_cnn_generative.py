@@ -370,7 +370,7 @@ def kl_gauss(mu, sigma):
 
 
 def test_vae_kl_closed_form_against_integration():
-    z = np.linspace(-20, 20, 400_001)
+    z = np.linspace(-20, 20, 100_001)
     for mu, sigma in [(0.7, 1.3), (1.0, 1.0), (0.0, 2.0), (-1.5, 0.4)]:
         q = np.exp(-(z - mu) ** 2 / (2 * sigma ** 2)) / (math.sqrt(2 * math.pi) * sigma)
         p = np.exp(-z ** 2 / 2) / math.sqrt(2 * math.pi)
