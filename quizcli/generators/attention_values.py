@@ -8,7 +8,17 @@ from __future__ import annotations
 import math
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_answer, fmt_num, pick
+from .base import (
+    Family,
+    Misconception,
+    Param,
+    ParamError,
+    Solution,
+    bi,
+    fmt_answer,
+    fmt_num,
+    pick,
+)
 
 ASKS = ("both", "weights", "output")
 

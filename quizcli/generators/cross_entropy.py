@@ -148,9 +148,9 @@ def _solve_binary(prm: dict) -> Solution:
             f"逻辑回归模型对 {n} 个样本预测 $P(y = 1)$ = ({ps})，真实标签为 ({ls})。"
             "计算这批样本的平均二元交叉熵（自然对数），保留 4 位小数。",
         )
-    steps = [bi(r"$\mathrm{BCE} = -[y \ln(p) + (1 - y) \ln(1 - p)]$: for $y = 1$ only $-\ln(p)$ remains, "
+    steps = [bi(r"$\mathrm{BCE} = -[y \cdot \ln(p) + (1 - y) \ln(1 - p)]$: for $y = 1$ only $-\ln(p)$ remains, "
                 r"for $y = 0$ only $-\ln(1 - p)$.",
-                r"$\mathrm{BCE} = -[y \ln(p) + (1 - y) \ln(1 - p)]$：$y = 1$ 时只剩 $-\ln(p)$，$y = 0$ 时只剩 $-\ln(1 - p)$。")]
+                r"$\mathrm{BCE} = -[y \cdot \ln(p) + (1 - y) \ln(1 - p)]$：$y = 1$ 时只剩 $-\ln(p)$，$y = 0$ 时只剩 $-\ln(1 - p)$。")]
     for i, (q, y, term) in enumerate(zip(p, lab, terms)):
         arg = _v(q) if y == 1 else f"1 - {_v(q)}"
         label = f"sample {i + 1}: " if n > 1 else ""
@@ -228,8 +228,8 @@ def solve(prm: dict) -> Solution:
             "计算交叉熵损失（自然对数），保留 4 位小数。",
         )
         steps = [
-            bi(r"$\mathrm{CE} = -\sum_i y_i \ln(\hat{y}_i)$; with a one-hot $y$ only the true class remains: $-\ln(\hat{y}_t)$.",
-               r"$\mathrm{CE} = -\sum_i y_i \ln(\hat{y}_i)$；$y$ 为 one-hot，只剩真实类别一项：$-\ln(\hat{y}_t)$。"),
+            bi(r"$\mathrm{CE} = -\sum_i y_i \cdot \ln(\hat{y}_i)$; with a one-hot $y$ only the true class remains: $-\ln(\hat{y}_t)$.",
+               r"$\mathrm{CE} = -\sum_i y_i \cdot \ln(\hat{y}_i)$；$y$ 为 one-hot，只剩真实类别一项：$-\ln(\hat{y}_t)$。"),
             bi(f"$\\mathrm{{CE}} = -\\ln(\\hat{{y}}_{t}) = -\\ln({_v(yh[t - 1])}) = {_v(ans)}$",
                f"$\\mathrm{{CE}} = -\\ln(\\hat{{y}}_{t}) = -\\ln({_v(yh[t - 1])}) = {_v(ans)}$"),
         ]

@@ -141,9 +141,9 @@ def _solve_binary(prm: dict) -> Solution:
         "求对 logit $z$ 的梯度 $\\partial L / \\partial z$。",
     )
     steps = (
-        bi(r"$L = -[y \ln(p) + (1 - y) \ln(1 - p)]$ with $p = \sigma(z)$; since $\sigma'(z) = p(1 - p)$ the chain rule "
+        bi(r"$L = -[y \cdot \ln(p) + (1 - y) \ln(1 - p)]$ with $p = \sigma(z)$; since $\sigma'(z) = p(1 - p)$ the chain rule "
            r"gives $\partial L / \partial z = p - y$.",
-           r"$L = -[y \ln(p) + (1 - y) \ln(1 - p)]$，$p = \sigma(z)$；由 $\sigma'(z) = p(1 - p)$ 和链式法则得 "
+           r"$L = -[y \cdot \ln(p) + (1 - y) \ln(1 - p)]$，$p = \sigma(z)$；由 $\sigma'(z) = p(1 - p)$ 和链式法则得 "
            r"$\partial L / \partial z = p - y$。"),
         bi(f"$\\partial L / \\partial z = {_v(p)} - {y} = {_v(ans)}$", f"$\\partial L / \\partial z = {_v(p)} - {y} = {_v(ans)}$"),
     )

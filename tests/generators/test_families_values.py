@@ -93,7 +93,7 @@ def test_softmax_temperature():
     close(p.answer, ref, 1e-12)
     # multiplying by T instead: softmax(2, 4) = (1/(1+e^2), …) = (0.1192, 0.8808)
     wrong = [1 / (1 + math.exp(2)), 1 / (1 + math.exp(-2))]
-    assert grade(p, "%.4f, %.4f" % tuple(wrong)).misconception == "temperature_multiplied"
+    assert grade(p, f"{wrong[0]:.4f}, {wrong[1]:.4f}").misconception == "temperature_multiplied"
     # ignoring T: softmax(1, 2) = (0.2689, 0.7311)
     assert grade(p, "0.2689, 0.7311").misconception == "ignored_temperature"
     # a high temperature flattens the distribution
