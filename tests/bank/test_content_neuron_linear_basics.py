@@ -95,7 +95,7 @@ SEARCH_EN = [
     ("What is bias shift caused by non-zero-centred activations?", "bias_shift"),
     ("Why is the step function not used with gradient descent?", "step_function"),
     ("What happens if every layer uses the identity activation?", "identity_activation"),
-    ("What activation function do BERT and GPT use?", "gelu"),
+    ("Which activation function is used in BERT and GPT?", "gelu"),
     # linear
     ("Describe the perceptron learning algorithm", "perceptron"),
     ("Why can a single perceptron not solve XOR?", "linear_separability"),
