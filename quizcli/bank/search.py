@@ -84,11 +84,35 @@ class Match:
     score: float
 
 
+# Glue words that join the parts of a compound Chinese name ("为什么循环神经网络不能直接用批量归一化"):
+# the parts ("循环神经网络", "批量归一化") are searched as phrases of their own.
+_ZH_GLUE = re.compile("为什么|为何|不能|不可|直接|用于|使用|采用|中的|之间|以及|与|和|及|的|用|中|在|对")
+
+
+def _stem_words(s: str) -> str:
+    return " ".join(_stem(w) if w.isascii() else w for w in s.split())
+
+
+def _segments(name: str) -> list[str]:
+    # Chinese only: English questions are served well by stemmed word overlap, and
+    # English parts ("neural network") are too generic to be phrases of their own.
+    if not _CJK.search(name):
+        return []
+    glue = _ZH_GLUE
+    parts = [p.strip() for p in glue.split(name)]
+    # only substantial parts (4+ characters); shorter ones are already counted by the
+    # character-pair overlap
+    parts = [p for p in parts if len(p) >= 4 and p != name]
+    return parts if len(parts) >= 2 else []
+
+
 class _Index:
     def __init__(self, bank: Bank):
         self.ids = list(bank.concepts)
         self.names: dict[str, set[str]] = {}
         self.phrases: dict[str, list[str]] = {}
+        self.segments: dict[str, list[str]] = {}
+        self.by_name: dict[str, list[str]] = {}
         self.bags: dict[str, dict[str, float]] = {}
         df: dict[str, int] = {}
         for c in bank.concepts.values():
@@ -96,6 +120,11 @@ class _Index:
             names.discard("")
             self.names[c.id] = names
             self.phrases[c.id] = sorted(names | {normalize(k) for k in c.keywords} - {""}, key=len, reverse=True)
+            self.phrases[c.id] = [_stem_words(x) for x in self.phrases[c.id]]
+            segs = {_stem_words(x) for n in (c.title.zh, c.title.en, *c.aliases) for x in _segments(normalize(n))}
+            self.segments[c.id] = sorted(segs - set(self.phrases[c.id]), key=len, reverse=True)
+            for name in names:
+                self.by_name.setdefault(name, []).append(c.id)
             bag: dict[str, float] = {}
             for text, w in self._weighted_texts(c):
                 for tok in tokens(text):
@@ -137,52 +166,70 @@ def _contains(query: str, phrase: str) -> bool:
     return f" {phrase} " in f" {query} "
 
 
+def _phrase_score(q: str, phrases: list[str], weight: float = 1.0) -> tuple[float, list[str]]:
+    matched: list[str] = []
+    for p in phrases:
+        if len(p) >= 2 and _contains(q, p) and not any(p in m for m in matched):
+            matched.append(p)
+    score = 0.0
+    for p in matched:
+        units = len(p) if _CJK.search(p) else 2 * len(p.split()) + len(p) / 8
+        score += weight * 4.0 * units ** 1.2
+    return score, matched
+
+
 def search(bank: Bank, query: str, limit: int = 6) -> list[Match]:
     """Concepts matching `query`, best first (empty when nothing is close)."""
     idx = _index_for(bank)
     q = normalize(query)
     if not q:
         return []
-    q_tokens = tokens(query)
-    short = len(q.split()) <= 3 and len(q) <= 24
-    typo_tokens: dict[str, float] = {}
-    if short:
-        for tok in q_tokens:
-            if tok.isascii() and tok not in idx.idf and len(tok) > 3:
-                for near in difflib.get_close_matches(tok, idx.vocab, n=2, cutoff=0.8):
-                    typo_tokens[near] = 0.7
+    q_tokens = set(tokens(query))
+    exact = set(idx.by_name.get(q, ()))
+    q = _stem_words(q)
     scores: dict[str, float] = {}
     for cid in idx.ids:
-        s = 0.0
-        if q in idx.names[cid]:
-            s += 100.0
-        matched: list[str] = []
-        for p in idx.phrases[cid]:
-            if len(p) >= 2 and _contains(q, p) and not any(p in m for m in matched):
-                matched.append(p)
-        for p in matched:
-            units = len(p) if _CJK.search(p) else 2 * len(p.split()) + len(p) / 8
-            s += 4.0 * units ** 1.2
+        s = 100.0 if cid in exact else 0.0
+        ps, matched = _phrase_score(q, idx.phrases[cid])
+        s += ps
+        if idx.segments[cid]:
+            seg_score, _ = _phrase_score(q, [x for x in idx.segments[cid] if not any(x in m for m in matched)], 0.8)
+            s += seg_score
         bag = idx.bags[cid]
         norm = 0.5 + 0.5 * len(bag) / idx.avg_len
-        overlap = sum(idx.idf[t] * bag[t] for t in set(q_tokens) if t in bag)
-        overlap += sum(idx.idf[t] * bag[t] * w for t, w in typo_tokens.items() if t in bag)
-        s += overlap / norm
-        if short and s < 20:
-            best = 0.0
-            for name in idx.names[cid]:
-                sm = difflib.SequenceMatcher(None, q, name)
-                if sm.real_quick_ratio() >= 0.75 and sm.quick_ratio() >= 0.75:
-                    best = max(best, sm.ratio())
-            if best >= 0.75:
-                s += 30.0 * best
+        s += sum(idx.idf[t] * bag[t] for t in q_tokens if t in bag) / norm
         if s > 0:
             scores[cid] = s
+    short = len(q.split()) <= 3 and len(q) <= 24
+    if short and not exact and max(scores.values(), default=0.0) < 20:
+        _add_typo_scores(idx, q, q_tokens, scores)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     if not ranked or ranked[0][1] < 3.0:
         return []
     top = ranked[0][1]
     return [Match(cid, sc) for cid, sc in ranked[:limit] if sc >= 0.35 * top]
+
+
+def _add_typo_scores(idx: _Index, q: str, q_tokens: set[str], scores: dict[str, float]) -> None:
+    """Typo tolerance for short queries that matched nothing well ('droput', 'bacth norm')."""
+    typo_tokens: dict[str, float] = {}
+    for tok in q_tokens:
+        if tok.isascii() and tok not in idx.idf and len(tok) > 3:
+            for near in difflib.get_close_matches(tok, idx.vocab, n=2, cutoff=0.8):
+                typo_tokens[near] = 0.7
+    for cid in idx.ids:
+        bag = idx.bags[cid]
+        norm = 0.5 + 0.5 * len(bag) / idx.avg_len
+        s = sum(idx.idf[t] * bag[t] * w for t, w in typo_tokens.items() if t in bag) / norm
+        best = 0.0
+        for name in idx.names[cid]:
+            sm = difflib.SequenceMatcher(None, q, name)
+            if sm.real_quick_ratio() >= 0.75 and sm.quick_ratio() >= 0.75:
+                best = max(best, sm.ratio())
+        if best >= 0.75:
+            s += 30.0 * best
+        if s > 0:
+            scores[cid] = scores.get(cid, 0.0) + s
 
 
 def suggest(bank: Bank, query: str, n: int = 3) -> list[str]:
