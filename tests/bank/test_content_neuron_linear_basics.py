@@ -647,3 +647,12 @@ def test_perceptron_convention_is_explicit(bank):
     c = bank.concepts["perceptron"]
     assert "+1" in c.body.en and "\\eta\\, y_i x_i" in c.body.en
     assert any("y - \\hat{y}" in f.latex or "y - \\hat{y}" in c.body.en for f in c.formulas) or "(y - \\hat{y})" in c.body.en
+
+
+def test_syllabus_names_are_titles_or_aliases(bank):
+    from quizcli.bank.search import normalize
+
+    for _, cid, en, zh in _syllabus():
+        c = bank.concepts[cid]
+        names = {normalize(x) for x in (c.title.en, c.title.zh, *c.aliases)}
+        assert normalize(en) in names and normalize(zh) in names, (cid, en, zh)
