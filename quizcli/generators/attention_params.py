@@ -14,7 +14,7 @@ from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
 FAMILY = Family(
     id="attention_params",
     topic="transformer",
-    concepts=("parameter_count", "multi_head_attention", "transformer_encoder"),
+    concepts=("multi_head_attention", "transformer", "position_wise_ffn"),
     title=bi("Parameters of multi-head attention / a Transformer layer", "多头注意力 / Transformer 层的参数量"),
     params=(
         Param("d_model", "int", bi("model width d_model", "模型维度 d_model"), aliases=("d", "e", "embed_dim")),

@@ -15,7 +15,7 @@ from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
 FAMILY = Family(
     id="conv_cost",
     topic="cnn",
-    concepts=("conv_cost", "multiply_accumulate", "conv_layer"),
+    concepts=("conv_complexity", "channels"),
     title=bi("Multiplications of a convolution layer", "卷积层的乘法次数"),
     params=(
         Param("n_out", "pair", bi("output size (M, or h,w)", "输出尺寸（M，或 h,w）"), aliases=("m", "n", "out")),

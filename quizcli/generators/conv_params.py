@@ -14,7 +14,7 @@ from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
 FAMILY = Family(
     id="conv_params",
     topic="cnn",
-    concepts=("parameter_count", "weight_sharing", "conv_layer"),
+    concepts=("conv_params", "weight_sharing", "channels"),
     title=bi("Parameters of a convolution layer", "卷积层的参数量"),
     params=(
         Param("c_in", "int", bi("input channels", "输入通道数"), aliases=("cin", "in_channels")),

@@ -19,7 +19,7 @@ from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
 FAMILY = Family(
     id="dense_params",
     topic="mlp",
-    concepts=("parameter_count", "fully_connected", "bias"),
+    concepts=("fully_connected", "mlp"),
     title=bi("Parameters of an MLP", "多层感知机的参数量"),
     params=(
         Param("widths", "ints", bi("layer widths from input to output, e.g. 784,256,10",

@@ -15,7 +15,7 @@ from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_nu
 FAMILY = Family(
     id="dropout",
     topic="regularization",
-    concepts=("dropout", "inverted_dropout"),
+    concepts=("dropout",),
     title=bi("Inverted dropout", "（反向）Dropout 的缩放"),
     params=(
         Param("x", "floats", bi("activations, e.g. 1.5,-2,0.4,3", "激活值，如 1.5,-2,0.4,3")),

@@ -14,8 +14,8 @@ from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
 
 FAMILY = Family(
     id="iterations",
-    topic="optimization",
-    concepts=("mini_batch", "epoch", "iteration"),
+    topic="training",
+    concepts=("minibatch_gd", "sgd", "batch_gd"),
     title=bi("Iterations per epoch and total updates", "每轮迭代次数与总更新次数"),
     params=(
         Param("n", "int", bi("number of training samples N", "训练样本数 N"), aliases=("N", "samples")),

@@ -13,7 +13,7 @@ from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
 FAMILY = Family(
     id="pool_output",
     topic="cnn",
-    concepts=("pooling", "pool_output_size", "stride"),
+    concepts=("pooling", "stride"),
     title=bi("Pooling output size", "汇聚（池化）层输出尺寸"),
     params=(
         Param("n", "pair", bi("input size (n, or h,w)", "输入尺寸（n，或 h,w）")),

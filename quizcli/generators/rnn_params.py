@@ -15,13 +15,14 @@ import random
 from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
 
 _INFO = {
-    "rnn": dict(G=1, cell="RNNCell", article="a", name=bi("simple RNN", "简单循环神经网络（SRN）"),
+    "rnn": dict(G=1, cell="RNNCell", article="a", topic="rnn",
+                concepts=("simple_rnn", "recurrent_params", "rnn_parameter_sharing"), name=bi("simple RNN", "简单循环神经网络（SRN）"),
                 blocks=bi("one block: $h_t = \\tanh(W x_t + U h_{t-1} + b)$",
                           "一组参数：$h_t = \\tanh(W x_t + U h_{t-1} + b)$")),
-    "lstm": dict(G=4, cell="LSTMCell", article="an", name=bi("LSTM", "LSTM"),
+    "lstm": dict(G=4, cell="LSTMCell", article="an", topic="lstm_gru", concepts=("recurrent_params", "lstm"), name=bi("LSTM", "LSTM"),
                  blocks=bi("four blocks: the input, forget and output gates and the candidate cell $\\tilde c$ (i, f, g, o)",
                            "四组参数：输入门、遗忘门、输出门和候选记忆 $\\tilde c$（i, f, g, o）")),
-    "gru": dict(G=3, cell="GRUCell", article="a", name=bi("GRU", "GRU"),
+    "gru": dict(G=3, cell="GRUCell", article="a", topic="lstm_gru", concepts=("recurrent_params", "gru"), name=bi("GRU", "GRU"),
                 blocks=bi("three blocks: the reset and update gates and the candidate state (r, z, n)",
                           "三组参数：重置门、更新门和候选状态（r, z, n）")),
 }
@@ -43,8 +44,8 @@ def make_family(kind: str):
     G = info["G"]
     family = Family(
         id=f"{kind}_params",
-        topic="rnn",
-        concepts=("parameter_count", kind),
+        topic=info["topic"],
+        concepts=info["concepts"],
         title=bi(f"Parameters of {info['article']} {info['name'].en} layer",
                  f"{info['name'].zh} 层的参数量"),
         params=_params(kind),

@@ -15,7 +15,7 @@ from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
 FAMILY = Family(
     id="shape_trace",
     topic="cnn",
-    concepts=("conv_output_size", "pooling", "flatten", "parameter_count"),
+    concepts=("cnn_architecture", "conv_output_size", "conv_params"),
     title=bi("Shape trace of a small CNN", "小型卷积网络的形状追踪"),
     params=(
         Param("input", "ints", bi("input C,H,W (square: H = W), e.g. 1,28,28", "输入 C,H,W（正方形：H = W），如 1,28,28"),

@@ -12,7 +12,7 @@ from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
 FAMILY = Family(
     id="transposed_conv_output",
     topic="cnn",
-    concepts=("transposed_conv", "upsampling", "conv_output_size"),
+    concepts=("transposed_conv", "conv_output_size"),
     title=bi("Transposed convolution output size", "转置卷积输出尺寸"),
     params=(
         Param("n", "pair", bi("input size (n, or h,w)", "输入尺寸（n，或 h,w）")),
