@@ -151,8 +151,8 @@ def _run(x, W1, b1, W2, b2, t, lr, *, hidden_act=True, out_act=True, biases=True
     d_h = [back[j] * (h[j] * (1 - h[j]) if hid_deriv else 1.0) for j in range(H)]
     gW1 = [[d_h[j] * x[i] for i in range(D)] for j in range(H)]
     nW1 = [[W1[j][i] - lr * gW1[j][i] for i in range(D)] for j in range(H)]
-    return dict(neth=neth, h=h, neto=neto, o=o, loss=loss, d_o=d_o, d_h=d_h, back=back,
-                gW1=gW1, gW2=gW2, nW1=nW1, nW2=nW2)
+    return {"neth": neth, "h": h, "neto": neto, "o": o, "loss": loss, "d_o": d_o, "d_h": d_h, "back": back,
+            "gW1": gW1, "gW2": gW2, "nW1": nW1, "nW2": nW2}
 
 
 def _pick_answer(res, ask, rc, K, H):
