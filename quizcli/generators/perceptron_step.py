@@ -133,8 +133,9 @@ def solve(prm: dict) -> Solution:
                                              "漏掉了偏置的更新：b ← b + ηy（偏置就是常数输入 1 的权重）。")),
             M("doubled_update", upd(2, 2), bi(
                 "Your step is doubled: with ±1 labels, (y − ŷ) = 2y; the perceptron rule is w ← w + ηyx "
-                "(the (t − ŷ) form belongs to 0/1 labels).",
-                "更新量翻倍了：标签为 ±1 时 (y − ŷ) = 2y；感知器规则是 w ← w + ηyx（(t − ŷ) 的写法对应 0/1 标签）。")),
+                "(the (t − ŷ) form belongs to 0/1 labels)" + (" — or you forgot η = 0.5." if lr == Fraction(1, 2) else "."),
+                "更新量翻倍了：标签为 ±1 时 (y − ŷ) = 2y；感知器规则是 w ← w + ηyx（(t − ŷ) 的写法对应 0/1 标签）"
+                + ("——或者你漏乘了 η = 0.5。" if lr == Fraction(1, 2) else "。"))),
             M("no_update", tuple(float(v) for v in (*w, b)), bi(
                 "The sample is misclassified (y(w·x + b) ≤ 0), so w and b must change; with ±1 labels the negative "
                 "class is y = −1, not 0.",
