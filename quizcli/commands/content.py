@@ -76,8 +76,8 @@ def explain(
         from ..render.jsonout import concept_json, emit
 
         data = concept_json(concept, b, lg, others)
-        if example and concept.example:
-            data["worked_example"] = _example_json(concept.example)
+        if example:
+            data["worked_example"] = _example_json(concept)
         emit(data)
         return
     from ..render.terminal import activation_plot, concept_view
@@ -85,27 +85,39 @@ def explain(
     plot = activation_plot(concept.plot, lg) if concept.plot else None
     console().print(concept_view(concept, b, lg, others, plot=plot))
     if example:
-        _show_example(concept.example, lg)
+        _show_example(concept, lg)
 
 
-def _example_json(family: str) -> dict:
+def _example_problem(concept):
+    """A worked example for the concept, or None: its family's seed-1 problem, with the
+    concept's own activation when the family takes one (relu → an ReLU problem)."""
+    from .. import generators
+
+    if not concept.example:
+        return None
     try:
-        from ..generators import worked_example
-    except ImportError:
-        return {}
-    return worked_example(family)
+        fm = generators.get(concept.example)
+    except generators.UnknownFamily:
+        return None
+    if concept.plot and fm.family.param("f") is not None:
+        return generators.solve(fm.family.id, [f"f={concept.plot}", "x=1.5"])
+    return generators.problem(f"{fm.family.id}:1")
 
 
-def _show_example(family: Optional[str], lg: str) -> None:
-    try:
-        from ..generators import render_worked_example
-    except ImportError:
-        render_worked_example = None
-    if not family or render_worked_example is None:
+def _example_json(concept) -> dict:
+    p = _example_problem(concept)
+    return p.to_dict() if p is not None else {}
+
+
+def _show_example(concept, lg: str) -> None:
+    p = _example_problem(concept)
+    if p is None:
         msg = "No worked example for this concept yet." if lg == "en" else "该知识点暂无计算示例。"
-        console().print(f"[dim]{msg}[/]")
+        console().print(msg, style="dim", markup=False)
         return
-    render_worked_example(family, lg)
+    from ..render.problems import print_problem
+
+    print_problem(p, lg, show_answer=True)
 
 
 @bank_app.command("check")

@@ -184,21 +184,7 @@ def solve(family: str, args: list[str]) -> Problem:
     return solve_problem(fm, parse_params(fm.family, args))
 
 
-# ----------------------------------------------------------------------------- explain --example
-
-
-def worked_example(family: str, seed: int = 1) -> dict:
-    """A worked example of `family` as JSON-ready data (for `explain --example --json`)."""
-    return problem(f"{family}:{seed}").to_dict()
-
-
-def render_worked_example(family: str, lang: str, seed: int = 1) -> None:
-    from ..render.problems import print_problem
-
-    print_problem(problem(f"{family}:{seed}"), lang, show_answer=True)
-
-
 __all__ = [
     "DIFFICULTIES", "families", "get", "problem", "generate", "solve", "parse_params",
-    "describe_params", "worked_example", "render_worked_example", "UnknownFamily", "ParamError",
+    "describe_params", "UnknownFamily", "ParamError",
 ]

@@ -217,8 +217,21 @@ def fmt_answer(a: Any, digits: int = 4) -> str:
     return fmt_num(a, digits)
 
 
+def _flat(v: Any) -> list[float] | None:
+    """A number or a flat tuple/list of numbers as floats; None for anything else."""
+    if isinstance(v, (int, float, Fraction)) and not isinstance(v, bool):
+        return [float(v)]
+    if isinstance(v, (list, tuple)) and all(isinstance(x, (int, float, Fraction)) and not isinstance(x, bool) for x in v):
+        return [float(x) for x in v]
+    return None
+
+
 def answers_agree(a: Any, b: Any, rtol: float = 1e-9, atol: float = 1e-9) -> bool:
-    """Exact-ish agreement of two routes (both are computed, not typed: tight tolerance)."""
+    """Agreement of two answers, entry by entry: |a − b| ≤ atol + rtol·|b| (the grader's rule)."""
+    fa, fb = _flat(a), _flat(b)
+    if fa is not None and fb is not None and isinstance(a, (list, tuple)) == isinstance(b, (list, tuple)):
+        # pure Python for numbers and vectors: numpy costs ~1 ms per call here
+        return len(fa) == len(fb) and all(abs(x - y) <= atol + rtol * abs(y) for x, y in zip(fa, fb))
     if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)) or hasattr(a, "shape") or hasattr(b, "shape"):
         import numpy as np
 
@@ -286,16 +299,27 @@ def build_problem(fm: FamilyModule, params: dict, *, pid: str, difficulty: str, 
 
 
 def _distinct_misconceptions(sol: Solution) -> tuple[Misconception, ...]:
-    """Drop misconceptions whose wrong answer coincides with the right one (they would
-    mark a correct answer as a mistake) or with an earlier misconception."""
+    """Drop misconceptions that the grader could not tell apart from the right answer (they
+    would mark a correct answer as a mistake) or from an earlier misconception, judged with
+    the problem's own tolerance, doubled for a safety margin."""
+    rtol, atol = 2 * sol.rtol + 1e-9, 2 * sol.atol + 1e-9
     out: list[Misconception] = []
     for m in sol.misconceptions:
-        if answers_agree(m.value, sol.answer, rtol=1e-6, atol=1e-9):
+        # a wrong answer of another shape (a 4×4 map where 2×2 is right) is always distinct
+        same_shape = _shape(m.value) == _shape(sol.answer)
+        if same_shape and (answers_agree(m.value, sol.answer, rtol=rtol, atol=atol)
+                           or answers_agree(sol.answer, m.value, rtol=rtol, atol=atol)):
             continue
-        if any(answers_agree(m.value, o.value, rtol=1e-6, atol=1e-9) for o in out):
+        if any(_shape(o.value) == _shape(m.value) and answers_agree(m.value, o.value, rtol=rtol, atol=atol) for o in out):
             continue
         out.append(m)
     return tuple(out)
+
+
+def _shape(v: Any) -> tuple[int, ...]:
+    if isinstance(v, (list, tuple)):
+        return (len(v),) + (_shape(v[0]) if v and isinstance(v[0], (list, tuple)) else ())
+    return ()
 
 
 MAX_ATTEMPTS = 50

@@ -155,6 +155,8 @@ def _coerce(got, shape: tuple):
         return got.reshape(shape)
     if len(shape) == 0 and got.size == 1:
         return got.reshape(())
+    if len(shape) == 2 and 1 in shape and got.ndim == 1 and got.size == int(np.prod(shape)):
+        return got.reshape(shape)  # a one-row (or one-column) matrix typed as a plain list
     return None
 
 

@@ -24,8 +24,9 @@ _OPERATOR = re.compile(r"\\(" + "|".join(sorted(_OPERATORS, key=len, reverse=Tru
 _TEXT = re.compile(r"\\(?:text|textrm|mathrm|textbf|textit|operatorname|mathit)\s*\{([^{}]*)\}")
 _SYMBOLS = {
     r"\|": "‖",
-    r"\{": "{",
-    r"\}": "}",
+    # full-width braces: plain ones would be taken as grouping and vanish ({0, 1} → 0, 1)
+    r"\{": "｛",
+    r"\}": "｝",
     r"\ldots": "…",
     r"\dots": "…",
     r"\cdots": "⋯",

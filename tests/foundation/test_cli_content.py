@@ -142,3 +142,16 @@ def test_light_commands_import_neither_numpy_nor_sympy(args):
 def test_python_dash_m_works():
     out = subprocess.run([sys.executable, "-m", "quizcli", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "explain" in out.stdout and "topics" in out.stdout
+
+
+def test_explain_example_uses_the_concepts_own_activation():
+    r = runner.invoke(app, ["explain", "relu", "--example"])
+    assert r.exit_code == 0, r.output
+    assert "ReLU activation" in r.output and "Worked solution" in r.output
+    r = runner.invoke(app, ["explain", "relu", "--example", "--json"])
+    ex = json.loads(r.output)["worked_example"]
+    assert ex["params"]["f"] == "relu" and ex["answer"] == [1.5, 1.0]
+
+
+def test_set_braces_survive_rendering():
+    assert latex_to_unicode(r"y \in \{0, 1\}") == "y∈｛0,1｝"
