@@ -88,7 +88,7 @@ def solve(prm: dict) -> Solution:
     ask_zh = "求输出尺寸（输出为正方形，填一个数）。" if square else "求输出的高和宽，按 h, w 填写。"
     size = f"{nh}×{nw}"
     prompt = bi(
-        f"A {kname_en}-pooling layer with a {kh}×{kw} window, {stride_en}{pad_en} and {mode_en} is applied to a {size} feature map. {ask_en}",
+        f"{'An' if kind == 'avg' else 'A'} {kname_en}-pooling layer with a {kh}×{kw} window, {stride_en}{pad_en} and {mode_en} is applied to a {size} feature map. {ask_en}",
         f"一个 {kh}×{kw} 窗口、{stride_zh}{pad_zh}、采用{mode_zh}的{kname_zh}汇聚层作用于 {size} 的特征图。{ask_zh}",
     )
     rnd = r"\left\lceil" if ceil else r"\left\lfloor"
@@ -121,11 +121,11 @@ def solve(prm: dict) -> Solution:
 
     other = "floor" if ceil else "ceil"
     miscon = [
-        Misconception("forgot_plus_one", wrong(lambda n, k, s, p: (n + 2 * p - k) // s if not ceil else -(-(n + 2 * p - k) // s)), bi(
-            "You forgot the +1: the first window is counted too.", "你漏掉了 +1：第一个窗口也要计数。")),
         Misconception(f"{other}_rounding", wrong(lambda n, k, s, p: _axis(n, k, s, p, not ceil)), bi(
             f"You rounded {'down' if ceil else 'up'}; this layer rounds {'up (ceil mode)' if ceil else 'down (a window that does not fit is dropped)'}.",
             f"你{'向下' if ceil else '向上'}取整了；本层{'向上取整（ceil 模式）' if ceil else '向下取整（放不下的窗口被丢弃）'}。")),
+        Misconception("forgot_plus_one", wrong(lambda n, k, s, p: (n + 2 * p - k) // s if not ceil else -(-(n + 2 * p - k) // s)), bi(
+            "You forgot the +1: the first window is counted too.", "你漏掉了 +1：第一个窗口也要计数。")),
         Misconception("stride_one", wrong(lambda n, k, s, p: _axis(n, k, 1, p, ceil)), bi(
             f"You used stride 1; the stride is {pr(sh, sw)}" + (" (pooling's default stride is the window size)." if default_s else "."),
             f"你用了步长 1；步长是 {pr(sh, sw)}" + ("（汇聚层默认步长等于窗口大小）。" if default_s else "。"))),
@@ -139,7 +139,10 @@ def solve(prm: dict) -> Solution:
                       "p 为每一侧的填充；步长默认等于窗口大小；除非说明 ceil 模式，否则向下取整（PyTorch）。"),)
     return Solution(prompt=prompt, answer=answer, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=conventions, rtol=0, atol=0.01,
-                    hint=bi("o = ⌊(n + 2p − k)/s⌋ + 1, with s = k by default.", "o = ⌊(n + 2p − k)/s⌋ + 1，默认 s = k。"))
+                    hint=bi("o = ⌈(n + 2p − k)/s⌉ + 1 in ceil mode, with s = k by default." if ceil
+                            else "o = ⌊(n + 2p − k)/s⌋ + 1, with s = k by default.",
+                            "ceil 模式下 o = ⌈(n + 2p − k)/s⌉ + 1，默认 s = k。" if ceil
+                            else "o = ⌊(n + 2p − k)/s⌋ + 1，默认 s = k。"))
 
 
 def check(prm: dict):
