@@ -255,6 +255,8 @@ class Bank:
     # LaTeX fragment -> readable Unicode, pre-rendered at load time so `explain`
     # never imports the converter when the bank comes from the cache.
     math: dict[str, str] = field(default_factory=dict)
+    # search index precomputed at validation (see bank/search.py); empty: built on demand
+    search_data: dict = field(default_factory=dict, compare=False, repr=False)
 
     def concepts_in(self, topic_id: str) -> list[Concept]:
         return [c for c in self.concepts.values() if c.topic == topic_id]
@@ -271,6 +273,7 @@ class Bank:
             "concepts": [c.to_dict() for c in self.concepts.values()],
             "questions": [q.to_dict() for q in self.questions.values()],
             "math": self.math,
+            "search": self.search_data,
         }
 
     @classmethod
@@ -280,4 +283,5 @@ class Bank:
             concepts={c["id"]: Concept.from_dict(c) for c in d["concepts"]},
             questions={q["id"]: Question.from_dict(q) for q in d["questions"]},
             math=dict(d.get("math") or {}),
+            search_data=d.get("search") or {},
         )

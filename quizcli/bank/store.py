@@ -69,7 +69,7 @@ def _fingerprint(dirs: list[Path]) -> str:
     name, size and modification time. Compared as a plain string (no hashing on the hot path)."""
     parts = [str(CACHE_FORMAT)]
     code = Path(__file__).resolve().parent
-    for p in (code / "loader.py", code / "models.py", code / "store.py", code.parent / "render" / "mathtext.py"):
+    for p in (code / "loader.py", code / "models.py", code / "store.py", code / "search.py", code.parent / "render" / "mathtext.py"):
         st = p.stat()
         parts.append(f"{p.name}:{st.st_mtime_ns}:{st.st_size}")
     for d in dirs:
@@ -112,14 +112,24 @@ def load_bank(extra: list[Path] | None = None, use_cache: bool = True) -> Bank:
     if problems:
         raise BankError(problems)
     if use_cache:
+        from .search import index_data
+
+        bank.search_data = index_data(bank)
         _write_cache(cache_file, {"fingerprint": fp, "bank": bank.to_dict()})
     _LOADED[key] = bank
     return bank
 
 
 def _write_cache(cache_file: Path, data: dict) -> None:
+    import time
+
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
+        # caches of other folder sets (e.g. an old --bank) not used for a week go
+        week_ago = time.time() - 7 * 86400
+        for old in cache_file.parent.glob("bank-*.json"):
+            if old != cache_file and old.stat().st_mtime < week_ago:
+                old.unlink(missing_ok=True)
         tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, cache_file)
