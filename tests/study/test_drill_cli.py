@@ -204,3 +204,24 @@ def test_drill_in_a_pseudo_terminal():
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+@pytest.mark.skipif(shutil.which("quizcli") is None, reason="the quizcli command is not installed")
+def test_ctrl_c_in_a_terminal_prints_the_summary_and_keeps_the_answer(tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    from quizcli.progress.store import Store, store_path
+
+    env = dict(os.environ, COLUMNS="100", TERM="xterm", QUIZCLI_HOME=str(tmp_path))
+    child = pexpect.spawn("quizcli", ["--bank", BANK, "drill", "--item", "t.choice", "--item", "t.num"],
+                          env=env, encoding="utf-8", timeout=20)
+    child.expect("answer")
+    child.sendline("b")
+    child.expect("Right!")
+    child.expect("What is")
+    child.expect("answer")
+    child.sendintr()
+    child.expect("Score: 1/1")
+    child.expect("interrupted")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert [r["item"] for r in Store(store_path(tmp_path)).answers()] == ["t.choice"]
