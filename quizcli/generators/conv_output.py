@@ -66,15 +66,18 @@ def solve(prm: dict) -> Solution:
     square = (nh, kh, sh, ph, dh) == (nw, kw, sw, pw, dw)
     dilated = dh != 1 or dw != 1
 
+    def hw(a, b):
+        return f"{a}" if a == b else f"({a}, {b})"
+
     def pair(a, b):
         return f"{a}" if a == b else f"{a}×{b}"
 
     size = pair(nh, nw) if not square else f"{nh}×{nh}"
-    desc_en = f"an input of {size}, kernel {pair(kh, kw)}, stride {pair(sh, sw)}, padding {pair(ph, pw)}"
-    desc_zh = f"输入 {size}，卷积核 {pair(kh, kw)}，步长 {pair(sh, sw)}，填充 {pair(ph, pw)}"
+    desc_en = f"an input of {size}, kernel {pair(kh, kw)}, stride {hw(sh, sw)}, padding {hw(ph, pw)}"
+    desc_zh = f"输入 {size}，卷积核 {pair(kh, kw)}，步长 {hw(sh, sw)}，填充 {hw(ph, pw)}"
     if dilated:
-        desc_en += f", dilation {pair(dh, dw)}"
-        desc_zh += f"，空洞率 {pair(dh, dw)}"
+        desc_en += f", dilation {hw(dh, dw)}"
+        desc_zh += f"，空洞率 {hw(dh, dw)}"
     ask_en = "Give the output size (one number: the output is square)." if square else "Give the output height and width as h, w."
     ask_zh = "求输出尺寸（输出为正方形，填一个数）。" if square else "求输出的高和宽，按 h, w 填写。"
     prompt = bi(
@@ -96,6 +99,8 @@ def solve(prm: dict) -> Solution:
         floor_note_en = "" if num % s == 0 else f" (⌊{num}/{s}⌋ = {num // s}: round down, the last window would not fit)"
         floor_note_zh = "" if num % s == 0 else f"（⌊{num}/{s}⌋ = {num // s}：向下取整，最后一个窗口放不下）"
         label = "" if square else f"{name}: "
+        if d != 1:
+            label += f"$d(k-1)+1 = {d}({k}-1)+1 = {keff}$; "
         steps.append(
             bi(
                 f"{label}$o = \\lfloor ({n} + 2 \\cdot {p} - {keff}) / {s} \\rfloor + 1 = \\lfloor {num}/{s} \\rfloor + 1 = {o}${floor_note_en}",
@@ -132,6 +137,9 @@ def solve(prm: dict) -> Solution:
     ]
     conventions = (bi("Padding p is per side; the division is floored (PyTorch's default).",
                       "p 为每一侧的填充；除法向下取整（PyTorch 的默认行为）。"),)
+    if not square:
+        conventions += (bi("Sizes are height×width; a pair (a, b) gives the height and width values.",
+                           "尺寸按 高×宽 书写；数对 (a, b) 依次为高、宽方向的取值。"),)
     return Solution(prompt=prompt, answer=answer, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=conventions, rtol=0, atol=0.01,
                     hint=bi("Use o = ⌊(n + 2p − k)/s⌋ + 1 (k becomes d(k−1)+1 when dilated).",

@@ -63,21 +63,24 @@ def solve(prm: dict) -> Solution:
     dilated = (dh, dw) != (1, 1)
     has_op = (oph, opw) != (0, 0)
 
+    def hw(a, b):
+        return f"{a}" if a == b else f"({a}, {b})"
+
     def pr(a, b):
         return f"{a}" if a == b else f"{a}×{b}"
 
-    desc_en = f"a {nh}×{nw} input, kernel {pr(kh, kw)}, stride {pr(sh, sw)}, padding {pr(ph, pw)}"
-    desc_zh = f"{nh}×{nw} 的输入，卷积核 {pr(kh, kw)}，步长 {pr(sh, sw)}，填充 {pr(ph, pw)}"
+    desc_en = f"a {nh}×{nw} input, kernel {pr(kh, kw)}, stride {hw(sh, sw)}, padding {hw(ph, pw)}"
+    desc_zh = f"卷积核 {pr(kh, kw)}，步长 {hw(sh, sw)}，填充 {hw(ph, pw)}"
     if has_op:
-        desc_en += f", output_padding {pr(oph, opw)}"
-        desc_zh += f"，output_padding {pr(oph, opw)}"
+        desc_en += f", output_padding {hw(oph, opw)}"
+        desc_zh += f"，output_padding {hw(oph, opw)}"
     if dilated:
-        desc_en += f", dilation {pr(dh, dw)}"
-        desc_zh += f"，空洞率 {pr(dh, dw)}"
+        desc_en += f", dilation {hw(dh, dw)}"
+        desc_zh += f"，空洞率 {hw(dh, dw)}"
     ask_en = "Give the output size (one number: the output is square)." if square else "Give the output height and width as h, w."
     ask_zh = "求输出尺寸（输出为正方形，填一个数）。" if square else "求输出的高和宽，按 h, w 填写。"
     prompt = bi(f"A transposed convolution (PyTorch ConvTranspose2d) is applied to {desc_en}. {ask_en}",
-                f"对{desc_zh}做转置卷积（PyTorch ConvTranspose2d）。{ask_zh}")
+                f"对 {nh}×{nw} 的输入做转置卷积（PyTorch ConvTranspose2d），{desc_zh}。{ask_zh}")
     steps = [bi(
         r"Transposed convolution output per axis: $o = (n-1)s - 2p + d(k-1) + \text{output\_padding} + 1$"
         + (r" (with $d = 1$: $(n-1)s - 2p + k + \text{output\_padding}$)." if not dilated else "."),
@@ -115,7 +118,9 @@ def solve(prm: dict) -> Solution:
     ]
     return Solution(prompt=prompt, answer=answer, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi("PyTorch ConvTranspose2d: padding p is cropped from each side of the output; output_padding is added on one side.",
-                                    "PyTorch ConvTranspose2d：从输出每侧裁去 p；output_padding 加在一侧。"),),
+                                    "PyTorch ConvTranspose2d：从输出每侧裁去 p；output_padding 加在一侧。"),)
+                    + (() if square else (bi("Sizes are height×width; a pair (a, b) gives the height and width values.",
+                                             "尺寸按 高×宽 书写；数对 (a, b) 依次为高、宽方向的取值。"),)),
                     rtol=0, atol=0.01,
                     hint=bi("o = (n − 1)s − 2p + k + output_padding", "o = (n − 1)s − 2p + k + output_padding"))
 
