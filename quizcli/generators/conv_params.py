@@ -93,10 +93,11 @@ def solve(prm: dict) -> Solution:
         Misconception("one_filter", per_filter + (1 if bias else 0), bi(
             f"You counted a single filter; there are C_out = {c_out} of them.",
             f"你只数了一个卷积核；一共有 C_out = {c_out} 个。")),
-        Misconception("kernel_not_squared", kh * c_in * c_out + biases, bi(
-            "You used k instead of k_h·k_w: a k×k kernel has k² weights per channel.",
-            "你用了 k 而不是 k_h·k_w：k×k 卷积核每个通道有 k² 个权重。")),
     ]
+    if kh == kw:  # "k instead of k²" only means something for a square k×k kernel
+        miscon.append(Misconception("kernel_not_squared", kh * c_in * c_out + biases, bi(
+            "You used k instead of k_h·k_w: a k×k kernel has k² weights per channel.",
+            "你用了 k 而不是 k_h·k_w：k×k 卷积核每个通道有 k² 个权重。")))
     if nh:
         miscon.append(Misconception("no_weight_sharing", (nh * nw * c_in) * c_out + biases, bi(
             "You connected every input pixel to every filter as in a dense layer; a convolution shares one small kernel across positions.",
