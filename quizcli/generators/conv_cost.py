@@ -45,10 +45,12 @@ def solve(prm: dict) -> Solution:
     if min(h, w, kh, kw, c_in, c_out) < 1:
         raise ParamError("sizes, kernel and channels must be ≥ 1", "尺寸、卷积核和通道数须 ≥ 1")
     per_out = kh * kw * c_in
+    square = h == w and kh == kw
     outputs = h * w * c_out
     total = per_out * outputs
     prompt = bi(
-        f"A convolution layer with {kh}×{kw} kernels maps {c_in} input channels to {c_out} output channels; "
+        f"A convolution layer with {kh}×{kw} kernels maps {c_in} input channel{'s' if c_in > 1 else ''} "
+        f"to {c_out} output channel{'s' if c_out > 1 else ''}; "
         f"its output feature map is {h}×{w}×{c_out}. How many multiplications does one forward pass on one image take? "
         "(Count one multiplication per kernel weight per output value; ignore additions and the bias.)",
         f"一个卷积层用 {kh}×{kw} 的卷积核把 {c_in} 个输入通道映射为 {c_out} 个输出通道，输出特征图为 {h}×{w}×{c_out}。"
@@ -56,9 +58,11 @@ def solve(prm: dict) -> Solution:
     )
     steps = [
         bi(r"Each output value is a dot product over a $k_h \times k_w \times C_{in}$ window: $k_h k_w C_{in}$ multiplications. "
-           r"There are $H_{out} W_{out} C_{out}$ output values, so the cost is $H_{out} W_{out} \cdot k_h k_w \cdot C_{in} C_{out}$ (= $M^2 K^2 C_{in} C_{out}$).",
+           r"There are $H_{out} W_{out} C_{out}$ output values, so the cost is $H_{out} W_{out} \cdot k_h k_w \cdot C_{in} C_{out}$."
+           + (r" For an $M \times M$ output and a $K \times K$ kernel: $M^2 K^2 C_{in} C_{out}$." if square else ""),
            r"每个输出值是 $k_h \times k_w \times C_{in}$ 窗口上的点积：$k_h k_w C_{in}$ 次乘法。"
-           r"输出值共有 $H_{out} W_{out} C_{out}$ 个，所以总乘法数为 $H_{out} W_{out} \cdot k_h k_w \cdot C_{in} C_{out}$（即 $M^2 K^2 C_{in} C_{out}$）。"),
+           r"输出值共有 $H_{out} W_{out} C_{out}$ 个，所以总乘法数为 $H_{out} W_{out} \cdot k_h k_w \cdot C_{in} C_{out}$。"
+           + (r"输出为 $M \times M$、卷积核为 $K \times K$ 时即 $M^2 K^2 C_{in} C_{out}$。" if square else "")),
         bi(f"Per output value: ${kh} \\cdot {kw} \\cdot {c_in} = {per_out}$; output values: ${h} \\cdot {w} \\cdot {c_out} = {outputs}$",
            f"每个输出值：${kh} \\cdot {kw} \\cdot {c_in} = {per_out}$；输出值个数：${h} \\cdot {w} \\cdot {c_out} = {outputs}$"),
         bi(f"Total: ${per_out} \\cdot {outputs} = {total}$", f"合计：${per_out} \\cdot {outputs} = {total}$"),
@@ -70,16 +74,19 @@ def solve(prm: dict) -> Solution:
         Misconception("forgot_c_in", h * w * kh * kw * c_out, bi(
             f"You forgot the input channels: each window is k_h×k_w×C_in with C_in = {c_in}.",
             f"你漏了输入通道：每个窗口是 k_h×k_w×C_in，C_in = {c_in}。")),
-        Misconception("kernel_not_squared", h * w * kh * c_in * c_out, bi(
-            "You used k instead of k²: a k×k kernel has k² weights per channel.",
-            "你用了 k 而不是 k²：k×k 卷积核每个通道有 k² 个权重。")),
-        Misconception("output_not_squared", h * kh * kw * c_in * c_out, bi(
-            "You used M instead of M²: the output map has H_out·W_out positions.",
-            "你用了 M 而不是 M²：输出特征图有 H_out·W_out 个位置。")),
         Misconception("counted_parameters", per_out * c_out, bi(
             "You counted the weights (parameters), not the work: every weight is used once per output position.",
             "你数的是权重（参数量），不是计算量：每个权重在每个输出位置都要用一次。")),
     ]
+    if square:  # "k instead of k²", "M instead of M²" only mean something for square kernels and maps
+        miscon[2:2] = [
+            Misconception("kernel_not_squared", h * w * kh * c_in * c_out, bi(
+                "You used k instead of k²: a k×k kernel has k² weights per channel.",
+                "你用了 k 而不是 k²：k×k 卷积核每个通道有 k² 个权重。")),
+            Misconception("output_not_squared", h * kh * kw * c_in * c_out, bi(
+                "You used M instead of M²: the output map has H_out·W_out positions.",
+                "你用了 M 而不是 M²：输出特征图有 H_out·W_out 个位置。")),
+        ]
     return Solution(prompt=prompt, answer=total, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi("One multiply–accumulate per kernel weight per output value; bias additions are not counted.",
                                     "每个输出值的每个卷积核权重计一次乘加；不计偏置的加法。"),),
