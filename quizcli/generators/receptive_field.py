@@ -118,11 +118,11 @@ def solve(prm: dict) -> Solution:
             "You ignored the strides: after a stride-s layer, each further kernel step covers s× more input pixels (multiply by the product of earlier strides).",
             "你忽略了步长：经过步长为 s 的层后，后面每一步都覆盖 s 倍的输入像素（要乘以前面各层步长之积）。")),
         Misconception("own_stride_included", _rf(layers, own_stride=True), bi(
-            "You multiplied by the layer's own stride too; only the strides of the earlier layers count (∏_{i<l} s_i).",
-            "你把本层的步长也乘进去了；只算前面各层的步长（∏_{i<l} s_i）。")),
+            "You multiplied by the layer's own stride too; only the strides of the earlier layers count.",
+            "你把本层的步长也乘进去了；只算前面各层的步长之积。")),
         Misconception("sum_of_kernels", _rf(layers, minus_one=False) - 1, bi(
-            "You added the kernel sizes k; each layer widens the field by (k − 1) (times dilation and the earlier strides), starting from 1.",
-            "你把核大小 k 直接相加；每层使感受野增加 (k − 1)（再乘空洞率和前面的步长），从 1 开始。")),
+            "You used k instead of k − 1 (starting from 0): each layer widens the field by (k − 1) (times dilation and the earlier strides), starting from r = 1.",
+            "你用了 k 而不是 k − 1（并从 0 开始累加）；每层使感受野增加 (k − 1)（再乘空洞率和前面的步长），从 r = 1 开始。")),
     ]
     if any(d != 1 for *_, d in layers):
         miscon.append(Misconception("ignored_dilation", _rf(layers, use_dil=False), bi(
