@@ -20,8 +20,8 @@ _INFO = {
                 blocks=bi("one block: $h_t = \\tanh(W x_t + U h_{t-1} + b)$",
                           "一组参数：$h_t = \\tanh(W x_t + U h_{t-1} + b)$")),
     "lstm": dict(G=4, cell="LSTMCell", article="an", topic="lstm_gru", concepts=("recurrent_params", "lstm"), name=bi("LSTM", "LSTM"),
-                 blocks=bi("four blocks: the input, forget and output gates and the candidate cell $\\tilde c$ (i, f, g, o)",
-                           "四组参数：输入门、遗忘门、输出门和候选记忆 $\\tilde c$（i, f, g, o）")),
+                 blocks=bi("four blocks: the input, forget and output gates and the candidate cell $\\tilde c$ (i, f, o and g)",
+                           "四组参数：输入门、遗忘门、输出门和候选记忆 $\\tilde c$（i、f、o 和 g）")),
     "gru": dict(G=3, cell="GRUCell", article="a", topic="lstm_gru", concepts=("recurrent_params", "gru"), name=bi("GRU", "GRU"),
                 blocks=bi("three blocks: the reset and update gates and the candidate state (r, z, n)",
                           "三组参数：重置门、更新门和候选状态（r, z, n）")),
@@ -75,6 +75,9 @@ def make_family(kind: str):
                    2: "two bias vectors per gate, b_ih and b_hh (as in PyTorch)"}[b]
         conv_zh = {0: "没有偏置", 1: "每个门一个偏置向量（教材和 Keras 的约定）",
                    2: "每个门两个偏置向量 b_ih 和 b_hh（PyTorch 的约定）"}[b]
+        if kind == "gru":  # Keras' GRU defaults to reset_after=True: two bias vectors, like PyTorch
+            conv_en = conv_en.replace("the textbook and Keras", "the textbook").replace("PyTorch)", "PyTorch and Keras' default GRU)")
+            conv_zh = conv_zh.replace("教材和 Keras 的约定", "教材的约定").replace("PyTorch 的约定", "PyTorch 及 Keras 默认 GRU 的约定")
         if kind == "rnn":
             conv_en, conv_zh = conv_en.replace(" per gate", ""), conv_zh.replace("每个门", "")
         what_en = "layer (one cell; weights are shared across time steps)"
@@ -82,7 +85,7 @@ def make_family(kind: str):
             f"{info['article'].capitalize()} {info['name'].en} {what_en} has input size d = {d} and hidden size h = {h}; count {conv_en}. "
             "How many trainable parameters does it have? (No output layer"
             + (", no peephole connections" if kind == "lstm" else "") + ".)",
-            f"一个 {info['name'].zh} 层（一个单元，各时间步共享权重）的输入维度 d = {d}，隐藏维度 h = {h}；{conv_zh}。"
+            f"一个{info['name'].zh if not info['name'].zh.isascii() else ' ' + info['name'].zh + ' '}层（一个单元，各时间步共享权重）的输入维度 d = {d}，隐藏维度 h = {h}；按{conv_zh}计算。"
             "它有多少个可训练参数？（不含输出层" + ("，无窥视孔连接" if kind == "lstm" else "") + "。）",
         )
         bterm = {0: "", 1: " + h", 2: " + 2h"}[b]
@@ -106,8 +109,8 @@ def make_family(kind: str):
                 "You forgot the biases.", "你漏了偏置。")))
             other = 3 - b
             miscon.append(Misconception("bias_convention", count(G, d, h, other), bi(
-                f"You used {other} bias vector{'s' if other == 2 else ''} per gate; this problem counts {b}.",
-                f"你每个门用了 {other} 个偏置向量；本题约定为 {b} 个。")))
+                f"You used {other} bias vector{'s' if other == 2 else ''}{' per gate' if G > 1 else ''}; this problem counts {b}.",
+                f"你{'每个门' if G > 1 else ''}用了 {other} 个偏置向量；本题约定为 {b} 个。")))
         else:
             miscon.append(Misconception("added_bias", count(G, d, h, 1), bi(
                 "You added biases, but this layer has none.", "你加上了偏置，但这一层没有偏置。")))
