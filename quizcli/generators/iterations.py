@@ -49,9 +49,10 @@ def solve(prm: dict) -> Solution:
     full, rest = divmod(n, b)
     per = full if drop or rest == 0 else full + 1
     total = per * e
-    keep_en = ("the last incomplete mini-batch is dropped (drop_last=True)" if drop
-               else "the last, smaller mini-batch is kept (drop_last=False, the default)")
-    keep_zh = "最后一个不完整的小批量被丢弃（drop_last=True）" if drop else "最后一个较小的小批量保留（drop_last=False，默认）"
+    keep_en = ("an incomplete last mini-batch, if any, is dropped (drop_last=True)" if drop
+               else "an incomplete last mini-batch, if any, is kept (drop_last=False, the default)")
+    keep_zh = ("若最后一个小批量不完整，则丢弃它（drop_last=True）" if drop
+               else "若最后一个小批量不完整，仍保留它（drop_last=False，默认）")
     prompt = bi(
         f"A training set has N = {n} samples; mini-batch SGD uses batch size B = {b} for E = {e} epochs, "
         f"one parameter update per mini-batch; {keep_en}. Give the iterations per epoch and the total number of updates, as: per epoch, total.",
