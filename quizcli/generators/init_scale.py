@@ -82,7 +82,7 @@ def solve(prm: dict) -> Solution:
     prompt = bi(
         f"A fully connected layer has fan_in = {fi} and fan_out = {fo}. Its weights use {name_en} initialisation. "
         f"Give {ask_en} (4 significant digits).",
-        f"一个全连接层的扇入 fan_in = {fi}，扇出 fan_out = {fo}，权重采用 {name_zh} 初始化。求{ask_zh}（保留 4 位有效数字）。",
+        f"一个全连接层的扇入 fan_in = {fi}，扇出 fan_out = {fo}，权重采用 {name_zh}初始化。求{ask_zh}（保留 4 位有效数字）。",
     )
     if he:
         s1 = bi(r"He initialisation (for ReLU, which zeroes half the signal) keeps the variance when $\mathrm{Var}(w) = \frac{2}{n_{in}}$.",
