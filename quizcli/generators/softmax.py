@@ -109,12 +109,12 @@ def solve(prm: dict) -> Solution:
     tot = sum(e)
     zs = ", ".join(fmt_num(x) for x in z)
 
-    temp_en = f" with temperature $T = {fmt_num(t)}$" if t != 1 else ""
-    temp_zh = f"，温度 $T = {fmt_num(t)}$" if t != 1 else ""
+    temp_en = f" with temperature $T = {fmt_num(t)}$" if t != 1 else " (temperature $T = 1$: the plain softmax)"
+    temp_zh = f"，温度 $T = {fmt_num(t)}$" if t != 1 else "，温度 $T = 1$（即普通 softmax）"
     prompt = bi(
-        f"A classifier outputs the logits $z = ({zs})$. Compute the softmax probabilities{temp_en}, "
+        f"A classifier outputs the logits $z$ = ({zs}). Compute the softmax probabilities{temp_en}, "
         f"$p_i = e^{{z_i/T}} / \\sum_j e^{{z_j/T}}$. Give $p_1, \\dots, p_{n}$ in order, to 4 decimals.",
-        f"某分类器输出 logits $z = ({zs})${temp_zh}。计算 softmax 概率 "
+        f"某分类器输出 logits $z$ = ({zs}){temp_zh}。计算 softmax 概率 "
         f"$p_i = e^{{z_i/T}} / \\sum_j e^{{z_j/T}}$，按顺序给出 $p_1, \\dots, p_{n}$（保留 4 位小数）。",
     )
     steps = [
@@ -164,7 +164,7 @@ def solve(prm: dict) -> Solution:
            "你对每个 logit 单独用了 sigmoid；softmax 要在所有类别上一起归一化。")))
 
     conventions = (bi("Natural exponent e; the temperature divides the logits: softmax(z/T).",
-                      "以 e 为底的指数；温度除以 logits：softmax(z/T)。"),)
+                      "以 e 为底的指数；logits 除以温度：softmax(z/T)。"),)
     return Solution(
         prompt=prompt, answer=p, steps=tuple(steps), misconceptions=_keep(miscon, p), conventions=conventions,
         answer_text="[" + ", ".join(f"{x:.4f}" for x in p) + "]", rtol=RTOL, atol=ATOL,
