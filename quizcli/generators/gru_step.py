@@ -1,0 +1,326 @@
+"""One GRU time step with tiny weights: the new state h_t, or the gate values.
+
+Formula route: r = σ(W_xr x + W_hr h + b_r), z = σ(W_xz x + W_hz h + b_z),
+h̃ = tanh(W_xh x + W_hh (r ⊙ h) + b_h) (nndl/d2l: r before the matrix; `reset=after` puts it after,
+as PyTorch: tanh(W_xh x + b_h + r ⊙ (W_hh h))), h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃ (pure Python).
+Engine route: an engine GRUCell (gate order r, z, n) with the weights copied in, the bias in
+bias_ih and zeros in bias_hh. With r after the product the cell gives h_t directly; with r before
+it, the cell's r and z gates are read and the candidate is an engine RNNCell step run on the
+state r ⊙ h_{t−1}. For a hidden size of 1 both conventions coincide.
+"""
+from __future__ import annotations
+
+import math
+import random
+
+from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
+
+ASKS = ("h", "gates")
+RESETS = ("before", "after")
+
+FAMILY = Family(
+    id="gru_step",
+    topic="lstm_gru",
+    concepts=("gru", "gru_gates"),
+    title=bi("One GRU step", "GRU 的一步计算"),
+    params=(
+        Param("wx", "matrix", bi("input weights, 3H×D: blocks of H rows for r, z and the candidate h̃ (PyTorch's n), "
+                                 "in this order; for H = D = 1 a list of 3 numbers",
+                                 "输入权重 3H×D：r、z、候选状态 h̃（PyTorch 的 n）各 H 行按此顺序堆叠；H = D = 1 时写 3 个数"),
+              aliases=("W_x", "W_ih", "w_ih")),
+        Param("wh", "matrix", bi("recurrent weights, 3H×H, same order", "循环权重 3H×H，顺序相同"),
+              aliases=("W_h", "W_hh", "w_hh")),
+        Param("b", "floats", bi("one bias vector, 3H numbers in the order r, z, h̃ (0 = none)",
+                                "一个偏置向量，按 r、z、h̃ 顺序共 3H 个数（0 表示无）"), default="0"),
+        Param("x", "floats", bi("the input x_t (D numbers)", "输入 x_t（D 个数）"), aliases=("x_t",)),
+        Param("h", "floats", bi("the previous state h_{t−1} (H numbers)", "上一时刻状态 h_{t−1}（H 个数）"),
+              aliases=("h_prev",)),
+        Param("ask", "str", bi("what to give: h (the new state h_t) or gates (r, z, h̃; one row each when H > 1)",
+                               "要求的量：h（新状态 h_t）或 gates（r, z, h̃；H > 1 时各占一行）"), default="h", choices=ASKS),
+        Param("reset", "str", bi("where r acts: before (h̃ = tanh(W_xh x + W_hh(r ⊙ h) + b), nndl/d2l) or after "
+                                 "(tanh(W_xh x + b + r ⊙ (W_hh h)), PyTorch); the same when H = 1",
+                                 "r 的作用位置：before（h̃ = tanh(W_xh x + W_hh(r ⊙ h) + b)，nndl/d2l）或 after"
+                                 "（tanh(W_xh x + b + r ⊙ (W_hh h))，PyTorch）；H = 1 时二者相同"),
+              default="before", choices=RESETS),
+    ),
+)
+
+RTOL, ATOL = 1e-3, 5e-4
+NAMES = ("r", "z", "\\tilde{h}")
+
+
+def _n(v, d=4) -> str:
+    return fmt_num(v, d)
+
+
+def _p(v) -> str:
+    s = _n(v)
+    return f"({s})" if v < 0 else s
+
+
+def _vec(v) -> str:
+    return "(" + ", ".join(_n(a) for a in v) + ")"
+
+
+def _blk(m) -> str:
+    if len(m) == 1 and len(m[0]) == 1:
+        return _n(m[0][0])
+    if len(m) == 1:
+        return _vec(m[0])
+    return "[" + "; ".join(" ".join(_n(a) for a in row) for row in m) + "]"
+
+
+def _as_matrix(m, rows: int, cols: int, name: str):
+    m = tuple(tuple(float(v) for v in r) for r in m)
+    if len(m) == rows and all(len(r) == cols for r in m):
+        return m
+    flat = [v for r in m for v in r]
+    if (rows == 1 or cols == 1) and len(flat) == rows * cols:
+        return tuple(tuple(flat[i * cols:(i + 1) * cols]) for i in range(rows))
+    raise ParamError(f"{name} must be {rows}×{cols} (rows separated by ';')", f"{name} 须为 {rows}×{cols}（行间用“;”分隔）")
+
+
+def _parse(prm: dict):
+    x = tuple(float(v) for v in prm["x"])
+    h = tuple(float(v) for v in prm["h"])
+    D, H = len(x), len(h)
+    if not D or not H:
+        raise ParamError("give the input x and the previous state h", "请给出输入 x 和上一时刻状态 h")
+    Wx = _as_matrix(prm["wx"], 3 * H, D, "wx")
+    Wh = _as_matrix(prm["wh"], 3 * H, H, "wh")
+    b = tuple(float(v) for v in (prm.get("b") or (0.0,)))
+    if len(b) == 1 and b[0] == 0:
+        b = (0.0,) * (3 * H)
+    if len(b) != 3 * H:
+        raise ParamError(f"b needs 3H = {3 * H} numbers (r, z, h̃)", f"b 须有 3H = {3 * H} 个数（r、z、h̃）")
+    ask = prm.get("ask") or "h"
+    reset = prm.get("reset") or "before"
+    if ask not in ASKS or reset not in RESETS:
+        raise ParamError("ask must be h or gates; reset before or after", "ask 须为 h 或 gates；reset 须为 before 或 after")
+    return Wx, Wh, b, x, h, ask, reset
+
+
+def _sig(v):
+    return 1 / (1 + math.exp(-v))
+
+
+def _cell(Wx, Wh, b, x, h, reset, *, gate_act="sigmoid", cand_act="tanh", use_r=True, swap_z=False):
+    H, D = len(h), len(x)
+
+    def lin_x(row):
+        return sum(Wx[row][j] * x[j] for j in range(D)) + b[row]
+
+    def lin_h(row, v):
+        return sum(Wh[row][j] * v[j] for j in range(H))
+
+    ga = _sig if gate_act == "sigmoid" else math.tanh
+    za = [lin_x(u) + lin_h(u, h) for u in range(H)]
+    zz = [lin_x(H + u) + lin_h(H + u, h) for u in range(H)]
+    r = [ga(v) for v in za]
+    z = [ga(v) for v in zz]
+    rr = r if use_r else [1.0] * H
+    if reset == "before":
+        rh = [rr[k] * h[k] for k in range(H)]
+        an = [lin_x(2 * H + u) + lin_h(2 * H + u, rh) for u in range(H)]
+    else:
+        rh = None
+        an = [lin_x(2 * H + u) + rr[u] * lin_h(2 * H + u, h) for u in range(H)]
+    ca = math.tanh if cand_act == "tanh" else _sig
+    n = [ca(v) for v in an]
+    if swap_z:
+        hn = [(1 - z[k]) * h[k] + z[k] * n[k] for k in range(H)]
+    else:
+        hn = [z[k] * h[k] + (1 - z[k]) * n[k] for k in range(H)]
+    return {"ar": za, "az": zz, "an": an, "r": r, "z": z, "n": n, "h": hn, "rh": rh}
+
+
+def _answer(res, ask, H):
+    if ask == "gates":
+        if H == 1:
+            return tuple(float(res[k][0]) for k in ("r", "z", "n"))
+        return tuple(tuple(float(v) for v in res[k]) for k in ("r", "z", "n"))
+    v = res["h"]
+    return float(v[0]) if H == 1 else tuple(float(a) for a in v)
+
+
+def _close(a, b, rtol, atol, margin=2.0) -> bool:
+    if isinstance(a, tuple) != isinstance(b, tuple):
+        return False
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(_close(x, y, rtol, atol, margin) for x, y in zip(a, b))
+    return abs(a - b) <= margin * (atol + rtol * abs(b))
+
+
+def _keep(miscons, answer, rtol=RTOL, atol=ATOL):
+    out = []
+    for m in miscons:
+        if _close(m.value, answer, rtol, atol) or _close(answer, m.value, rtol, atol):
+            continue
+        if any(_close(m.value, o.value, rtol, atol) or _close(o.value, m.value, rtol, atol) for o in out):
+            continue
+        out.append(m)
+    return tuple(out)
+
+
+def generate(rng: random.Random, difficulty: str) -> dict:
+    def d1(lo, hi, zero=False):
+        while True:
+            v = rng.randint(round(lo * 10), round(hi * 10)) / 10
+            if v != 0 or zero:
+                return v
+
+    H = 2 if difficulty == "hard" else 1
+    D = 2 if difficulty == "medium" and rng.random() < 0.4 else 1
+    ask = pick(rng, ("h", "h", "gates") if H == 1 else ("h",))
+    reset = pick(rng, ("before", "before", "after")) if H > 1 else "before"
+    Wx = tuple(tuple(d1(-1, 1) for _ in range(D)) for _ in range(3 * H))
+    Wh = tuple(tuple(d1(-1, 1) for _ in range(H)) for _ in range(3 * H))
+    b = tuple(d1(-0.5, 0.5, zero=True) for _ in range(3 * H)) if difficulty != "easy" or rng.random() < 0.5 \
+        else (0.0,) * (3 * H)
+    x = tuple(float(pick(rng, (1, -1, 2))) if difficulty == "easy" else d1(-1, 1) for _ in range(D))
+    h = tuple(d1(-0.9, 0.9) for _ in range(H))
+    return {"wx": Wx, "wh": Wh, "b": b, "x": x, "h": h, "ask": ask, "reset": reset}
+
+
+def solve(prm: dict) -> Solution:
+    Wx, Wh, b, x, h, ask, reset = _parse(prm)
+    H, D = len(h), len(x)
+    res = _cell(Wx, Wh, b, x, h, reset)
+    ans = _answer(res, ask, H)
+
+    def block(M, k):
+        return tuple(M[k * H:(k + 1) * H])
+
+    def one(v):
+        return _n(v[0]) if len(v) == 1 else _vec(v)
+
+    subs = ("r", "z", "h")
+    lines = [f"${NAMES[k]}$: $W_{{x{subs[k]}}}$ = {_blk(block(Wx, k))}, $W_{{h{subs[k]}}}$ = {_blk(block(Wh, k))}, "
+             f"$b_{subs[k]}$ = {one(b[k * H:(k + 1) * H])}" for k in range(3)]
+    if reset == "before":
+        cand = "\\tilde{h} = \\tanh(W_{xh} x_t + W_{hh}(r \\odot h_{t-1}) + b_h)"
+        conv_en = "the reset gate acts on $h_{t-1}$ before the matrix product (nndl/d2l)"
+        conv_zh = "重置门在矩阵乘法之前作用于 $h_{t-1}$（nndl/d2l）"
+    else:
+        cand = "\\tilde{h} = \\tanh(W_{xh} x_t + b_h + r \\odot (W_{hh} h_{t-1}))"
+        conv_en = "the reset gate multiplies $W_{hh} h_{t-1}$ after the product (PyTorch)"
+        conv_zh = "重置门在乘法之后作用于 $W_{hh} h_{t-1}$（PyTorch）"
+    if H == 1:
+        conv_en += "; with one hidden unit both placements agree"
+        conv_zh += "；只有一个隐藏单元时两种写法相同"
+    what = ("the new state $h_t$", "新状态 $h_t$") if ask == "h" else \
+        (("the gate values $r, z, \\tilde{h}$ (in this order)", "各门的值 $r, z, \\tilde{h}$（按此顺序）") if H == 1 else
+         ("the gate values, one row each for $r, z, \\tilde{h}$", "各门的值，$r, z, \\tilde{h}$ 各占一行"))
+    prompt = bi(
+        f"A GRU cell (hidden size {H}, input size {D}) computes $r = \\sigma(W_{{xr}} x_t + W_{{hr}} h_{{t-1}} + b_r)$, "
+        f"$z = \\sigma(W_{{xz}} x_t + W_{{hz}} h_{{t-1}} + b_z)$, ${cand}$ ({conv_en}) and "
+        f"$h_t = z \\odot h_{{t-1}} + (1 - z) \\odot \\tilde{{h}}$. Weights: " + "; ".join(lines) + ". "
+        f"Given $x_t$ = {one(x)} and $h_{{t-1}}$ = {one(h)}, give {what[0]} (4 decimals).",
+        f"GRU 单元（隐藏维度 {H}，输入维度 {D}）计算 $r = \\sigma(W_{{xr}} x_t + W_{{hr}} h_{{t-1}} + b_r)$，"
+        f"$z = \\sigma(W_{{xz}} x_t + W_{{hz}} h_{{t-1}} + b_z)$，${cand}$（{conv_zh}），"
+        f"$h_t = z \\odot h_{{t-1}} + (1 - z) \\odot \\tilde{{h}}$。权重：" + "；".join(lines) + "。"
+        f"已知 $x_t$ = {one(x)}，$h_{{t-1}}$ = {one(h)}，求{what[1]}（保留 4 位小数）。",
+    )
+
+    def pre(row, v):
+        return " + ".join([f"{_p(Wx[row][j])} \\cdot {_p(x[j])}" for j in range(D)]
+                          + [f"{_p(Wh[row][j])} \\cdot {_p(v[j])}" for j in range(H)] + [_p(b[row])])
+
+    def idx(u):
+        return "" if H == 1 else f"_{u + 1}"
+
+    gl = []
+    for k, key, akey in ((0, "r", "ar"), (1, "z", "az")):
+        for u in range(H):
+            gl.append(f"${key}{idx(u)} = \\sigma({pre(k * H + u, h)}) = \\sigma({_n(res[akey][u])}) = {_n(res[key][u])}$")
+    steps = [bi("Reset and update gates: " + "; ".join(gl) + ".", "重置门与更新门：" + "；".join(gl) + "。")]
+    cl = []
+    for u in range(H):
+        row = 2 * H + u
+        if reset == "before":
+            rh = res["rh"]
+            inner = pre(row, rh)
+        else:
+            xs = " + ".join([f"{_p(Wx[row][j])} \\cdot {_p(x[j])}" for j in range(D)] + [_p(b[row])])
+            hs = " + ".join(f"{_p(Wh[row][j])} \\cdot {_p(h[j])}" for j in range(H))
+            inner = f"{xs} + {_n(res['r'][u])} \\cdot ({hs})"
+        cl.append(f"$\\tilde{{h}}{idx(u)} = \\tanh({inner}) = \\tanh({_n(res['an'][u])}) = {_n(res['n'][u])}$")
+    pre_en = (f"with $r \\odot h_{{t-1}}$ = {one(res['rh'])}: " if reset == "before" else "")
+    pre_zh = (f"其中 $r \\odot h_{{t-1}}$ = {one(res['rh'])}：" if reset == "before" else "")
+    steps.append(bi(f"Candidate, {pre_en}" + "; ".join(cl) + ".", f"候选状态，{pre_zh}" + "；".join(cl) + "。"))
+    if ask == "h":
+        hl = "; ".join(f"$h_{{t{'' if H == 1 else f',{u + 1}'}}} = {_n(res['z'][u])} \\cdot {_p(h[u])} + "
+                       f"(1 - {_n(res['z'][u])}) \\cdot {_p(res['n'][u])} = {_n(res['h'][u])}$" for u in range(H))
+        steps.append(bi(f"New state $h_t = z \\odot h_{{t-1}} + (1 - z) \\odot \\tilde{{h}}$: {hl}.",
+                        f"新状态 $h_t = z \\odot h_{{t-1}} + (1 - z) \\odot \\tilde{{h}}$：{hl.replace('$; $', '$；$')}。"))
+    else:
+        steps.append(bi("Answer: $r, z, \\tilde{h}$ as computed above.", "答案：上面算出的 $r, z, \\tilde{h}$。"))
+
+    def wrong(**kw):
+        return _answer(_cell(Wx, Wh, b, x, h, reset, **kw), ask, H)
+
+    M = Misconception
+    sig_cand = M("sigmoid_candidate", wrong(cand_act="sigmoid"), bi(
+        "You used the sigmoid for the candidate h̃: it uses tanh; only the gates r and z use σ.",
+        "候选状态 h̃ 用了 sigmoid：它用 tanh；只有门 r、z 用 σ。"))
+    no_r = M("forgot_reset", wrong(use_r=False), bi(
+        "You left out the reset gate: the candidate uses r ⊙ h_{t−1}, not h_{t−1}.",
+        "漏掉了重置门：候选状态用 r ⊙ h_{t−1}，不是 h_{t−1}。"))
+    if ask == "h":
+        miscon = [M("swapped_z", wrong(swap_z=True), bi(
+            "You swapped z and 1 − z: here h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃ (z keeps the old state).",
+            "你把 z 和 1 − z 用反了：这里 h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃（z 保留旧状态）。")), no_r, sig_cand]
+        if H > 1:
+            other = "after" if reset == "before" else "before"
+            miscon.append(M("other_reset_placement", _answer(_cell(Wx, Wh, b, x, h, other), ask, H), bi(
+                "You applied r on the other side of the matrix product: follow the stated convention "
+                + ("(r ⊙ h first, then W_hh)." if reset == "before" else "(W_hh h first, then r ⊙)."),
+                "你把 r 放在了矩阵乘法的另一侧：按题目约定"
+                + ("（先 r ⊙ h，再乘 W_hh）。" if reset == "before" else "（先算 W_hh h，再乘 r）。"))))
+    else:
+        miscon = [M("tanh_gates", wrong(gate_act="tanh"), bi(
+            "You used tanh for the gates r, z: gates use the sigmoid (values in (0, 1)).",
+            "门 r、z 用了 tanh：门用 sigmoid（取值在 (0, 1)）。")), sig_cand, no_r]
+    if isinstance(ans, tuple) and isinstance(ans[0], tuple):
+        text = "[" + "; ".join(" ".join(f"{v:.4f}" for v in row) for row in ans) + "]"
+    elif isinstance(ans, tuple):
+        text = "[" + ", ".join(f"{v:.4f}" for v in ans) + "]"
+    else:
+        text = f"{ans:.4f}"
+    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=_keep(miscon, ans),
+                    conventions=(bi("h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃ (nndl, d2l, PyTorch; Cho et al. swap z and 1 − z); "
+                                    "one bias vector per gate; " + ("r before W_hh." if reset == "before" else "r after W_hh."),
+                                    "h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃（nndl、d2l、PyTorch；Cho 等人的原文把 z 与 1 − z 对调）；"
+                                    "每个门一个偏置向量；" + ("r 在 W_hh 之前。" if reset == "before" else "r 在 W_hh 之后。")),),
+                    answer_text=text, rtol=RTOL, atol=ATOL,
+                    hint=bi("r, z = σ(·); h̃ = tanh(W_xh x + W_hh(r ⊙ h) + b); h_t = z·h_{t−1} + (1 − z)·h̃.",
+                            "r、z = σ(·)；h̃ = tanh(W_xh x + W_hh(r ⊙ h) + b)；h_t = z·h_{t−1} + (1 − z)·h̃。"))
+
+
+def check(prm: dict):
+    """Engine route: an engine GRUCell (r after the product, as PyTorch); for r before the product
+    its r and z gates plus an engine RNNCell step on r ⊙ h_{t−1} for the candidate."""
+    import numpy as np
+
+    from ..engine import GRUCell, RNNCell
+
+    Wx, Wh, b, x, h, ask, reset = _parse(prm)
+    H, D = len(h), len(x)
+    cell = GRUCell(D, H)
+    cell.weight_ih, cell.weight_hh = Wx, Wh
+    cell.bias_ih, cell.bias_hh = b, np.zeros(3 * H)
+    hv = np.array(h)
+    hn = cell.forward(np.array(x), hv)
+    g = {k: np.atleast_1d(v) for k, v in cell.last_gates.items()}
+    r, z, n = g["r"], g["z"], g["n"]
+    if reset == "before":
+        cand = RNNCell(D, H)
+        cand.weight_ih, cand.weight_hh = Wx[2 * H:], Wh[2 * H:]
+        cand.bias_ih, cand.bias_hh = b[2 * H:], np.zeros(H)
+        n = np.atleast_1d(cand.forward(np.array(x), r * hv))
+        hn = z * hv + (1 - z) * n
+    if ask == "gates":
+        rows = [[float(v) for v in a] for a in (r, z, n)]
+        return tuple(row[0] for row in rows) if H == 1 else tuple(tuple(row) for row in rows)
+    v = [float(a) for a in np.atleast_1d(hn)]
+    return v[0] if H == 1 else tuple(v)
