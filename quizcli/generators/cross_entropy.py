@@ -103,8 +103,9 @@ def generate(rng: random.Random, difficulty: str) -> dict:
         return {**empty, "p": (rng.randint(1, 19) / 20,), "label": (rng.randint(0, 1),)}
     if kind == "binary_batch":
         n = pick(rng, (2, 3))
-        return {**empty, "p": tuple(rng.randint(1, 19) / 20 for _ in range(n)),
-                "label": tuple(rng.randint(0, 1) for _ in range(n))}
+        labels = tuple(rng.randint(0, 1) for _ in range(n - 1))
+        labels += (1 - labels[0],) if len(set(labels)) == 1 else (rng.randint(0, 1),)  # both labels in the batch
+        return {**empty, "p": tuple(rng.randint(1, 19) / 20 for _ in range(n)), "label": labels}
     n = 3 if difficulty == "easy" else pick(rng, (3, 4))
     target = rng.randint(1, n)
     if kind == "probs":
@@ -121,6 +122,11 @@ def generate(rng: random.Random, difficulty: str) -> dict:
 
 def _v(x: float) -> str:
     return fmt_num(x, 4)
+
+
+def _sig(x: float) -> str:
+    """A probability to 5 significant digits, so that −ln of the shown value gives the 4-decimal loss."""
+    return f"{x:.5g}"
 
 
 def _p(x: float) -> str:
@@ -215,9 +221,9 @@ def solve(prm: dict) -> Solution:
                r"$\mathrm{CE} = -\ln(\mathrm{softmax}(z)_t) = -z_t + \ln \sum_j e^{z_j}$（one-hot 目标：只有真实类别那一项）。"),
             bi(f"$\\ln({exps}) = {_v(lse)}$", f"$\\ln({exps}) = {_v(lse)}$"),
             bi(f"$\\mathrm{{CE}} = -{_p(z[t - 1])} + {_v(lse)} = {_v(ans)}$ (equivalently softmax gives "
-               f"$\\hat{{y}}_{t} = {_v(yh[t - 1])}$ and $-\\ln({_v(yh[t - 1])}) = {_v(ans)}$).",
+               f"$\\hat{{y}}_{t} = {_sig(yh[t - 1])}$ and $-\\ln({_sig(yh[t - 1])}) \\approx {_v(ans)}$).",
                f"$\\mathrm{{CE}} = -{_p(z[t - 1])} + {_v(lse)} = {_v(ans)}$（等价地，softmax 得 "
-               f"$\\hat{{y}}_{t} = {_v(yh[t - 1])}$，$-\\ln({_v(yh[t - 1])}) = {_v(ans)}$）。"),
+               f"$\\hat{{y}}_{t} = {_sig(yh[t - 1])}$，$-\\ln({_sig(yh[t - 1])}) \\approx {_v(ans)}$）。"),
         ]
     else:
         ys = ", ".join(_v(x) for x in yh)
