@@ -178,19 +178,21 @@ NAMES = {"identity": ("identity", "恒等"), "step": ("step", "阶跃"), "sigmoi
 def _work(f: str, x: float, a: float, val: float, der: float) -> list:
     """Substituted numbers, one step per line (the same in both languages)."""
     X, V, D = fmt_num(x), fmt_num(val, 4), fmt_num(der, 4)
+    V6 = fmt_num(val, 6)  # intermediate values carried to 6 decimals: redoing the step by hand gives D
     px = f"({X})" if x < 0 else X
     if f == "sigmoid":
         return [f"\\sigma({X}) = \\frac{{1}}{{1 + e^{{{fmt_num(-x)}}}}} = {V}",
-                f"\\sigma'({X}) = {V} \\cdot (1 - {V}) = {D}"]
+                f"\\sigma'({X}) = {V6} \\cdot (1 - {V6}) = {D}"]
     if f == "tanh":
-        pv = f"({V})" if val < 0 else V
+        pv = f"({V6})" if val < 0 else V6
         return [f"\\tanh({X}) = {V}", f"f'({X}) = 1 - {pv}^2 = {D}"]
     if f == "softplus":
         return [f"\\ln(1 + e^{{{X}}}) = {V}", f"\\sigma({X}) = \\frac{{1}}{{1 + e^{{{fmt_num(-x)}}}}} = {D}"]
     if f == "gelu":
-        return [f"\\Phi({X}) = {fmt_num(_Phi(x), 4)}, \\; \\varphi({X}) = {fmt_num(_phi(x), 4)}",
-                f"f({X}) = {px} \\cdot {fmt_num(_Phi(x), 4)} = {V}",
-                f"f'({X}) = {fmt_num(_Phi(x), 4)} + {px} \\cdot {fmt_num(_phi(x), 4)} = {D}"]
+        Phi, phi = fmt_num(_Phi(x), 6), fmt_num(_phi(x), 6)
+        return [f"\\Phi({X}) = {Phi}, \\; \\varphi({X}) = {phi}",
+                f"f({X}) = {px} \\cdot {Phi} = {V}",
+                f"f'({X}) = {Phi} + {px} \\cdot {phi} = {D}"]
     if f == "elu" and x <= 0:
         A = fmt_num(a)
         return [f"f({X}) = {A} \\cdot (e^{{{X}}} - 1) = {V}", f"f'({X}) = {A} \\cdot e^{{{X}}} = {D}"]
