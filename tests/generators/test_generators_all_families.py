@@ -69,7 +69,6 @@ def test_problem_ids_with_difficulty_round_trip():
         problem("conv_output:x")
 
 
-@pytest.mark.xfail(reason="families still being written", strict=False)
 def test_every_syllabus_family_exists():
     assert SYLLABUS_FAMILIES <= set(FAMILIES)
 
