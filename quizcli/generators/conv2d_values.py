@@ -147,9 +147,9 @@ def solve(prm: dict) -> Solution:
         "（互相关：卷积核不翻转；无偏置）计算卷积层的输出。逐行给出输出矩阵，行之间用“;”分隔。",
     )
     steps = [
-        bi(r"Cross-correlation: $Y[i, j] = \sum_{a, b} \tilde{X}[i s + a, j s + b] \cdot K[a, b]$ — slide the kernel "
+        bi(r"Cross-correlation: $Y[i, j] = \sum_{a, b} \tilde{X}[(i-1) s + a, (j-1) s + b] \cdot K[a, b]$ (indices from 1) — slide the kernel "
            r"(unflipped) over the padded input $\tilde{X}$, multiply elementwise and add.",
-           r"互相关：$Y[i, j] = \sum_{a, b} \tilde{X}[i s + a, j s + b] \cdot K[a, b]$ —— 卷积核（不翻转）在填充后的输入 "
+           r"互相关：$Y[i, j] = \sum_{a, b} \tilde{X}[(i-1) s + a, (j-1) s + b] \cdot K[a, b]$（下标从 1 开始）—— 卷积核（不翻转）在填充后的输入 "
            r"$\tilde{X}$ 上滑动，对应元素相乘再求和。"),
         bi(f"Output size: $\\lfloor ({n_h} + 2 \\cdot {p[0]} - {kh})/{s[0]} \\rfloor + 1 = {oh}$ rows, "
            f"$\\lfloor ({n_w} + 2 \\cdot {p[1]} - {kw})/{s[1]} \\rfloor + 1 = {ow}$ columns.",
