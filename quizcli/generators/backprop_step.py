@@ -273,12 +273,12 @@ def solve(prm: dict) -> Solution:
         f"A {arch} network has sigmoid hidden and output units. Input $x$ = {_vec(x)}; hidden weights "
         f"$W^{{(1)}}$ = {_mat(W1)} (row $j$ = the weights into $h_j$), hidden bias {b1s}; output weights "
         f"$W^{{(2)}}$ = {_mat(W2)} (row $k$ = the weights into $o_k$), output bias {b2s}{shared_en}. "
-        f"Target $t$ = {_vec(t)}, loss $E = \\frac{{1}}{{2}}\\sum_k (t_k - o_k)^2$, one SGD step with "
+        f"Target $t$ = {_vec(t) if K > 1 else _g(t[0])}, loss $E = \\frac{{1}}{{2}}\\sum_k (t_k - o_k)^2$, one SGD step with "
         f"$\\eta = {_g(lr)}$ on this sample. Give {what_en}.",
         f"一个 {arch} 网络，隐藏层和输出层都是 sigmoid 单元。输入 $x$ = {_vec(x)}；隐藏层权重 "
         f"$W^{{(1)}}$ = {_mat(W1)}（第 $j$ 行是进入 $h_j$ 的权重），隐藏层偏置 {b1s}；输出层权重 "
         f"$W^{{(2)}}$ = {_mat(W2)}（第 $k$ 行是进入 $o_k$ 的权重），输出层偏置 {b2s}{shared_zh}。"
-        f"目标 $t$ = {_vec(t)}，损失 $E = \\frac{{1}}{{2}}\\sum_k (t_k - o_k)^2$，对这个样本做一步 SGD，"
+        f"目标 $t$ = {_vec(t) if K > 1 else _g(t[0])}，损失 $E = \\frac{{1}}{{2}}\\sum_k (t_k - o_k)^2$，对这个样本做一步 SGD，"
         f"$\\eta = {_g(lr)}$。求{what_zh}。",
     )
 

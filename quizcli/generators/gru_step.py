@@ -209,13 +209,13 @@ def solve(prm: dict) -> Solution:
         conv_en += "; with one hidden unit both placements agree"
         conv_zh += "；只有一个隐藏单元时两种写法相同"
     what = ("the new state $h_t$", "新状态 $h_t$") if ask == "h" else \
-        (("the gate values $r, z, \\tilde{h}$ (in this order)", "各门的值 $r, z, \\tilde{h}$（按此顺序）") if H == 1 else
+        (("the gate values $r, z, \\tilde{h}$, in this order", "各门的值 $r, z, \\tilde{h}$，按此顺序") if H == 1 else
          ("the gate values, one row each for $r, z, \\tilde{h}$", "各门的值，$r, z, \\tilde{h}$ 各占一行"))
     prompt = bi(
         f"A GRU cell (hidden size {H}, input size {D}) computes $r = \\sigma(W_{{xr}} x_t + W_{{hr}} h_{{t-1}} + b_r)$, "
         f"$z = \\sigma(W_{{xz}} x_t + W_{{hz}} h_{{t-1}} + b_z)$, ${cand}$ ({conv_en}) and "
         f"$h_t = z \\odot h_{{t-1}} + (1 - z) \\odot \\tilde{{h}}$. Weights: " + "; ".join(lines) + ". "
-        f"Given $x_t$ = {one(x)} and $h_{{t-1}}$ = {one(h)}, give {what[0]} (4 decimals).",
+        f"Given $x_t$ = {one(x)} and $h_{{t-1}}$ = {one(h)}, give {what[0]}, to 4 decimals.",
         f"GRU 单元（隐藏维度 {H}，输入维度 {D}）计算 $r = \\sigma(W_{{xr}} x_t + W_{{hr}} h_{{t-1}} + b_r)$，"
         f"$z = \\sigma(W_{{xz}} x_t + W_{{hz}} h_{{t-1}} + b_z)$，${cand}$（{conv_zh}），"
         f"$h_t = z \\odot h_{{t-1}} + (1 - z) \\odot \\tilde{{h}}$。权重：" + "；".join(lines) + "。"

@@ -187,14 +187,14 @@ def solve(prm: dict) -> Solution:
         gate_lines_zh.append(s)
     what = {"c": ("the new cell state $c_t$", "新的记忆单元 $c_t$"),
             "h": ("the new output $h_t$", "新的输出 $h_t$"),
-            "gates": (("the gate values $i, f, g, o$ (in this order)", "各门的值 $i, f, g, o$（按此顺序）") if H == 1 else
+            "gates": (("the gate values $i, f, g, o$, in this order", "各门的值 $i, f, g, o$，按此顺序") if H == 1 else
                       ("the gate values as a matrix, one row per gate $i, f, g, o$", "各门的值，写成矩阵，每个门一行，顺序 $i, f, g, o$"))}[ask]
     prompt = bi(
         f"An LSTM cell (hidden size {H}, input size {D}) computes $i = \\sigma(W_{{xi}} x_t + W_{{hi}} h_{{t-1}} + b_i)$, "
         f"$f$ and $o$ likewise with $\\sigma$, the candidate $g = \\tilde{{c}}_t = \\tanh(W_{{xg}} x_t + W_{{hg}} h_{{t-1}} + b_g)$, "
         f"then $c_t = f \\odot c_{{t-1}} + i \\odot g$ and $h_t = o \\odot \\tanh(c_t)$ (one bias vector per gate). "
         f"Weights: " + "; ".join(f"{gname}: {s}" for gname, s in zip(GATES, gate_lines_en)) + ". "
-        f"Given $x_t$ = {one(x)}, $h_{{t-1}}$ = {one(h)}, $c_{{t-1}}$ = {one(c)}, give {what[0]} (4 decimals).",
+        f"Given $x_t$ = {one(x)}, $h_{{t-1}}$ = {one(h)}, $c_{{t-1}}$ = {one(c)}, give {what[0]}, to 4 decimals.",
         f"LSTM 单元（隐藏维度 {H}，输入维度 {D}）计算 $i = \\sigma(W_{{xi}} x_t + W_{{hi}} h_{{t-1}} + b_i)$，"
         f"$f$、$o$ 同理用 $\\sigma$，候选值 $g = \\tilde{{c}}_t = \\tanh(W_{{xg}} x_t + W_{{hg}} h_{{t-1}} + b_g)$，"
         f"然后 $c_t = f \\odot c_{{t-1}} + i \\odot g$，$h_t = o \\odot \\tanh(c_t)$（每个门一个偏置向量）。"
