@@ -102,9 +102,10 @@ def solve(prm: dict) -> Solution:
     sq = " + ".join(f"({fmt_num(d, 4)})^2" if d < 0 else f"{fmt_num(d, 4)}^2" for d in dev)
     sb = f"- {fmt_num(-b)}" if b < 0 else f"+ {fmt_num(b)}"
     eps_term = "" if eps == 0 else f" + {fmt_num(eps, 8)}"
+    total = fmt_num(x[0]) + "".join(f" - {fmt_num(-v)}" if v < 0 else f" + {fmt_num(v)}" for v in x[1:])
     steps = [
-        bi(f"Mean: $\\mu = ({' + '.join(fmt_num(v) for v in x)})/{n} = {fmt_num(mu, 4)}$.",
-           f"均值：$\\mu = ({' + '.join(fmt_num(v) for v in x)})/{n} = {fmt_num(mu, 4)}$。"),
+        bi(f"Mean: $\\mu = ({total})/{n} = {fmt_num(mu, 4)}$.",
+           f"均值：$\\mu = ({total})/{n} = {fmt_num(mu, 4)}$。"),
         bi(f"Variance (biased, divide by N): $\\sigma^2 = ({sq})/{n} = {fmt_num(var, 4)}$.",
            f"方差（有偏，除以 N）：$\\sigma^2 = ({sq})/{n} = {fmt_num(var, 4)}$。"),
         bi(f"Normalise: $\\hat{{x}}_i = (x_i - \\mu)/\\sqrt{{\\sigma^2 + \\epsilon}}$ with "
