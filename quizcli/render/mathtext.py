@@ -86,8 +86,18 @@ def _operator(m: re.Match) -> str:
     return name
 
 
+_BIG_OP_LIMITS = re.compile(r"\\(sum|prod)\s*_\s*(\{[^{}]*\}|[A-Za-z0-9])\s*\^\s*(\{[^{}]*\}|[A-Za-z0-9])")
+
+
+def _limits(m: re.Match) -> str:
+    # flatlatex draws \sum_{i=1}^{n} as "(∑ᵢ₌₁)ⁿ", which reads like a power (or a transpose
+    # for T); "∑[i=1..n]" says the range plainly.
+    lo, hi = (g[1:-1] if g.startswith("{") else g for g in (m.group(2), m.group(3)))
+    return f"\\{m.group(1)}_{{{lo}..{hi}}}"
+
+
 def _preprocess(latex: str) -> str:
-    s = latex
+    s = _BIG_OP_LIMITS.sub(_limits, latex)
     for k, v in _SYMBOLS.items():
         s = s.replace(k, v)
     s = _TEXT.sub(lambda m: "{" + m.group(1).replace(" ", r"\,") + "}", s)

@@ -87,8 +87,9 @@ def concept_view(concept: Concept, bank: Bank, lang: str, others: list[str] | No
     if concept.formulas:
         parts.append(_section(t("formulas", lang)))
         ft = Table.grid(padding=(0, 2))
-        ft.add_column(style="bold green", no_wrap=False)
-        ft.add_column(style="dim")
+        # long formulas fold onto the next line rather than being cut with "…"
+        ft.add_column(style="bold green", overflow="fold", ratio=3)
+        ft.add_column(style="dim", ratio=2)
         for f in concept.formulas:
             rendered = bank.math.get(f.latex) or render_inline(f"${f.latex}$", bank.math)
             ft.add_row(Text(rendered), rich_text(f.label.t(lang), bank) if f.label else Text(""))
