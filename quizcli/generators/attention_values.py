@@ -83,7 +83,8 @@ def generate(rng: random.Random, difficulty: str) -> dict:
         V = _mat(rng, L, 2, 0, 4) if difficulty != "hard" else _mat(rng, L, 2, -2, 4)
         i = rng.randint(1, L)
         s = [_dot(Q[i - 1], k) for k in K]
-        if len(set(s)) == L and len(set(V)) == L and Q != K and K != V:
+        nonzero = all(any(x != 0 for x in r) for r in Q + K + V)  # no all-zero token vectors
+        if len(set(s)) == L and len(set(V)) == L and Q != K and K != V and nonzero:
             ask = "weights" if difficulty == "easy" else "both"
             return {"q": Q, "k": K, "v": V, "i": i, "ask": ask}
 
@@ -112,13 +113,14 @@ def solve(prm: dict) -> Solution:
         return tuple(({"both": weights + out, "weights": weights, "output": out})[ask])
 
     ans = pack(w, o)
-    what_en = {"both": f"the attention weights α_{i}1, …, α_{i}{L} of query {i}, then its output row o_{i} "
-                       f"({L + dv} numbers)",
-               "weights": f"the attention weights α_{i}1, …, α_{i}{L} of query {i}",
-               "output": f"the output row o_{i} of query {i} ({dv} numbers)"}[ask]
-    what_zh = {"both": f"第 {i} 个查询的注意力权重 α_{i}1, …, α_{i}{L}，再给出它的输出 o_{i}（共 {L + dv} 个数）",
-               "weights": f"第 {i} 个查询的注意力权重 α_{i}1, …, α_{i}{L}",
-               "output": f"第 {i} 个查询的输出 o_{i}（{dv} 个数）"}[ask]
+    al = (f"$\\alpha_{{{i}1}}, \\alpha_{{{i}2}}$" if L == 2 else f"$\\alpha_{{{i}1}}, \\dots, \\alpha_{{{i}{L}}}$")
+    oi = f"$o_{{{i}}}$"
+    what_en = {"both": f"the attention weights {al} of query {i}, then its output row {oi} ({L + dv} numbers)",
+               "weights": f"the attention weights {al} of query {i}",
+               "output": f"the output row {oi} of query {i} ({dv} numbers)"}[ask]
+    what_zh = {"both": f"第 {i} 个查询的注意力权重 {al}，再给出它的输出 {oi}（共 {L + dv} 个数）",
+               "weights": f"第 {i} 个查询的注意力权重 {al}",
+               "output": f"第 {i} 个查询的输出 {oi}（{dv} 个数）"}[ask]
     prompt = bi(
         f"Scaled dot-product attention, softmax(QKᵀ/√d_k)V, with one token per row: Q = {fmt_answer(Q)}, "
         f"K = {fmt_answer(K)}, V = {fmt_answer(V)} (d_k = {dk}). Give {what_en}, to 4 decimals.",
