@@ -120,11 +120,20 @@ class Store:
             if "unable to open" in str(e) or "readonly" in str(e) or "read-only" in str(e):
                 raise StoreError(f"Cannot open {self.path} for writing ({e}).", f"无法写入 {self.path}（{e}）。") from None
             conn = self._move_aside_and_reopen(e)
-        try:
-            conn.execute("PRAGMA journal_mode = WAL")
-            self._migrate(conn)
-        except sqlite3.OperationalError as e:
-            raise StoreError(f"Cannot write progress to {self.path} ({e}).", f"无法写入进度文件 {self.path}（{e}）。") from None
+        import time
+
+        # Two drills started at the same moment race to switch on WAL and create the tables;
+        # SQLite's busy handler does not cover the journal-mode switch, so retry briefly.
+        for attempt in range(100):
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                self._migrate(conn)
+                break
+            except sqlite3.OperationalError as e:
+                if "locked" in str(e) and attempt < 99:
+                    time.sleep(0.05)
+                    continue
+                raise StoreError(f"Cannot write progress to {self.path} ({e}).", f"无法写入进度文件 {self.path}（{e}）。") from None
         return conn
 
     @staticmethod

@@ -127,12 +127,16 @@ def test_two_drills_at_once_both_record(tmp_path):
         items += ["--item", i]
     args = [sys.executable, "-m", "quizcli", "--bank", BANK, "drill", "--json", *items]
     answers = "b\nf\n0.25\nac\ns*(1-s)\n" * 2
-    procs = [subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, text=True) for _ in range(2)]
+    # both start on a fresh home at the same moment: they race to create the store
+    procs = [subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              env=env, text=True) for _ in range(2)]
     for p in procs:
         p.stdin.write(answers)
         p.stdin.close()
     for p in procs:
         assert p.wait(timeout=60) == 0
+        err = p.stderr.read()
+        assert "without saving" not in err and "Could not save" not in err, err
     s = Store(store_path(home))
     assert s.count() == 20
     assert all(r["correct"] == 1 for r in s.answers())
