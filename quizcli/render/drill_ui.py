@@ -153,6 +153,7 @@ class RichUI:
             if result is not None:
                 msg = result.message_zh if lang == "zh" else result.message_en
                 if msg and msg.strip(" .。") not in ("Not correct", "不正确", "错误"):
+                    msg = render_inline(msg, self.bank.math)
                     self.out.print(Text(("⚠ " if a.misconception else "") + msg, style="yellow" if a.misconception else ""))
         q = item.question
         if q is not None and q.type in ("choice", "multi"):

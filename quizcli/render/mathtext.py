@@ -86,6 +86,20 @@ def _operator(m: re.Match) -> str:
     return name
 
 
+# Unicode has subscript forms for these only; flatlatex falls back to x[t] even where one
+# exists, which reads like indexing. Subscripts made only of these characters are written
+# as real subscripts (x_t → xₜ, C_{in} → Cᵢₙ, h_{t-1} → hₜ₋₁) before conversion.
+_SUBSCRIPT = dict(zip("0123456789+-=()aehijklmnoprstuvxβγρφχ", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ"))
+_SUB_GROUP = re.compile(r"_(\{([^{}\\]*)\}|([A-Za-z0-9]))")
+
+
+def _subscript(m: re.Match) -> str:
+    text = (m.group(2) if m.group(2) is not None else m.group(3)).replace(" ", "").replace("−", "-")
+    if text and all(ch in _SUBSCRIPT for ch in text):
+        return "".join(_SUBSCRIPT[ch] for ch in text)
+    return m.group(0)
+
+
 _BIG_OP_LIMITS = re.compile(r"\\(sum|prod)\s*_\s*(\{[^{}]*\}|[A-Za-z0-9])\s*\^\s*(\{[^{}]*\}|[A-Za-z0-9])")
 
 
@@ -102,6 +116,7 @@ def _preprocess(latex: str) -> str:
         s = s.replace(k, v)
     s = _TEXT.sub(lambda m: "{" + m.group(1).replace(" ", r"\,") + "}", s)
     s = _OPERATOR.sub(_operator, s)
+    s = _SUB_GROUP.sub(_subscript, s)
     return s
 
 
