@@ -2,33 +2,34 @@
 
 Every command lives in `quizcli/commands/`; this file only builds the app, takes the global
 options and turns stray errors into a clear message instead of a traceback.
-"""
-from __future__ import annotations
 
+`main()` registers only the command group the student invoked (all of them for --help or
+an unknown name), so a start-up does not import and compile the other groups' modules.
+`quizcli.cli.app` (for tests and embedding) has every command.
+"""
+
+import importlib
 import sys
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated, Iterable, List, Optional
 
 import typer
 
-from .commands import common, content, exam, problems, progress, sheets, study
+from .commands import common
 
-app = typer.Typer(
-    name="quizcli",
-    help=(
-        "quizcli: exam prep for Neural Networks and Deep Learning (神经网络与深度学习).\n\n"
-        "Start with `quizcli topics`, then `quizcli explain lstm` or `quizcli drill cnn`."
-    ),
-    # Plain help: rich-formatted help imports rich.markdown (~0.1 s) on every --help.
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    no_args_is_help=True,
-    add_completion=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# command name -> module in quizcli/commands that registers it
+COMMAND_MODULES = {
+    "topics": "content", "explain": "content", "bank": "content",
+    "gen": "problems", "solve": "problems",
+    "drill": "study",
+    "review": "progress", "stats": "progress", "progress": "progress",
+    "exam": "exam",
+    "sheet": "sheets", "export": "sheets",
+}
+_ORDER = ("content", "problems", "study", "progress", "exam", "sheets")
+_GLOBAL_WITH_VALUE = {"--lang", "-l", "--bank", "--home"}
 
 
-@app.callback()
 def _global(
     lang: Annotated[Optional[str], typer.Option("--lang", "-l", help="Language: zh or en (default: QUIZCLI_LANG, else the locale, else en).", show_default=False)] = None,
     bank: Annotated[Optional[List[Path]], typer.Option("--bank", help="An extra bank folder on top of the built-in one (repeatable).", show_default=False)] = None,
@@ -39,17 +40,54 @@ def _global(
     common.STATE.home = home
 
 
-content.register(app)
-problems.register(app)
-study.register(app)
-progress.register(app)
-exam.register(app)
-sheets.register(app)
+def build_app(modules: Iterable[str] = _ORDER) -> typer.Typer:
+    """The typer app with the commands of `modules` (in course order for --help)."""
+    app = typer.Typer(
+        name="quizcli",
+        help=(
+            "quizcli: exam prep for Neural Networks and Deep Learning (神经网络与深度学习).\n\n"
+            "Start with `quizcli topics`, then `quizcli explain lstm` or `quizcli drill cnn`."
+        ),
+        # Plain help: rich-formatted help imports rich.markdown (~0.1 s) on every --help.
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        no_args_is_help=True,
+        add_completion=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_global)
+    wanted = set(modules)
+    for name in _ORDER:
+        if name in wanted:
+            importlib.import_module(f"{__name__.rsplit('.', 1)[0]}.commands.{name}").register(app)
+    return app
+
+
+def _invoked_module(argv: List[str]) -> Optional[str]:
+    """The command group named on the command line, skipping global options."""
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in _GLOBAL_WITH_VALUE:
+            i += 2
+            continue
+        if a.startswith("-"):
+            return None  # --help, --version …: the full app answers
+        return COMMAND_MODULES.get(a)
+    return None
+
+
+def __getattr__(name: str):
+    if name == "app":
+        globals()["app"] = built = build_app()
+        return built
+    raise AttributeError(name)
 
 
 def main() -> None:
+    module = _invoked_module(sys.argv[1:])
     try:
-        app()
+        build_app((module,) if module else _ORDER)()
     except KeyboardInterrupt:
         sys.stderr.write("\nInterrupted.\n")
         sys.exit(130)

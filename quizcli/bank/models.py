@@ -6,7 +6,7 @@ types; nothing downstream touches raw YAML dicts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 LANGS = ("en", "zh")
 
@@ -245,18 +245,69 @@ def _tuplify(x: Any) -> Any:
     return x
 
 
-@dataclass
-class Bank:
-    """The loaded bank: topics in course order, concepts and questions by id."""
+@dataclass(frozen=True)
+class QuestionBrief:
+    """What a list of questions shows (id, kind, prompt), without loading every question."""
 
-    topics: dict[str, Topic] = field(default_factory=dict)
-    concepts: dict[str, Concept] = field(default_factory=dict)
-    questions: dict[str, Question] = field(default_factory=dict)
-    # LaTeX fragment -> readable Unicode, pre-rendered at load time so `explain`
-    # never imports the converter when the bank comes from the cache.
-    math: dict[str, str] = field(default_factory=dict)
-    # search index precomputed at validation (see bank/search.py); empty: built on demand
-    search_data: dict = field(default_factory=dict, compare=False, repr=False)
+    id: str
+    topic: str
+    type: str
+    concepts: tuple[str, ...]
+    prompt: Bilingual
+
+    def to_list(self) -> list:
+        return [self.id, self.topic, self.type, list(self.concepts), self.prompt.en, self.prompt.zh]
+
+    @classmethod
+    def from_list(cls, v: list) -> "QuestionBrief":
+        return cls(v[0], v[1], v[2], tuple(v[3]), Bilingual(v[4], v[5]))
+
+
+class Bank:
+    """The loaded bank: topics in course order, concepts and questions by id.
+
+    From the cache, the questions and the search index are loaded only when first used
+    (`topics` and `explain` need neither in full): `loaders` maps "questions" / "search" to
+    functions returning them."""
+
+    def __init__(self, topics: dict[str, Topic] | None = None, concepts: dict[str, Concept] | None = None,
+                 questions: dict[str, Question] | None = None, math: dict[str, str] | None = None,
+                 search_data: dict | None = None, briefs: list[QuestionBrief] | None = None,
+                 loaders: dict[str, Callable[[], Any]] | None = None):
+        self.topics = topics if topics is not None else {}
+        self.concepts = concepts if concepts is not None else {}
+        # LaTeX fragment -> readable Unicode, pre-rendered at validation so `explain`
+        # never imports the converter when the bank comes from the cache.
+        self.math = math if math is not None else {}
+        self._questions = questions
+        self._search = search_data
+        self._briefs = briefs
+        self._loaders = loaders or {}
+        if self._questions is None and "questions" not in self._loaders:
+            self._questions = {}
+
+    @property
+    def questions(self) -> dict[str, Question]:
+        if self._questions is None:
+            self._questions = self._loaders["questions"]()
+        return self._questions
+
+    @property
+    def search_data(self) -> dict:
+        """The search index precomputed at validation (bank/search.py); {} when absent."""
+        if self._search is None:
+            loader = self._loaders.get("search")
+            self._search = loader() if loader else {}
+        return self._search
+
+    @search_data.setter
+    def search_data(self, value: dict) -> None:
+        self._search = value
+
+    def briefs(self) -> list[QuestionBrief]:
+        if self._briefs is None or self._questions is not None:
+            return [QuestionBrief(q.id, q.topic, q.type, q.concepts, q.prompt) for q in self.questions.values()]
+        return self._briefs
 
     def concepts_in(self, topic_id: str) -> list[Concept]:
         return [c for c in self.concepts.values() if c.topic == topic_id]
@@ -267,21 +318,47 @@ class Bank:
     def questions_for(self, concept_id: str) -> list[Question]:
         return [q for q in self.questions.values() if concept_id in q.concepts]
 
-    def to_dict(self) -> dict[str, Any]:
+    def question_count(self, topic_id: str) -> int:
+        return sum(1 for b in self.briefs() if b.topic == topic_id)
+
+    def briefs_for(self, concept_id: str) -> list[QuestionBrief]:
+        return [b for b in self.briefs() if concept_id in b.concepts]
+
+    def core_dict(self) -> dict[str, Any]:
+        """Everything but the questions and the search index (the cache's small part)."""
         return {
             "topics": [t.to_dict() for t in self.topics.values()],
             "concepts": [c.to_dict() for c in self.concepts.values()],
-            "questions": [q.to_dict() for q in self.questions.values()],
             "math": self.math,
-            "search": self.search_data,
+            "briefs": [b.to_list() for b in self.briefs()],
         }
+
+    def questions_list(self) -> list[dict[str, Any]]:
+        return [q.to_dict() for q in self.questions.values()]
+
+    @staticmethod
+    def questions_from_list(items: list[dict[str, Any]]) -> dict[str, Question]:
+        return {q["id"]: Question.from_dict(q) for q in items}
+
+    @classmethod
+    def from_core(cls, core: dict[str, Any], loaders: dict[str, Callable[[], Any]]) -> "Bank":
+        return cls(
+            topics={t["id"]: Topic.from_dict(t) for t in core["topics"]},
+            concepts={c["id"]: Concept.from_dict(c) for c in core["concepts"]},
+            math=dict(core.get("math") or {}),
+            briefs=[QuestionBrief.from_list(b) for b in core.get("briefs") or []],
+            loaders=loaders,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.core_dict(), "questions": self.questions_list(), "search": self.search_data}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Bank":
         return cls(
             topics={t["id"]: Topic.from_dict(t) for t in d["topics"]},
             concepts={c["id"]: Concept.from_dict(c) for c in d["concepts"]},
-            questions={q["id"]: Question.from_dict(q) for q in d["questions"]},
+            questions=cls.questions_from_list(d["questions"]),
             math=dict(d.get("math") or {}),
             search_data=d.get("search") or {},
         )

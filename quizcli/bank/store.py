@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .models import Bank
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 @dataclass(frozen=True)
 class Problem:
@@ -88,36 +88,71 @@ _LOADED: dict[tuple, Bank] = {}
 
 def load_bank(extra: list[Path] | None = None, use_cache: bool = True) -> Bank:
     """The built-in bank plus any extra folders, validated. Raises BankError with every
-    problem if anything is wrong. Cached in memory and on disk."""
+    problem if anything is wrong. Cached in memory and on disk, in three parts: the core
+    (topics, concepts, rendered math, question briefs), the questions, and the search
+    index; the last two are read only when a command first needs them."""
     import zlib
 
     dirs = [builtin_bank_dir(), *[Path(e) for e in (extra or [])]]
     key = tuple(str(d) for d in dirs)
     if key in _LOADED:
         return _LOADED[key]
-    fp = _fingerprint(dirs) if use_cache else ""
-    cache_file = cache_dir() / f"bank-{zlib.adler32('|'.join(key).encode()):08x}.json"
-    if use_cache:
-        try:
-            data = json.loads(cache_file.read_text(encoding="utf-8"))
-            if data.get("fingerprint") == fp:
-                bank = Bank.from_dict(data["bank"])
-                _LOADED[key] = bank
-                return bank
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
+    if not use_cache:
+        bank = _validated(dirs)
+        _LOADED[key] = bank
+        return bank
+    fp = _fingerprint(dirs)
+    stem = cache_dir() / f"bank-{zlib.adler32('|'.join(key).encode()):08x}"
+    core = _read_part(stem.with_suffix(".json"), fp)
+    if core is None:
+        bank = _validated(dirs)
+        from .search import index_data
+
+        bank.search_data = index_data(bank)
+        _write_cache(stem.with_suffix(".questions.json"), {"fingerprint": fp, "part": bank.questions_list()})
+        _write_cache(stem.with_suffix(".search.json"), {"fingerprint": fp, "part": bank.search_data})
+        _write_cache(stem.with_suffix(".json"), {"fingerprint": fp, "part": bank.core_dict()})
+        _LOADED[key] = bank
+        return bank
+
+    def part(suffix: str):
+        data = _read_part(stem.with_suffix(suffix), fp)
+        if data is None:  # a part went missing or stale under us: rebuild from the YAML
+            fresh = _validated(dirs)
+            return fresh.questions_list() if suffix == ".questions.json" else _search_index(fresh)
+        return data
+
+    bank = Bank.from_core(core, loaders={
+        "questions": lambda: Bank.questions_from_list(part(".questions.json")),
+        "search": lambda: part(".search.json"),
+    })
+    _LOADED[key] = bank
+    return bank
+
+
+def _search_index(bank: Bank) -> dict:
+    from .search import index_data
+
+    return index_data(bank)
+
+
+def _validated(dirs: list[Path]) -> Bank:
     from .loader import validate_dirs
 
     bank, problems = validate_dirs(dirs, deep=False)
     if problems:
         raise BankError(problems)
-    if use_cache:
-        from .search import index_data
-
-        bank.search_data = index_data(bank)
-        _write_cache(cache_file, {"fingerprint": fp, "bank": bank.to_dict()})
-    _LOADED[key] = bank
     return bank
+
+
+def _read_part(path: Path, fingerprint: str):
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("fingerprint") != fingerprint:
+        return None
+    return data.get("part")
 
 
 def _write_cache(cache_file: Path, data: dict) -> None:
@@ -128,7 +163,7 @@ def _write_cache(cache_file: Path, data: dict) -> None:
         # caches of other folder sets (e.g. an old --bank) not used for a week go
         week_ago = time.time() - 7 * 86400
         for old in cache_file.parent.glob("bank-*.json"):
-            if old != cache_file and old.stat().st_mtime < week_ago:
+            if old.stat().st_mtime < week_ago:
                 old.unlink(missing_ok=True)
         tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

@@ -1,5 +1,4 @@
 """`topics`, `explain` and `bank check`: reading the bank (no NumPy, no sympy)."""
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, List, Optional

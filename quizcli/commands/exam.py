@@ -1,5 +1,4 @@
 """`exam`: the timed mock final."""
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, List, Optional

@@ -1,5 +1,4 @@
 """`gen` and `solve`: generated problems and worked solutions for the student's own numbers."""
-from __future__ import annotations
 
 from typing import Annotated, List, Optional
 

@@ -1,5 +1,4 @@
 """`review`, `stats` and `progress export/import/reset`: what the student has learnt."""
-from __future__ import annotations
 
 import sys
 from pathlib import Path

@@ -1,5 +1,4 @@
 """`sheet` (printable practice sheets) and `export anki`."""
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, List, Optional

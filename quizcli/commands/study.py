@@ -1,5 +1,4 @@
 """`drill`: the interactive loop (and later review / exam)."""
-from __future__ import annotations
 
 from typing import Annotated, List, Optional
 

@@ -29,7 +29,7 @@ def concept_json(c: Concept, bank: Bank, lang: str, matches: list[str]) -> dict[
         "key_points": [k.t(lang) for k in c.key_points],
         "pitfalls": [p.t(lang) for p in c.pitfalls],
         "related": list(c.related),
-        "questions": [q.id for q in bank.questions_for(c.id)],
+        "questions": [b.id for b in bank.briefs_for(c.id)],
         "example": c.example,
         "matches": matches,
     }
@@ -41,7 +41,7 @@ def topics_json(bank: Bank) -> list[dict[str, Any]]:
             "id": tp.id,
             "title": tp.title.to_dict(),
             "concepts": len(bank.concepts_in(tp.id)),
-            "questions": len(bank.questions_in(tp.id)),
+            "questions": bank.question_count(tp.id),
         }
         for tp in bank.topics.values()
     ]

@@ -22,7 +22,7 @@ def topics_table(bank: Bank, lang: str, mastery: dict[str, float] | None = None)
             topic.title.zh,
             topic.title.en,
             str(len(bank.concepts_in(topic.id))),
-            str(len(bank.questions_in(topic.id))),
+            str(bank.question_count(topic.id)),
         ]
         if mastery is not None:
             m = mastery.get(topic.id)

@@ -16,7 +16,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ..bank.models import Bank, Concept, Question
+from ..bank.models import Bank, Concept, QuestionBrief
 from ..i18n import t
 from .mathtext import render_inline
 
@@ -58,7 +58,7 @@ def _bullets(items: Iterable[Text], marker: str = "•", style: str = "") -> Tab
     return grid
 
 
-def question_line(q: Question, bank: Bank, lang: str) -> Text:
+def question_line(q: QuestionBrief, bank: Bank, lang: str) -> Text:
     line = Text()
     line.append(f"{q.id}", style="bold")
     line.append(f"  [{t('type_' + q.type, lang)}]  ", style="dim")
@@ -113,7 +113,7 @@ def concept_view(concept: Concept, bank: Bank, lang: str, others: list[str] | No
             if rc:
                 rel.append(f" {rc.title.t(lang)}", style="dim")
         parts.append(rel)
-    qs = bank.questions_for(concept.id)
+    qs = bank.briefs_for(concept.id)
     if qs:
         parts.append(_section(t("bank_questions", lang)))
         parts.append(Padding(Group(*(question_line(q, bank, lang) for q in qs)), (0, 2)))
