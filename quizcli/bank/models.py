@@ -6,6 +6,7 @@ types; nothing downstream touches raw YAML dicts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any, Callable
 
 LANGS = ("en", "zh")
@@ -263,6 +264,65 @@ class QuestionBrief:
         return cls(v[0], v[1], v[2], tuple(v[3]), Bilingual(v[4], v[5]))
 
 
+@dataclass(frozen=True)
+class ConceptStub:
+    """A concept's id, topic and title: enough to list or link it without reading it."""
+
+    id: str
+    topic: str
+    title: Bilingual
+
+    def to_list(self) -> list:
+        return [self.id, self.topic, self.title.en, self.title.zh]
+
+    @classmethod
+    def from_list(cls, v: list) -> "ConceptStub":
+        return cls(v[0], v[1], Bilingual(v[2], v[3]))
+
+
+class LazyConcepts(Mapping):
+    """Concepts by id in course order; each is read from the cache when first used, so
+    `explain lstm` reads one concept, not 156."""
+
+    def __init__(self, stubs: list[ConceptStub], load_one: Callable[[str], Concept],
+                 load_all: Callable[[], dict[str, Concept]] | None = None):
+        self.stubs = {s.id: s for s in stubs}
+        self._loaded: dict[str, Concept] = {}
+        self._load_one = load_one
+        self._load_all = load_all
+
+    def _ensure_all(self) -> None:
+        """Going through every concept: read them in one go rather than one file each."""
+        if self._load_all is not None and len(self._loaded) < len(self.stubs):
+            self._loaded.update(self._load_all())
+            self._load_all = None
+
+    def values(self):
+        self._ensure_all()
+        return [self[c] for c in self.stubs]
+
+    def items(self):
+        self._ensure_all()
+        return [(c, self[c]) for c in self.stubs]
+
+    def __getitem__(self, cid: str) -> Concept:
+        if cid not in self.stubs:
+            raise KeyError(cid)
+        c = self._loaded.get(cid)
+        if c is None:
+            c = self._loaded[cid] = self._load_one(cid)
+        return c
+
+    def __iter__(self):
+        return iter(self.stubs)
+
+    def __len__(self) -> int:
+        return len(self.stubs)
+
+    def __contains__(self, cid: object) -> bool:
+        return cid in self.stubs
+
+
 class Bank:
     """The loaded bank: topics in course order, concepts and questions by id.
 
@@ -273,7 +333,7 @@ class Bank:
     def __init__(self, topics: dict[str, Topic] | None = None, concepts: dict[str, Concept] | None = None,
                  questions: dict[str, Question] | None = None, math: dict[str, str] | None = None,
                  search_data: dict | None = None, briefs: list[QuestionBrief] | None = None,
-                 loaders: dict[str, Callable[[], Any]] | None = None):
+                 loaders: dict[str, Callable[[], Any]] | None = None, names: dict[str, str] | None = None):
         self.topics = topics if topics is not None else {}
         self.concepts = concepts if concepts is not None else {}
         # LaTeX fragment -> readable Unicode, pre-rendered at validation so `explain`
@@ -282,6 +342,7 @@ class Bank:
         self._questions = questions
         self._search = search_data
         self._briefs = briefs
+        self._names: dict[str, str] | None = names
         self._loaders = loaders or {}
         if self._questions is None and "questions" not in self._loaders:
             self._questions = {}
@@ -312,6 +373,52 @@ class Bank:
     def concepts_in(self, topic_id: str) -> list[Concept]:
         return [c for c in self.concepts.values() if c.topic == topic_id]
 
+    def stubs(self) -> list[ConceptStub]:
+        if isinstance(self.concepts, LazyConcepts):
+            return list(self.concepts.stubs.values())
+        return [ConceptStub(c.id, c.topic, c.title) for c in self.concepts.values()]
+
+    def stub(self, concept_id: str) -> ConceptStub | None:
+        if isinstance(self.concepts, LazyConcepts):
+            return self.concepts.stubs.get(concept_id)
+        c = self.concepts.get(concept_id)
+        return ConceptStub(c.id, c.topic, c.title) if c else None
+
+    # ---- exact names: `explain lstm` needs no search index ----
+
+    @staticmethod
+    def name_key(text: str) -> str:
+        import unicodedata
+
+        s = unicodedata.normalize("NFKC", text).lower().replace("_", " ").replace("-", " ")
+        return " ".join(s.split())
+
+    def name_index(self) -> dict[str, str]:
+        """Exact name (id, title, alias) -> concept id, for names that mean one concept."""
+        if self._names is None:
+            seen: dict[str, set[str]] = {}
+            for c in self.concepts.values():
+                for n in (c.id, c.title.en, c.title.zh, *c.aliases):
+                    seen.setdefault(self.name_key(n), set()).add(c.id)
+            self._names = {k: next(iter(v)) for k, v in seen.items() if len(v) == 1 and k}
+        return self._names
+
+    def exact(self, text: str) -> str | None:
+        """The concept whose id, title or alias is exactly `text`, if exactly one is."""
+        return self.name_index().get(self.name_key(text))
+
+    def neighbours(self, concept_id: str, limit: int = 5) -> list[str]:
+        """Concepts whose ids share a word with this one (lstm → lstm_gates, gru_vs_lstm):
+        the "other close matches" of an exact hit, found without the search index."""
+        words = set(concept_id.split("_"))
+        topic = self.stub(concept_id).topic
+        near = [s for s in self.stubs() if s.id != concept_id and words & set(s.id.split("_"))]
+        near.sort(key=lambda s: (s.topic != topic, s.id))
+        return [s.id for s in near[:limit]]
+
+    def concept_count(self, topic_id: str) -> int:
+        return sum(1 for s in self.stubs() if s.topic == topic_id)
+
     def questions_in(self, topic_id: str) -> list[Question]:
         return [q for q in self.questions.values() if q.topic == topic_id]
 
@@ -325,12 +432,13 @@ class Bank:
         return [b for b in self.briefs() if concept_id in b.concepts]
 
     def core_dict(self) -> dict[str, Any]:
-        """Everything but the questions and the search index (the cache's small part)."""
+        """The cache's small part: topics, concept stubs, rendered math, question briefs."""
         return {
             "topics": [t.to_dict() for t in self.topics.values()],
-            "concepts": [c.to_dict() for c in self.concepts.values()],
+            "stubs": [s.to_list() for s in self.stubs()],
             "math": self.math,
             "briefs": [b.to_list() for b in self.briefs()],
+            "names": self.name_index(),
         }
 
     def questions_list(self) -> list[dict[str, Any]]:
@@ -341,17 +449,23 @@ class Bank:
         return {q["id"]: Question.from_dict(q) for q in items}
 
     @classmethod
-    def from_core(cls, core: dict[str, Any], loaders: dict[str, Callable[[], Any]]) -> "Bank":
+    def from_core(cls, core: dict[str, Any], loaders: dict[str, Callable[..., Any]]) -> "Bank":
+        """A bank whose concepts, questions and search index are read when first used:
+        loaders["concept"](id), loaders["concepts"]() (all), loaders["questions"](),
+        loaders["search"]()."""
         return cls(
             topics={t["id"]: Topic.from_dict(t) for t in core["topics"]},
-            concepts={c["id"]: Concept.from_dict(c) for c in core["concepts"]},
+            concepts=LazyConcepts([ConceptStub.from_list(s) for s in core["stubs"]], loaders["concept"],
+                                  loaders.get("concepts")),
             math=dict(core.get("math") or {}),
             briefs=[QuestionBrief.from_list(b) for b in core.get("briefs") or []],
+            names=core.get("names"),
             loaders=loaders,
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.core_dict(), "questions": self.questions_list(), "search": self.search_data}
+        return {**self.core_dict(), "concepts": [c.to_dict() for c in self.concepts.values()],
+                "questions": self.questions_list(), "search": self.search_data}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Bank":

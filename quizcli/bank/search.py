@@ -110,19 +110,29 @@ class _Index:
     """What search needs, precomputed: built once when the bank is validated and cached
     with it (building it costs ~0.2 s of text processing; loading it ~5 ms)."""
 
-    FIELDS = ("ids", "names", "phrases", "segments", "by_name", "bags", "idf", "avg_len", "vocab")
-
     def to_dict(self) -> dict:
-        d = {f: getattr(self, f) for f in self.FIELDS}
-        d["names"] = {k: sorted(v) for k, v in self.names.items()}
-        return d
+        """Compact form for the cache: only what cannot be derived quickly; bags as token
+        lists per weight (3 weights are used), idf and name lookups rebuilt on load."""
+        bags = {}
+        for cid, bag in self.bags.items():
+            by_w: dict[str, list[str]] = {}
+            for tok, w in bag.items():
+                by_w.setdefault(repr(w), []).append(tok)
+            bags[cid] = by_w
+        return {"ids": self.ids, "names": {k: sorted(v) for k, v in self.names.items()},
+                "phrases": self.phrases, "segments": self.segments, "bags": bags}
 
     @classmethod
     def from_dict(cls, d: dict) -> "_Index":
         idx = cls.__new__(cls)
-        for f in cls.FIELDS:
-            setattr(idx, f, d[f])
+        idx.ids, idx.phrases, idx.segments = d["ids"], d["phrases"], d["segments"]
         idx.names = {k: set(v) for k, v in d["names"].items()}
+        idx.by_name = {}
+        for cid, names in idx.names.items():
+            for name in names:
+                idx.by_name.setdefault(name, []).append(cid)
+        idx.bags = {cid: {tok: float(w) for w, toks in by_w.items() for tok in toks} for cid, by_w in d["bags"].items()}
+        idx._finish()
         return idx
 
     def __init__(self, bank: Bank):
@@ -132,7 +142,6 @@ class _Index:
         self.segments: dict[str, list[str]] = {}
         self.by_name: dict[str, list[str]] = {}
         self.bags: dict[str, dict[str, float]] = {}
-        df: dict[str, int] = {}
         for c in bank.concepts.values():
             names = {normalize(x) for x in (c.id, c.title.en, c.title.zh, *c.aliases)}
             names.discard("")
@@ -148,12 +157,24 @@ class _Index:
                 for tok in tokens(text):
                     bag[tok] = max(bag.get(tok, 0.0), w)
             self.bags[c.id] = bag
+        self._finish()
+
+    def _finish(self) -> None:
+        """Rarity weights and the typo vocabulary, from the bags."""
+        df: dict[str, int] = {}
+        for bag in self.bags.values():
             for tok in bag:
                 df[tok] = df.get(tok, 0) + 1
         n = max(len(self.ids), 1)
         self.idf = {tok: math.log(1 + n / d) for tok, d in df.items()}
         self.avg_len = sum(len(b) for b in self.bags.values()) / n if self.bags else 1.0
-        self.vocab = sorted({t for t in df if t.isascii() and len(t) > 3})
+
+    @property
+    def vocab(self) -> list[str]:
+        """English words long enough to be misspelt (only the typo path needs them)."""
+        if not hasattr(self, "_vocab"):
+            self._vocab = sorted({t for t in self.idf if t.isascii() and len(t) > 3})
+        return self._vocab
 
     @staticmethod
     def _weighted_texts(c: Concept):

@@ -11,9 +11,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .models import Bank
+from .models import Bank, Concept
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 @dataclass(frozen=True)
 class Problem:
@@ -88,9 +88,10 @@ _LOADED: dict[tuple, Bank] = {}
 
 def load_bank(extra: list[Path] | None = None, use_cache: bool = True) -> Bank:
     """The built-in bank plus any extra folders, validated. Raises BankError with every
-    problem if anything is wrong. Cached in memory and on disk, in three parts: the core
-    (topics, concepts, rendered math, question briefs), the questions, and the search
-    index; the last two are read only when a command first needs them."""
+    problem if anything is wrong. Cached in memory and on disk in parts: a small core
+    (topics, concept stubs, rendered math, question briefs) read at every start, and the
+    concepts (one file each, and all together), the questions and the search index, each
+    read only when a command first needs it."""
     import zlib
 
     dirs = [builtin_bank_dir(), *[Path(e) for e in (extra or [])]]
@@ -109,7 +110,10 @@ def load_bank(extra: list[Path] | None = None, use_cache: bool = True) -> Bank:
         from .search import index_data
 
         bank.search_data = index_data(bank)
+        _cleanup(stem.parent)
         _write_cache(stem.with_suffix(".questions.json"), {"fingerprint": fp, "part": bank.questions_list()})
+        _write_cache(stem.with_suffix(".concepts.json"), {"fingerprint": fp, "part": {c.id: c.to_dict() for c in bank.concepts.values()}})
+        _write_concepts(Path(str(stem) + ".concepts"), fp, bank)
         _write_cache(stem.with_suffix(".search.json"), {"fingerprint": fp, "part": bank.search_data})
         _write_cache(stem.with_suffix(".json"), {"fingerprint": fp, "part": bank.core_dict()})
         _LOADED[key] = bank
@@ -119,15 +123,37 @@ def load_bank(extra: list[Path] | None = None, use_cache: bool = True) -> Bank:
         data = _read_part(stem.with_suffix(suffix), fp)
         if data is None:  # a part went missing or stale under us: rebuild from the YAML
             fresh = _validated(dirs)
-            return fresh.questions_list() if suffix == ".questions.json" else _search_index(fresh)
+            if suffix == ".questions.json":
+                return fresh.questions_list()
+            if suffix == ".concepts.json":
+                return {c.id: c.to_dict() for c in fresh.concepts.values()}
+            return _search_index(fresh)
         return data
 
+    def concept(cid: str) -> Concept:
+        data = _read_part(Path(str(stem) + ".concepts") / f"{cid}.json", fp)
+        if data is None:
+            data = part(".concepts.json")[cid]
+        return Concept.from_dict(data)
+
     bank = Bank.from_core(core, loaders={
+        "concept": concept,
+        "concepts": lambda: {cid: Concept.from_dict(d) for cid, d in part(".concepts.json").items()},
         "questions": lambda: Bank.questions_from_list(part(".questions.json")),
         "search": lambda: part(".search.json"),
     })
     _LOADED[key] = bank
     return bank
+
+
+def _write_concepts(folder: Path, fp: str, bank: Bank) -> None:
+    """One small file per concept, so `explain` reads just the one it shows."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for c in bank.concepts.values():
+            _write_cache(folder / f"{c.id}.json", {"fingerprint": fp, "part": c.to_dict()})
+    except OSError:
+        pass
 
 
 def _search_index(bank: Bank) -> dict:
@@ -155,16 +181,23 @@ def _read_part(path: Path, fingerprint: str):
     return data.get("part")
 
 
-def _write_cache(cache_file: Path, data: dict) -> None:
+def _cleanup(folder: Path) -> None:
+    """Caches of other folder sets (e.g. an old --bank) not used for a week go."""
+    import shutil
     import time
 
+    week_ago = time.time() - 7 * 86400
+    try:
+        for old in folder.glob("bank-*"):
+            if old.stat().st_mtime < week_ago:
+                shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _write_cache(cache_file: Path, data: dict) -> None:
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        # caches of other folder sets (e.g. an old --bank) not used for a week go
-        week_ago = time.time() - 7 * 86400
-        for old in cache_file.parent.glob("bank-*.json"):
-            if old.stat().st_mtime < week_ago:
-                old.unlink(missing_ok=True)
         tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, cache_file)

@@ -49,14 +49,21 @@ def explain(
       quizcli explain 批量归一化
       quizcli explain "Why can't all the weights be initialised to zero?"
     """
-    from ..bank.search import search, suggest
     from ..i18n import t
 
     lg = lang(lang_opt)
     b = get_bank(bank, lg)
     text = " ".join(query)
-    matches = search(b, text)
-    if not matches:
+    hit = b.exact(text)
+    if hit:  # an id or a name: no need for the search index
+        found = [hit, *b.neighbours(hit)]
+    else:
+        from ..bank.search import search
+
+        found = [m.concept_id for m in search(b, text)]
+    if not found:
+        from ..bank.search import suggest
+
         near = suggest(b, text)
         if json_out:
             from ..render.jsonout import emit
@@ -69,8 +76,8 @@ def explain(
             err.print(t("did_you_mean", lg, ids=", ".join(near)))
         err.print(f"[dim]{t('try_topics', lg)}[/]")
         raise typer.Exit(1)
-    concept = b.concepts[matches[0].concept_id]
-    others = [m.concept_id for m in matches[1:]]
+    concept = b.concepts[found[0]]
+    others = found[1:]
     if json_out:
         from ..render.jsonout import concept_json, emit
 

@@ -21,7 +21,7 @@ def topics_table(bank: Bank, lang: str, mastery: dict[str, float] | None = None)
             topic.id,
             topic.title.zh,
             topic.title.en,
-            str(len(bank.concepts_in(topic.id))),
+            str(bank.concept_count(topic.id)),
             str(bank.question_count(topic.id)),
         ]
         if mastery is not None:

@@ -109,7 +109,7 @@ def concept_view(concept: Concept, bank: Bank, lang: str, others: list[str] | No
             if i:
                 rel.append("  ·  ", style="dim")
             rel.append(r, style="bold cyan")
-            rc = bank.concepts.get(r)
+            rc = bank.stub(r)
             if rc:
                 rel.append(f" {rc.title.t(lang)}", style="dim")
         parts.append(rel)
@@ -125,7 +125,7 @@ def concept_view(concept: Concept, bank: Bank, lang: str, others: list[str] | No
             if i:
                 o.append("  ·  ", style="dim")
             o.append(cid, style="bold")
-            oc = bank.concepts.get(cid)
+            oc = bank.stub(cid)
             if oc:
                 o.append(f" {oc.title.t(lang)}", style="dim")
         parts.append(o)
