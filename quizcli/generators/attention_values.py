@@ -42,22 +42,6 @@ FAMILY = Family(
 RTOL, ATOL = 2e-3, 5e-4
 
 
-def _close(a, b, rtol, atol, margin=2.0) -> bool:
-    return len(a) == len(b) and all(abs(x - y) <= margin * (atol + rtol * abs(y)) for x, y in zip(a, b))
-
-
-def _keep(miscons, answer, rtol=RTOL, atol=ATOL):
-    out = []
-    for m in miscons:
-        if not all(math.isfinite(v) for v in m.value) or _close(m.value, answer, rtol, atol) \
-                or _close(answer, m.value, rtol, atol):
-            continue
-        if any(_close(m.value, o.value, rtol, atol) or _close(o.value, m.value, rtol, atol) for o in out):
-            continue
-        out.append(m)
-    return tuple(out)
-
-
 def _dot(a, b):
     return sum(x * y for x, y in zip(a, b))
 
@@ -172,7 +156,7 @@ def solve(prm: dict) -> Solution:
         "no_softmax", pack(s, _combine(s, V)),
         bi("You used the raw scores as weights; apply softmax so that they are positive and sum to 1.",
            "你直接把得分当权重；要先做 softmax，使权重为正且和为 1。")))
-    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=_keep(miscon, ans),
+    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi("Rows are tokens; weights of one query = softmax over the keys of q·k/√d_k; natural exponent.",
                                     "每行一个词元；一个查询的权重 = 对所有键的 q·k/√d_k 做 softmax；以 e 为底。"),),
                     answer_text="[" + ", ".join(f"{x:.4f}" for x in ans) + "]", rtol=RTOL, atol=ATOL,

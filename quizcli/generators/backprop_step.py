@@ -175,28 +175,8 @@ def _tol(ask, W_old, new):
     return RTOL, 1e-6
 
 
-def _close(a, b, rtol, atol, margin=2.0) -> bool:
-    if isinstance(a, tuple) != isinstance(b, tuple):
-        return False
-    if isinstance(a, tuple):
-        return len(a) == len(b) and all(_close(x, y, rtol, atol, margin) for x, y in zip(a, b))
-    return abs(a - b) <= margin * (atol + rtol * abs(b))
-
-
 def _finite(v) -> bool:
     return all(math.isfinite(x) for x in v) if isinstance(v, tuple) else math.isfinite(v)
-
-
-def _keep(miscons, answer, rtol, atol):
-    """Drop wrong methods a grader could not tell from the answer or from an earlier one."""
-    out = []
-    for m in miscons:
-        if not _finite(m.value) or _close(m.value, answer, rtol, atol) or _close(answer, m.value, rtol, atol):
-            continue
-        if any(_close(m.value, o.value, rtol, atol) or _close(o.value, m.value, rtol, atol) for o in out):
-            continue
-        out.append(m)
-    return tuple(out)
 
 
 def generate(rng: random.Random, difficulty: str) -> dict:
@@ -419,7 +399,7 @@ def solve(prm: dict) -> Solution:
            "E = ½Σ_k (t_k − o_k)²（有 ½ 时 ∂E/∂o = o − t）；权重按 (输出, 输入) 存放：w_kj 从单元 j 指向单元 k；"
            "先用旧权重算出全部梯度，再同时更新所有权重和偏置（偏置的更新不影响所求的值）。"),
     )
-    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=_keep(miscon, ans, rtol, atol),
+    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=conventions, answer_text=answer_text, rtol=rtol, atol=atol,
                     hint=bi("Forward, then δ_o = (o − t)·o(1 − o), δ_h = h(1 − h)·Σ δ_o w (old w), ∂E/∂w = δ × input, "
                             "w ← w − η·∂E/∂w.",

@@ -305,6 +305,8 @@ def _distinct_misconceptions(sol: Solution) -> tuple[Misconception, ...]:
     rtol, atol = 2 * sol.rtol + 1e-9, 2 * sol.atol + 1e-9
     out: list[Misconception] = []
     for m in sol.misconceptions:
+        if not _finite(m.value):
+            continue  # a wrong method that overflows (exp of a huge number) is no answer to match
         # a wrong answer of another shape (a 4×4 map where 2×2 is right) is always distinct
         same_shape = _shape(m.value) == _shape(sol.answer)
         if same_shape and (answers_agree(m.value, sol.answer, rtol=rtol, atol=atol)
@@ -314,6 +316,17 @@ def _distinct_misconceptions(sol: Solution) -> tuple[Misconception, ...]:
             continue
         out.append(m)
     return tuple(out)
+
+
+def _finite(v: Any) -> bool:
+    import math
+
+    if isinstance(v, (list, tuple)):
+        return all(_finite(x) for x in v)
+    try:
+        return math.isfinite(float(v))
+    except (TypeError, ValueError):
+        return False
 
 
 def _shape(v: Any) -> tuple[int, ...]:

@@ -29,22 +29,6 @@ FAMILY = Family(
 RTOL, ATOL = 2e-3, 2e-3
 
 
-def _close(a, b, rtol, atol, margin=2.0) -> bool:
-    return len(a) == len(b) and all(abs(x - y) <= margin * (atol + rtol * abs(y)) for x, y in zip(a, b))
-
-
-def _keep(miscons, answer, rtol=RTOL, atol=ATOL):
-    out = []
-    for m in miscons:
-        if not all(math.isfinite(v) for v in m.value) or _close(m.value, answer, rtol, atol) \
-                or _close(answer, m.value, rtol, atol):
-            continue
-        if any(_close(m.value, o.value, rtol, atol) or _close(o.value, m.value, rtol, atol) for o in out):
-            continue
-        out.append(m)
-    return tuple(out)
-
-
 def generate(rng: random.Random, difficulty: str) -> dict:
     while True:
         if difficulty == "easy":
@@ -138,7 +122,7 @@ def solve(prm: dict) -> Solution:
     ]
     conventions = (bi("Training mode: the batch's own mean and biased variance (÷N) normalise it; ε sits inside the square root.",
                       "训练模式：用本批次的均值和有偏方差（÷N）做归一化；ε 在根号内。"),)
-    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=_keep(miscon, ans),
+    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=conventions, answer_text="[" + ", ".join(fmt_num(v, 4) for v in ans) + "]",
                     rtol=RTOL, atol=ATOL,
                     hint=bi("μ and σ² (÷N) of the batch, x̂ = (x − μ)/√(σ² + ε), y = γx̂ + β.",

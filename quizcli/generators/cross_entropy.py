@@ -35,23 +35,6 @@ FAMILY = Family(
 RTOL, ATOL = 2e-3, 5e-4
 
 
-def _close(a, b, rtol, atol, margin=2.0) -> bool:
-    return abs(a - b) <= margin * (atol + rtol * abs(b))
-
-
-def _keep(miscons, answer, rtol=RTOL, atol=ATOL):
-    """Drop wrong methods a grader could not tell from the answer or from an earlier one."""
-    out = []
-    for m in miscons:
-        v = m.value
-        if not math.isfinite(v) or _close(v, answer, rtol, atol) or _close(answer, v, rtol, atol):
-            continue
-        if any(_close(v, o.value, rtol, atol) or _close(o.value, v, rtol, atol) for o in out):
-            continue
-        out.append(m)
-    return tuple(out)
-
-
 def _mode(prm: dict) -> str:
     z, yh, t = tuple(prm.get("z") or ()), tuple(prm.get("y_hat") or ()), int(prm.get("target") or 0)
     p, lab = tuple(prm.get("p") or ()), tuple(prm.get("label") or ())
@@ -188,7 +171,7 @@ def _solve_binary(prm: dict) -> Solution:
                                     bi("You summed the losses; the batch loss is their mean (divide by the number of samples).",
                                        "你把损失加起来了；批量损失取平均（除以样本数）。")))
     conventions = (bi("Natural logarithm; a batch loss is the mean over samples.", "自然对数；批量损失对样本取平均。"),)
-    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=_keep(miscon, ans),
+    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=conventions, answer_text=f"{ans:.4f}", rtol=RTOL, atol=ATOL,
                     hint=bi("Label 1: −ln p; label 0: −ln(1 − p).", "标签 1：−ln p；标签 0：−ln(1 − p)。"))
 
@@ -271,7 +254,7 @@ def solve(prm: dict) -> Solution:
                                                               "你用了以 2 为底的对数；损失用自然对数 ln。")))
     conventions = (bi("Natural logarithm; classes are counted from 1; the target is one-hot.",
                       "自然对数；类别从 1 开始数；目标为 one-hot。"),)
-    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=_keep(miscon, ans),
+    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=conventions, answer_text=f"{ans:.4f}", rtol=RTOL, atol=ATOL,
                     hint=bi("Only the true class counts: CE = −ln ŷ_t.", "只有真实类别那一项：CE = −ln ŷ_t。"))
 

@@ -46,20 +46,6 @@ def generate(rng: random.Random, difficulty: str) -> dict:
     return {"x": x, "mask": tuple(mask), "p": p}
 
 
-def _close(a, b):
-    return all(abs(x - y) <= ATOL + RTOL * abs(y) for x, y in zip(a, b))
-
-
-def _dedupe(miscon, answer):
-    """Drop misconceptions the grader could not tell from the answer or an earlier one."""
-    out = []
-    for m in miscon:
-        if _close(m.value, answer) or any(_close(m.value, o.value) or _close(o.value, m.value) for o in out):
-            continue
-        out.append(m)
-    return tuple(out)
-
-
 def solve(prm: dict) -> Solution:
     x, mask, p = tuple(prm["x"]), tuple(prm["mask"]), float(prm["p"])
     if len(x) != len(mask) or not x:
@@ -106,7 +92,7 @@ def solve(prm: dict) -> Solution:
         Misconception("scaled_without_dropping", tuple(xi / (1 - p) for xi in x), bi(
             "You scaled every unit but did not zero the dropped ones.", "你放大了所有单元，却没有把被丢弃的单元置 0。")),
     ]
-    return Solution(prompt=prompt, answer=y, steps=tuple(steps), misconceptions=_dedupe(miscon, y),
+    return Solution(prompt=prompt, answer=y, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi("Inverted dropout (PyTorch/Keras): scale by 1/(1 − p) in training; identity at test time. p is the drop probability.",
                                     "反向 dropout（PyTorch/Keras）：训练时乘 1/(1 − p)，测试时不变。p 为丢弃概率。"),),
                     rtol=RTOL, atol=ATOL,

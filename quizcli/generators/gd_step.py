@@ -62,25 +62,6 @@ def _out(v):
     return v[0] if len(v) == 1 else v
 
 
-def _close(a, b, rtol, atol, margin=2.0) -> bool:
-    if isinstance(a, tuple) != isinstance(b, tuple):
-        return False
-    if isinstance(a, tuple):
-        return len(a) == len(b) and all(_close(x, y, rtol, atol, margin) for x, y in zip(a, b))
-    return abs(a - b) <= margin * (atol + rtol * abs(b))
-
-
-def _keep(miscons, answer, rtol=RTOL, atol=ATOL):
-    out = []
-    for m in miscons:
-        if _close(m.value, answer, rtol, atol) or _close(answer, m.value, rtol, atol):
-            continue
-        if any(_close(m.value, o.value, rtol, atol) or _close(o.value, m.value, rtol, atol) for o in out):
-            continue
-        out.append(m)
-    return tuple(out)
-
-
 def _parse(prm: dict):
     w = tuple(_F(v) for v in prm["w"])
     lr = _F(prm.get("lr", 0.1))
@@ -197,7 +178,7 @@ def _solve_quad(w, lr, a, c) -> Solution:
     if lr != 1:
         miscon.append(M("forgot_learning_rate", _out(wi - gi for wi, gi in zip(w, g)), bi(
             f"You forgot the learning rate: multiply the gradient by η = {_n(lr)}.", f"漏乘了学习率 η = {_n(lr)}。")))
-    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=_keep(miscon, ans),
+    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi("Plain gradient descent: w ← w − η∇f(w).", "普通梯度下降：w ← w − η∇f(w)。"),),
                     rtol=RTOL, atol=ATOL,
                     hint=bi("∂f/∂w = 2a(w − c); w ← w − η·∂f/∂w.", "∂f/∂w = 2a(w − c)；w ← w − η·∂f/∂w。"))
@@ -296,7 +277,7 @@ def _solve_linear(w, lr, data, loss) -> Solution:
         "权重的梯度要乘输入：∂L/∂w = c·Σ(ŷ − y)·x（只有偏置的梯度不乘 x）。")))
     miscon.append(M("bias_not_updated", tuple(float(v) for v in (*nw, b)), bi(
         "You did not update the bias: b ← b − η·∂L/∂b too.", "漏掉了偏置的更新：b ← b − η·∂L/∂b。")))
-    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=_keep(miscon, ans),
+    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi(f"Loss ${ltex}$; one full-batch gradient-descent step, all parameters updated together "
                                     "from the gradients at the start values.",
                                     f"损失 ${ltex}$；全批量梯度下降一步，所有参数都用初值处的梯度同时更新。"),),

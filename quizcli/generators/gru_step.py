@@ -143,25 +143,6 @@ def _answer(res, ask, H):
     return float(v[0]) if H == 1 else tuple(float(a) for a in v)
 
 
-def _close(a, b, rtol, atol, margin=2.0) -> bool:
-    if isinstance(a, tuple) != isinstance(b, tuple):
-        return False
-    if isinstance(a, tuple):
-        return len(a) == len(b) and all(_close(x, y, rtol, atol, margin) for x, y in zip(a, b))
-    return abs(a - b) <= margin * (atol + rtol * abs(b))
-
-
-def _keep(miscons, answer, rtol=RTOL, atol=ATOL):
-    out = []
-    for m in miscons:
-        if _close(m.value, answer, rtol, atol) or _close(answer, m.value, rtol, atol):
-            continue
-        if any(_close(m.value, o.value, rtol, atol) or _close(o.value, m.value, rtol, atol) for o in out):
-            continue
-        out.append(m)
-    return tuple(out)
-
-
 def generate(rng: random.Random, difficulty: str) -> dict:
     def d1(lo, hi, zero=False):
         while True:
@@ -287,7 +268,7 @@ def solve(prm: dict) -> Solution:
         text = "[" + ", ".join(f"{v:.4f}" for v in ans) + "]"
     else:
         text = f"{ans:.4f}"
-    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=_keep(miscon, ans),
+    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi("h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃ (nndl, d2l, PyTorch; Cho et al. swap z and 1 − z); "
                                     "one bias vector per gate; " + ("r before W_hh." if reset == "before" else "r after W_hh."),
                                     "h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃（nndl、d2l、PyTorch；Cho 等人的原文把 z 与 1 − z 对调）；"

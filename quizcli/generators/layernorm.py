@@ -49,22 +49,6 @@ def _shape(v):
     return (len(v), len(v[0])) if v and isinstance(v[0], tuple) else (len(v),)
 
 
-def _close(a, b, rtol, atol, margin=2.0) -> bool:
-    return _shape(a) == _shape(b) and all(abs(x - y) <= margin * (atol + rtol * abs(y)) for x, y in zip(_flat(a), _flat(b)))
-
-
-def _keep(miscons, answer, rtol=RTOL, atol=ATOL):
-    out = []
-    for m in miscons:
-        if not all(math.isfinite(v) for v in _flat(m.value)) or _close(m.value, answer, rtol, atol) \
-                or _close(answer, m.value, rtol, atol):
-            continue
-        if any(_close(m.value, o.value, rtol, atol) or _close(o.value, m.value, rtol, atol) for o in out):
-            continue
-        out.append(m)
-    return tuple(out)
-
-
 def _vector(prm, name, d, default):
     v = tuple(float(a) for a in (prm.get(name) or ()))
     if not v:
@@ -206,7 +190,7 @@ def solve(prm: dict) -> Solution:
     ]
     conventions = (bi("Statistics per sample over its D features, biased variance (÷D); the same in training and inference.",
                       "统计量按样本在其 D 个特征上计算，方差有偏（÷D）；训练与推理相同。"),)
-    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=_keep(miscon, ans),
+    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=conventions, rtol=RTOL, atol=ATOL,
                     hint=bi("Per sample: μ and σ² over the features, x̂ = (x − μ)/√(σ² + ε), y = γx̂ + β.",
                             "每个样本：在特征上求 μ 和 σ²，x̂ = (x − μ)/√(σ² + ε)，y = γx̂ + β。"))

@@ -128,25 +128,6 @@ def _answer(res, ask, H):
     return float(v[0]) if H == 1 else tuple(float(a) for a in v)
 
 
-def _close(a, b, rtol, atol, margin=2.0) -> bool:
-    if isinstance(a, tuple) != isinstance(b, tuple):
-        return False
-    if isinstance(a, tuple):
-        return len(a) == len(b) and all(_close(x, y, rtol, atol, margin) for x, y in zip(a, b))
-    return abs(a - b) <= margin * (atol + rtol * abs(b))
-
-
-def _keep(miscons, answer, rtol=RTOL, atol=ATOL):
-    out = []
-    for m in miscons:
-        if _close(m.value, answer, rtol, atol) or _close(answer, m.value, rtol, atol):
-            continue
-        if any(_close(m.value, o.value, rtol, atol) or _close(o.value, m.value, rtol, atol) for o in out):
-            continue
-        out.append(m)
-    return tuple(out)
-
-
 def generate(rng: random.Random, difficulty: str) -> dict:
     def d1(lo, hi, zero=False):
         while True:
@@ -261,7 +242,7 @@ def solve(prm: dict) -> Solution:
         text = "[" + ", ".join(f"{v:.4f}" for v in ans) + "]"
     else:
         text = f"{ans:.4f}"
-    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=_keep(miscon, ans),
+    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi("One bias vector per gate (PyTorch splits it into b_ih + b_hh; only the sum matters); "
                                     "gate order i, f, g, o; g is the candidate c̃.",
                                     "每个门一个偏置向量（PyTorch 拆为 b_ih + b_hh，只有和起作用）；门的顺序 i、f、g、o；g 即候选值 c̃。"),),

@@ -76,25 +76,6 @@ def _parse(prm: dict):
     return Wx, Wh, b, x, h
 
 
-def _close(a, b, rtol, atol, margin=2.0) -> bool:
-    if isinstance(a, tuple) != isinstance(b, tuple):
-        return False
-    if isinstance(a, tuple):
-        return len(a) == len(b) and all(_close(x, y, rtol, atol, margin) for x, y in zip(a, b))
-    return abs(a - b) <= margin * (atol + rtol * abs(b))
-
-
-def _keep(miscons, answer, rtol=RTOL, atol=ATOL):
-    out = []
-    for m in miscons:
-        if _close(m.value, answer, rtol, atol) or _close(answer, m.value, rtol, atol):
-            continue
-        if any(_close(m.value, o.value, rtol, atol) or _close(o.value, m.value, rtol, atol) for o in out):
-            continue
-        out.append(m)
-    return tuple(out)
-
-
 def generate(rng: random.Random, difficulty: str) -> dict:
     def d1(lo, hi):
         while True:
@@ -175,7 +156,7 @@ def solve(prm: dict) -> Solution:
     if has_b:
         miscon.append(M("forgot_bias", _out(_step(Wx, Wh, b, x, h, bias=False)[1]), bi(
             "You forgot the bias b.", "漏加了偏置 b。")))
-    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=_keep(miscon, ans),
+    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi("One bias vector b (frameworks split it into b_ih + b_hh; only the sum matters); "
                                     "weights are (out, in): row i feeds hidden unit i.",
                                     "一个偏置向量 b（框架中拆为 b_ih + b_hh，只有它们的和起作用）；"

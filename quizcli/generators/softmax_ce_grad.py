@@ -36,28 +36,8 @@ FAMILY = Family(
 RTOL, ATOL = 1e-3, 5e-4
 
 
-def _close(a, b, rtol, atol, margin=2.0) -> bool:
-    if isinstance(a, tuple) != isinstance(b, tuple):
-        return False
-    if isinstance(a, tuple):
-        return len(a) == len(b) and all(_close(x, y, rtol, atol, margin) for x, y in zip(a, b))
-    return abs(a - b) <= margin * (atol + rtol * abs(b))
-
-
 def _finite(v) -> bool:
     return all(math.isfinite(x) for x in v) if isinstance(v, tuple) else math.isfinite(v)
-
-
-def _keep(miscons, answer, rtol=RTOL, atol=ATOL):
-    """Drop wrong methods a grader could not tell from the answer or from an earlier one."""
-    out = []
-    for m in miscons:
-        if not _finite(m.value) or _close(m.value, answer, rtol, atol) or _close(answer, m.value, rtol, atol):
-            continue
-        if any(_close(m.value, o.value, rtol, atol) or _close(o.value, m.value, rtol, atol) for o in out):
-            continue
-        out.append(m)
-    return tuple(out)
 
 
 def _mode(prm: dict) -> str:
@@ -156,7 +136,7 @@ def _solve_binary(prm: dict) -> Solution:
         Misconception("forgot_minus_label", p,
                       bi("You gave p; subtract the label: p − y.", "你只给了 p；还要减去标签：p − y。")),
     ]
-    return Solution(prompt=prompt, answer=ans, steps=steps, misconceptions=_keep(miscon, ans),
+    return Solution(prompt=prompt, answer=ans, steps=steps, misconceptions=tuple(miscon),
                     conventions=(bi("Natural logarithm; p = σ(z).", "自然对数；p = σ(z)。"),),
                     answer_text=_text(ans), rtol=RTOL, atol=ATOL,
                     hint=bi("Sigmoid + BCE: ∂L/∂z = p − y.", "Sigmoid + BCE：∂L/∂z = p − y。"))
@@ -222,7 +202,7 @@ def solve(prm: dict) -> Solution:
             "no_softmax", tuple(a - b for a, b in zip(z, y)),
             bi("You used z − y: apply softmax to the logits first, the gradient is ŷ − y.",
                "你用了 z − y：要先对 logits 做 softmax，梯度是 ŷ − y。")))
-    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=_keep(miscon, ans),
+    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi("Natural logarithm; classes are counted from 1; one sample (no batch averaging).",
                                     "自然对数；类别从 1 开始数；单个样本（不做批量平均）。"),),
                     answer_text=_text(ans), rtol=RTOL, atol=ATOL,
