@@ -5,7 +5,7 @@ types; nothing downstream touches raw YAML dicts.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from collections.abc import Mapping
 from typing import Any, Callable
 

@@ -5,7 +5,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from .common import BankOpt, JsonOpt, LangOpt, console, fail, get_bank, home_dir, lang
+from .common import BankOpt, JsonOpt, LangOpt, console, fail, get_bank, lang
 
 
 def register(app: typer.Typer) -> None:

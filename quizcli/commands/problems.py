@@ -1,6 +1,6 @@
 """`gen` and `solve`: generated problems and worked solutions for the student's own numbers."""
 
-from typing import Annotated, List, Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _family_or_exit(name: str, lg: str):
-    from ..generators import UnknownFamily, families, get
+    from ..generators import UnknownFamily, get
 
     try:
         return get(name)

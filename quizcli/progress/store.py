@@ -16,7 +16,7 @@ import json
 import os
 import sqlite3
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 

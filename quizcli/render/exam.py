@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..bank.models import Bank
-from ..study.exam import SECTIONS, item_points, section_of
+from ..study.exam import SECTIONS, section_of
 from ..study.items import Item, expected_text
 from .drill_ui import LETTERS, JsonUI, RichUI
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from ..bank.models import Bank
 from ..study.exam import SECTIONS, section_of
 from ..study.items import Item, expected_text
 from .mathtext import MATH

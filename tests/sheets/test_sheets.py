@@ -6,7 +6,6 @@ import sqlite3
 import subprocess
 import zipfile
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner

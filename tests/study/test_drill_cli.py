@@ -3,7 +3,6 @@ and once in a pseudo-terminal as a student would."""
 import json
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
