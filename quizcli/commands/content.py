@@ -145,8 +145,10 @@ def bank_check(
 
     lg = lang(lang_opt)
     folders = [builtin_bank_dir(), *bank_dirs(bank), *(dirs or [])]
-    b, problems = validate_dirs(folders, deep=True)
     out = console()
+    # deep checks parse every symbolic answer with sympy: a second or two
+    with console(stderr=True).status("Checking the bank…" if lg == "en" else "正在检查题库…"):
+        b, problems = validate_dirs(folders, deep=True)
     if problems:
         err = console(stderr=True)
         for p in problems:

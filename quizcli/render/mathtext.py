@@ -136,6 +136,23 @@ def leftover_command(text: str) -> str | None:
     return m.group(0) if m else None
 
 
+# In plain text (outside $…$) authors sometimes write x_t or h_{t−1}; only these two
+# unambiguous forms are turned into subscripts: a lone letter with one character, or a
+# braced group. Identifiers like conv_output are left alone.
+_PLAIN_SUB = re.compile(r"(?<![A-Za-z0-9_])([A-Za-zα-ωΑ-Ω][\u0300-\u036f]?)_(\{([^{}]+)\}|([A-Za-z0-9])(?![A-Za-z0-9_]))")
+
+
+def _plain_sub(m: re.Match) -> str:
+    text = (m.group(3) if m.group(3) is not None else m.group(4)).replace(" ", "").replace("−", "-")
+    if all(ch in _SUBSCRIPT for ch in text):
+        return m.group(1) + "".join(_SUBSCRIPT[ch] for ch in text)
+    return m.group(0)
+
+
+def plain_subscripts(text: str) -> str:
+    return _PLAIN_SUB.sub(_plain_sub, text)
+
+
 def render_inline(text: str, math: dict[str, str]) -> str:
     """`text` with each `$...$` / `$$...$$` fragment replaced by its Unicode rendering,
     taken from the bank's pre-rendered `math` table (converted on the spot if missing,
@@ -151,7 +168,13 @@ def render_inline(text: str, math: dict[str, str]) -> str:
             return m.group(0)
         return m.group(0) if leftover_command(out) else out
 
-    return MATH.sub(sub, text)
+    out, pos = [], 0
+    for m in MATH.finditer(text):
+        out.append(plain_subscripts(text[pos:m.start()]))
+        out.append(sub(m))
+        pos = m.end()
+    out.append(plain_subscripts(text[pos:]))
+    return "".join(out)
 
 
 def fragments(text: str) -> Iterator[str]:

@@ -144,7 +144,9 @@ def text_html(text: str) -> str:
 
 
 def _inline_html(s: str) -> str:
-    s = html.escape(s, quote=False)
+    from .mathtext import plain_subscripts
+
+    s = html.escape(plain_subscripts(s), quote=False)
     s = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", s)
     s = re.sub(r"`([^`]+)`", r"<code>\1</code>", s)
     return s
