@@ -34,7 +34,7 @@ class ExamUI(RichUI):
         if s.id != self._section:
             self._section = s.id
             self.out.print()
-            self.out.print(Text(f"{s.title.t(self.lang)}  ({s.points} " + self._t("points each)", "分/题）"), style="bold magenta"))
+            self.out.print(Text(s.title.t(self.lang) + self._t(f"  ({s.points} points each)", f"（每题 {s.points} 分）"), style="bold magenta"))
         super().show_item(item, index, total)
         left = self.deadline - time.monotonic()
         self.out.print(Text("⏱ " + _clock(left) + self._t(" left", " 剩余"), style="bold red" if left < 300 else "bold"))
@@ -125,7 +125,7 @@ def paper_markdown(items: Sequence[Item], bank: Bank, lang: str, title: str, com
         s = section_of(it)
         if s.id != section:
             section = s.id
-            out += [f"## {s.title.t(lang)} ({s.points} " + tr("points each)", "分/题）"), ""]
+            out += [f"## {s.title.t(lang)}" + tr(f" ({s.points} points each)", f"（每题 {s.points} 分）"), ""]
         out.append(f"**{i}.** {it.prompt.t(lang)}")
         if it.question is not None and it.question.type in ("choice", "multi"):
             out.append("")
