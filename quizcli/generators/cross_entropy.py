@@ -11,6 +11,7 @@ import math
 import random
 
 from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
+from ._shared import multiclass_kind, random_probs as _probs
 
 FAMILY = Family(
     id="cross_entropy",
@@ -50,32 +51,7 @@ def _mode(prm: dict) -> str:
         if any(y not in (0, 1) for y in lab):
             raise ParamError("binary: labels are 0 or 1", "二分类：标签只能是 0 或 1")
         return "binary"
-    if bool(z) == bool(yh):
-        raise ParamError("give the logits z=… or the probabilities y_hat=… (exactly one), and target=",
-                         "请给出 logits z=… 或概率 y_hat=…（二选一），以及 target=")
-    n = len(z or yh)
-    if n < 2:
-        raise ParamError("give at least two classes", "至少需要两个类别")
-    if not 1 <= t <= n:
-        raise ParamError(f"target must be a class between 1 and {n} (counted from 1)",
-                         f"target 须为 1 到 {n} 之间的类别（从 1 开始数）")
-    if yh:
-        if any(not 0 < x <= 1 for x in yh):
-            raise ParamError("probabilities must lie in (0, 1]", "概率须在 (0, 1] 内")
-        if abs(sum(yh) - 1) > 1e-9:
-            raise ParamError(f"the probabilities must sum to 1 (they sum to {fmt_num(sum(yh), 6)})",
-                             f"概率之和须为 1（现在为 {fmt_num(sum(yh), 6)}）")
-        return "probs"
-    return "logits"
-
-
-def _probs(rng: random.Random, n: int) -> tuple:
-    # hundredths summing exactly to 100, none below 0.05
-    while True:
-        cuts = sorted(rng.sample(range(5, 96), n - 1))
-        parts = [b - a for a, b in zip([0] + cuts, cuts + [100])]
-        if min(parts) >= 5:
-            return tuple(x / 100 for x in parts)
+    return multiclass_kind(z, yh, t)
 
 
 def generate(rng: random.Random, difficulty: str) -> dict:

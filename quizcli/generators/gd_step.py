@@ -13,6 +13,7 @@ import random
 from fractions import Fraction
 
 from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
+from ._shared import frac as _F, num as _n, paren as _p, vec as _vec
 
 LOSSES = ("mean", "half_mean", "half_sum")
 
@@ -38,23 +39,6 @@ FAMILY = Family(
 )
 
 RTOL, ATOL = 1e-3, 5e-4
-
-
-def _F(v) -> Fraction:
-    return Fraction(str(v)) if isinstance(v, float) else Fraction(v)
-
-
-def _n(v) -> str:
-    return fmt_num(float(v), 4)
-
-
-def _p(v) -> str:
-    s = _n(v)
-    return f"({s})" if v < 0 else s
-
-
-def _vec(v) -> str:
-    return "(" + ", ".join(_n(a) for a in v) + ")"
 
 
 def _out(v):

@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
+from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from ._shared import num as _n, paren as _p, vec as _vec, block as _blk, as_matrix as _as_matrix, sigmoid as _sig
 
 ASKS = ("h", "gates")
 RESETS = ("before", "after")
@@ -49,37 +50,6 @@ RTOL, ATOL = 1e-3, 5e-4
 NAMES = ("r", "z", "\\tilde{h}")
 
 
-def _n(v, d=4) -> str:
-    return fmt_num(v, d)
-
-
-def _p(v) -> str:
-    s = _n(v)
-    return f"({s})" if v < 0 else s
-
-
-def _vec(v) -> str:
-    return "(" + ", ".join(_n(a) for a in v) + ")"
-
-
-def _blk(m) -> str:
-    if len(m) == 1 and len(m[0]) == 1:
-        return _n(m[0][0])
-    if len(m) == 1:
-        return _vec(m[0])
-    return "[" + "; ".join(" ".join(_n(a) for a in row) for row in m) + "]"
-
-
-def _as_matrix(m, rows: int, cols: int, name: str):
-    m = tuple(tuple(float(v) for v in r) for r in m)
-    if len(m) == rows and all(len(r) == cols for r in m):
-        return m
-    flat = [v for r in m for v in r]
-    if (rows == 1 or cols == 1) and len(flat) == rows * cols:
-        return tuple(tuple(flat[i * cols:(i + 1) * cols]) for i in range(rows))
-    raise ParamError(f"{name} must be {rows}×{cols} (rows separated by ';')", f"{name} 须为 {rows}×{cols}（行间用“;”分隔）")
-
-
 def _parse(prm: dict):
     x = tuple(float(v) for v in prm["x"])
     h = tuple(float(v) for v in prm["h"])
@@ -98,10 +68,6 @@ def _parse(prm: dict):
     if ask not in ASKS or reset not in RESETS:
         raise ParamError("ask must be h or gates; reset before or after", "ask 须为 h 或 gates；reset 须为 before 或 after")
     return Wx, Wh, b, x, h, ask, reset
-
-
-def _sig(v):
-    return 1 / (1 + math.exp(-v))
 
 
 def _cell(Wx, Wh, b, x, h, reset, *, gate_act="sigmoid", cand_act="tanh", use_r=True, swap_z=False):

@@ -10,7 +10,8 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
+from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from ._shared import frac as _F, num as _n, paren as _p, vec as _vec
 
 FAMILY = Family(
     id="perceptron_step",
@@ -27,23 +28,6 @@ FAMILY = Family(
 )
 
 ATOL = 5e-4
-
-
-def _F(v) -> Fraction:
-    return Fraction(str(v)) if isinstance(v, float) else Fraction(v)
-
-
-def _n(v) -> str:
-    return fmt_num(float(v), 4)
-
-
-def _p(v) -> str:
-    s = _n(v)
-    return f"({s})" if v < 0 else s
-
-
-def _vec(v) -> str:
-    return "(" + ", ".join(_n(a) for a in v) + ")"
 
 
 def _parse(prm: dict):

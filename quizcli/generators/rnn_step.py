@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
+from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from ._shared import num as _n, paren as _p, vec as _vec, matrix as _mat, as_matrix as _as_matrix
 
 FAMILY = Family(
     id="rnn_step",
@@ -31,33 +32,6 @@ FAMILY = Family(
 )
 
 RTOL, ATOL = 1e-3, 5e-4
-
-
-def _n(v, d=4) -> str:
-    return fmt_num(v, d)
-
-
-def _p(v) -> str:
-    s = _n(v)
-    return f"({s})" if v < 0 else s
-
-
-def _vec(v) -> str:
-    return "(" + ", ".join(_n(a) for a in v) + ")"
-
-
-def _mat(m) -> str:
-    return "[" + "; ".join(" ".join(_n(a) for a in row) for row in m) + "]"
-
-
-def _as_matrix(m, rows: int, cols: int, name: str):
-    m = tuple(tuple(float(v) for v in r) for r in m)
-    if len(m) == rows and all(len(r) == cols for r in m):
-        return m
-    flat = [v for r in m for v in r]
-    if (rows == 1 or cols == 1) and len(flat) == rows * cols:
-        return tuple(tuple(flat[i * cols:(i + 1) * cols]) for i in range(rows))
-    raise ParamError(f"{name} must be {rows}×{cols} (rows separated by ';')", f"{name} 须为 {rows}×{cols}（行间用“;”分隔）")
 
 
 def _parse(prm: dict):

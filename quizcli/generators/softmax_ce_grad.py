@@ -12,6 +12,7 @@ import math
 import random
 
 from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
+from ._shared import multiclass_kind, random_probs as _probs
 
 FAMILY = Family(
     id="softmax_ce_grad",
@@ -51,31 +52,7 @@ def _mode(prm: dict) -> str:
             raise ParamError("binary: give p strictly between 0 and 1 and label 0 or 1, e.g. p=0.8 label=1",
                              "二分类：p 须严格介于 0 和 1 之间，label 为 0 或 1，例如 p=0.8 label=1")
         return "binary"
-    if bool(z) == bool(yh):
-        raise ParamError("give the logits z=… or the probabilities y_hat=… (exactly one), and target=",
-                         "请给出 logits z=… 或概率 y_hat=…（二选一），以及 target=")
-    n = len(z or yh)
-    if n < 2:
-        raise ParamError("give at least two classes", "至少需要两个类别")
-    if not 1 <= t <= n:
-        raise ParamError(f"target must be a class between 1 and {n} (counted from 1)",
-                         f"target 须为 1 到 {n} 之间的类别（从 1 开始数）")
-    if yh:
-        if any(not 0 < x <= 1 for x in yh):
-            raise ParamError("probabilities must lie in (0, 1]", "概率须在 (0, 1] 内")
-        if abs(sum(yh) - 1) > 1e-9:
-            raise ParamError(f"the probabilities must sum to 1 (they sum to {fmt_num(sum(yh), 6)})",
-                             f"概率之和须为 1（现在为 {fmt_num(sum(yh), 6)}）")
-        return "probs"
-    return "logits"
-
-
-def _probs(rng: random.Random, n: int) -> tuple:
-    while True:
-        cuts = sorted(rng.sample(range(5, 96), n - 1))
-        parts = [b - a for a, b in zip([0] + cuts, cuts + [100])]
-        if min(parts) >= 5:
-            return tuple(x / 100 for x in parts)
+    return multiclass_kind(z, yh, t)
 
 
 def generate(rng: random.Random, difficulty: str) -> dict:

@@ -1,0 +1,90 @@
+"""Helpers several families share (a module starting with `_` is not a family).
+
+Number and matrix formatting for worked steps, the parsing of weight matrices, and the
+checks of a multi-class (logits or probabilities) input."""
+from __future__ import annotations
+
+import math
+import random
+from fractions import Fraction
+
+from .base import ParamError, fmt_num
+
+
+def num(v, d: int = 4) -> str:
+    """A number as the steps print it (4 decimals, trailing zeros dropped)."""
+    return fmt_num(float(v), d)
+
+
+def paren(v) -> str:
+    """A number ready to be substituted after an operator: negatives in parentheses."""
+    s = num(v)
+    return f"({s})" if v < 0 else s
+
+
+def vec(v) -> str:
+    return "(" + ", ".join(num(a) for a in v) + ")"
+
+
+def matrix(m) -> str:
+    return "[" + "; ".join(" ".join(num(a) for a in row) for row in m) + "]"
+
+
+def block(m) -> str:
+    """A weight block as a student reads it: a number, a row vector or a matrix."""
+    if len(m) == 1 and len(m[0]) == 1:
+        return num(m[0][0])
+    if len(m) == 1:
+        return vec(m[0])
+    return matrix(m)
+
+
+def as_matrix(m, rows: int, cols: int, name: str):
+    """`m` as a rows×cols tuple of float rows; a flat list is accepted for a vector."""
+    m = tuple(tuple(float(v) for v in r) for r in m)
+    if len(m) == rows and all(len(r) == cols for r in m):
+        return m
+    flat = [v for r in m for v in r]
+    if (rows == 1 or cols == 1) and len(flat) == rows * cols:
+        return tuple(tuple(flat[i * cols:(i + 1) * cols]) for i in range(rows))
+    raise ParamError(f"{name} must be {rows}×{cols} (rows separated by ';')", f"{name} 须为 {rows}×{cols}（行间用“;”分隔）")
+
+
+def sigmoid(v: float) -> float:
+    return 1 / (1 + math.exp(-v))
+
+
+def frac(v) -> Fraction:
+    """An exact value: a float through its shortest decimal (0.1 → 1/10, not 0.1000000000000000055…)."""
+    return Fraction(str(v)) if isinstance(v, float) else Fraction(v)
+
+
+def multiclass_kind(z, yh, t: int) -> str:
+    """'logits' or 'probs' for a multi-class input given as z=… or y_hat=… with a target
+    counted from 1; ParamError naming what is wrong otherwise."""
+    if bool(z) == bool(yh):
+        raise ParamError("give the logits z=… or the probabilities y_hat=… (exactly one), and target=",
+                         "请给出 logits z=… 或概率 y_hat=…（二选一），以及 target=")
+    n = len(z or yh)
+    if n < 2:
+        raise ParamError("give at least two classes", "至少需要两个类别")
+    if not 1 <= t <= n:
+        raise ParamError(f"target must be a class between 1 and {n} (counted from 1)",
+                         f"target 须为 1 到 {n} 之间的类别（从 1 开始数）")
+    if yh:
+        if any(not 0 < x <= 1 for x in yh):
+            raise ParamError("probabilities must lie in (0, 1]", "概率须在 (0, 1] 内")
+        if abs(sum(yh) - 1) > 1e-9:
+            raise ParamError(f"the probabilities must sum to 1 (they sum to {fmt_num(sum(yh), 6)})",
+                             f"概率之和须为 1（现在为 {fmt_num(sum(yh), 6)}）")
+        return "probs"
+    return "logits"
+
+
+def random_probs(rng: random.Random, n: int) -> tuple:
+    """n probabilities in hundredths summing exactly to 1, none below 0.05."""
+    while True:
+        cuts = sorted(rng.sample(range(5, 96), n - 1))
+        parts = [b - a for a, b in zip([0] + cuts, cuts + [100])]
+        if min(parts) >= 5:
+            return tuple(x / 100 for x in parts)
