@@ -25,17 +25,18 @@ FAMILY = Family(
 
 
 def generate(rng: random.Random, difficulty: str) -> dict:
+    # Realistic layers: the kernel small against the input, padding at most "same" (k//2),
+    # the stride no longer than the kernel (except 1×1 with stride 2, as in ResNet shortcuts).
     if difficulty == "easy":
         n = pick(rng, (5, 6, 7, 8, 10, 28, 32))
-        k = pick(rng, (3, 5))
-        s = 1
-        p = pick(rng, (0, 1, 2))
-        return {"n": (n, n), "k": (k, k), "s": (s, s), "p": (p, p), "d": (1, 1)}
+        k = pick(rng, (3, 5) if n >= 7 else (3,))
+        p = pick(rng, tuple(range(k // 2 + 1)))
+        return {"n": (n, n), "k": (k, k), "s": (1, 1), "p": (p, p), "d": (1, 1)}
     if difficulty == "medium":
         n = pick(rng, (7, 13, 28, 32, 56, 64, 224, 227))
-        k = pick(rng, (1, 3, 5, 7, 11))
-        s = pick(rng, (1, 2, 2, 3, 4))
-        p = pick(rng, (0, 0, 1, 2, 3))
+        k = pick(rng, tuple(x for x in (1, 3, 5, 7, 11) if x <= max(3, n // 4)))
+        s = pick(rng, tuple(x for x in (1, 2, 2, 3, 4) if x <= max(k, 2)))
+        p = pick(rng, (0, 0, (k - 1) // 2, k // 2))
         return {"n": (n, n), "k": (k, k), "s": (s, s), "p": (p, p), "d": (1, 1)}
     h, w = pick(rng, (28, 32, 64, 100, 224)), pick(rng, (28, 32, 48, 64, 150))
     k = pick(rng, ((3, 3), (5, 5), (3, 5), (7, 7), (1, 3)))
