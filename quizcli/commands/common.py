@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, List, Optional
@@ -87,6 +86,3 @@ def fail(message: str, code: int = 1) -> "typer.Exit":
     console(stderr=True).print(message, style="bold red", markup=False, highlight=False)
     return typer.Exit(code)
 
-
-def is_tty() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()

@@ -88,3 +88,36 @@ def random_probs(rng: random.Random, n: int) -> tuple:
         parts = [b - a for a, b in zip([0] + cuts, cuts + [100])]
         if min(parts) >= 5:
             return tuple(x / 100 for x in parts)
+
+
+def tenths(rng: random.Random, lo: float, hi: float, zero: bool = False) -> float:
+    """A one-decimal number in [lo, hi] (non-zero unless `zero`): hand-computable weights."""
+    while True:
+        v = rng.randint(round(lo * 10), round(hi * 10)) / 10
+        if v != 0 or zero:
+            return v
+
+
+def softmax(z) -> tuple[float, ...]:
+    """Probabilities from logits, in the stable form (the maximum subtracted first)."""
+    m = max(z)
+    e = [math.exp(x - m) for x in z]
+    s = sum(e)
+    return tuple(x / s for x in e)
+
+
+def shape_only_rng():
+    """An `rng` for engine layers that allocates nothing (parameter counts at real sizes, e.g.
+    a 4096×4096 layer, built in microseconds; counting reads `.size`): `uniform(lo, hi, size)` returns a
+    read-only zero-strided array of shape `size` (values 0) whose `astype` is a no-op."""
+    import numpy as np
+
+    class _Lazy(np.ndarray):
+        def astype(self, *a, **k):  # the engine's `_uniform` calls .astype(float64)
+            return self
+
+    class _Rng:
+        def uniform(self, low=0.0, high=1.0, size=None):
+            return np.broadcast_to(np.float64(0.0), size if size is not None else ()).view(_Lazy)
+
+    return _Rng()

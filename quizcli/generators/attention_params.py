@@ -117,7 +117,7 @@ def solve(prm: dict) -> Solution:
 def check(prm: dict):
     """Engine route: build the engine blocks at their real sizes and count their parameters."""
     from ..engine import Dense, LayerNorm, MultiHeadAttention, count_params
-    from .dense_params import shape_only_rng
+    from ._shared import shape_only_rng
 
     d, ff, bias = prm["d_model"], prm["d_ff"], bool(prm["bias"])
     rng = shape_only_rng()

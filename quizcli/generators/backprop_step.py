@@ -13,6 +13,7 @@ import math
 import random
 
 from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from ._shared import tenths
 
 ASKS = ("loss", "delta_out", "delta_hidden", "w2", "w1")
 
@@ -180,12 +181,6 @@ def _finite(v) -> bool:
 
 
 def generate(rng: random.Random, difficulty: str) -> dict:
-    def d1(lo, hi):  # one-decimal non-zero number in [lo, hi]
-        while True:
-            v = rng.randint(int(lo * 10), int(hi * 10)) / 10
-            if v != 0:
-                return v
-
     asks = {"easy": ("loss", "delta_out", "w2", "w2"),
             "medium": ("loss", "delta_out", "w2", "w1", "delta_hidden"),
             "hard": ("w1", "w1", "delta_hidden", "w2")}[difficulty]
@@ -193,13 +188,13 @@ def generate(rng: random.Random, difficulty: str) -> dict:
     K = 1 if difficulty == "easy" else pick(rng, (1, 2) if difficulty == "medium" else (2,))
     D, H = 2, 2
     for _ in range(1000):
-        x = tuple(d1(-1, 1) if difficulty == "hard" else d1(0.1, 1) for _ in range(D))
-        W1 = tuple(tuple(d1(-0.9, 0.9) for _ in range(D)) for _ in range(H))
-        W2 = tuple(tuple(d1(-0.9, 0.9) for _ in range(H)) for _ in range(K))
+        x = tuple(tenths(rng, -1, 1) if difficulty == "hard" else tenths(rng, 0.1, 1) for _ in range(D))
+        W1 = tuple(tuple(tenths(rng, -0.9, 0.9) for _ in range(D)) for _ in range(H))
+        W2 = tuple(tuple(tenths(rng, -0.9, 0.9) for _ in range(H)) for _ in range(K))
         if difficulty == "hard":
-            b1, b2 = tuple(d1(-0.5, 0.5) for _ in range(H)), tuple(d1(-0.5, 0.5) for _ in range(K))
+            b1, b2 = tuple(tenths(rng, -0.5, 0.5) for _ in range(H)), tuple(tenths(rng, -0.5, 0.5) for _ in range(K))
         else:
-            b1, b2 = (d1(0.1, 0.5),), (d1(0.1, 0.5),)
+            b1, b2 = (tenths(rng, 0.1, 0.5),), (tenths(rng, 0.1, 0.5),)
         t = tuple(pick(rng, (0.0, 0.1, 0.9, 1.0) if difficulty != "easy" else (0.0, 1.0)) for _ in range(K))
         lr = pick(rng, (0.5, 0.5, 0.1, 1.0) if difficulty != "easy" else (0.5, 1.0))
         res = _run(x, W1, b1 * (H if len(b1) == 1 else 1), W2, b2 * (K if len(b2) == 1 else 1), t, lr)

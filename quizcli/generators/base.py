@@ -24,7 +24,7 @@ adding a file). The module defines:
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Callable, Sequence
 
@@ -143,10 +143,6 @@ class Problem:
     engine_answer: Answer = None
     hint: Bilingual | None = None
     seed: int | None = None
-
-    @property
-    def param_dict(self) -> dict[str, Any]:
-        return dict(self.params)
 
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         """JSON form: {"family", "params", "answer", "steps", "conventions", ...}.
@@ -268,7 +264,6 @@ class FamilyModule:
     generate: Callable[[random.Random, str], dict]
     solve: Callable[[dict], Solution]
     check: Callable[[dict], Answer]
-    extras: dict = field(default_factory=dict)
 
 
 def build_problem(fm: FamilyModule, params: dict, *, pid: str, difficulty: str, seed: int | None) -> Problem:

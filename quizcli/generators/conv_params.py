@@ -112,7 +112,7 @@ def solve(prm: dict) -> Solution:
 def check(prm: dict):
     """Engine route: build the engine Conv2d at its real sizes and count its parameters."""
     from ..engine import Conv2d
-    from .dense_params import shape_only_rng
+    from ._shared import shape_only_rng
 
     layer = Conv2d(prm["c_in"], prm["c_out"], prm["k"], bias=bool(prm["bias"]), rng=shape_only_rng())
     return layer.count_params()

@@ -3,12 +3,7 @@
 Formula route: Σ_l (n_{l−1}·n_l + n_l) over the weight layers.
 Engine route: build the engine `Sequential` of `Dense` layers at the real sizes and
 call `count_params` (the sum of the built parameter arrays' sizes).
-
-This module also holds `shape_only_rng()`, used by the parameter-count families: an
-initialiser handed to engine layers (`rng=`) that returns zero-strided, read-only arrays
-of the requested shape, so a 4096×4096 layer is built (with its real parameter shapes and
-sizes) in microseconds instead of drawing 16 M random numbers. Counting reads `.size`,
-which is exactly what random initial values would give.
+Layers are built with `_shared.shape_only_rng()`: real shapes, nothing allocated.
 """
 from __future__ import annotations
 
@@ -27,22 +22,6 @@ FAMILY = Family(
         Param("bias", "bool", bi("every layer has a bias vector", "每层都有偏置向量"), default="true"),
     ),
 )
-
-
-def shape_only_rng():
-    """An `rng` for engine layers that allocates nothing: `uniform(lo, hi, size)` returns a
-    read-only zero-strided array of shape `size` (values 0) whose `astype` is a no-op."""
-    import numpy as np
-
-    class _Lazy(np.ndarray):
-        def astype(self, *a, **k):  # the engine's `_uniform` calls .astype(float64)
-            return self
-
-    class _Rng:
-        def uniform(self, low=0.0, high=1.0, size=None):
-            return np.broadcast_to(np.float64(0.0), size if size is not None else ()).view(_Lazy)
-
-    return _Rng()
 
 
 def generate(rng: random.Random, difficulty: str) -> dict:
@@ -132,6 +111,8 @@ def check(prm: dict):
     from ..engine import Dense, Sequential, count_params
 
     widths = tuple(prm["widths"])
+    from ._shared import shape_only_rng
+
     rng = shape_only_rng()
     net = Sequential(*[Dense(a, b, bias=bool(prm["bias"]), rng=rng) for a, b in zip(widths, widths[1:])])
     return count_params(net)

@@ -14,7 +14,7 @@ import math
 import random
 
 from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
-from ._shared import num as _n, paren as _p, vec as _vec, block as _blk, as_matrix as _as_matrix, sigmoid as _sig
+from ._shared import tenths, num as _n, paren as _p, vec as _vec, block as _blk, as_matrix as _as_matrix, sigmoid as _sig
 
 ASKS = ("h", "gates")
 RESETS = ("before", "after")
@@ -110,22 +110,16 @@ def _answer(res, ask, H):
 
 
 def generate(rng: random.Random, difficulty: str) -> dict:
-    def d1(lo, hi, zero=False):
-        while True:
-            v = rng.randint(round(lo * 10), round(hi * 10)) / 10
-            if v != 0 or zero:
-                return v
-
     H = 2 if difficulty == "hard" else 1
     D = 2 if difficulty == "medium" and rng.random() < 0.4 else 1
     ask = pick(rng, ("h", "h", "gates") if H == 1 else ("h",))
     reset = pick(rng, ("before", "before", "after")) if H > 1 else "before"
-    Wx = tuple(tuple(d1(-1, 1) for _ in range(D)) for _ in range(3 * H))
-    Wh = tuple(tuple(d1(-1, 1) for _ in range(H)) for _ in range(3 * H))
-    b = tuple(d1(-0.5, 0.5, zero=True) for _ in range(3 * H)) if difficulty != "easy" or rng.random() < 0.5 \
+    Wx = tuple(tuple(tenths(rng, -1, 1) for _ in range(D)) for _ in range(3 * H))
+    Wh = tuple(tuple(tenths(rng, -1, 1) for _ in range(H)) for _ in range(3 * H))
+    b = tuple(tenths(rng, -0.5, 0.5, zero=True) for _ in range(3 * H)) if difficulty != "easy" or rng.random() < 0.5 \
         else (0.0,) * (3 * H)
-    x = tuple(float(pick(rng, (1, -1, 2))) if difficulty == "easy" else d1(-1, 1) for _ in range(D))
-    h = tuple(d1(-0.9, 0.9) for _ in range(H))
+    x = tuple(float(pick(rng, (1, -1, 2))) if difficulty == "easy" else tenths(rng, -1, 1) for _ in range(D))
+    h = tuple(tenths(rng, -0.9, 0.9) for _ in range(H))
     return {"wx": Wx, "wh": Wh, "b": b, "x": x, "h": h, "ask": ask, "reset": reset}
 
 

@@ -137,7 +137,7 @@ def solve(prm: dict) -> Solution:
 def check(prm: dict):
     """Engine route: measure the field by back-propagating through engine layers."""
     from ..engine import Conv2d, MaxPool2d, receptive_field
-    from .dense_params import shape_only_rng
+    from ._shared import shape_only_rng
 
     rng = shape_only_rng()
     layers = [Conv2d(1, 1, k, stride=s, dilation=d, bias=False, rng=rng) if kind == "conv" else MaxPool2d(k, stride=s)

@@ -138,7 +138,7 @@ def make_family(kind: str):
     def check(prm: dict):
         """Engine route: build the engine cell and read its arrays' sizes (see module docstring)."""
         from .. import engine
-        from .dense_params import shape_only_rng
+        from ._shared import shape_only_rng
 
         cell = getattr(engine, info["cell"])(prm["d"], prm["h"], bias=True, rng=shape_only_rng())
         weights = sum(v.size for k, v in cell.params.items() if k.startswith("weight"))

@@ -10,7 +10,7 @@ import math
 import random
 
 from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
-from ._shared import num as _n, paren as _p, vec as _vec, matrix as _mat, as_matrix as _as_matrix
+from ._shared import tenths, num as _n, paren as _p, vec as _vec, matrix as _mat, as_matrix as _as_matrix
 
 FAMILY = Family(
     id="rnn_step",
@@ -51,22 +51,16 @@ def _parse(prm: dict):
 
 
 def generate(rng: random.Random, difficulty: str) -> dict:
-    def d1(lo, hi):
-        while True:
-            v = rng.randint(round(lo * 10), round(hi * 10)) / 10
-            if v != 0:
-                return v
-
     H = 2
     D = {"easy": 1, "medium": pick(rng, (1, 2)), "hard": 2}[difficulty]
     while True:
-        Wx = tuple(tuple(d1(-1, 1) for _ in range(D)) for _ in range(H))
-        Wh = tuple(tuple(d1(-1, 1) for _ in range(H)) for _ in range(H))
+        Wx = tuple(tuple(tenths(rng, -1, 1) for _ in range(D)) for _ in range(H))
+        Wh = tuple(tuple(tenths(rng, -1, 1) for _ in range(H)) for _ in range(H))
         if Wh[0][1] == Wh[1][0]:
             continue
-        b = tuple(d1(-0.5, 0.5) for _ in range(H)) if difficulty != "easy" or rng.random() < 0.5 else (0.0, 0.0)
-        x = tuple(float(pick(rng, (1, -1, 2))) if difficulty == "easy" else d1(-1, 1) for _ in range(D))
-        h = tuple(d1(-0.9, 0.9) for _ in range(H))
+        b = tuple(tenths(rng, -0.5, 0.5) for _ in range(H)) if difficulty != "easy" or rng.random() < 0.5 else (0.0, 0.0)
+        x = tuple(float(pick(rng, (1, -1, 2))) if difficulty == "easy" else tenths(rng, -1, 1) for _ in range(D))
+        h = tuple(tenths(rng, -0.9, 0.9) for _ in range(H))
         a = [sum(Wx[i][j] * x[j] for j in range(D)) + sum(Wh[i][j] * h[j] for j in range(H)) + b[i] for i in range(H)]
         if all(0.05 <= abs(v) <= 2.5 for v in a):
             return {"wx": Wx, "wh": Wh, "b": b, "x": x, "h": h}

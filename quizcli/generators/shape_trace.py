@@ -138,7 +138,7 @@ def solve(prm: dict) -> Solution:
 def check(prm: dict):
     """Engine route: trace the shapes through an engine Sequential and count its parameters."""
     from ..engine import Activation, Conv2d, Dense, Flatten, MaxPool2d, Sequential, count_params, trace_shapes
-    from .dense_params import shape_only_rng
+    from ._shared import shape_only_rng
 
     c0, n, _ = prm["input"]
     f, k, p = _two(prm["filters"], "filters"), _two(prm["k"], "k"), _two(prm["p"], "p")

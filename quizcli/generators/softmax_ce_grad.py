@@ -12,7 +12,7 @@ import math
 import random
 
 from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
-from ._shared import multiclass_kind, random_probs as _probs
+from ._shared import multiclass_kind, softmax, random_probs as _probs
 
 FAMILY = Family(
     id="softmax_ce_grad",
@@ -126,9 +126,7 @@ def solve(prm: dict) -> Solution:
     t = int(prm["target"])
     z = tuple(float(x) for x in prm["z"] or ())
     if mode == "logits":
-        m = max(z)
-        e = [math.exp(x - m) for x in z]
-        yh = tuple(x / sum(e) for x in e)
+        yh = softmax(z)
     else:
         yh = tuple(float(x) for x in prm["y_hat"])
     n = len(yh)

@@ -128,7 +128,7 @@ def solve(prm: dict) -> Solution:
 def check(prm: dict):
     """Engine route: run an engine ConvTranspose2d on zeros and read the output's shape."""
     from ..engine import ConvTranspose2d, run_shape
-    from .dense_params import shape_only_rng
+    from ._shared import shape_only_rng
 
     layer = ConvTranspose2d(1, 1, prm["k"], stride=prm["s"], padding=prm["p"], output_padding=prm["output_padding"],
                             dilation=prm["d"], bias=False, rng=shape_only_rng())

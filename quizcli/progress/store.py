@@ -299,10 +299,6 @@ def store_path(home: Path | None = None) -> Path:
     return (home or default_home()) / "progress.sqlite"
 
 
-def open_store(home: Path | None = None) -> Store:
-    return Store(store_path(home))
-
-
 class StoreRecorder:
     """The drill's recorder: writes through to the store."""
 

@@ -270,7 +270,7 @@ class NoBrowser(RuntimeError):
     pass
 
 
-def print_pdf(html_doc: str, pdf_path: Path, timeout: float = 120.0, progress=None) -> None:
+def print_pdf(html_doc: str, pdf_path: Path, timeout: float = 120.0) -> None:
     """Print an HTML document to PDF with headless Chromium (no network, no header/footer)."""
     browser = find_browser()
     if browser is None:

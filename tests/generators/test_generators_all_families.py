@@ -54,6 +54,23 @@ def test_problem_is_complete_and_gradable(family):
     assert len(kinds) >= 2, f"{family}: fewer than two distinct misconceptions over 30 seeds"
 
 
+@pytest.mark.parametrize("family", FAMILIES)
+def test_math_a_student_sees_renders_without_raw_latex(family):
+    """Every $…$ fragment of prompts, steps, conventions and misconception feedback converts
+    to Unicode with no LaTeX command left over, at every difficulty."""
+    from quizcli.render.mathtext import MATH, latex_to_unicode, leftover_command
+
+    for difficulty in ("easy", "medium", "hard"):
+        for seed in range(8):
+            p = generate(family, seed, difficulty)
+            texts = (p.prompt, *p.steps, *p.conventions, *(m.feedback for m in p.misconceptions))
+            for b in texts:
+                for text in (b.en, b.zh):
+                    for m in MATH.finditer(text):
+                        frag = (m.group(1) or m.group(2)).strip()
+                        assert leftover_command(latex_to_unicode(frag)) is None, (p.id, frag)
+
+
 def _typed(v):
     if isinstance(v, (list, tuple)):
         if v and isinstance(v[0], (list, tuple)):
