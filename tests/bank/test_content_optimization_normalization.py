@@ -19,7 +19,6 @@ from quizcli.bank.loader import load_bank
 from quizcli.bank.search import search
 
 TOPICS = ("optimization", "normalization")
-SYLLABUS = Path(__file__).resolve().parents[2].parent / "shared" / "syllabus.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -102,29 +101,10 @@ def test_enough_search_queries_per_topic_and_language(bank):
 
 # --------------------------------------------------------------------- 2. reachability
 
-def _syllabus_names():
-    if not SYLLABUS.exists():
-        pytest.skip(f"syllabus not found at {SYLLABUS}")
-    import yaml
-
-    data = yaml.safe_load(SYLLABUS.read_text(encoding="utf-8"))
-    return [(cid, en, zh) for t in TOPICS for cid, (en, zh) in data[t].items()]
 
 
-def test_every_syllabus_concept_is_in_the_bank(bank):
-    for cid, _, _ in _syllabus_names():
-        assert cid in bank.concepts, cid
-        assert bank.concepts[cid].topic in TOPICS
 
 
-def test_syllabus_names_find_their_concept(bank):
-    bad = []
-    for cid, en, zh in _syllabus_names():
-        for name in (en, zh):
-            got = _first(bank, name)
-            if got != cid:
-                bad.append((name, cid, got))
-    assert not bad, bad
 
 
 def test_question_counts(bank):
