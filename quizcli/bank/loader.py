@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .store import BankError, Problem, builtin_bank_dir, cache_dir, load_bank  # noqa: F401 (re-exported)
-from .models import (
+from ..core.models import (
     LANGS,
     QUESTION_TYPES,
     Bank,
@@ -471,7 +471,7 @@ def _cross_check(bank: Bank, problems: list[Problem], pending: list[tuple[str, s
 
 
 def _check_plot(c: Concept) -> list[Problem]:
-    from ..render.plots import PLOTTABLE
+    from ..core.plots import PLOTTABLE
 
     if c.plot not in PLOTTABLE:
         return [Problem(c.source.file, c.source.line, f"concept {c.id}: plot '{c.plot}' is not one of {', '.join(PLOTTABLE)}")]
@@ -487,7 +487,7 @@ def _near(word: str, pool: Iterable[str]) -> str:
 
 def _check_math(bank: Bank, problems: list[Problem]) -> None:
     """Pre-render every LaTeX fragment; report the ones that do not convert cleanly."""
-    from ..render.mathtext import collect_math, latex_to_unicode, leftover_command
+    from ..core.mathtext import collect_math, latex_to_unicode, leftover_command
 
     for owner, latex in collect_math(bank):
         if latex in bank.math:

@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .models import Bank, Concept
+from ..core.models import Bank, Concept
 
 CACHE_FORMAT = 5
 
@@ -68,8 +68,11 @@ def _fingerprint(dirs: list[Path]) -> str:
     """Everything a cached bank depends on: the code that parses it and each YAML file's
     name, size and modification time. Compared as a plain string (no hashing on the hot path)."""
     parts = [str(CACHE_FORMAT)]
-    code = Path(__file__).resolve().parent
-    for p in (code / "loader.py", code / "models.py", code / "store.py", code / "search.py", code.parent / "render" / "mathtext.py"):
+    pkg = Path(__file__).resolve().parent.parent
+    # the code a cached bank was built by: the loader, the value types and the question kinds
+    code = [pkg / "bank" / n for n in ("loader.py", "store.py", "search.py")]
+    code += sorted((pkg / "core").glob("*.py")) + sorted((pkg / "kinds").glob("*.py"))
+    for p in code:
         st = p.stat()
         parts.append(f"{p.name}:{st.st_mtime_ns}:{st.st_size}")
     for d in dirs:

@@ -11,7 +11,7 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ..bank.models import Bank
+    from ..core.models import Bank
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from ..bank.models import Bank, Question
+from ..core.models import Bank, Question
 from ..render.sheets import text_html
 from ..study.items import expected_text
 

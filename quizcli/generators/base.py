@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Callable, Sequence
 
-from ..bank.models import Bilingual
+from ..core.models import Bilingual
 
 DIFFICULTIES = ("easy", "medium", "hard")
 

@@ -14,11 +14,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..bank.models import Bank
+from ..core.models import Bank
 from ..grading import GradeResult
 from ..study.drill import Answered, Summary
 from ..study.items import Item, expected_text
-from .mathtext import render_inline
+from ..core.mathtext import render_inline
 
 LETTERS = "ABCDEFGHIJ"
 

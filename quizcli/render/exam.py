@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..bank.models import Bank
+from ..core.models import Bank
 from ..study.exam import SECTIONS, section_of
 from ..study.items import Item, expected_text
 from .drill_ui import LETTERS, JsonUI, RichUI
@@ -84,7 +84,7 @@ def report_view(rep: dict[str, Any], items: Sequence[Item], bank: Bank, lang: st
     by_id = {it.id: it for it in items}
     if rep["wrong"]:
         parts.append(Text(tr("What you missed, with solutions", "错题与解答"), style="bold"))
-        from .mathtext import render_inline
+        from ..core.mathtext import render_inline
 
         for w in rep["wrong"]:
             it = by_id[w["item"]]

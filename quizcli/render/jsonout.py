@@ -5,8 +5,8 @@ import json
 import sys
 from typing import Any
 
-from ..bank.models import Bank, Concept
-from .mathtext import render_inline
+from ..core.models import Bank, Concept
+from ..core.mathtext import render_inline
 
 
 def concept_json(c: Concept, bank: Bank, lang: str, matches: list[str]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from ..generators.base import Problem
-from .mathtext import render_inline
+from ..core.mathtext import render_inline
 
 
 def math_text(s: str) -> Text:

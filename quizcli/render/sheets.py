@@ -14,7 +14,7 @@ from typing import Sequence
 
 from ..study.exam import SECTIONS, section_of
 from ..study.items import Item, expected_text
-from .mathtext import MATH
+from ..core.mathtext import MATH
 
 LETTERS = "ABCDEFGHIJ"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -144,7 +144,7 @@ def text_html(text: str) -> str:
 
 
 def _inline_html(s: str) -> str:
-    from .mathtext import plain_subscripts
+    from ..core.mathtext import plain_subscripts
 
     s = html.escape(plain_subscripts(s), quote=False)
     s = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", s)

@@ -7,7 +7,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from ..bank.models import Bank
+from ..core.models import Bank
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from ..bank.models import Bank
+from ..core.models import Bank
 from ..i18n import t
 
 

@@ -16,9 +16,9 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ..bank.models import Bank, Concept, QuestionBrief
+from ..core.models import Bank, Concept, QuestionBrief
 from ..i18n import t
-from .mathtext import render_inline
+from ..core.mathtext import render_inline
 
 _INLINE = re.compile(r"(\*\*.+?\*\*|`[^`]+`)")
 
@@ -133,7 +133,7 @@ def concept_view(concept: Concept, bank: Bank, lang: str, others: list[str] | No
 
 
 def activation_plot(name: str, lang: str) -> RenderableType:
-    from .plots import ACTIVATIONS, plot_lines
+    from ..core.plots import ACTIVATIONS, plot_lines
 
     rows = plot_lines(name)
     out = Text()

@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from ..bank.models import Bank, Bilingual, Question
+from ..core.models import Bank, Bilingual, Question
 from .drill import Answered
 from .items import Item, _families_for
 

@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from ..bank.models import Bank, Bilingual, Question
+from ..core.models import Bank, Bilingual, Question
 from ..grading import GradeResult
 
 # --kind filter: which item kinds each name admits

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..bank.models import Bank
+from ..core.models import Bank
 from ..bank.search import normalize, resolve_topic, suggest, suggest_topic
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from quizcli.bank.search import search
 from quizcli.bank.store import load_bank
-from quizcli.render.plots import PLOTTABLE
+from quizcli.core.plots import PLOTTABLE
 
 from syllabus_data import ENTRIES, PENDING, SYLLABUS, concept_params, topic_params
 

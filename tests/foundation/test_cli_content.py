@@ -7,9 +7,9 @@ import pytest
 from typer.testing import CliRunner
 
 from quizcli.bank.loader import load_bank, validate_dirs, builtin_bank_dir
-from quizcli.bank.models import Bank
+from quizcli.core.models import Bank
 from quizcli.cli import app
-from quizcli.render.mathtext import latex_to_unicode, leftover_command
+from quizcli.core.mathtext import latex_to_unicode, leftover_command
 
 runner = CliRunner()
 BANK = load_bank()
@@ -94,7 +94,7 @@ def test_every_concept_is_reachable_by_id_alias_and_both_titles():
 
 
 def test_rendered_formulas_have_no_latex_commands_left():
-    from quizcli.render.mathtext import collect_math
+    from quizcli.core.mathtext import collect_math
 
     bad = []
     for owner, latex in collect_math(BANK):

@@ -58,7 +58,7 @@ def test_problem_is_complete_and_gradable(family):
 def test_math_a_student_sees_renders_without_raw_latex(family):
     """Every $…$ fragment of prompts, steps, conventions and misconception feedback converts
     to Unicode with no LaTeX command left over, at every difficulty."""
-    from quizcli.render.mathtext import MATH, latex_to_unicode, leftover_command
+    from quizcli.core.mathtext import MATH, latex_to_unicode, leftover_command
 
     for difficulty in ("easy", "medium", "hard"):
         for seed in range(8):
