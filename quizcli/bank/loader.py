@@ -16,12 +16,10 @@ from typing import Any, Iterable
 from .store import BankError, Problem, builtin_bank_dir, cache_dir, load_bank  # noqa: F401 (re-exported)
 from ..core.models import (
     LANGS,
-    QUESTION_TYPES,
     Bank,
     Bilingual,
     Concept,
     Formula,
-    Option,
     Question,
     Source,
     Topic,
@@ -30,7 +28,6 @@ from ..core.models import (
 CONCEPT_ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 QUESTION_ID = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
 DIFFICULTIES = ("easy", "medium", "hard")
-LETTERS = "ABCDEFGHIJ"
 
 
 # --------------------------------------------------------------------------- YAML
@@ -189,10 +186,6 @@ CONCEPT_FIELDS = (
     "id", "title", "aliases", "keywords", "summary", "body", "formulas", "key_points",
     "pitfalls", "related", "example", "plot",
 )
-QUESTION_FIELDS = (
-    "id", "type", "concepts", "prompt", "explanation", "answer", "options", "key_points",
-    "variables", "substitutions", "tolerance", "difficulty",
-)
 
 
 def _parse_topics(data: Any, ck: _Checker) -> list[Topic]:
@@ -274,42 +267,26 @@ def _parse_concept(c: dict, topic: str, ck: _Checker) -> Concept | None:
     )
 
 
-def _letter_index(v: Any, n: int) -> int | None:
-    if isinstance(v, str) and len(v.strip()) == 1 and v.strip().upper() in LETTERS[:n]:
-        return LETTERS.index(v.strip().upper())
-    return None
-
-
-def _numeric_answer(v: Any) -> Any:
-    """A number, or a (nested) list of numbers with rectangular rows; None if not."""
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, (int, float)):
-        return float(v)
-    if isinstance(v, list) and v:
-        items = [_numeric_answer(x) for x in v]
-        if any(x is None for x in items):
-            return None
-        if all(isinstance(x, float) for x in items):
-            return tuple(items)
-        if all(isinstance(x, tuple) and all(isinstance(y, float) for y in x) for x in items):
-            if len({len(x) for x in items}) == 1:
-                return tuple(items)
-    return None
+COMMON_QUESTION_FIELDS = ("id", "type", "concepts", "prompt", "explanation", "answer", "difficulty")
 
 
 def _parse_question(q: dict, topic: str, ck: _Checker) -> Question | None:
+    """The fields every question has; the kind (quizcli/kinds/) parses the ones it owns."""
+    from .. import kinds
+
     qid = q.get("id")
     line = ck.line_of(q)
     if not isinstance(qid, str) or not QUESTION_ID.match(qid):
         ck.err(line, f"question id {qid!r} must be lower-case letters, digits, '_', '.' or '-'")
         return None
     where = f"question {qid}"
-    ck.unknown_keys(q, QUESTION_FIELDS, where)
     qtype = q.get("type")
-    if qtype not in QUESTION_TYPES:
-        ck.err(ck.line_of(q, "type"), f"{where}: type must be one of {', '.join(QUESTION_TYPES)}, got {qtype!r}")
+    kind = kinds.get(qtype) if isinstance(qtype, str) else None
+    if kind is None or not kind.in_bank:
+        ck.unknown_keys(q, COMMON_QUESTION_FIELDS + tuple(f for k in kinds.all_kinds().values() for f in k.fields), where)
+        ck.err(ck.line_of(q, "type"), f"{where}: type must be one of {', '.join(kinds.bank_ids())}, got {qtype!r}")
         return None
+    ck.unknown_keys(q, COMMON_QUESTION_FIELDS + kind.fields, where)
     concepts = ck.str_list(q, "concepts", where)
     ck.ref(q, "concepts", f"question {qid}: concept", concepts)
     if not concepts:
@@ -320,86 +297,15 @@ def _parse_question(q: dict, topic: str, ck: _Checker) -> Question | None:
     if difficulty not in DIFFICULTIES:
         ck.err(ck.line_of(q, "difficulty"), f"{where}: difficulty must be easy, medium or hard")
         difficulty = "medium"
-    aline = ck.line_of(q, "answer")
     if "answer" not in q:
         ck.err(line, f"{where} is missing required field 'answer'")
         return None
-    raw = q["answer"]
-    answer: Any = None
-    options: tuple[Option, ...] = ()
-    key_points: tuple[Bilingual, ...] = ()
-    variables: tuple[str, ...] = ()
-    substitutions: tuple[tuple[str, str], ...] = ()
-    rtol, atol = 1e-2, 1e-9
-
-    if qtype in ("choice", "multi"):
-        ov = q.get("options")
-        if not isinstance(ov, list) or len(ov) < 2:
-            ck.err(ck.line_of(q, "options") if "options" in q else line, f"{where}: a {qtype} question needs at least 2 options")
-            return None
-        opts = []
-        for i, o in enumerate(ov):
-            oline = ck.line_of(o) if isinstance(o, dict) else ck.line_of(q, "options")
-            if not isinstance(o, dict):
-                ck.err(oline, f"{where}.options[{i + 1}] must be a mapping with en:, zh: (and why:)")
-                continue
-            ck.unknown_keys(o, ("en", "zh", "why"), f"{where}.options[{i + 1}]")
-            text = ck.bilingual_value({k: o.get(k) for k in LANGS}, f"{where}.options[{i + 1}]", oline)
-            why = ck.bilingual(o, "why", f"{where}.options[{i + 1}]", required=False)
-            if text:
-                opts.append(Option(text=text, why=why))
-        options = tuple(opts)
-        n = len(ov)
-        if qtype == "choice":
-            answer = _letter_index(raw, n)
-            if answer is None:
-                ck.err(aline, f"{where}: answer must be one option letter A–{LETTERS[n - 1]}, got {raw!r}")
-        else:
-            letters = raw if isinstance(raw, list) else list(str(raw).replace(",", " ").split()) if isinstance(raw, str) else None
-            idx = [_letter_index(x, n) for x in letters] if letters else None
-            if not idx or any(i is None for i in idx):
-                ck.err(aline, f"{where}: answer must be a list of option letters A–{LETTERS[n - 1]}, got {raw!r}")
-            else:
-                answer = tuple(sorted(set(idx)))  # type: ignore[arg-type]
-    elif qtype == "truefalse":
-        if not isinstance(raw, bool):
-            ck.err(aline, f"{where}: a truefalse answer must be true or false, got {raw!r}")
-        else:
-            answer = raw
-    elif qtype == "short":
-        answer = ck.bilingual(q, "answer", where)
-        key_points = ck.bilingual_list(q, "key_points", where, required=True, min_len=1)
-    elif qtype == "numeric":
-        answer = _numeric_answer(raw)
-        if answer is None:
-            ck.err(aline, f"{where}: a numeric answer must be a number or a list (of lists) of numbers, got {raw!r}")
-    elif qtype == "symbolic":
-        variables = ck.str_list(q, "variables", where)
-        if not variables:
-            ck.err(ck.line_of(q, "variables") if "variables" in q else line, f"{where}: a symbolic question must list its variables")
-        if not isinstance(raw, str) or not raw.strip():
-            ck.err(aline, f"{where}: a symbolic answer must be an expression string, got {raw!r}")
-        else:
-            answer = raw.strip()
-        sv = q.get("substitutions") or {}
-        if not isinstance(sv, dict) or not all(isinstance(v, str) for v in sv.values()):
-            ck.err(ck.line_of(q, "substitutions"), f"{where}.substitutions must map a name to an expression")
-        else:
-            substitutions = tuple((str(k), v) for k, v in sv.items())
-    if "tolerance" in q:
-        tv = q["tolerance"]
-        if isinstance(tv, dict) and all(isinstance(tv.get(k, 0), (int, float)) for k in ("rel", "abs")):
-            rtol = float(tv.get("rel", rtol))
-            atol = float(tv.get("abs", atol))
-        else:
-            ck.err(ck.line_of(q, "tolerance"), f"{where}.tolerance must be a mapping with rel: and/or abs: numbers")
-    if answer is None or not prompt or not explanation:
+    owned = kind.parse(q, q["answer"], ck, where, line)
+    if owned is None or not prompt or not explanation:
         return None
     return Question(
-        id=qid, topic=topic, type=qtype, concepts=concepts, prompt=prompt,
-        explanation=explanation, answer=answer, options=options, key_points=key_points,
-        variables=variables, substitutions=substitutions, rtol=rtol, atol=atol,
-        difficulty=difficulty, source=Source(ck.file, line),
+        id=qid, topic=topic, type=kind.id, concepts=concepts, prompt=prompt,
+        explanation=explanation, difficulty=difficulty, source=Source(ck.file, line), **owned,
     )
 
 
@@ -505,19 +411,13 @@ def _check_math(bank: Bank, problems: list[Problem]) -> None:
 
 
 def _check_symbolic(bank: Bank, problems: list[Problem]) -> None:
-    try:
-        from ..grading.symbolic import parse_expression
-    except ImportError:  # grading not available: skip this check
-        return
+    """The kinds' deep checks (a symbolic answer parses in the safe grammar, …)."""
+    from .. import kinds
+
     for q in bank.questions.values():
-        if q.type != "symbolic":
-            continue
-        for label, expr in [("answer", q.answer), *q.substitutions]:
-            try:
-                parse_expression(expr, list(q.variables))
-            except Exception as e:
-                msg = getattr(e, "message_en", None) or str(e)
-                problems.append(Problem(q.source.file, q.source.line, f"question {q.id}: {label} '{expr}' does not parse: {msg}"))
+        kind = kinds.get(q.type)
+        for msg in kind.deep_check(q) if kind else ():
+            problems.append(Problem(q.source.file, q.source.line, f"question {q.id}: {msg}"))
 
 
 def validate_dirs(dirs: list[Path], deep: bool = True) -> tuple[Bank, list[Problem]]:

@@ -86,3 +86,21 @@ def fail(message: str, code: int = 1) -> "typer.Exit":
     console(stderr=True).print(message, style="bold red", markup=False, highlight=False)
     return typer.Exit(code)
 
+
+
+def open_recorder(lang: str, home: Path | None = None):
+    """A recorder for a drill: the store, or (with a clear message on stderr) none."""
+    from ..core.session import NullRecorder
+    from ..progress.store import Store, StoreError, StoreRecorder, store_path
+
+    err = console(stderr=True)
+    try:
+        store = Store(store_path(home or home_dir()))
+    except StoreError as e:
+        msg = e.zh if lang == "zh" else e.en
+        tail = " 本次练习不会保存进度。" if lang == "zh" else " This drill runs without saving progress."
+        err.print(msg + tail, style="yellow", markup=False)
+        return NullRecorder()
+    for en, zh in store.notices:
+        err.print(zh if lang == "zh" else en, style="yellow", markup=False)
+    return StoreRecorder(store)

@@ -121,9 +121,9 @@ def _show_example(concept, lg: str) -> None:
         msg = "No worked example for this concept yet." if lg == "en" else "该知识点暂无计算示例。"
         console().print(msg, style="dim", markup=False)
         return
-    from ..render.problems import print_problem
+    from ..render.problems import problem_view
 
-    print_problem(p, lg, show_answer=True)
+    console().print(problem_view(p, lg, show_answer=True))
 
 
 @bank_app.command("check")

@@ -59,9 +59,9 @@ def gen(
                 d.pop(k, None)
         emit(d)
         return
-    from ..render.problems import print_problem
+    from ..render.problems import problem_view
 
-    print_problem(p, lg, show_answer=answer)
+    console().print(problem_view(p, lg, show_answer=answer))
     if not answer:
         hint = f"Answer: quizcli gen {p.family} --seed {seed}{'' if difficulty == 'medium' else ' -d ' + difficulty} --answer"
         console().print(hint if lg == "en" else hint.replace("Answer:", "答案："), style="dim", markup=False)
@@ -130,6 +130,6 @@ def solve(
         emit({"family": d["family"], "params": d["params"], "answer": d["answer"], "steps": d["steps"],
               "conventions": d["conventions"], "prompt": d["prompt"], "answer_text": d["answer_text"]})
         return
-    from ..render.problems import print_problem
+    from ..render.problems import problem_view
 
-    print_problem(p, lg, show_answer=True)
+    console().print(problem_view(p, lg, show_answer=True))

@@ -41,7 +41,7 @@ def sheet(
       quizcli sheet cnn --versions 30 --format html -o class.html    # one variant per student
     """
     from ..render import sheets as sh
-    from ..study.items import KIND_FILTERS, select_items
+    from ..study.items import kind_filters, select_items
     from ..study.targets import UnknownTarget, resolve_targets
 
     lg = lang(lang_opt)
@@ -49,8 +49,8 @@ def sheet(
         raise fail("--format must be md, html or pdf")
     if answers not in ("end", "separate", "none"):
         raise fail("--answers must be end, separate or none")
-    if kind not in KIND_FILTERS:
-        raise fail(f"--kind must be one of {', '.join(KIND_FILTERS)}")
+    if kind not in kind_filters():
+        raise fail(f"--kind must be one of {', '.join(kind_filters())}")
     if fmt == "pdf" and sh.find_browser() is None:
         raise fail(
             "PDF needs a headless Chromium, and none is installed. Install it (Debian/Ubuntu: "

@@ -42,12 +42,12 @@ def drill(
       quizcli drill --item conv_output:7
       printf 'B\\n42\\n' | quizcli drill cnn -n 2 --seed 1 --json
     """
-    from ..study.items import KIND_FILTERS, UnknownItem, item_from_id, select_items
+    from ..study.items import kind_filters, UnknownItem, item_from_id, select_items
     from ..study.targets import UnknownTarget, resolve_targets
 
     lg = lang(lang_opt)
-    if kind not in KIND_FILTERS:
-        raise fail(f"--kind must be one of {', '.join(KIND_FILTERS)}")
+    if kind not in kind_filters():
+        raise fail(f"--kind must be one of {', '.join(kind_filters())}")
     if difficulty not in ("easy", "medium", "hard"):
         raise fail("--difficulty must be easy, medium or hard")
     b = get_bank(bank, lg)
@@ -78,7 +78,9 @@ def drill(
 
 def _start_symbolic_warmup(items) -> None:
     """Import sympy in the background while the student reads the first prompt."""
-    if any(i.question is not None and i.question.type == "symbolic" for i in items):
+    from .. import kinds
+
+    if any(kinds.of(i).needs_sympy for i in items):
         import threading
 
         from ..grading import warm_up
@@ -88,10 +90,6 @@ def _start_symbolic_warmup(items) -> None:
 
 def _recorder(lg: str):
     """The progress store, or a no-op recorder when progress cannot be kept."""
-    try:
-        from ..progress.store import open_recorder
-    except ImportError:
-        from ..study.drill import NullRecorder
+    from .common import open_recorder
 
-        return NullRecorder()
     return open_recorder(lg)

@@ -11,9 +11,6 @@ from typing import Any, Callable
 
 LANGS = ("en", "zh")
 
-QUESTION_TYPES = ("short", "choice", "multi", "truefalse", "symbolic", "numeric")
-
-
 @dataclass(frozen=True)
 class Bilingual:
     """A text a student reads, in both languages (Markdown with `$...$` math allowed)."""

@@ -4,14 +4,16 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from .. import kinds
 from ..core.models import Bank, Question
+from ..core.session import Item
 from ..render.sheets import text_html
-from ..study.items import expected_text
 
 # Fixed ids: Anki matches model, deck and notes across re-imports by them.
 MODEL_ID = 1607392319
 DECK_ID = 2059400110
-KINDS = ("short", "choice", "multi", "truefalse")
+# the kinds a flash card can hold: those a concept drill asks (no formulas or calculations)
+KINDS = kinds.admitted("concept")
 
 
 def _model():
@@ -34,8 +36,9 @@ def _front(q: Question, langs: tuple[str, ...]) -> str:
     parts = []
     for lg in langs:
         p = text_html(q.prompt.t(lg))
-        if q.type in ("choice", "multi"):
-            p += "<ol type='A'>" + "".join(f"<li>{text_html(o.text.t(lg))}</li>" for o in q.options) + "</ol>"
+        options = kinds.get(q.type).options(Item.of_question(q))
+        if options:
+            p += "<ol type='A'>" + "".join(f"<li>{text_html(o.text.t(lg))}</li>" for o in options) + "</ol>"
         parts.append(f"<div lang='{lg}'>{p}</div>")
     return "<hr>".join(parts)
 
@@ -43,7 +46,7 @@ def _front(q: Question, langs: tuple[str, ...]) -> str:
 def _back(q: Question, langs: tuple[str, ...]) -> str:
     parts = []
     for lg in langs:
-        ans = q.answer.t(lg) if q.type == "short" else expected_text_for(q, lg)
+        ans = kinds.get(q.type).model_answer(Item.of_question(q), lg)
         p = f"<div><b>{'Answer' if lg == 'en' else '答案'}:</b> {text_html(ans)}</div>"
         if q.key_points:
             p += "<div class='kp'>" + "".join(f"<div>• {text_html(k.t(lg))}</div>" for k in q.key_points) + "</div>"
@@ -51,12 +54,6 @@ def _back(q: Question, langs: tuple[str, ...]) -> str:
         parts.append(p)
     ptr = " ".join(f"quizcli explain {c}" for c in q.concepts)
     return "<hr>".join(parts) + f"<div class='ptr'>{html.escape(ptr)}</div>"
-
-
-def expected_text_for(q: Question, lang: str) -> str:
-    from ..study.items import Item
-
-    return expected_text(Item(id=q.id, kind=q.type, topic=q.topic, concepts=q.concepts, question=q), lang)
 
 
 def build_deck(bank: Bank, topics, concepts, path: Path, lang: str = "en", both: bool = True) -> int:

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..study.drill import Answered
+from ..core.session import Answered
 
 SCHEMA_VERSION = 1
 RATINGS = {"again": 1, "hard": 2, "good": 3, "easy": 4}
@@ -307,21 +307,3 @@ class StoreRecorder:
 
     def record(self, a: Answered) -> None:
         self.store.record(a)
-
-
-def open_recorder(lang: str, home: Path | None = None):
-    """A recorder for a drill: the store, or (with a clear message) none."""
-    from ..commands.common import console, home_dir
-    from ..study.drill import NullRecorder
-
-    err = console(stderr=True)
-    try:
-        store = Store(store_path(home or home_dir()))
-    except StoreError as e:
-        msg = e.zh if lang == "zh" else e.en
-        tail = " 本次练习不会保存进度。" if lang == "zh" else " This drill runs without saving progress."
-        err.print(msg + tail, style="yellow", markup=False)
-        return NullRecorder()
-    for en, zh in store.notices:
-        err.print(zh if lang == "zh" else en, style="yellow", markup=False)
-    return StoreRecorder(store)

@@ -14,10 +14,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .. import kinds
 from ..core.models import Bank
+from ..core.session import Answered, Item, Summary
 from ..grading import GradeResult
-from ..study.drill import Answered, Summary
-from ..study.items import Item, expected_text
+from ..study.items import expected_text
 from ..core.mathtext import render_inline
 
 LETTERS = "ABCDEFGHIJ"
@@ -28,46 +29,8 @@ def _tx(s: str, bank: Bank | None) -> Text:
 
 
 def _hint_text(item: Item, lang: str) -> str:
-    """What form the answer takes, plus the family's hint for problems."""
-    en = zh = ""
-    q = item.question
-    if item.kind == "generated":
-        p = item.problem
-        if p.hint:
-            en, zh = p.hint.en + " ", p.hint.zh + " "
-        shape_en, shape_zh = _shape_words(p.answer)
-        en += f"Answer with {shape_en}; fractions (1/4), percentages and 2.5e-1 are fine."
-        zh += f"请填写{shape_zh}；可写分数（1/4）、百分数或 2.5e-1。"
-    elif q.type == "choice":
-        en, zh = "Answer with one letter (or its number).", "填一个选项字母（或序号）。"
-    elif q.type == "multi":
-        en, zh = "Answer with every right letter, e.g. AC (any order).", "填写所有正确选项，如 AC（顺序不限）。"
-    elif q.type == "truefalse":
-        en, zh = "Answer true or false (t/f, 对/错).", "回答对或错（t/f、对/错）。"
-    elif q.type == "numeric":
-        shape_en, shape_zh = _shape_words(q.answer)
-        en, zh = f"Answer with {shape_en}.", f"请填写{shape_zh}。"
-    elif q.type == "symbolic":
-        vs = ", ".join(q.variables)
-        subs = "".join(f"; {k} may stand for {v}" for k, v in q.substitutions)
-        subs_zh = "".join(f"；可用 {k} 表示 {v}" for k, v in q.substitutions)
-        en = (f"Write an expression in {vs}{subs}: + - * / ^, parentheses, exp log sqrt sigmoid tanh … "
-              "e.g. s*(1-s) or exp(-x)/(1+exp(-x))^2.")
-        zh = f"用 {vs} 写出表达式{subs_zh}：可用 + - * / ^、括号、exp log sqrt sigmoid tanh 等，如 s*(1-s)。"
-    elif q.type == "short":
-        n = len(q.key_points)
-        en = f"Write your answer in a few sentences; a good answer covers {n} key points. Then compare with the model answer."
-        zh = f"用几句话作答；好的答案应覆盖 {n} 个要点。之后对照参考答案自评。"
-    return zh if lang == "zh" else en
-
-
-def _shape_words(answer: Any) -> tuple[str, str]:
-    if isinstance(answer, (list, tuple)):
-        if answer and isinstance(answer[0], (list, tuple)):
-            r, c = len(answer), len(answer[0])
-            return (f"a {r}×{c} matrix, row by row (1 2; 3 4)", f"{r}×{c} 矩阵，按行填写（如 1 2; 3 4）")
-        return (f"{len(answer)} numbers separated by commas or spaces", f"{len(answer)} 个数，用逗号或空格分隔")
-    return ("one number", "一个数")
+    """What form the answer takes (and the family's hint for problems)."""
+    return kinds.of(item).hint(item, lang)
 
 
 class RichUI:
@@ -81,24 +44,21 @@ class RichUI:
 
     def show_item(self, item: Item, index: int, total: int) -> None:
         body: list[Any] = [_tx(item.prompt.t(self.lang), self.bank)]
-        q = item.question
-        if q is not None and q.type in ("choice", "multi"):
+        kind = kinds.of(item)
+        options = kind.options(item)
+        if options:
             opts = Table.grid(padding=(0, 1))
             opts.add_column(style="bold")
             opts.add_column()
-            for i, o in enumerate(q.options):
+            for i, o in enumerate(options):
                 opts.add_row(f"{LETTERS[i]}.", _tx(o.text.t(self.lang), self.bank))
             body.append(opts)
-            if q.type == "multi":
+            if kind.multiple:
                 body.append(Text(self._t("(choose all that apply)", "（多选）"), style="dim"))
-        if item.kind == "generated" and item.problem.conventions:
+        if item.problem is not None and item.problem.conventions:
             for c in item.problem.conventions:
                 body.append(Text(render_inline(c.t(self.lang), {}), style="dim"))
-        kind = {"generated": self._t("calculation", "计算"), "short": self._t("short answer", "简答"),
-                "choice": self._t("single choice", "单选"), "multi": self._t("multiple choice", "多选"),
-                "truefalse": self._t("true / false", "判断"), "symbolic": self._t("formula", "公式"),
-                "numeric": self._t("calculation", "计算")}[item.kind]
-        title = Text(f" {index}/{total} · {kind} · {item.id} ", style="bold cyan")
+        title = Text(f" {index}/{total} · {kind.label.t(self.lang)} · {item.id} ", style="bold cyan")
         self.out.print()
         self.out.print(Panel(Group(*body), title=title, title_align="left", border_style="cyan"))
 
@@ -140,7 +100,8 @@ class RichUI:
         if a.correct is None:
             self.out.print(Text(self._t(f"Skipped. Answer: {expected_text(item, lang)}", f"已跳过。答案：{expected_text(item, lang)}"), style="dim"))
             return
-        if item.kind == "short":
+        kind = kinds.of(item)
+        if kind.self_rated:
             style = "bold green" if a.correct else "bold yellow"
             self.out.print(Text(self._t(f"Self-rated: {a.rating} ({a.expected} key points)", f"自评：{a.rating}（要点 {a.expected}）"), style=style))
         elif a.correct:
@@ -156,11 +117,12 @@ class RichUI:
                     msg = render_inline(msg, self.bank.math)
                     self.out.print(Text(("⚠ " if a.misconception else "") + msg, style="yellow" if a.misconception else ""))
         q = item.question
-        if q is not None and q.type in ("choice", "multi"):
-            chosen = _chosen(a.answer, len(q.options), q.type == "multi")
-            right = {q.answer} if q.type == "choice" else set(q.answer)
+        options = kind.options(item)
+        if options:
+            chosen = kind.chosen(item, a.answer)
+            right = kind.right_options(item)
             for i in sorted(chosen | right):
-                o = q.options[i]
+                o = options[i]
                 if o.why and (i in chosen or not a.correct):
                     mark = "✓" if i in right else "✗"
                     self.out.print(Text(f" {LETTERS[i]} {mark} ", style="bold").append_text(_tx(o.why.t(lang), self.bank)))
@@ -208,15 +170,6 @@ class RichUI:
         self.out.print(Panel(Group(*parts), border_style="green"))
 
 
-def _chosen(text: str, n: int, multiple: bool) -> set[int]:
-    from ..grading import parse_choice
-
-    try:
-        return set(parse_choice(text, n, multiple))
-    except Exception:
-        return set()
-
-
 class JsonUI:
     """One JSON object per line: item shown, answer graded, summary."""
 
@@ -236,13 +189,9 @@ class JsonUI:
         return line.rstrip("\r\n")
 
     def show_item(self, item: Item, index: int, total: int) -> None:
-        q = item.question
         d = {"event": "item", "item": item.id, "kind": item.kind, "topic": item.topic, "concepts": list(item.concepts),
              "prompt": render_inline(item.prompt.t(self.lang), self.bank.math), "index": index, "total": total}
-        if q is not None and q.type in ("choice", "multi"):
-            d["options"] = [render_inline(o.text.t(self.lang), self.bank.math) for o in q.options]
-        if q is not None and q.type == "symbolic":
-            d["variables"] = list(q.variables)
+        d.update(kinds.of(item).extra_json(item, lambda b: render_inline(b.t(self.lang), self.bank.math)))
         self._emit(d)
 
     def ask(self, item: Item) -> str | None:

@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .. import kinds
 from ..core.models import Bank
 from ..study.exam import SECTIONS, section_of
 from ..study.items import Item, expected_text
@@ -93,11 +94,12 @@ def report_view(rep: dict[str, Any], items: Sequence[Item], bank: Bank, lang: st
             block.append(tr(f"{w['earned']:g}/{w['points']} pts", f"{w['earned']:g}/{w['points']} 分"), style="red")
             block.append("\n" + render_inline(it.prompt.t(lang), bank.math))
             block.append("\n" + tr("Your answer: ", "你的答案：") + (w["answer"] if w["answer"] is not None else tr("(none)", "（未作答）")), style="")
-            if it.kind != "short":
+            kind = kinds.of(it)
+            if not kind.self_rated:
                 block.append("\n" + tr("Right answer: ", "正确答案：") + render_inline(expected_text(it, lang), bank.math), style="green")
             if it.question is not None:
-                if it.kind == "short":
-                    block.append("\n" + tr("Model answer: ", "参考答案：") + render_inline(it.question.answer.t(lang), bank.math), style="green")
+                if kind.self_rated:
+                    block.append("\n" + tr("Model answer: ", "参考答案：") + render_inline(kind.model_answer(it, lang), bank.math), style="green")
                 block.append("\n" + tr("Why: ", "解析：") + render_inline(it.question.explanation.t(lang), bank.math), style="dim")
             else:
                 for i, st in enumerate(it.problem.steps, 1):
@@ -127,16 +129,16 @@ def paper_markdown(items: Sequence[Item], bank: Bank, lang: str, title: str, com
             section = s.id
             out += [f"## {s.title.t(lang)}" + tr(f" ({s.points} points each)", f"（每题 {s.points} 分）"), ""]
         out.append(f"**{i}.** {it.prompt.t(lang)}")
-        if it.question is not None and it.question.type in ("choice", "multi"):
+        options = kinds.of(it).options(it)
+        if options:
             out.append("")
-            for j, o in enumerate(it.question.options):
+            for j, o in enumerate(options):
                 out.append(f"   - {LETTERS[j]}. {o.text.t(lang)}")
         out.append("")
     out += ["\\newpage", "", f"## {tr('Answer key', '参考答案')}", ""]
     for i, it in enumerate(items, 1):
         if it.question is not None:
-            ans = it.question.answer.t(lang) if it.kind == "short" else expected_text(it, lang)
-            out.append(f"**{i}.** {ans} — {it.question.explanation.t(lang)}")
+            out.append(f"**{i}.** {kinds.of(it).model_answer(it, lang)} — {it.question.explanation.t(lang)}")
         else:
             out.append(f"**{i}.** {it.problem.answer_text}")
             for j, st in enumerate(it.problem.steps, 1):

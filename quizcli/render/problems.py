@@ -38,10 +38,9 @@ def solution_block(p: Problem, lang: str) -> Group:
     return Group(*lines)
 
 
-def print_problem(p: Problem, lang: str, show_answer: bool = False) -> None:
-    from ..commands.common import console
-
-    out = console()
-    out.print(problem_prompt(p, lang))
+def problem_view(p: Problem, lang: str, show_answer: bool = False) -> Group:
+    """The problem's prompt, and its worked solution when `show_answer`."""
+    parts = [problem_prompt(p, lang)]
     if show_answer:
-        out.print(solution_block(p, lang))
+        parts.append(solution_block(p, lang))
+    return Group(*parts)

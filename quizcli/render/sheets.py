@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from .. import kinds
 from ..study.exam import SECTIONS, section_of
 from ..study.items import Item, expected_text
 from ..core.mathtext import MATH
@@ -55,9 +56,10 @@ def ordered(items: Sequence[Item]) -> list[Item]:
 def _answer_parts(it: Item, lang: str) -> tuple[str, list[str]]:
     """(the answer, the worked steps or explanation lines)."""
     if it.question is not None:
-        ans = it.question.answer.t(lang) if it.kind == "short" else expected_text(it, lang)
+        kind = kinds.of(it)
+        ans = kind.model_answer(it, lang)
         lines = []
-        if it.kind == "short":
+        if kind.self_rated:
             lines += [f"{_tr(lang, 'Key point', '要点')} {j}: {k.t(lang)}" for j, k in enumerate(it.question.key_points, 1)]
         lines.append(it.question.explanation.t(lang))
         return ans, lines
@@ -79,9 +81,10 @@ def markdown(sheet: Sheet, answers: str = "end") -> tuple[str, str | None]:
         out += [f"## {s.title.t(lang)}", ""]
         for i, it in members:
             out.append(f"**{i}.** {it.prompt.t(lang)}")
-            if it.question is not None and it.question.type in ("choice", "multi"):
+            options = kinds.of(it).options(it)
+            if options:
                 out.append("")
-                for j, o in enumerate(it.question.options):
+                for j, o in enumerate(options):
                     out.append(f"- **{LETTERS[j]}.** {o.text.t(lang)}")
             if s.id != "objective":
                 out += ["", "&nbsp;", "", "&nbsp;", ""]
@@ -193,9 +196,10 @@ def _html_questions(sheet: Sheet) -> str:
         out.append(f"<h2>{html.escape(s.title.t(lang))}</h2>")
         for i, it in members:
             q = [f'<div class="q" id="q{i}"><span class="n">{i}.</span>{text_html(it.prompt.t(lang))}']
-            if it.question is not None and it.question.type in ("choice", "multi"):
+            options = kinds.of(it).options(it)
+            if options:
                 q.append('<ul class="opts">' + "".join(
-                    f"<li><strong>{LETTERS[j]}.</strong> {text_html(o.text.t(lang))}</li>" for j, o in enumerate(it.question.options)) + "</ul>")
+                    f"<li><strong>{LETTERS[j]}.</strong> {text_html(o.text.t(lang))}</li>" for j, o in enumerate(options)) + "</ul>")
             if s.id == "objective":
                 q.append('<div class="space"></div>')
             else:

@@ -7,33 +7,36 @@ import random
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from .. import kinds
 from ..core.models import Bank, Bilingual, Question
-from .drill import Answered
-from .items import Item, _families_for
+from ..core.session import Answered, Item
+from .items import _families_for
 
 
 @dataclass(frozen=True)
 class Section:
+    """A part of the paper; each question kind says which part it stands in."""
+
     id: str
-    kinds: frozenset[str]
     points: int  # per item
     share: float  # of the paper's items
     title: Bilingual
 
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(k.id for k in kinds.all_kinds().values() if k.section.value == self.id)
+
 
 SECTIONS = (
-    Section("objective", frozenset({"choice", "multi", "truefalse"}), 2, 0.5,
-            Bilingual("Part I. Multiple choice and true/false", "一、选择题与判断题")),
-    Section("short", frozenset({"short"}), 6, 0.2, Bilingual("Part II. Short answer", "二、简答题")),
-    Section("calc", frozenset({"generated", "numeric", "symbolic"}), 8, 0.3, Bilingual("Part III. Calculation", "三、计算题")),
+    Section(kinds.Section.OBJECTIVE.value, 2, 0.5, Bilingual("Part I. Multiple choice and true/false", "一、选择题与判断题")),
+    Section(kinds.Section.SHORT.value, 6, 0.2, Bilingual("Part II. Short answer", "二、简答题")),
+    Section(kinds.Section.CALC.value, 8, 0.3, Bilingual("Part III. Calculation", "三、计算题")),
 )
+_BY_ID = {s.id: s for s in SECTIONS}
 
 
 def section_of(item: Item) -> Section:
-    for s in SECTIONS:
-        if item.kind in s.kinds:
-            return s
-    raise ValueError(item.kind)
+    return _BY_ID[kinds.of(item).section.value]
 
 
 def quotas(n: int) -> dict[str, int]:
@@ -58,7 +61,7 @@ def build_paper(bank: Bank, topics: Sequence[str], n: int = 25, seed: int | None
     for t in topic_order:
         for s in SECTIONS:
             qs: list[Any] = [q for q in bank.questions.values() if q.topic == t and q.type in s.kinds]
-            if s.id == "calc":
+            if s.id == kinds.get("generated").section.value:  # generated problems are calculations
                 qs += [("family", f) for f in _families_for({t}, set(), bank)]
             pools[(t, s.id)] = qs
 
@@ -86,10 +89,10 @@ def build_paper(bank: Bank, topics: Sequence[str], n: int = 25, seed: int | None
         c = pool.pop(k)
         quota[s.id] -= 1
         if isinstance(c, Question):
-            chosen.append(Item(id=c.id, kind=c.type, topic=c.topic, concepts=c.concepts, question=c))
+            chosen.append(Item.of_question(c))
         else:
             p = generators.generate(c[1], rng.randrange(1, 10_000), difficulty)
-            chosen.append(Item(id=p.id, kind="generated", topic=p.topic, concepts=p.concepts, problem=p))
+            chosen.append(Item.of_problem(p))
     order = {s.id: j for j, s in enumerate(SECTIONS)}
     chosen.sort(key=lambda it: order[section_of(it).id])
     return chosen
@@ -100,14 +103,9 @@ def item_points(item: Item) -> int:
 
 
 def earned(item: Item, a: Answered | None) -> float:
-    """Points earned: all or nothing, except short answers (share of key points had)."""
-    if a is None or a.correct is None:
-        return 0.0
-    pts = item_points(item)
-    if item.kind == "short":
-        had, total = (int(x) for x in a.expected.split("/"))
-        return pts * had / total if total else 0.0
-    return float(pts) if a.correct else 0.0
+    """Points earned: all or nothing, except where the kind gives partial credit (a short
+    answer earns its share of key points)."""
+    return kinds.of(item).earned(item, a, item_points(item))
 
 
 def report(items: Sequence[Item], answered: Sequence[Answered], weakness: dict[str, float] | None = None) -> dict[str, Any]:

@@ -6,38 +6,15 @@ import random
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from ..core.models import Bank, Bilingual, Question
+from .. import kinds
+from ..core.models import Bank, Question
+from ..core.session import Item
 from ..grading import GradeResult
 
-# --kind filter: which item kinds each name admits
-KIND_FILTERS = {
-    "concept": {"short", "choice", "multi", "truefalse"},
-    "numeric": {"numeric", "generated"},
-    "symbolic": {"symbolic"},
-    "mixed": {"short", "choice", "multi", "truefalse", "numeric", "generated", "symbolic"},
-}
 
-
-@dataclass(frozen=True)
-class Item:
-    """One thing to answer. `kind` is the question type, or 'generated' for a problem."""
-
-    id: str
-    kind: str
-    topic: str
-    concepts: tuple[str, ...]
-    question: Question | None = None
-    problem: Any = None  # generators.base.Problem; not imported here to keep numpy lazy
-
-    @property
-    def prompt(self) -> Bilingual:
-        return self.question.prompt if self.question else self.problem.prompt
-
-    @property
-    def card_id(self) -> str:
-        """The scheduler's card: a bank question, or a whole generator family (every seed
-        of a family trains the same skill)."""
-        return self.id if self.question else f"family:{self.problem.family}"
+def kind_filters() -> dict[str, frozenset[str]]:
+    """--kind name -> the item kinds it admits (each kind says which groups it belongs to)."""
+    return {g: kinds.admitted(g) for g in kinds.groups()}
 
 
 class UnknownItem(KeyError):
@@ -47,8 +24,7 @@ class UnknownItem(KeyError):
 def item_from_id(bank: Bank, item_id: str) -> Item:
     """A bank question by id, or a generated problem by 'family:seed[:difficulty]'."""
     if item_id in bank.questions:
-        q = bank.questions[item_id]
-        return Item(id=q.id, kind=q.type, topic=q.topic, concepts=q.concepts, question=q)
+        return Item.of_question(bank.questions[item_id])
     if ":" in item_id:
         from .. import generators
 
@@ -56,7 +32,7 @@ def item_from_id(bank: Bank, item_id: str) -> Item:
             p = generators.problem(item_id)
         except (ValueError, KeyError) as e:
             raise UnknownItem(item_id) from e
-        return Item(id=p.id, kind="generated", topic=p.topic, concepts=p.concepts, problem=p)
+        return Item.of_problem(p)
     raise UnknownItem(item_id)
 
 
@@ -91,7 +67,7 @@ def select_items(
     A seed makes the selection reproducible."""
     rng = random.Random(seed)
     topics, concepts = set(topics), set(concepts)
-    admitted = KIND_FILTERS[kind]
+    admitted = kinds.admitted(kind)
 
     def relevant(q: Question) -> bool:
         if concepts:
@@ -100,9 +76,10 @@ def select_items(
 
     bank_pool = [q for q in bank.questions.values() if q.type in admitted and relevant(q)]
     fams = _families_for(topics, concepts, bank) if "generated" in admitted else []
-    if kind == "numeric":
+    calc_only = admitted <= kinds.admitted("numeric")  # every admitted kind is a calculation
+    if calc_only:
         n_gen = n if fams else 0
-    elif kind == "mixed" and fams:
+    elif fams:
         n_gen = max(1, round(n * 0.4)) if bank_pool else n
     else:
         n_gen = 0
@@ -110,7 +87,7 @@ def select_items(
     if n_bank < n - n_gen and fams:
         n_gen = n - n_bank  # too few bank questions: fill with problems
     chosen_q = _weighted_sample(bank_pool, n_bank, rng, weights)
-    items = [Item(id=q.id, kind=q.type, topic=q.topic, concepts=q.concepts, question=q) for q in chosen_q]
+    items = [Item.of_question(q) for q in chosen_q]
     if n_gen:
         from .. import generators
 
@@ -119,7 +96,7 @@ def select_items(
         for i in range(n_gen):
             fid = order[i % len(order)]
             p = generators.generate(fid, rng.randrange(1, 10_000), difficulty)
-            items.append(Item(id=p.id, kind="generated", topic=p.topic, concepts=p.concepts, problem=p))
+            items.append(Item.of_problem(p))
     rng.shuffle(items)
     return items
 
@@ -142,43 +119,9 @@ def _weighted_sample(pool: list[Question], k: int, rng: random.Random, weights: 
 
 def grade(item: Item, text: str) -> GradeResult:
     """Grade a typed answer (short answers are self-rated elsewhere, not here)."""
-    from .. import grading
-
-    q = item.question
-    if item.kind == "generated":
-        p = item.problem
-        return grading.grade_numeric(text, p.answer, rtol=p.rtol, atol=p.atol, misconceptions=p.misconceptions)
-    assert q is not None
-    if q.type == "choice":
-        return grading.grade_choice(text, len(q.options), q.answer, multiple=False)
-    if q.type == "multi":
-        return grading.grade_choice(text, len(q.options), set(q.answer), multiple=True)
-    if q.type == "truefalse":
-        return grading.grade_truefalse(text, q.answer)
-    if q.type == "numeric":
-        return grading.grade_numeric(text, q.answer, rtol=q.rtol, atol=q.atol)
-    if q.type == "symbolic":
-        return grading.grade_symbolic(text, q.answer, list(q.variables), substitutions=dict(q.substitutions) or None)
-    raise ValueError(f"{item.id}: {q.type} answers are self-rated, not graded")
+    return kinds.of(item).grade(item, text)
 
 
 def expected_text(item: Item, lang: str) -> str:
     """The right answer as a student would write it."""
-    q = item.question
-    if item.kind == "generated":
-        return item.problem.answer_text
-    assert q is not None
-    letters = "ABCDEFGHIJ"
-    if q.type == "choice":
-        return letters[q.answer]
-    if q.type == "multi":
-        return "".join(letters[i] for i in q.answer)
-    if q.type == "truefalse":
-        return ("true" if q.answer else "false") if lang == "en" else ("对" if q.answer else "错")
-    if q.type == "numeric":
-        from ..generators.base import fmt_answer
-
-        return fmt_answer(q.answer)
-    if q.type == "symbolic":
-        return q.answer
-    return q.answer.t(lang)
+    return kinds.of(item).expected(item, lang)
