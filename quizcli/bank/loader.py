@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
-from .store import BankError, Problem, builtin_bank_dir, cache_dir, load_bank  # noqa: F401 (re-exported)
+from .errors import BankError, Problem  # noqa: F401 (re-exported)
 from ..core.models import (
     LANGS,
     Bank,

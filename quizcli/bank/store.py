@@ -8,33 +8,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.models import Bank, Concept
+from .errors import BankError, Problem  # noqa: F401 (the store's errors, re-exported)
 
 CACHE_FORMAT = 5
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a bank file."""
-
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
-
-
-class BankError(Exception):
-    """The bank could not be loaded; `problems` says where and why."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
 
 def builtin_bank_dir() -> Path:
     """The bank shipped with quizcli: inside the package when installed from a wheel,

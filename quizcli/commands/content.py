@@ -139,7 +139,8 @@ def bank_check(
     A folder given here is checked on top of the built-in bank, so it may refer to built-in
     topics and concepts.
     """
-    from ..bank.loader import builtin_bank_dir, validate_dirs
+    from ..bank.loader import validate_dirs
+    from ..bank.store import builtin_bank_dir
     from ..i18n import t
     from .common import bank_dirs
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from quizcli.bank.loader import load_bank
+from quizcli.bank.store import load_bank
 from quizcli.bank.search import search
 from quizcli.engine import functional as F
 from quizcli.engine.layers import Conv2d, Dense, Flatten, MaxPool2d, Sequential

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from quizcli.bank.loader import load_bank
+from quizcli.bank.store import load_bank
 from quizcli.bank.search import search
 
 TOPICS = ("optimization", "normalization")

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import yaml
 
-from quizcli.bank.loader import load_bank
+from quizcli.bank.store import load_bank
 from quizcli.bank.search import search
 from quizcli.grading.symbolic import grade_symbolic
 

@@ -6,7 +6,8 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from quizcli.bank.loader import load_bank, validate_dirs, builtin_bank_dir
+from quizcli.bank.loader import validate_dirs
+from quizcli.bank.store import builtin_bank_dir, load_bank
 from quizcli.core.models import Bank
 from quizcli.cli import app
 from quizcli.core.mathtext import latex_to_unicode, leftover_command
