@@ -94,29 +94,17 @@ def explain(
         _show_example(concept, lg)
 
 
-def _example_problem(concept):
-    """A worked example for the concept, or None: its family's seed-1 problem, with the
-    concept's own activation when the family takes one (relu → an ReLU problem)."""
-    from .. import generators
-
-    if not concept.example:
-        return None
-    try:
-        fm = generators.get(concept.example)
-    except generators.UnknownFamily:
-        return None
-    if concept.plot and fm.family.param("f") is not None:
-        return generators.solve(fm.family.id, [f"f={concept.plot}", "x=1.5"])
-    return generators.problem(f"{fm.family.id}:1")
-
-
 def _example_json(concept) -> dict:
-    p = _example_problem(concept)
+    from ..study.examples import worked_example
+
+    p = worked_example(concept)
     return p.to_dict() if p is not None else {}
 
 
 def _show_example(concept, lg: str) -> None:
-    p = _example_problem(concept)
+    from ..study.examples import worked_example
+
+    p = worked_example(concept)
     if p is None:
         msg = "No worked example for this concept yet." if lg == "en" else "该知识点暂无计算示例。"
         console().print(msg, style="dim", markup=False)

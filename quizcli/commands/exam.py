@@ -33,11 +33,8 @@ def exam(
       quizcli exam --minutes 30 -n 15 --topics cnn --topics rnn
       quizcli exam --seed 1 --paper mock1.md
     """
-    import time
-
     from ..bank.search import resolve_topic
-    from ..study.exam import build_paper, report
-    from ..study.drill import run_drill
+    from ..study.exam import prepare_exam, take_exam
 
     lg = lang(lang_opt)
     b = get_bank(bank, lg)
@@ -52,14 +49,9 @@ def exam(
     from .study import _recorder, _start_symbolic_warmup
 
     recorder = _recorder(lg)
-    rows = []
     store = getattr(recorder, "store", None)
-    if store is not None:
-        rows = [dict(r) for r in store.answers()]
-    from ..study.stats import concept_weights
-
-    weights = concept_weights(rows, b.concepts)
-    items = build_paper(b, chosen_topics, n=n, seed=seed, weights=weights)
+    history = [dict(r) for r in store.answers()] if store is not None else []
+    items, weights = prepare_exam(b, chosen_topics, n, seed, history)
     if not items:
         raise fail("No questions for those topics yet." if lg == "en" else "这些主题还没有题目。")
     if paper is not None:
@@ -69,32 +61,17 @@ def exam(
         title = "Mock exam — Neural Networks and Deep Learning" if lg == "en" else "模拟考试 —— 神经网络与深度学习"
         paper.write_text(paper_markdown(items, b, lg, title, cmd), encoding="utf-8")
     _start_symbolic_warmup(items)
-    deadline = time.monotonic() + minutes * 60
-
-    class ExamRecorder:
-        def record(self, a):
-            recorder.record(_as_exam(a))
 
     from ..render.exam import ExamJsonUI, ExamUI, report_view
 
-    ui = ExamJsonUI(lg, b) if json_out else ExamUI(console(), lg, b, deadline)
+    ui = ExamJsonUI(lg, b) if json_out else ExamUI(console(), lg, b, None)
     if not json_out:
         console().print(("Mock exam: {n} items, {m:g} minutes. Answers are shown at the end. q ends the exam."
                          if lg == "en" else "模拟考试：{n} 题，{m:g} 分钟。答案在最后统一给出。输入 q 交卷。").format(n=len(items), m=minutes))
-    s = run_drill(items, ui, ExamRecorder(), mode="exam", deadline=deadline)
-    answered = [_as_exam(a) for a in s.answered]
-    rep = report(items, answered, weakness=weights)
-    rep["stopped"] = s.stopped
-    rep["minutes_used"] = round(s.seconds / 60, 1)
+    rep = take_exam(items, ui, recorder, minutes, weights)
     if json_out:
         from ..render.jsonout import emit
 
         emit({"event": "report", **rep})
         return
     console().print(report_view(rep, items, b, lg))
-
-
-def _as_exam(a):
-    from dataclasses import replace
-
-    return replace(a, mode="exam")

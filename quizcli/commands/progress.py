@@ -38,28 +38,16 @@ def review(
     """Ask the items whose review is due (FSRS schedule), most overdue first. A generator
     family comes back as a fresh variant of the same kind of problem. Nothing due: says
     when the next review is."""
-    import random
     from datetime import datetime
 
     from ..render.drill_ui import JsonUI, RichUI
     from ..study.drill import run_drill
-    from ..study.items import UnknownItem, item_from_id
+    from ..study.review import due_items
 
     lg = lang(lang_opt)
     b = get_bank(bank, lg)
     store = _store_or_exit(lg)
-    due = store.due_cards(limit=n)
-    items = []
-    rng = random.Random()
-    for row in due:
-        card = row["card"]
-        try:
-            if card.startswith("family:"):
-                items.append(item_from_id(b, f"{card.split(':', 1)[1]}:{rng.randrange(1, 10_000)}"))
-            else:
-                items.append(item_from_id(b, card))
-        except UnknownItem:
-            continue  # a question removed from the bank
+    items = due_items(b, store, n)
     if not items:
         nxt = store.next_due()
         if json_out:

@@ -14,7 +14,7 @@ from typing import Sequence
 
 from .. import kinds
 from ..study.exam import SECTIONS, section_of
-from ..study.items import Item, expected_text
+from ..study.items import Item
 from ..core.mathtext import MATH
 
 LETTERS = "ABCDEFGHIJ"

@@ -145,3 +145,49 @@ def report(items: Sequence[Item], answered: Sequence[Answered], weakness: dict[s
         "wrong": wrong,
         "plan": plan,
     }
+
+
+# ----------------------------------------------------------------------------- the session
+
+
+class ExamRecorder:
+    """Records every answer at once, marked as given in an exam."""
+
+    def __init__(self, recorder):
+        self.recorder = recorder
+
+    def record(self, a: Answered) -> None:
+        self.recorder.record(as_exam(a))
+
+
+def as_exam(a: Answered) -> Answered:
+    from dataclasses import replace
+
+    return replace(a, mode="exam")
+
+
+def prepare_exam(bank: Bank, topics: Sequence[str], n: int, seed: int | None,
+                 history: Sequence[dict] = ()) -> tuple[list[Item], dict[str, float]]:
+    """The paper, weighted toward the concepts the answer history shows weak or unseen, and
+    those weights (concept id -> weight)."""
+    from .stats import concept_weights
+
+    weights = concept_weights(list(history), bank.concepts)
+    return build_paper(bank, topics, n=n, seed=seed, weights=weights), weights
+
+
+def take_exam(items: Sequence[Item], ui, recorder, minutes: float, weights: dict[str, float] | None = None) -> dict[str, Any]:
+    """Sit the paper through `ui` within `minutes`, recording each answer the moment it is
+    given; returns the report (see `report`) with why it stopped and the minutes used."""
+    import time
+
+    from .drill import run_drill
+
+    deadline = time.monotonic() + minutes * 60
+    if hasattr(ui, "deadline"):
+        ui.deadline = deadline
+    s = run_drill(items, ui, ExamRecorder(recorder), mode="exam", deadline=deadline)
+    rep = report(items, [as_exam(a) for a in s.answered], weakness=weights)
+    rep["stopped"] = s.stopped
+    rep["minutes_used"] = round(s.seconds / 60, 1)
+    return rep

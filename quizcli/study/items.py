@@ -3,8 +3,7 @@ type, how to pick them for a topic or a concept, and how to grade an answer to e
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Iterable
 
 from .. import kinds
 from ..core.models import Bank, Question

@@ -10,23 +10,16 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from quizcli.bank.store import load_bank
 from quizcli.bank.search import search
 from quizcli.engine import functional as F
 from quizcli.engine.layers import Conv2d, Dense, Flatten, MaxPool2d, Sequential
 from quizcli.engine.tools import count_params, trace_shapes
 
 TOPICS = ("cnn", "generative")
-
-
-@pytest.fixture(scope="module")
-def bank():
-    return load_bank()
 
 
 def _first(bank, query):

@@ -13,21 +13,14 @@ from __future__ import annotations
 
 import itertools
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from quizcli.bank.store import load_bank
 from quizcli.bank.search import search
 from quizcli.grading.symbolic import grade_symbolic, parse_expression
 
 TOPICS = ("neuron", "linear", "basics")
-
-
-@pytest.fixture(scope="module")
-def bank():
-    return load_bank()
 
 
 def _first(bank, query):

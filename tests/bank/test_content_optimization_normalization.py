@@ -10,20 +10,13 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from quizcli.bank.store import load_bank
 from quizcli.bank.search import search
 
 TOPICS = ("optimization", "normalization")
-
-
-@pytest.fixture(scope="module")
-def bank():
-    return load_bank()
 
 
 def _first(bank, query):

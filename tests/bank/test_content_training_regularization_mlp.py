@@ -11,22 +11,14 @@ from __future__ import annotations
 
 import math
 import random
-from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 
-from quizcli.bank.store import load_bank
 from quizcli.bank.search import search
 from quizcli.grading.symbolic import grade_symbolic
 
 TOPICS = ("training", "regularization", "mlp")
-
-
-@pytest.fixture(scope="module")
-def bank():
-    return load_bank()
 
 
 def top(bank, query: str) -> str | None:

@@ -7,13 +7,12 @@ import pytest
 from typer.testing import CliRunner
 
 from quizcli.bank.loader import validate_dirs
-from quizcli.bank.store import builtin_bank_dir, load_bank
+from quizcli.bank.store import builtin_bank_dir
 from quizcli.core.models import Bank
 from quizcli.cli import app
 from quizcli.core.mathtext import latex_to_unicode, leftover_command
 
 runner = CliRunner()
-BANK = load_bank()
 
 
 def test_builtin_bank_validates_deeply():
@@ -21,28 +20,28 @@ def test_builtin_bank_validates_deeply():
     assert problems == []
 
 
-def test_bank_round_trips_through_the_cache_format():
-    again = Bank.from_dict(json.loads(json.dumps(BANK.to_dict())))
-    assert again.concepts == BANK.concepts and again.questions == BANK.questions and again.topics == BANK.topics
+def test_bank_round_trips_through_the_cache_format(bank):
+    again = Bank.from_dict(json.loads(json.dumps(bank.to_dict())))
+    assert again.concepts == bank.concepts and again.questions == bank.questions and again.topics == bank.topics
 
 
-def test_topics_table_and_json():
+def test_topics_table_and_json(bank):
     r = runner.invoke(app, ["topics"])
     assert r.exit_code == 0, r.output
-    for tid in BANK.topics:
+    for tid in bank.topics:
         assert tid in r.output
     r = runner.invoke(app, ["topics", "--json"])
     data = json.loads(r.output)
-    assert [t["id"] for t in data] == list(BANK.topics)
+    assert [t["id"] for t in data] == list(bank.topics)
     neuron = next(t for t in data if t["id"] == "neuron")
-    assert neuron["concepts"] == len(BANK.concepts_in("neuron")) > 0
+    assert neuron["concepts"] == len(bank.concepts_in("neuron")) > 0
     assert neuron["title"] == {"en": "Neurons and activation functions", "zh": "神经元与激活函数"}
 
 
-def test_explain_shows_every_part():
+def test_explain_shows_every_part(bank):
     r = runner.invoke(app, ["explain", "dying", "relu"])
     assert r.exit_code == 0, r.output
-    c = BANK.concepts["dying_relu"]
+    c = bank.concepts["dying_relu"]
     out = " ".join(r.output.split())
     assert c.title.en in out and c.title.zh in out
     for heading in ("Explanation", "Formulas", "Key points", "Common pitfalls", "Related", "Questions on this concept"):
@@ -52,10 +51,10 @@ def test_explain_shows_every_part():
     assert "●" in out  # the activation plot
 
 
-def test_explain_in_chinese():
+def test_explain_in_chinese(bank):
     r = runner.invoke(app, ["--lang", "zh", "explain", "死亡", "ReLU"])
     assert r.exit_code == 0, r.output
-    assert "答题要点" in r.output and BANK.concepts["dying_relu"].summary.zh[:10] in r.output.replace("\n", "")
+    assert "答题要点" in r.output and bank.concepts["dying_relu"].summary.zh[:10] in r.output.replace("\n", "")
     r2 = runner.invoke(app, ["explain", "dying_relu", "--lang", "zh"])
     assert "答题要点" in r2.output
 
@@ -80,13 +79,13 @@ def test_explain_typo_and_no_match():
     assert r.exit_code == 1 and json.loads(r.output)["error"] == "no match"
 
 
-def test_every_concept_is_reachable_by_id_alias_and_both_titles():
+def test_every_concept_is_reachable_by_id_alias_and_both_titles(bank):
     from quizcli.bank.search import search
 
     misses = []
-    for c in BANK.concepts.values():
+    for c in bank.concepts.values():
         for q in (c.id, c.title.en, c.title.zh, *c.aliases):
-            found = search(BANK, q)
+            found = search(bank, q)
             if not found or found[0].concept_id != c.id:
                 # an alias shared with another concept is fine if this one is among the matches
                 if not any(m.concept_id == c.id for m in found) or q in (c.id, c.title.en, c.title.zh):
@@ -94,12 +93,12 @@ def test_every_concept_is_reachable_by_id_alias_and_both_titles():
     assert misses == []
 
 
-def test_rendered_formulas_have_no_latex_commands_left():
+def test_rendered_formulas_have_no_latex_commands_left(bank):
     from quizcli.core.mathtext import collect_math
 
     bad = []
-    for owner, latex in collect_math(BANK):
-        text = BANK.math.get(latex) or latex_to_unicode(latex)
+    for owner, latex in collect_math(bank):
+        text = bank.math.get(latex) or latex_to_unicode(latex)
         if leftover_command(text):
             bad.append((owner.id, latex, text))
     assert bad == []

@@ -3,7 +3,6 @@ import json
 
 from typer.testing import CliRunner
 
-from quizcli.bank.store import load_bank
 from quizcli.cli import app
 from quizcli.study.drill import Answered
 from quizcli.study.exam import SECTIONS, build_paper, quotas, report, section_of
@@ -11,12 +10,11 @@ from quizcli.study.items import expected_text
 from quizcli.study.stats import concept_weights
 
 runner = CliRunner()
-BANK = load_bank()
 
 
-def _paper(n=12, seed=5, topics=None):
-    topics = topics or list(BANK.topics)
-    return build_paper(BANK, topics, n=n, seed=seed, weights=concept_weights([], BANK.concepts))
+def _paper(bank, n=12, seed=5, topics=None):
+    topics = topics or list(bank.topics)
+    return build_paper(bank, topics, n=n, seed=seed, weights=concept_weights([], bank.concepts))
 
 
 def _right_answer(it):
@@ -32,32 +30,32 @@ def test_quotas_follow_the_section_shares():
     assert sum(quotas(7).values()) == 7
 
 
-def test_paper_is_in_section_order_and_covers_topics():
-    items = _paper(n=30, seed=1)
+def test_paper_is_in_section_order_and_covers_topics(bank):
+    items = _paper(bank, n=30, seed=1)
     order = [section_of(i).id for i in items]
     assert order == sorted(order, key=lambda s: [x.id for x in SECTIONS].index(s))
-    topics_with_items = {t for t in BANK.topics if BANK.questions_in(t)}
+    topics_with_items = {t for t in bank.topics if bank.questions_in(t)}
     assert topics_with_items <= {i.topic for i in items}
     assert len({i.id for i in items}) == len(items)
-    assert [i.id for i in _paper(n=30, seed=1)] == [i.id for i in items]  # same seed, same paper
+    assert [i.id for i in _paper(bank, n=30, seed=1)] == [i.id for i in items]  # same seed, same paper
 
 
-def test_weak_concepts_are_asked_more():
-    topic = max(BANK.topics, key=lambda t: len(BANK.questions_in(t)))
-    qs = [q for q in BANK.questions_in(topic) if q.type in ("choice", "multi", "truefalse")]
+def test_weak_concepts_are_asked_more(bank):
+    topic = max(bank.topics, key=lambda t: len(bank.questions_in(t)))
+    qs = [q for q in bank.questions_in(topic) if q.type in ("choice", "multi", "truefalse")]
     counts = {c: sum(c in q.concepts for q in qs) for c in {c for q in qs for c in q.concepts}}
     target = min(counts, key=lambda c: (counts[c], c))
 
     def hits(w):
-        return sum(any(target in i.concepts for i in build_paper(BANK, [topic], n=3, seed=s, weights=w)) for s in range(60))
+        return sum(any(target in i.concepts for i in build_paper(bank, [topic], n=3, seed=s, weights=w)) for s in range(60))
 
-    weak = {c: 0.3 for c in BANK.concepts}
+    weak = {c: 0.3 for c in bank.concepts}
     weak[target] = 3.0
-    assert hits(weak) > hits({c: 1.0 for c in BANK.concepts})
+    assert hits(weak) > hits({c: 1.0 for c in bank.concepts})
 
 
-def test_report_scores_by_hand():
-    items = _paper(n=10, seed=3)
+def test_report_scores_by_hand(bank):
+    items = _paper(bank, n=10, seed=3)
     answered = []
     for it in items:
         s = section_of(it)
@@ -87,8 +85,8 @@ def _run_exam(tmp_path, answers, n=8, seed=5):
     return events, events[-1]
 
 
-def test_piped_exam_all_right_gets_full_marks(tmp_path):
-    items = _paper(n=8, seed=5)
+def test_piped_exam_all_right_gets_full_marks(bank, tmp_path):
+    items = _paper(bank, n=8, seed=5)
     answers = [a for it in items for a in _right_answer(it)]
     events, rep = _run_exam(tmp_path, answers)
     assert [e["item"] for e in events if e["event"] == "item"] == [i.id for i in items]
@@ -100,8 +98,8 @@ def test_piped_exam_all_right_gets_full_marks(tmp_path):
     assert json.loads(r.output)["graded"] == len(items)
 
 
-def test_piped_exam_stopped_early_reports_and_plans(tmp_path):
-    items = _paper(n=8, seed=5)
+def test_piped_exam_stopped_early_reports_and_plans(bank, tmp_path):
+    items = _paper(bank, n=8, seed=5)
     events, rep = _run_exam(tmp_path, ["q"])
     assert rep["score"] == 0 and rep["stopped"] == "quit"
     assert len(rep["wrong"]) == len(items)
