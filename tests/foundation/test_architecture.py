@@ -20,6 +20,7 @@ LAYERS = [
     {"study"},
     {"render"},
     {"export"},
+    {"api"},
     {"commands"},
     {"cli"},
     {"__main__"},
