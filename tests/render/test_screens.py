@@ -1,0 +1,115 @@
+"""What a student sees, rendered as rich renders it into an 80-column terminal
+(Console(file=StringIO(), width=80)), in both languages.
+
+Each screen is checked for what must hold on any terminal (nothing wider than 80 columns, the
+title and the content it exists to show, no raw LaTeX), and a few are compared with the
+screens checked in under tests/render/screens/ (regenerate with UPDATE_SCREENS=1 after a
+deliberate change, and read the diff)."""
+import io
+import os
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+
+from quizcli.core.session import Answered, Item
+from quizcli.render.drill_ui import RichUI
+from quizcli.render.exam import report_view
+from quizcli.render.stats import stats_view
+from quizcli.render.tables import topics_table
+from quizcli.render.terminal import concept_view
+from quizcli.study.exam import report
+from quizcli.study.stats import compute
+
+SCREENS = Path(__file__).parent / "screens"
+
+
+def _console() -> tuple[Console, io.StringIO]:
+    buf = io.StringIO()
+    return Console(file=buf, width=80, color_system=None, force_terminal=False, legacy_windows=False), buf
+
+
+def render(renderable) -> str:
+    con, buf = _console()
+    con.print(renderable)
+    return buf.getvalue()
+
+
+def _fits(text: str) -> None:
+    wide = [line for line in text.splitlines() if cell_len(line) > 80]
+    assert wide == []
+
+
+def _golden(name: str, text: str) -> None:
+    path = SCREENS / name
+    if os.environ.get("UPDATE_SCREENS") or not path.exists():
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_concept_page(bank, lang):
+    c = bank.concepts["dying_relu"]
+    text = render(concept_view(c, bank, lang, []))
+    _fits(text)
+    assert c.title.t(lang) in text
+    assert "\\" not in text and "$" not in text
+    flat = "".join(text.split())
+    for kp in c.key_points:
+        assert "".join(kp.t(lang).split())[:10] in flat
+    _golden(f"concept_dying_relu_{lang}.txt", text)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_topics_table_shows_every_topic_id_uncut(bank, lang):
+    text = render(topics_table(bank, lang))
+    _fits(text)
+    for t in bank.topics:
+        assert t in text, t
+
+
+def _answered(item, answer, correct, expected, score):
+    return Answered(item=item.id, card=item.card_id, kind=item.kind, topic=item.topic, concepts=item.concepts,
+                    answer=answer, correct=correct, rating="good" if correct else "again", seconds=3.0,
+                    misconception=None, expected=expected, score=score)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_drill_feedback_on_a_wrong_choice_names_the_right_option_and_why(bank, lang):
+    q = next(q for q in bank.questions.values() if q.type == "choice" and all(o.why for o in q.options))
+    item = Item.of_question(q)
+    wrong = (q.answer + 1) % len(q.options)
+    con, buf = _console()
+    ui = RichUI(con, lang, bank)
+    ui.show_item(item, 1, 1)
+    ui.feedback(item, _answered(item, "ABCDEFGHIJ"[wrong], False, "ABCDEFGHIJ"[q.answer], 0.0), None)
+    text = buf.getvalue()
+    _fits(text)
+    assert q.id in text
+    assert ("Expected: " if lang == "en" else "正确答案：") + "ABCDEFGHIJ"[q.answer] in text
+    assert f" {'ABCDEFGHIJ'[wrong]} ✗ " in text and f" {'ABCDEFGHIJ'[q.answer]} ✓ " in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_exam_report_lists_the_missed_item_with_its_right_answer(bank, lang):
+    from quizcli.api import item_from_id
+
+    items = [item_from_id(bank, "conv_output:7"), item_from_id(bank, next(iter(bank.questions)))]
+    got = _answered(items[0], "1", False, items[0].problem.answer_text, 0.0)
+    rep = report(items, [got])
+    text = render(report_view(rep, items, bank, lang))
+    _fits(text)
+    assert "conv_output:7" in text
+    assert items[0].problem.answer_text in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_stats_screen_shows_accuracy_and_topics(bank, lang):
+    rows = [{"item": "x", "card": "x", "kind": "choice", "topic": "cnn", "concepts": "[\"conv_output_size\"]", "answer": "A",
+             "correct": 1 if i % 3 else 0, "rating": "good", "seconds": 2.0, "misconception": None, "expected": "A",
+             "mode": "drill", "ts": f"2026-11-{10 + i:02d}T10:00:00+00:00"} for i in range(9)]
+    data = compute(rows, topics=list(bank.topics), concept_topics={c.id: c.topic for c in bank.concepts.values()})
+    text = render(stats_view(data, bank, lang))
+    _fits(text)
+    assert "67%" in text  # 6 of 9 right
