@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..core.models import Bank, Concept
+from ..core.models import Bank, Bilingual, Concept
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -120,7 +120,8 @@ class _Index:
                 by_w.setdefault(repr(w), []).append(tok)
             bags[cid] = by_w
         return {"ids": self.ids, "names": {k: sorted(v) for k, v in self.names.items()},
-                "phrases": self.phrases, "segments": self.segments, "bags": bags}
+                "phrases": self.phrases, "segments": self.segments, "bags": bags,
+                "questions": self.q_texts}
 
     @classmethod
     def from_dict(cls, d: dict) -> "_Index":
@@ -132,6 +133,7 @@ class _Index:
             for name in names:
                 idx.by_name.setdefault(name, []).append(cid)
         idx.bags = {cid: {tok: float(w) for w, toks in by_w.items() for tok in toks} for cid, by_w in d["bags"].items()}
+        idx.q_texts = d.get("questions") or {}
         idx._finish()
         return idx
 
@@ -157,6 +159,12 @@ class _Index:
                 for tok in tokens(text):
                     bag[tok] = max(bag.get(tok, 0.0), w)
             self.bags[c.id] = bag
+        # exam questions (the kinds a student answers in sentences): each phrasing a document
+        self.q_texts: dict[str, list[list[str]]] = {}
+        for q in bank.questions.values():
+            if q.key_points and isinstance(q.answer, Bilingual):
+                texts = [q.prompt.en, q.prompt.zh, *q.variants]
+                self.q_texts[q.id] = [sorted(set(tokens(strip_exam_noise(t)))) for t in texts]
         self._finish()
 
     def _finish(self) -> None:
@@ -168,6 +176,16 @@ class _Index:
         n = max(len(self.ids), 1)
         self.idf = {tok: math.log(1 + n / d) for tok, d in df.items()}
         self.avg_len = sum(len(b) for b in self.bags.values()) / n if self.bags else 1.0
+        # rarity over every text (concepts and question phrasings), for question matching
+        # and for telling whether a query is about this course at all
+        docs = [set(b) for b in self.bags.values()] + [set(t) for ts in self.q_texts.values() for t in ts]
+        qdf: dict[str, int] = {}
+        for doc in docs:
+            for tok in doc:
+                qdf[tok] = qdf.get(tok, 0) + 1
+        m = max(len(docs), 1)
+        self.vocab_idf = {tok: math.log(1 + m / d) for tok, d in qdf.items()}
+        self.oov_idf = math.log(1 + m / 0.5)
 
     @property
     def vocab(self) -> list[str]:
@@ -309,3 +327,98 @@ def suggest_topic(bank: Bank, name: str) -> list[str]:
         if pool[m] not in out:
             out.append(pool[m])
     return out[:3]
+
+
+# ----------------------------------------------------------------------------- exam questions
+
+# What a paper adds around a question: numbering, marks, instructions.
+_NOISE = [
+    re.compile(r"^\s*(?:第\s*[0-9一二三四五六七八九十]+\s*[题问]|[0-9一二三四五六七八九十]+\s*[.、．)）]|\(?[0-9]+\)|[a-z][.)])\s*", re.I),
+    re.compile(r"[（(]\s*[0-9]+\s*(?:分|points?|pts?|marks?)\s*[)）]", re.I),
+    re.compile(r"\[\s*[0-9]+\s*(?:分|points?|pts?|marks?)\s*\]", re.I),
+    re.compile(r"^\s*(?:请简述|请简要说明|请说明|请解释|请分析|请论述|简述|试分析|试述|试说明|试比较|论述|简要说明|简答题?[:：]?|问答题?[:：]?)"),
+    re.compile(r"^\s*(?:briefly\s+(?:explain|describe|discuss)|explain\s+briefly|discuss\s+briefly|in\s+your\s+own\s+words,?)\b", re.I),
+    re.compile(r"\\[A-Za-z]+"),  # LaTeX commands: the symbols they stand for are noise to matching
+    re.compile(r"[$*#`>|]+"),  # Markdown and math delimiters
+]
+
+
+def strip_exam_noise(text: str) -> str:
+    """The question without what a paper adds: '3.（10分）请简述…' → '…'."""
+    s = unicodedata.normalize("NFKC", text).strip()
+    for _ in range(3):  # numbering, then marks, then an instruction may follow each other
+        before = s
+        for pat in _NOISE:
+            s = pat.sub(" ", s).strip()
+        if s == before:
+            break
+    return re.sub(r"\s+", " ", s)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked result: a bank question (kind "question") or a concept (kind "concept")."""
+
+    kind: str
+    id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Found:
+    """What `explain` found for a text: ranked hits (questions and concepts together), and
+    whether the text is about this course at all."""
+
+    hits: list[Hit]
+    in_course: bool
+    coverage: float  # share of the query's rarity-weighted words the bank knows (0–1)
+
+    @property
+    def question(self) -> Hit | None:
+        return self.hits[0] if self.hits and self.hits[0].kind == "question" else None
+
+
+# A pasted question counts as a bank question when its words and the question's overlap this
+# much (F1 of rarity-weighted word overlap, 0–1); below, the concept ranking answers.
+QUESTION_MATCH = 0.55
+# Below this share of known words (rarity-weighted) a text is not about this course.
+IN_COURSE = 0.5
+
+
+def _similarity(idx: _Index, q: set[str], doc: list[str]) -> float:
+    if not q or not doc:
+        return 0.0
+    idf = idx.vocab_idf
+    shared = sum(idf.get(t, idx.oov_idf) for t in q if t in doc)
+    if not shared:
+        return 0.0
+    cq = shared / sum(idf.get(t, idx.oov_idf) for t in q)
+    cd = shared / sum(idf.get(t, idx.oov_idf) for t in doc)
+    return 2 * cq * cd / (cq + cd)
+
+
+def find(bank: Bank, query: str, limit: int = 6) -> Found:
+    """Questions and concepts for a text, ranked together: a pasted exam question is matched
+    first against the bank's questions and their variants (both languages), then concepts."""
+    idx = _index_for(bank)
+    cleaned = strip_exam_noise(query)
+    q_tokens = set(tokens(cleaned))
+    idf = idx.vocab_idf
+    total = sum(idf.get(t, idx.oov_idf) for t in q_tokens)
+    known = sum(idf[t] for t in q_tokens if t in idf)
+    for t in q_tokens - set(idf):  # a misspelt course word ("rleu") still counts as the course's
+        if t.isascii() and len(t) > 3 and difflib.get_close_matches(t, idx.vocab, n=1, cutoff=0.75):
+            known += idx.oov_idf
+    coverage = known / total if total else 0.0
+    exact = bank.exact(cleaned)
+    concepts = [Match(exact, 100.0)] if exact else search(bank, cleaned, limit=limit)
+    questions = []
+    for qid, texts in idx.q_texts.items():
+        sim = max((_similarity(idx, q_tokens, t) for t in texts), default=0.0)
+        if sim >= QUESTION_MATCH:
+            questions.append(Hit("question", qid, round(sim, 3)))
+    questions.sort(key=lambda h: (-h.score, h.id))
+    top = concepts[0].score if concepts else 0.0
+    hits = questions[:3] + [Hit("concept", m.concept_id, round(m.score / max(top, 1e-9), 3)) for m in concepts]
+    in_course = bool(exact) or bool(questions) or (bool(concepts) and coverage >= IN_COURSE)
+    return Found(hits=hits[:limit + 3], in_course=in_course, coverage=round(coverage, 3))

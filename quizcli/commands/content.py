@@ -53,43 +53,63 @@ def explain(
 
     lg = lang(lang_opt)
     b = get_bank(bank, lg)
-    text = " ".join(query)
+    text = " ".join(query).strip()
+    question = None
+    in_course = True
     hit = b.exact(text)
     if hit:  # an id or a name: no need for the search index
-        found = [hit, *b.neighbours(hit)]
+        matches = [("concept", hit, 1.0), *(("concept", c, None) for c in b.neighbours(hit))]
+    elif "." in text and any(br.id == text for br in b.briefs()):  # a question id
+        question = b.questions[text]
+        matches = [("question", text, 1.0), *(("concept", c, None) for c in question.concepts)]
     else:
-        from ..bank.search import search
+        from ..bank.search import find
 
-        found = [m.concept_id for m in search(b, text)]
-    if not found:
+        found = find(b, text)
+        in_course = found.in_course
+        matches = [(h.kind, h.id, h.score) for h in found.hits] if in_course else []
+        if found.question is not None:
+            question = b.questions[found.question.id]
+    if not matches:
         from ..bank.search import suggest
 
-        near = suggest(b, text)
+        near = suggest(b, text) if in_course else []
         if json_out:
             from ..render.jsonout import emit
 
-            emit({"error": "no match", "query": text, "suggestions": near})
+            emit({"error": "no match" if in_course else "not in course", "query": text, "in_course": in_course,
+                  "question": None, "matches": [], "suggestions": near})
             raise typer.Exit(1)
         err = console(stderr=True)
-        err.print(t("no_match", lg, q=text), style="bold red", markup=False)
+        err.print(t("no_match" if in_course else "not_in_course", lg, q=text), style="bold red", markup=False)
         if near:
             err.print(t("did_you_mean", lg, ids=", ".join(near)))
         err.print(f"[dim]{t('try_topics', lg)}[/]")
         raise typer.Exit(1)
-    concept = b.concepts[found[0]]
-    others = found[1:]
+    # the concept the answer rests on: the question's first concept, else the best concept
+    concept_id = question.concepts[0] if question is not None else next(i for k, i, _ in matches if k == "concept")
+    concept = b.concepts[concept_id]
+    others = [(k, i) for k, i, _ in matches if i not in (concept_id, question.id if question else None)]
     if json_out:
-        from ..render.jsonout import concept_json, emit
+        from ..render.jsonout import concept_json, emit, question_json
 
-        data = concept_json(concept, b, lg, others)
+        data = concept_json(concept, b, lg, [])
+        data["matches"] = [{"kind": k, "id": i, "score": sc} for k, i, sc in matches]
+        data["in_course"] = True
+        data["question"] = question_json(question, lg) if question is not None else None
         if example:
             data["worked_example"] = _example_json(concept)
         emit(data)
         return
+    if question is not None:
+        from ..render.terminal import question_view
+
+        console().print(question_view(question, b, lg, others))
+        return
     from ..render.terminal import activation_plot, concept_view
 
     plot = activation_plot(concept.plot, lg) if concept.plot else None
-    console().print(concept_view(concept, b, lg, others, plot=plot))
+    console().print(concept_view(concept, b, lg, [i for k, i in others if k == "concept"], plot=plot))
     if example:
         _show_example(concept, lg)
 

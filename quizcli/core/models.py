@@ -182,6 +182,10 @@ class Question:
     atol: float = 1e-9
     difficulty: str = "medium"
     source: Source | None = None
+    # exam questions: the other phrasings papers and students use (retrieval keys, either
+    # language), and where a question of this kind comes from ("nndl exercise 4-3")
+    variants: tuple[str, ...] = ()
+    origin: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         answer = self.answer
@@ -203,6 +207,8 @@ class Question:
             "atol": self.atol,
             "difficulty": self.difficulty,
             "source": [self.source.file, self.source.line] if self.source else None,
+            "variants": list(self.variants),
+            "origin": self.origin,
         }
 
     @classmethod
@@ -228,6 +234,8 @@ class Question:
             atol=d.get("atol", 1e-9),
             difficulty=d.get("difficulty", "medium"),
             source=Source(*d["source"]) if d.get("source") else None,
+            variants=tuple(d.get("variants") or ()),
+            origin=d.get("origin"),
         )
 
 

@@ -13,16 +13,23 @@ class ShortKind(Kind):
     label = Bilingual("short answer", "简答")
     section = Section.SHORT
     groups = frozenset({"mixed", "concept"})
-    fields = ("key_points",)
+    # variants: other phrasings of the question (what `explain` matches a pasted question
+    # against); source: where a question of this kind comes from, the fact only
+    fields = ("key_points", "variants", "source")
     self_rated = True
     order = 10
 
     def parse(self, q: dict, raw: Any, ck: Any, where: str, line: int) -> dict[str, Any] | None:
         answer = ck.bilingual(q, "answer", where)
         key_points = ck.bilingual_list(q, "key_points", where, required=True, min_len=1)
+        variants = ck.str_list(q, "variants", where)
+        origin = q.get("source")
+        if origin is not None and not (isinstance(origin, str) and origin.strip()):
+            ck.err(ck.line_of(q, "source"), f"{where}.source must be a short text (e.g. 'nndl exercise 4-3')")
+            origin = None
         if not answer:
             return None
-        return {"answer": answer, "key_points": key_points}
+        return {"answer": answer, "key_points": key_points, "variants": variants, "origin": origin.strip() if origin else None}
 
     def hint(self, item, lang: str) -> str:
         n = len(item.question.key_points)

@@ -5,7 +5,7 @@ import json
 import sys
 from typing import Any
 
-from ..core.models import Bank, Concept
+from ..core.models import Bank, Concept, Question
 from ..core.mathtext import render_inline
 
 
@@ -32,6 +32,18 @@ def concept_json(c: Concept, bank: Bank, lang: str, matches: list[str]) -> dict[
         "questions": [b.id for b in bank.briefs_for(c.id)],
         "example": c.example,
         "matches": matches,
+    }
+
+
+def question_json(q: Question, lang: str) -> dict[str, Any]:
+    """An exam question with its model answer, in `lang`."""
+    return {
+        "id": q.id,
+        "prompt": q.prompt.t(lang),
+        "answer": q.answer.t(lang),
+        "key_points": [k.t(lang) for k in q.key_points],
+        "concepts": list(q.concepts),
+        "source": q.origin,
     }
 
 

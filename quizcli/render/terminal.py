@@ -16,7 +16,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ..core.models import Bank, Concept, QuestionBrief
+from ..core.models import Bank, Concept, Question, QuestionBrief
 from ..i18n import t
 from ..core.mathtext import render_inline
 
@@ -128,6 +128,61 @@ def concept_view(concept: Concept, bank: Bank, lang: str, others: list[str] | No
             oc = bank.stub(cid)
             if oc:
                 o.append(f" {oc.title.t(lang)}", style="dim")
+        parts.append(o)
+    return Group(*parts)
+
+
+def question_view(q: Question, bank: Bank, lang: str, others: list[tuple[str, str]] | None = None) -> RenderableType:
+    """An exam question answered in full: the points a marker ticks, a connected paragraph,
+    the concepts it rests on, then the other close matches ((kind, id) pairs)."""
+    other_lang = "en" if lang == "zh" else "zh"
+    head = Text()
+    head.append(q.id, style="bold cyan")
+    if q.origin:
+        head.append(f"  ·  {q.origin}", style="dim")
+    head.append("\n")
+    head.append_text(rich_text(q.prompt.t(lang), bank, style="bold"))
+    head.append("\n")
+    head.append_text(rich_text(q.prompt.t(other_lang), bank, style="dim"))
+    parts: list[RenderableType] = [Panel(head, border_style="cyan", expand=True)]
+    parts.append(_section(t("model_answer_points", lang)))
+    items = []
+    for i, k in enumerate(q.key_points, 1):
+        items.append(rich_text(k.t(lang), bank))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=3, justify="right")
+    grid.add_column(ratio=1)
+    for i, item in enumerate(items, 1):
+        grid.add_row(Text(f"{i}.", style="bold green"), item)
+    parts.append(Padding(grid, (0, 1)))
+    parts.append(_section(t("model_answer", lang)))
+    parts.append(Padding(rich_text(q.answer.t(lang), bank), (0, 1)))
+    parts.append(_section(t("rests_on", lang)))
+    rows = []
+    for cid in q.concepts:
+        stub = bank.stub(cid)
+        if stub is None:
+            continue
+        line = Text()
+        line.append(cid, style="bold cyan")
+        line.append(f"  {stub.title.t(lang)}", style="bold")
+        c = bank.concepts[cid]
+        line.append("\n")
+        line.append_text(rich_text(c.summary.t(lang), bank, style="dim"))
+        line.append(f"\n→ quizcli explain {cid}", style="dim")
+        rows.append(line)
+    parts.append(Padding(Group(*rows), (0, 2)))
+    if others:
+        parts.append(_section(t("other_matches", lang)))
+        o = Text("  ")
+        for i, (kind, oid) in enumerate(others):
+            if i:
+                o.append("  ·  ", style="dim")
+            o.append(oid, style="bold")
+            if kind == "concept":
+                oc = bank.stub(oid)
+                if oc:
+                    o.append(f" {oc.title.t(lang)}", style="dim")
         parts.append(o)
     return Group(*parts)
 

@@ -74,9 +74,10 @@ def test_explain_typo_and_no_match():
     assert r.exit_code == 0 and "dying_relu" in r.output
     r = runner.invoke(app, ["explain", "qwertyuiop", "zxcvb"])
     assert r.exit_code == 1
-    assert "No concept matches" in r.output
+    assert "not look like a question of this course" in r.output and "quizcli topics" in r.output
     r = runner.invoke(app, ["explain", "zzzz", "--json"])
-    assert r.exit_code == 1 and json.loads(r.output)["error"] == "no match"
+    d = json.loads(r.output)
+    assert r.exit_code == 1 and d["error"] == "not in course" and d["in_course"] is False and d["question"] is None
 
 
 def test_every_concept_is_reachable_by_id_alias_and_both_titles(bank):
