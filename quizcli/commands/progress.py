@@ -258,7 +258,7 @@ def progress_import(
     try:
         added, skipped = store.import_records(records)
     except StoreError as e:
-        raise fail(e.text(lg) + _say(lg, " Nothing was imported.", "未导入任何内容。"))
+        raise fail(e.text(lg))  # (each of these messages says that nothing was changed)
     msg = f"{added} answers imported." if lg == "en" else f"已导入 {added} 条作答。"
     if skipped:
         msg += _say(lg, f" {skipped} skipped (already here, or repeated in the file).",

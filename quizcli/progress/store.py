@@ -450,15 +450,12 @@ class Store:
         """Find damaged rows. Answers: they stay in the file, every reader skips them, and a
         notice names them. Cards (the schedule, derived from the answers): a notice; they
         count as due and are rebuilt when next answered."""
-        bad: dict[int, tuple[str, Any]] = {}
-        for r in conn.execute("SELECT * FROM answers"):
-            problem = _answer_row_problem(r)
-            if problem is not None:
-                bad[r["id"]] = problem
-        self.bad_answers = set(bad)
+        bad = _damaged_answer_ids(conn)
+        self.bad_answers = bad
         if bad:
             first_id = min(bad)
-            field, value = bad[first_id]
+            first = conn.execute("SELECT * FROM answers WHERE id = ?", (first_id,)).fetchone()
+            field, value = _answer_row_problem(first) or ("?", None)
             ids = ", ".join(f"#{i}" for i in sorted(bad)[:10]) + (", …" if len(bad) > 10 else "")
             self.notices.append((
                 f"{len(bad)} damaged answer(s) in {self.path} are skipped ({ids}; e.g. #{first_id} has "
@@ -674,6 +671,32 @@ def _card_row_damaged(r: sqlite3.Row) -> bool:
     except ValueError:
         return True
     return not isinstance(d, dict) or _parse_dt(d.get("due")) is None
+
+
+_BAD_ANSWER_SQL = """
+SELECT id FROM answers WHERE typeof(ts) != 'text'
+ OR typeof(item) != 'text' OR typeof(card) != 'text' OR typeof(kind) != 'text' OR typeof(topic) != 'text'
+ OR typeof(answer) != 'text' OR typeof(expected) != 'text' OR typeof(mode) != 'text'
+ OR typeof(concepts) != 'text' OR NOT json_valid(concepts) OR json_type(concepts) != 'array'
+ OR EXISTS (SELECT 1 FROM json_each(answers.concepts) WHERE json_each.type != 'text')
+ OR typeof(correct) NOT IN ('integer', 'null') OR correct NOT IN (0, 1)
+ OR typeof(rating) NOT IN ('text', 'null') OR rating NOT IN ('again', 'hard', 'good', 'easy')
+ OR typeof(seconds) NOT IN ('integer', 'real') OR seconds > 1e308 OR seconds < -1e308
+ OR typeof(misconception) NOT IN ('text', 'null')
+"""
+
+
+def _damaged_answer_ids(conn: sqlite3.Connection) -> set[int]:
+    """The ids of answer rows with a damaged field: the types and the JSON checked by SQLite
+    (fast), the times by Python's own parser (what every reader uses)."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    try:
+        bad = {r[0] for r in cur.execute(_BAD_ANSWER_SQL)}
+    except sqlite3.OperationalError:  # an SQLite without the JSON functions: check in Python
+        return {r["id"] for r in conn.execute("SELECT * FROM answers") if _answer_row_problem(r) is not None}
+    bad.update(i for i, ts in cur.execute("SELECT id, ts FROM answers") if _parse_dt(ts) is None)
+    return bad
 
 
 def _answer_row_problem(r: sqlite3.Row) -> tuple[str, Any] | None:

@@ -576,3 +576,22 @@ def test_export_to_standard_output(tmp_path):
     r = runner.invoke(app, ["--home", str(home), "progress", "export", "-"])
     assert r.exit_code == 0
     assert [json.loads(x)["item"] for x in r.stdout.splitlines()] == ["t.choice", "t.tf"]
+
+
+def test_the_fast_damage_check_agrees_with_the_field_by_field_one(tmp_path):
+    """Damaged answers are found by one SQL query (plus Python's time parser); the slow
+    row-by-row check gives the same rows for every kind of damage."""
+    from quizcli.progress.store import _answer_row_problem, _damaged_answer_ids
+
+    s = Store(tmp_path / "p.sqlite")
+    damages = [("ts", "garbage"), ("ts", "2026-02-30T00:00:00+00:00"), ("ts", "9999-01-01T00:00:00"),
+               ("concepts", "{x"), ("concepts", '"a"'), ("concepts", "[1]"), ("concepts", '["a", null]'),
+               ("correct", 7), ("correct", 0.5), ("correct", "yes"), ("rating", "great"), ("rating", 3),
+               ("seconds", "abc"), ("seconds", float("inf")), ("item", b"\x00"), ("misconception", b"\x01")]
+    for i in range(len(damages) + 3):
+        s.record(_answer(item=f"q{i}"), when=T0 + timedelta(minutes=i))
+    for k, (column, value) in enumerate(damages, start=1):
+        s.conn.execute(f"UPDATE answers SET {column} = ? WHERE id = ?", (value, k))
+    slow = {r["id"] for r in s.conn.execute("SELECT * FROM answers") if _answer_row_problem(r) is not None}
+    assert _damaged_answer_ids(s.conn) == slow == set(range(1, len(damages) + 1))
+    assert Store(tmp_path / "p.sqlite").bad_answers == slow
