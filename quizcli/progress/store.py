@@ -843,13 +843,31 @@ def store_path(home: Path | None = None) -> Path:
 
 
 class StoreRecorder:
-    """The drill's recorder: writes through to the store."""
+    """The drill's recorder: writes through to the store. An answer that finds the store
+    busy (another program holding it locked past the busy timeout) is kept, with its time,
+    and written before the next one, so a lock that ends mid-drill loses nothing."""
 
     def __init__(self, store: Store):
         self.store = store
+        self.pending: list[tuple[Answered, datetime]] = []
 
     def record(self, a: Answered) -> None:
-        self.store.record(a)
+        self.pending.append((a, now_utc()))
+        while self.pending:
+            first, when = self.pending[0]
+            try:
+                self.store.record(first, when=when)
+            except StoreBusy:
+                n = len(self.pending)
+                raise StoreBusy(
+                    f"{self.store.path} is locked by another program; {n} answer(s) kept in memory and saved "
+                    "with your next answer once the file is free",
+                    f"{self.store.path} 被另一个程序锁定；{n} 条作答暂存在内存中，文件解除锁定后随下一次作答一并保存",
+                ) from None
+            except StoreError:
+                self.pending.pop(0)  # not a lock: retrying will not help; the drill says it was not saved
+                raise
+            self.pending.pop(0)
 
 
 def open_recorder(lang: str, home: Path | None = None):

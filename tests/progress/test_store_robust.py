@@ -595,3 +595,18 @@ def test_the_fast_damage_check_agrees_with_the_field_by_field_one(tmp_path):
     slow = {r["id"] for r in s.conn.execute("SELECT * FROM answers") if _answer_row_problem(r) is not None}
     assert _damaged_answer_ids(s.conn) == slow == set(range(1, len(damages) + 1))
     assert Store(tmp_path / "p.sqlite").bad_answers == slow
+
+
+def test_an_answer_that_found_the_store_busy_is_written_with_the_next_one(tmp_path):
+    from quizcli.progress.store import StoreRecorder
+
+    path = tmp_path / "p.sqlite"
+    rec = StoreRecorder(Store(path, busy_timeout=0.2))
+    holder = Holder(path, "wal")
+    with pytest.raises(StoreBusy):
+        rec.record(_answer(item="t.choice"))
+    holder.release()
+    rec.record(_answer(item="t.tf"))
+    rows = Store(path).answers()
+    assert [r["item"] for r in rows] == ["t.choice", "t.tf"] and rows[0]["ts"] <= rows[1]["ts"]
+    assert rec.pending == []
