@@ -1,5 +1,6 @@
 """`review`, `stats` and `progress export/import/reset`: what the student has learnt."""
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -98,41 +99,159 @@ def stats(json_out: JsonOpt = False, lang_opt: LangOpt = None, bank: BankOpt = N
     console().print(stats_view(data, b, lg))
 
 
+def _say(lg: str, en: str, zh: str) -> str:
+    return zh if lg == "zh" else en
+
+
+def _export_target_problem(file: Path, store_file: Path, lg: str) -> str | None:
+    """Why `file` cannot take an export (before anything is written), or None."""
+    if file.is_dir():
+        return _say(lg, f"Cannot write {file}: it is a folder. Give a file name, for example {file / 'progress.jsonl'}.",
+                    f"无法写入 {file}：这是一个文件夹。请给出文件名，例如 {file / 'progress.jsonl'}。")
+    parent = file.parent
+    if not parent.exists():
+        return _say(lg, f"Cannot write {file}: the folder {parent} does not exist. Nothing was exported.",
+                    f"无法写入 {file}：文件夹 {parent} 不存在。未导出任何内容。")
+    if not parent.is_dir():
+        return _say(lg, f"Cannot write {file}: {parent} is not a folder. Nothing was exported.",
+                    f"无法写入 {file}：{parent} 不是文件夹。未导出任何内容。")
+    real = Path(os.path.realpath(file))
+    store_real = os.path.realpath(store_file)
+    if any(str(real) == store_real + sfx for sfx in ("", "-wal", "-shm", "-journal")):
+        return _say(lg, f"{file} is the progress file itself; choose another name for the export.",
+                    f"{file} 就是进度文件本身；请为导出文件另取一个名字。")
+    return None
+
+
+def _write_export(file: Path, data: bytes) -> None:
+    """Write `data` to `file` whole or not at all: a regular file (or a new one) through a
+    temporary file in the same folder and a rename, so a failed export leaves any earlier
+    file as it was; a device or pipe (e.g. /dev/stdout) directly. Raises OSError."""
+    real = Path(os.path.realpath(file))
+    if real.exists() and not real.is_file():
+        with open(real, "wb") as f:
+            f.write(data)
+        return
+    import stat
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if real.exists():
+            mode = stat.S_IMODE(real.stat().st_mode)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        os.replace(tmp, real)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _discard_stdout() -> None:
+    """After a failed write to standard output, point it at /dev/null so the interpreter's
+    final flush does not fail a second time with a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 @progress_app.command("export")
 def progress_export(
     file: Annotated[Path, typer.Argument(help="Where to write the JSON lines ('-' for standard output).")],
     lang_opt: LangOpt = None,
 ) -> None:
     """Write every answer as JSON lines, to move your progress to another machine."""
+    from ..progress.store import os_reason
+
     lg = lang(lang_opt)
+    to_stdout = str(file) == "-"
+    if not to_stdout:
+        from ..progress.store import store_path
+
+        problem = _export_target_problem(file, store_path(home_dir()), lg)
+        if problem:
+            raise fail(problem)
     store = _store_or_exit(lg)
     lines = list(store.export_lines())
-    if str(file) == "-":
-        sys.stdout.write("".join(line + "\n" for line in lines))
-        return
-    file.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    data = "".join(line + "\n" for line in lines).encode("utf-8")
+    try:
+        if to_stdout:
+            sys.stdout.flush()
+            out = sys.stdout.buffer
+            out.write(data)
+            out.flush()
+            return
+        _write_export(file, data)
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        en, zh = os_reason(e)
+        if to_stdout:
+            _discard_stdout()
+            raise fail(_say(lg, f"Cannot write to standard output ({en}). Nothing was exported.",
+                            f"无法写入标准输出（{zh}）。未导出任何内容。"))
+        raise fail(_say(lg, f"Cannot write {file} ({en}). Nothing was exported.",
+                        f"无法写入 {file}（{zh}）。未导出任何内容。"))
     console().print(f"{len(lines)} answers written to {file}." if lg == "en" else f"已将 {len(lines)} 条作答写入 {file}。", markup=False)
+
+
+def _read_import(file: Path, lg: str) -> bytes:
+    """The bytes of an import file ('-' for standard input), or a clear exit."""
+    from ..progress.store import os_reason
+
+    if str(file) == "-":
+        return sys.stdin.buffer.read()
+    if file.is_dir():
+        raise fail(_say(lg, f"{file} is a folder; give the file written by quizcli progress export.",
+                        f"{file} 是文件夹；请给出 quizcli progress export 写出的文件。"))
+    if not file.exists():
+        raise fail(f"No file {file}." if lg == "en" else f"找不到文件 {file}。")
+    try:
+        return file.read_bytes()
+    except OSError as e:
+        en, zh = os_reason(e)
+        raise fail(_say(lg, f"Cannot read {file} ({en}).", f"无法读取 {file}（{zh}）。"))
 
 
 @progress_app.command("import")
 def progress_import(
-    file: Annotated[Path, typer.Argument(help="A file written by quizcli progress export.")],
+    file: Annotated[Path, typer.Argument(help="A file written by quizcli progress export ('-' for standard input).")],
     lang_opt: LangOpt = None,
 ) -> None:
-    """Add the answers of an export to this machine's progress (answers already here are
-    skipped; the review schedule is rebuilt from them)."""
-    from ..progress.store import StoreError
+    """Add the answers of an export to this machine's progress, all or nothing (every line is
+    checked first; answers already here and repeated lines are skipped; the review schedule
+    is rebuilt from them)."""
+    from ..progress.store import StoreError, parse_export
 
     lg = lang(lang_opt)
-    if not file.is_file():
-        raise fail(f"No file {file}." if lg == "en" else f"找不到文件 {file}。")
+    data = _read_import(file, lg)
+    try:
+        records = parse_export(data.split(b"\n"))
+    except StoreError as e:
+        raise fail(_say(lg, f"{file}: {e.en}. Nothing was imported.", f"{file}：{e.zh}。未导入任何内容。"))
     store = _store_or_exit(lg)
     try:
-        with file.open(encoding="utf-8") as f:
-            added = store.import_lines(f)
+        added, skipped = store.import_records(records)
     except StoreError as e:
-        raise fail(f"{file}: " + (e.zh if lg == "zh" else e.en))
-    console().print(f"{added} answers imported." if lg == "en" else f"已导入 {added} 条作答。", markup=False)
+        raise fail(e.text(lg))  # (each of these messages says that nothing was changed)
+    msg = f"{added} answers imported." if lg == "en" else f"已导入 {added} 条作答。"
+    if skipped:
+        msg += _say(lg, f" {skipped} skipped (already here, or repeated in the file).",
+                    f"跳过 {skipped} 条（已存在，或在文件中重复）。")
+    console().print(msg, markup=False)
 
 
 @progress_app.command("reset")
@@ -141,6 +260,8 @@ def progress_reset(
     lang_opt: LangOpt = None,
 ) -> None:
     """Delete all progress (asks first; export it before if you may want it back)."""
+    from ..progress.store import StoreError
+
     lg = lang(lang_opt)
     store = _store_or_exit(lg)
     n = store.count()
@@ -154,5 +275,8 @@ def progress_reset(
         if not ok:
             console().print("Nothing deleted." if lg == "en" else "未删除任何内容。", markup=False)
             raise typer.Exit(1)
-    store.reset()
+    try:
+        n = store.reset()
+    except StoreError as e:
+        raise fail(e.text(lg))
     console().print(f"Deleted {n} answers." if lg == "en" else f"已删除 {n} 条作答。", markup=False)

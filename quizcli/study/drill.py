@@ -127,4 +127,5 @@ def _record(recorder: Recorder, ui: DrillUI, a: Answered) -> None:
     try:
         recorder.record(a)
     except Exception as e:  # the drill goes on; the student is told once per failure
-        ui.warn(f"Could not save this answer ({e}); the drill goes on.", f"这道题的作答未能保存（{e}），练习继续。")
+        ui.warn(f"Could not save this answer ({getattr(e, 'en', e)}); the drill goes on.",
+                f"这道题的作答未能保存（{getattr(e, 'zh', e)}），练习继续。")

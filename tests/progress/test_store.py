@@ -119,7 +119,7 @@ def test_a_killed_drill_loses_no_answered_item(tmp_path):
     assert [r["item"] for r in s.answers()] == ["t.choice", "t.tf"]
 
 
-def test_two_drills_at_once_both_record(tmp_path):
+def test_four_drills_at_once_all_record(tmp_path):
     home = tmp_path / "home"
     env = dict(os.environ, QUIZCLI_HOME=str(home))
     items = []
@@ -127,9 +127,9 @@ def test_two_drills_at_once_both_record(tmp_path):
         items += ["--item", i]
     args = [sys.executable, "-m", "quizcli", "--bank", BANK, "drill", "--json", *items]
     answers = "b\nf\n0.25\nac\ns*(1-s)\n" * 2
-    # both start on a fresh home at the same moment: they race to create the store
+    # all start on a fresh home at the same moment: they race to create the store
     procs = [subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              env=env, text=True) for _ in range(2)]
+                              env=env, text=True) for _ in range(4)]
     for p in procs:
         p.stdin.write(answers)
         p.stdin.close()
@@ -138,7 +138,7 @@ def test_two_drills_at_once_both_record(tmp_path):
         err = p.stderr.read()
         assert "without saving" not in err and "Could not save" not in err, err
     s = Store(store_path(home))
-    assert s.count() == 20
+    assert s.count() == 40
     assert all(r["correct"] == 1 for r in s.answers())
 
 
