@@ -121,7 +121,7 @@ class _Index:
             bags[cid] = by_w
         return {"ids": self.ids, "names": {k: sorted(v) for k, v in self.names.items()},
                 "phrases": self.phrases, "segments": self.segments, "bags": bags,
-                "questions": self.q_texts}
+                "questions": self.q_texts, "question_concepts": self.q_concepts}
 
     @classmethod
     def from_dict(cls, d: dict) -> "_Index":
@@ -134,6 +134,7 @@ class _Index:
                 idx.by_name.setdefault(name, []).append(cid)
         idx.bags = {cid: {tok: float(w) for w, toks in by_w.items() for tok in toks} for cid, by_w in d["bags"].items()}
         idx.q_texts = d.get("questions") or {}
+        idx.q_concepts = d.get("question_concepts") or {}
         idx._finish()
         return idx
 
@@ -161,10 +162,12 @@ class _Index:
             self.bags[c.id] = bag
         # exam questions (the kinds a student answers in sentences): each phrasing a document
         self.q_texts: dict[str, list[list[str]]] = {}
+        self.q_concepts: dict[str, list[str]] = {}
         for q in bank.questions.values():
             if q.key_points and isinstance(q.answer, Bilingual):
                 texts = [q.prompt.en, q.prompt.zh, *q.variants]
                 self.q_texts[q.id] = [sorted(set(tokens(strip_exam_noise(t)))) for t in texts]
+                self.q_concepts[q.id] = list(q.concepts)
         self._finish()
 
     def _finish(self) -> None:
@@ -381,8 +384,15 @@ class Found:
 # A pasted question counts as a bank question when its words and the question's overlap this
 # much (F1 of rarity-weighted word overlap, 0–1); below, the concept ranking answers.
 QUESTION_MATCH = 0.55
-# Below this share of known words (rarity-weighted) a text is not about this course.
-IN_COURSE = 0.5
+QUESTION_SURE = 0.75
+# A text is about this course when it matches a bank question, or when most of its
+# rarity-weighted words are the course's and the best concept scores well; calibrated on
+# off-course questions (tests/foundation/test_exam_questions.py): near misses from computer
+# science ("what is a binary search tree") reach a concept score of about 10, course
+# questions score 15 and more.
+IN_COURSE = 0.3
+IN_COURSE_SCORE = 12.0
+IN_COURSE_SCORE_KNOWN = 8.0  # when nearly every word is the course's
 
 
 def _similarity(idx: _Index, q: set[str], doc: list[str]) -> float:
@@ -402,7 +412,7 @@ def find(bank: Bank, query: str, limit: int = 6) -> Found:
     first against the bank's questions and their variants (both languages), then concepts."""
     idx = _index_for(bank)
     cleaned = strip_exam_noise(query)
-    q_tokens = set(tokens(cleaned))
+    q_tokens = {t for t in tokens(cleaned) if not (t.isascii() and len(t) == 1)}  # 'a', 'b', 'x': no signal
     idf = idx.vocab_idf
     total = sum(idf.get(t, idx.oov_idf) for t in q_tokens)
     known = sum(idf[t] for t in q_tokens if t in idf)
@@ -413,12 +423,16 @@ def find(bank: Bank, query: str, limit: int = 6) -> Found:
     exact = bank.exact(cleaned)
     concepts = [Match(exact, 100.0)] if exact else search(bank, cleaned, limit=limit)
     questions = []
+    near_concepts = {m.concept_id for m in concepts[:3]}
     for qid, texts in idx.q_texts.items():
         sim = max((_similarity(idx, q_tokens, t) for t in texts), default=0.0)
-        if sim >= QUESTION_MATCH:
+        # a question about another concept that merely shares the wording ("ReLU 的优缺点" vs
+        # "Sigmoid 的优缺点") is not the question asked, unless the match is close
+        if sim >= QUESTION_MATCH and (sim >= QUESTION_SURE or set(idx.q_concepts.get(qid, ())) & near_concepts):
             questions.append(Hit("question", qid, round(sim, 3)))
     questions.sort(key=lambda h: (-h.score, h.id))
     top = concepts[0].score if concepts else 0.0
     hits = questions[:3] + [Hit("concept", m.concept_id, round(m.score / max(top, 1e-9), 3)) for m in concepts]
-    in_course = bool(exact) or bool(questions) or (bool(concepts) and coverage >= IN_COURSE)
+    in_course = bool(exact) or bool(questions) or (coverage >= IN_COURSE and top >= IN_COURSE_SCORE) or \
+        (coverage >= 0.9 and top >= IN_COURSE_SCORE_KNOWN)
     return Found(hits=hits[:limit + 3], in_course=in_course, coverage=round(coverage, 3))

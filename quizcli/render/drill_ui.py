@@ -81,14 +81,16 @@ class RichUI:
 
     def key_points(self, item: Item, text: str, found: list[bool]) -> str | None:
         q = item.question
-        self.out.print(Text(self._t("Model answer", "参考答案"), style="bold green"))
-        self.out.print(_tx(q.answer.t(self.lang), self.bank))
-        self.out.print(Text(self._t("Key points (✓ = terms found in your answer):", "答题要点（✓ = 你的答案中出现了相关词）："), style="bold"))
+        # as `explain` shows an exam question: the points a marker ticks, then one paragraph
+        self.out.print(Text(self._t("Model answer: the points a marker ticks (✓ = terms found in your answer)",
+                                    "参考答案：阅卷要点（✓ = 你的答案中出现了相关词）"), style="bold green"))
         for i, (k, f) in enumerate(zip(q.key_points, found), 1):
             line = Text(f" {i}. ", style="bold")
             line.append("✓ " if f else "  ", style="green")
             line.append_text(_tx(k.t(self.lang), self.bank))
             self.out.print(line)
+        self.out.print(Text(self._t("In one paragraph", "连贯作答"), style="bold"))
+        self.out.print(_tx(q.answer.t(self.lang), self.bank))
         prompt = self._t("Which did you have? (e.g. 1 3, all, none; Enter = the ✓ ones)", "你答到了哪些？（如 1 3、全部、无；回车 = 打 ✓ 的）")
         try:
             return self.out.input(f"[bold]{prompt}[/] › ")

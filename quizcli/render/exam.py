@@ -99,7 +99,10 @@ def report_view(rep: dict[str, Any], items: Sequence[Item], bank: Bank, lang: st
                 block.append("\n" + tr("Right answer: ", "正确答案：") + render_inline(expected_text(it, lang), bank.math), style="green")
             if it.question is not None:
                 if kind.self_rated:
-                    block.append("\n" + tr("Model answer: ", "参考答案：") + render_inline(kind.model_answer(it, lang), bank.math), style="green")
+                    block.append("\n" + tr("Model answer: the points a marker ticks", "参考答案：阅卷要点"), style="bold green")
+                    for j, k in enumerate(it.question.key_points, 1):
+                        block.append(f"\n {j}. " + render_inline(k.t(lang), bank.math), style="green")
+                    block.append("\n" + render_inline(kind.model_answer(it, lang), bank.math), style="green")
                 block.append("\n" + tr("Why: ", "解析：") + render_inline(it.question.explanation.t(lang), bank.math), style="dim")
             else:
                 for i, st in enumerate(it.problem.steps, 1):
