@@ -45,6 +45,7 @@ def sheet(
     from ..study.targets import UnknownTarget, resolve_targets
 
     lg = lang(lang_opt)
+    _SANDBOX_NOTICE.clear()
     if fmt not in ("md", "html", "pdf"):
         raise fail("--format must be md, html or pdf")
     if answers not in ("end", "separate", "none"):
