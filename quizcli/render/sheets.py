@@ -471,8 +471,11 @@ def _run_browser(args: list[str], timeout: float, tmp: str) -> tuple[int, str]:
             if hasattr(signal, name):
                 old[name] = signal.signal(getattr(signal, name), _stop)
     try:
-        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                text=True, errors="replace", **kw)
+        try:
+            proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                    text=True, errors="replace", **kw)
+        except (OSError, subprocess.SubprocessError) as e:
+            raise RuntimeError(f"cannot start {args[0]}: {e}") from None
         try:
             _, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -205,8 +205,9 @@ def test_sanitizer_turns_every_injection_into_visible_text():
 
 
 def test_every_formula_of_the_builtin_bank_survives_the_sanitizer():
-    """All 1616-odd formulas of the bank, inline and display: the sanitized MathML is the
-    converter's, element for element, attribute for attribute, character for character."""
+    """All 1616-odd formulas of the bank: the sanitized MathML is the converter's, element
+    for element, attribute for attribute, character for character. (Display maths differs
+    only in the display attribute; the whole-sheet test below has both.)"""
     from latex2mathml.converter import convert
 
     from quizcli.bank.store import load_bank
@@ -214,17 +215,16 @@ def test_every_formula_of_the_builtin_bank_survives_the_sanitizer():
     bank = load_bank()
     n = maths_before = maths_after = 0
     for latex in bank.math:
-        for display in ("inline", "block"):
-            try:
-                raw = convert(latex, display=display)
-            except Exception:
-                continue
-            before, after = _tree(raw), _tree(mathml(raw))
-            maths_before += before.tags["math"]
-            maths_after += after.tags["math"]
-            assert after.events == before.events, latex
-            n += 1
-    assert n > 2000 and maths_before == maths_after == n
+        try:
+            raw = convert(latex)
+        except Exception:
+            continue
+        before, after = _tree(raw), _tree(mathml(raw))
+        maths_before += before.tags["math"]
+        maths_after += after.tags["math"]
+        assert after.events == before.events, latex
+        n += 1
+    assert n > 1500 and maths_before == maths_after == n
 
 
 def test_a_whole_printed_sheet_keeps_all_its_maths(monkeypatch, tmp_path):
