@@ -172,7 +172,7 @@ def _write(doc: str, path: Optional[Path], fmt: str, lg: str) -> bool:
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console(stderr=True), transient=True) as prog:
         prog.add_task(("Printing " if lg == "en" else "正在打印 ") + str(path) + " …", total=None)
-        printed = sh.print_pdf(doc, path.resolve())
+        printed = sh.print_pdf(doc, path)
     if printed.no_sandbox and not _SANDBOX_NOTICE:
         _SANDBOX_NOTICE.append(True)
         why = printed.why or "?"

@@ -336,12 +336,33 @@ def _replace_checked(tmp: Path, path: Path, header: bytes | None = None) -> None
         raise OutputError("not_new", path)
 
 
+def _special(path: Path) -> bool:
+    """An existing target that is not a regular file (/dev/stdout, a pipe): it is written
+    into, never replaced (replacing /dev/null with a file would be a disaster as root)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _write_into(path: Path, raw: bytes) -> None:
+    try:
+        with open(path, "wb") as f:
+            f.write(raw)
+    except OSError as e:
+        raise OutputError("not_replaced", path, e.strerror or str(e)) from None
+
+
 def write_file(path: Path, data: str | bytes) -> None:
     """Write `data` to `path` whole or not at all: a temporary file in the same folder,
     then an atomic rename, then a check that the target really is the new file. On any
     failure the old file (if any) is left as it was and OutputError is raised."""
-    path = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    if _special(path):
+        _write_into(path, raw)
+        return
+    path = Path(os.path.realpath(path))  # through a symlink, not over it
     tmp = _temp_beside(path)
     try:
         try:
@@ -502,8 +523,9 @@ def print_pdf(html_doc: str, pdf_path: Path, timeout: float = 120.0) -> Printed:
     browser = find_browser()
     if browser is None:
         raise NoBrowser("no Chromium found")
-    pdf_path = Path(pdf_path)
-    part = _temp_beside(pdf_path)
+    special = _special(pdf_path)
+    pdf_path = Path(pdf_path) if special else Path(os.path.realpath(pdf_path))
+    part = _temp_beside(Path(tempfile.gettempdir()) / "quizcli-sheet.pdf" if special else pdf_path)
     try:
         with tempfile.TemporaryDirectory(prefix="quizcli-pdf-", ignore_cleanup_errors=True) as tmp:
             src = Path(tmp) / "sheet.html"
@@ -527,7 +549,10 @@ def print_pdf(html_doc: str, pdf_path: Path, timeout: float = 120.0) -> Printed:
                 head = f.read(5)
             if after.st_size == 0 or head != b"%PDF-" or after.st_mtime_ns < before.st_mtime_ns:
                 raise RuntimeError("Chromium exited without writing the PDF" + (f": {_tail(err)}" if _tail(err) else ""))
-        _replace_checked(part, pdf_path, header=b"%PDF-")
+        if special:
+            _write_into(pdf_path, part.read_bytes())
+        else:
+            _replace_checked(part, pdf_path, header=b"%PDF-")
         return Printed(pdf_path, no_sandbox, why)
     finally:
         part.unlink(missing_ok=True)

@@ -651,3 +651,20 @@ def test_ctrl_c_leaves_no_chromium_behind(tmp_path):
     """SIGINT to `python -m quizcli sheet … -f pdf` while Chromium prints a long sheet."""
     tmpd = _interrupt_while_printing(tmp_path, {}, ["-n", "300", "--seed", "2"], signal.SIGINT, str(tmp_path / "tmp"))
     assert list(tmpd.iterdir()) == []  # the profile and Chromium's scratch files went too
+
+
+@posix_only
+def test_special_files_and_symlinks_are_written_into_not_replaced(tmp_path, monkeypatch):
+    """-o /dev/null must not turn /dev/null into a file (as root it could); a symlinked
+    target is written through the link, which stays a link."""
+    exe, _ = _fake_browser(tmp_path, "fine")
+    monkeypatch.setattr(sh, "find_browser", lambda: str(exe))
+    for fmt in ("html", "pdf"):
+        r = runner.invoke(app, ["sheet", "cnn", "-n", "3", "--format", fmt, "-o", os.devnull])
+        assert r.exit_code == 0, _out(r)
+        assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+        real, link = tmp_path / f"real.{fmt}", tmp_path / f"link.{fmt}"
+        link.symlink_to(real.name)
+        r = runner.invoke(app, ["sheet", "cnn", "-n", "3", "--format", fmt, "-o", str(link)])
+        assert r.exit_code == 0, _out(r)
+        assert link.is_symlink() and real.read_bytes()[:5] in (b"<!DOC", b"%PDF-")
