@@ -39,7 +39,6 @@ ATTRIBUTES = frozenset((
 ))
 # Colours, lengths, keywords, numbers, "application/x-tex": no quotes, colons, brackets, ';'.
 _VALUE = re.compile(r"[A-Za-z0-9#.,%+\-/ ]{0,80}")
-_SELF_CLOSING_OK = frozenset(ELEMENTS)  # MathML in HTML honours "/>" on every element
 
 
 class _Rebuilder(HTMLParser):
@@ -90,7 +89,7 @@ class _Rebuilder(HTMLParser):
             self._raw(self.get_starttag_text() or f"<{tag}>")
 
     def handle_startendtag(self, tag, attrs):
-        if self._allowed(tag) and tag in _SELF_CLOSING_OK:
+        if self._allowed(tag):  # MathML inside HTML honours "/>" on every element
             self.out.append(f"<{tag}{self._attrs(tag, attrs)}/>")
         else:
             self._raw(self.get_starttag_text() or f"<{tag}/>")

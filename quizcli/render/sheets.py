@@ -417,13 +417,24 @@ _SANDBOX_FAILURE = re.compile(r"[^\n]*(?:no-sandbox|sandbox|crbug\.com/638180)[^
 _NOISE = re.compile(r"dbus|Fontconfig|unexpected operator|bytes written to file", re.I)
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec
+def _die_with_parent():
+    """A preexec_fn that has the child killed when we die (Linux PR_SET_PDEATHSIG), or
+    None. Everything is looked up here, in the parent: between fork and exec the child
+    only calls prctl (no import, which could deadlock on a lock held by another thread)."""
     try:
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+        prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+        prctl.restype = ctypes.c_int
+    except (OSError, AttributeError):
+        return None
+    sig = int(signal.SIGKILL)
+
+    def child() -> None:
+        prctl(1, sig, 0, 0, 0)  # PR_SET_PDEATHSIG
+
+    return child
 
 
 def _group_alive(pgid: int) -> bool:
@@ -482,7 +493,7 @@ def _run_browser(args: list[str], timeout: float, tmp: str) -> tuple[int, str]:
     if os.name == "posix":
         kw["start_new_session"] = True  # its own process group: a Ctrl-C is ours to pass on
         if sys.platform.startswith("linux"):
-            kw["preexec_fn"] = _die_with_parent  # and it dies if we are killed outright
+            kw["preexec_fn"] = _die_with_parent()  # and it dies if we are killed outright
     old: dict = {}
     if threading.current_thread() is threading.main_thread():
         def _stop(signum, frame):

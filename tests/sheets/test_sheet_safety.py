@@ -668,3 +668,33 @@ def test_special_files_and_symlinks_are_written_into_not_replaced(tmp_path, monk
         r = runner.invoke(app, ["sheet", "cnn", "-n", "3", "--format", fmt, "-o", str(link)])
         assert r.exit_code == 0, _out(r)
         assert link.is_symlink() and real.read_bytes()[:5] in (b"<!DOC", b"%PDF-")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux")
+def test_the_browser_dies_even_when_we_are_killed_outright(tmp_path):
+    """SIGKILL leaves no time for any clean-up: the kernel ends the child (PR_SET_PDEATHSIG)."""
+    code = textwrap.dedent("""\
+        import subprocess, sys, time
+        from quizcli.render import sheets as sh
+        p = subprocess.Popen(["sleep", "300"], preexec_fn=sh._die_with_parent(), start_new_session=True)
+        print(p.pid, flush=True)
+        time.sleep(300)
+    """)
+    mid = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                           env=dict(os.environ, PYTHONPATH=str(REPO)))
+    pid = int(mid.stdout.readline())
+
+    def alive() -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+        except OSError:
+            return False
+
+    try:
+        assert alive()
+        mid.kill()
+        mid.wait()
+        assert _wait_for(lambda: not alive(), 10)
+    finally:
+        if alive():
+            os.kill(pid, signal.SIGKILL)
