@@ -45,6 +45,7 @@ def sheet(
     from ..study.targets import UnknownTarget, resolve_targets
 
     lg = lang(lang_opt)
+    _SANDBOX_NOTICE.clear()
     if fmt not in ("md", "html", "pdf"):
         raise fail("--format must be md, html or pdf")
     if answers not in ("end", "separate", "none"):
@@ -78,22 +79,60 @@ def sheet(
                                command=cmd, lang=lg, date=date, version=(v + 1) if versions > 1 else None))
     if output is None and fmt != "md":
         output = Path(f"sheet-{'-'.join(topic_names[:3]) or 'all'}-{seed}.{fmt}")
-    written: list[Path] = []
     per_version_answers = "none" if versions > 1 and answers != "none" else answers
+    jobs: list[tuple[str, Optional[Path]]] = []  # (document, target) in writing order
     for s in sheets:
         out_path = _numbered(output, s.version) if output else None
         if fmt == "md":
             doc, key = sh.markdown(s, per_version_answers)
         else:
             doc, key = sh.html_sheet(s, per_version_answers)
-        written += _write(doc, out_path, fmt, lg)
+        jobs.append((doc, out_path))
         if key is not None:
-            written += _write(key, _suffixed(out_path, "key") if out_path else None, fmt, lg)
+            jobs.append((key, _suffixed(out_path, "key") if out_path else None))
     if versions > 1 and answers != "none":
         key = sh.combined_key_markdown(sheets) if fmt == "md" else sh.combined_key_html(sheets)
-        written += _write(key, _suffixed(output, "key") if output else None, fmt, lg)
+        jobs.append((key, _suffixed(output, "key") if output else None))
+    written: list[Path] = []
+    try:
+        for _, path in jobs:  # a folder or a missing folder as target: say so before any work
+            if path is not None:
+                sh.check_target(path)
+        for doc, path in jobs:
+            if _write(doc, path, fmt, lg):
+                written.append(path)
+    except sh.OutputError as e:
+        _report_written(written, lg)
+        raise fail(_output_message(e, fmt, lg), code=2 if e.kind in ("is_dir", "no_dir") else 1)
+    except RuntimeError as e:
+        _report_written(written, lg)
+        raise fail(f"Could not print the PDF: {e}. Try --format html." if lg == "en" else f"PDF 打印失败：{e}。可改用 --format html。")
+    _report_written(written, lg)
+
+
+def _report_written(written: list[Path], lg: str) -> None:
     if written:
         console(stderr=True).print(("Wrote: " if lg == "en" else "已写入：") + ", ".join(str(p) for p in written), markup=False)
+
+
+def _output_message(e, fmt: str, lg: str) -> str:
+    """A clear message for a file that could not be written (OutputError), en or zh."""
+    p, parent, d = e.path, e.path.parent, e.detail
+    en = {
+        "is_dir": f"Cannot write {p}: it is a folder. Give a file name, e.g. -o {p / ('sheet.' + fmt)}",
+        "no_dir": f"Cannot write {p}: the folder {d or parent} does not exist.",
+        "not_writable": f"Cannot write {p}: no new file can be made in the folder {parent} ({d}). Nothing was written.",
+        "not_replaced": f"Cannot write {p}: the existing file cannot be replaced ({d}); it was left as it was.",
+        "not_new": f"Cannot write {p}: afterwards it is not the new file{f' ({d})' if d else ''}; treat it as not written.",
+    }
+    zh = {
+        "is_dir": f"无法写入 {p}：这是一个文件夹。请给出文件名，例如 -o {p / ('sheet.' + fmt)}",
+        "no_dir": f"无法写入 {p}：文件夹 {d or parent} 不存在。",
+        "not_writable": f"无法写入 {p}：无法在文件夹 {parent} 中新建文件（{d}），什么也没有写入。",
+        "not_replaced": f"无法写入 {p}：已有文件无法替换（{d}），原文件保持不变。",
+        "not_new": f"无法写入 {p}：写完后该文件并不是新文件{f'（{d}）' if d else ''}，请视为未写入。",
+    }
+    return (zh if lg == "zh" else en)[e.kind]
 
 
 def _command(targets, n, seed, kind, difficulty, lg) -> str:
@@ -116,26 +155,40 @@ def _suffixed(path: Path, tag: str) -> Path:
     return path.with_name(f"{path.stem}-{tag}{path.suffix}")
 
 
-def _write(doc: str, path: Optional[Path], fmt: str, lg: str) -> list[Path]:
+def _write(doc: str, path: Optional[Path], fmt: str, lg: str) -> bool:
+    """Write one document (stdout when path is None); True when a file was written.
+    Raises OutputError or RuntimeError (Chromium failed); the old file then stays."""
     import sys
+
+    from ..render import sheets as sh
 
     if path is None:
         sys.stdout.write(doc)
-        return []
-    if fmt == "pdf":
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        return False
+    if fmt != "pdf":
+        sh.write_file(path, doc)
+        return True
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        from ..render.sheets import print_pdf
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console(stderr=True), transient=True) as prog:
+        prog.add_task(("Printing " if lg == "en" else "正在打印 ") + str(path) + " …", total=None)
+        printed = sh.print_pdf(doc, path)
+    if printed.no_sandbox and not _SANDBOX_NOTICE:
+        _SANDBOX_NOTICE.append(True)
+        why = printed.why or "?"
+        console(stderr=True).print(
+            f"Note: Chromium would not start with its sandbox here ({why}), so it printed with --no-sandbox. "
+            "The page still runs no script and loads nothing else: JavaScript is off and the sheet's "
+            "Content-Security-Policy forbids scripts, frames and file or network access."
+            if lg == "en" else
+            f"注意：Chromium 在此无法带沙箱启动（{why}），因此以 --no-sandbox 打印。页面依然不会运行脚本、"
+            "也不加载其他任何内容：JavaScript 已关闭，试卷的内容安全策略（CSP）禁止脚本、框架以及文件和网络访问。",
+            style="yellow", markup=False, highlight=False,
+        )
+    return True
 
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console(stderr=True), transient=True) as prog:
-            prog.add_task(("Printing " if lg == "en" else "正在打印 ") + str(path) + " …", total=None)
-            try:
-                print_pdf(doc, path.resolve())
-            except RuntimeError as e:
-                raise fail(f"Could not print the PDF: {e}. Try --format html." if lg == "en" else f"PDF 打印失败：{e}。可改用 --format html。")
-        return [path]
-    path.write_text(doc, encoding="utf-8")
-    return [path]
+
+_SANDBOX_NOTICE: list[bool] = []  # said once per run
 
 
 @export_app.command("anki")

@@ -4,10 +4,17 @@ timestamp is written unless a date is asked for."""
 from __future__ import annotations
 
 import html
+import json
+import os
 import re
 import shutil
+import signal
+import stat
 import subprocess
+import sys
 import tempfile
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -116,12 +123,17 @@ def _markdown_key(sheet: Sheet) -> str:
 
 
 def _math_html(latex: str, display: bool) -> str:
+    """MathML for one formula, rebuilt by the allow-list sanitizer: latex2mathml copies
+    \\text{…} (and \\href, \\class, \\style arguments) into its output unescaped."""
     from latex2mathml.converter import convert
 
+    from .htmlsafe import mathml
+
     try:
-        return convert(latex, display="block" if display else "inline")
+        raw = convert(latex, display="block" if display else "inline")
     except Exception:
         return html.escape(f"${latex}$")
+    return mathml(raw)
 
 
 def text_html(text: str) -> str:
@@ -181,10 +193,17 @@ code { font-family: "DejaVu Sans Mono", monospace; font-size: 9.5pt; }
 """
 
 
+# The sheet needs its inline <style> and nothing else: no script, no frame, no file or
+# network fetch, even when someone opens the HTML file by hand. (Fonts are the system's.)
+CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+       "base-uri 'none'; form-action 'none'")
+
+
 def _html_doc(title: str, body: str, lang: str) -> str:
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f"<title>{html.escape(title)}</title><style>{CSS}</style></head>\n<body>\n{body}\n</body></html>\n"
     )
 
@@ -259,6 +278,107 @@ def combined_key_markdown(sheets: Sequence[Sheet]) -> str:
     return "\n".join([f"# {title}", ""] + [_markdown_key(s) for s in sheets]).rstrip() + "\n"
 
 
+# ----------------------------------------------------------------------------- files
+
+
+class OutputError(Exception):
+    """The file could not be written where asked. `kind` says why: "is_dir" (the target is
+    a folder), "no_dir" (its folder does not exist), "not_writable" (no new file can be made
+    in that folder), "not_replaced" (the old file could not be replaced: read-only or
+    immutable), "not_new" (what is there afterwards is not the file just made)."""
+
+    def __init__(self, kind: str, path: Path, detail: str = ""):
+        super().__init__(f"{kind}: {path}" + (f" ({detail})" if detail else ""))
+        self.kind, self.path, self.detail = kind, Path(path), detail
+
+
+def check_target(path: Path) -> None:
+    """Raise OutputError when `path` can obviously not become the new file."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError("is_dir", path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError("no_dir", path, str(parent))
+
+
+def _new_file_mode(path: Path) -> int:
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)  # replacing a file keeps its permissions
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def _temp_beside(path: Path) -> Path:
+    """An empty temporary file in the target's own folder (so the final rename is atomic)."""
+    check_target(path)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as e:
+        raise OutputError("not_writable", path, e.strerror or str(e)) from None
+    os.close(fd)
+    return Path(name)
+
+
+def _replace_checked(tmp: Path, path: Path, header: bytes | None = None) -> None:
+    """Move the finished temporary file over `path` and check that `path` is now that file."""
+    made = os.stat(tmp)
+    try:
+        os.chmod(tmp, _new_file_mode(path))
+        os.replace(tmp, path)
+    except OSError as e:
+        raise OutputError("not_replaced", path, e.strerror or str(e)) from None
+    try:
+        now = os.stat(path)
+        with open(path, "rb") as f:
+            start = f.read(len(header) if header else 0)
+    except OSError as e:
+        raise OutputError("not_new", path, e.strerror or str(e)) from None
+    if (now.st_dev, now.st_ino, now.st_size) != (made.st_dev, made.st_ino, made.st_size) or (header and start != header):
+        raise OutputError("not_new", path)
+
+
+def _special(path: Path) -> bool:
+    """An existing target that is not a regular file (/dev/stdout, a pipe): it is written
+    into, never replaced (replacing /dev/null with a file would be a disaster as root)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _write_into(path: Path, raw: bytes) -> None:
+    try:
+        with open(path, "wb") as f:
+            f.write(raw)
+    except OSError as e:
+        raise OutputError("not_replaced", path, e.strerror or str(e)) from None
+
+
+def write_file(path: Path, data: str | bytes) -> None:
+    """Write `data` to `path` whole or not at all: a temporary file in the same folder,
+    then an atomic rename, then a check that the target really is the new file. On any
+    failure the old file (if any) is left as it was and OutputError is raised."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if _special(path):
+        _write_into(path, raw)
+        return
+    path = Path(os.path.realpath(path))  # through a symlink, not over it
+    tmp = _temp_beside(path)
+    try:
+        try:
+            with open(tmp, "wb") as f:
+                f.write(raw)
+        except OSError as e:
+            raise OutputError("not_writable", path, e.strerror or str(e)) from None
+        _replace_checked(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 # ----------------------------------------------------------------------------- PDF
 
 
@@ -274,24 +394,180 @@ class NoBrowser(RuntimeError):
     pass
 
 
-def print_pdf(html_doc: str, pdf_path: Path, timeout: float = 120.0) -> None:
-    """Print an HTML document to PDF with headless Chromium (no network, no header/footer)."""
-    browser = find_browser()
-    if browser is None:
-        raise NoBrowser("no Chromium found")
-    with tempfile.TemporaryDirectory(prefix="quizcli-pdf-") as tmp:
-        src = Path(tmp) / "sheet.html"
-        src.write_text(html_doc, encoding="utf-8")
-        args = [
-            browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer", f"--print-to-pdf={pdf_path}", src.as_uri(),
-        ]
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+@dataclass(frozen=True)
+class Printed:
+    """How the PDF was printed: `no_sandbox` is True when Chromium refused to start with
+    its sandbox (as root, or without user namespaces) and ran with --no-sandbox; `why` is
+    Chromium's own reason."""
+
+    path: Path
+    no_sandbox: bool = False
+    why: str = ""
+
+
+# Flags for a browser that prints one local page and does nothing else. JavaScript is
+# switched off in the fresh profile's preferences (content setting "javascript": block):
+# --blink-settings=scriptEnabled=false would do it too, but with it Chromium 156's headless
+# --print-to-pdf silently writes nothing (exit status 0, no file). The page's own
+# Content-Security-Policy (see CSP) forbids scripts, frames and every fetch as well.
+_FLAGS = (
+    "--headless", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-quic", "--disable-extensions", "--disable-default-apps", "--mute-audio",
+    "--host-resolver-rules=MAP * ~NOTFOUND", "--no-pdf-header-footer",
+)
+_PREFERENCES = {"profile": {"default_content_setting_values": {"javascript": 2, "popups": 2, "notifications": 2}}}
+_SANDBOX_FAILURE = re.compile(r"[^\n]*(?:no-sandbox|sandbox|crbug\.com/638180)[^\n]*", re.I)
+_NOISE = re.compile(r"dbus|Fontconfig|unexpected operator|bytes written to file", re.I)
+
+
+def _die_with_parent():
+    """A preexec_fn that has the child killed when we die (Linux PR_SET_PDEATHSIG), or
+    None. Everything is looked up here, in the parent: between fork and exec the child
+    only calls prctl (no import, which could deadlock on a lock held by another thread)."""
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+        prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+        prctl.restype = ctypes.c_int
+    except (OSError, AttributeError):
+        return None
+    sig = int(signal.SIGKILL)
+
+    def child() -> None:
+        prctl(1, sig, 0, 0, 0)  # PR_SET_PDEATHSIG
+
+    return child
+
+
+def _group_alive(pgid: int) -> bool:
+    """Is any process of group `pgid` still running? (Zombies waiting for init to reap
+    them count as gone.)"""
+    if sys.platform.startswith("linux") and os.path.isdir("/proc"):
+        for d in os.listdir("/proc"):
+            if not d.isdigit():
+                continue
+            try:
+                with open(f"/proc/{d}/stat", encoding="ascii", errors="replace") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if len(fields) > 2 and fields[2] == str(pgid) and fields[0] not in ("Z", "X"):
+                return True
+        return False
+    try:
+        os.killpg(pgid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """End the browser and everything it started (its own process group): SIGTERM, a few
+    seconds' grace, then SIGKILL; return once none of them runs any more."""
+    if os.name != "posix":
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        return
+    for sig, grace in ((signal.SIGTERM, 3.0), (signal.SIGKILL, 5.0)):
+        if proc.poll() is not None and not _group_alive(proc.pid):
+            return
+        try:
+            os.killpg(proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            if proc.poll() is not None and not _group_alive(proc.pid):
+                return
+            time.sleep(0.02)
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+class _Terminated(SystemExit):
+    pass
+
+
+def _run_browser(args: list[str], timeout: float, tmp: str) -> tuple[int, str]:
+    kw: dict = {"env": dict(os.environ, TMPDIR=tmp)}  # its own scratch files go with ours
+    if os.name == "posix":
+        kw["start_new_session"] = True  # its own process group: a Ctrl-C is ours to pass on
+        if sys.platform.startswith("linux"):
+            kw["preexec_fn"] = _die_with_parent()  # and it dies if we are killed outright
+    old: dict = {}
+    if threading.current_thread() is threading.main_thread():
+        def _stop(signum, frame):
+            raise _Terminated(128 + signum)
+
+        for name in ("SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                old[name] = signal.signal(getattr(signal, name), _stop)
+    try:
+        try:
+            proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                    text=True, errors="replace", **kw)
+        except (OSError, subprocess.SubprocessError) as e:
+            raise RuntimeError(f"cannot start {args[0]}: {e}") from None
         try:
             _, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            proc.kill()
             raise RuntimeError(f"Chromium did not finish within {timeout:.0f} s") from None
-        if proc.returncode != 0 or not pdf_path.exists() or pdf_path.stat().st_size == 0:
-            raise RuntimeError(f"Chromium failed ({proc.returncode}): {err.strip()[-300:]}")
+        finally:
+            _kill_group(proc)  # on success, error, Ctrl-C or SIGTERM alike
+        return proc.returncode, err or ""
+    finally:
+        for name, handler in old.items():
+            signal.signal(getattr(signal, name), handler)
+
+
+def _tail(err: str) -> str:
+    lines = [ln for ln in err.splitlines() if ln.strip() and not _NOISE.search(ln)]
+    return " ".join(lines)[-300:]
+
+
+def print_pdf(html_doc: str, pdf_path: Path, timeout: float = 120.0) -> Printed:
+    """Print an HTML document to `pdf_path` with headless Chromium: JavaScript off, no
+    network, a fresh profile, the browser's sandbox unless it cannot start with it. The PDF
+    is printed to a temporary file beside the target, checked (non-empty, starts with %PDF,
+    written by this run), then renamed over the target; OutputError if the target cannot
+    take it (the old file stays as it was), RuntimeError if Chromium fails."""
+    browser = find_browser()
+    if browser is None:
+        raise NoBrowser("no Chromium found")
+    special = _special(pdf_path)
+    pdf_path = Path(pdf_path) if special else Path(os.path.realpath(pdf_path))
+    part = _temp_beside(Path(tempfile.gettempdir()) / "quizcli-sheet.pdf" if special else pdf_path)
+    try:
+        with tempfile.TemporaryDirectory(prefix="quizcli-pdf-", ignore_cleanup_errors=True) as tmp:
+            src = Path(tmp) / "sheet.html"
+            src.write_text(html_doc, encoding="utf-8")
+            profile = Path(tmp) / "profile"
+            (profile / "Default").mkdir(parents=True)
+            (profile / "Default" / "Preferences").write_text(json.dumps(_PREFERENCES), encoding="utf-8")
+            before = os.stat(part)
+            base = [browser, *_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={part}", src.as_uri()]
+            code, err = _run_browser(base, timeout, tmp)
+            no_sandbox, why = False, ""
+            if code != 0 and _SANDBOX_FAILURE.search(err):
+                no_sandbox = True
+                why = _SANDBOX_FAILURE.search(err).group(0).strip()
+                why = re.sub(r"^\[[^\]]*\]\s*", "", why)[:200]
+                code, err = _run_browser([browser, "--no-sandbox", *base[1:]], timeout, tmp)
+            if code != 0:
+                raise RuntimeError(f"Chromium failed ({code}): {_tail(err)}")
+            after = os.stat(part)
+            with open(part, "rb") as f:
+                head = f.read(5)
+            if after.st_size == 0 or head != b"%PDF-" or after.st_mtime_ns < before.st_mtime_ns:
+                raise RuntimeError("Chromium exited without writing the PDF" + (f": {_tail(err)}" if _tail(err) else ""))
+        if special:
+            _write_into(pdf_path, part.read_bytes())
+        else:
+            _replace_checked(part, pdf_path, header=b"%PDF-")
+        return Printed(pdf_path, no_sandbox, why)
+    finally:
+        part.unlink(missing_ok=True)
