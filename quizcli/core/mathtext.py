@@ -153,10 +153,17 @@ def plain_subscripts(text: str) -> str:
     return _PLAIN_SUB.sub(_plain_sub, text)
 
 
-def render_inline(text: str, math: dict[str, str]) -> str:
+def render_inline(text: str, math: dict[str, str], glue=None) -> str:
     """`text` with each `$...$` / `$$...$$` fragment replaced by its Unicode rendering,
     taken from the bank's pre-rendered `math` table (converted on the spot if missing,
-    left as raw `$...$` if conversion fails)."""
+    left as raw `$...$` if conversion fails). `glue`, if given, is applied to each rendered
+    formula (the terminal keeps short formulas on one line with it)."""
+    if glue is not None:
+        def glued(m: re.Match) -> str:
+            out = sub(m)
+            return out if out == m.group(0) else glue(out)
+    else:
+        glued = None
 
     def sub(m: re.Match) -> str:
         latex = (m.group(1) or m.group(2)).strip()
@@ -171,7 +178,7 @@ def render_inline(text: str, math: dict[str, str]) -> str:
     out, pos = [], 0
     for m in MATH.finditer(text):
         out.append(plain_subscripts(text[pos:m.start()]))
-        out.append(sub(m))
+        out.append(glued(m) if glued else sub(m))
         pos = m.end()
     out.append(plain_subscripts(text[pos:]))
     return "".join(out)

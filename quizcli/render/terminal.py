@@ -19,6 +19,7 @@ from rich.text import Text
 from ..core.models import Bank, Concept, Question, QuestionBrief
 from ..i18n import t
 from ..core.mathtext import render_inline
+from .wrap import glue_math
 
 _INLINE = re.compile(r"(\*\*.+?\*\*|`[^`]+`)")
 
@@ -26,7 +27,7 @@ _INLINE = re.compile(r"(\*\*.+?\*\*|`[^`]+`)")
 def rich_text(text: str, bank: Bank, style: str = "") -> Text:
     """Markdown-lite → rich Text: paragraphs, `- ` bullets, **bold**, `code`, $math$."""
     out = Text(style=style)
-    lines = render_inline(text.strip(), bank.math).splitlines()
+    lines = render_inline(text.strip(), bank.math, glue=glue_math).splitlines()
     for i, line in enumerate(lines):
         if i:
             out.append("\n")

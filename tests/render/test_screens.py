@@ -113,3 +113,39 @@ def test_stats_screen_shows_accuracy_and_topics(bank, lang):
     text = render(stats_view(data, bank, lang))
     _fits(text)
     assert "67%" in text  # 6 of 9 right
+
+
+def _ragged(text_renderable, width: int) -> list[str]:
+    """Wrapped lines shorter than 60 % of the width that are followed by a line of the same
+    paragraph (each source line of the bank text is one paragraph)."""
+    out = []
+    for para in text_renderable.split("\n"):
+        con, buf = _console()
+        con.width = width
+        con.print(para)
+        lines = buf.getvalue().rstrip("\n").split("\n")
+        out += [ln for ln in lines[:-1] if cell_len(ln.rstrip()) < 0.6 * width]
+    return out
+
+
+@pytest.mark.slow
+def test_chinese_wraps_without_ragged_lines_in_every_concept(bank):
+    from quizcli.render.terminal import rich_text
+
+    ragged = {}
+    for c in bank.concepts.values():
+        for field in (c.summary, c.body, *c.key_points, *c.pitfalls):
+            bad = _ragged(rich_text(field.zh, bank), 78)
+            if bad:
+                ragged[c.id] = bad
+    assert ragged == {}
+
+
+def test_chinese_breaks_between_characters_and_keeps_short_formulas_whole(bank):
+    from quizcli.render.terminal import rich_text
+
+    c = bank.concepts["dying_relu"]
+    text = render(rich_text(c.summary.zh, bank))
+    first = text.splitlines()[0]
+    assert cell_len(first) >= 70  # the line is filled, not ended at the first long run of Chinese
+    assert not any(line.lstrip().startswith(("，", "。", "、")) for line in text.splitlines())
