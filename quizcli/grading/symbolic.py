@@ -303,15 +303,17 @@ class _Parser:
         return self.power()
 
     def power(self):
-        base = self.atom()
+        base = self.atom(split=True)
         kind, val, pos = self.peek()
         if kind == "pow":
             self.take()
             self.enter(pos)
             exponent = self.unary()     # right-assoc, allows x^-1
             self.depth -= 1
+            if base[0] == "split":      # nm^2 = n*m^2: the power binds to the last name
+                return _fold(base[1][:-1] + [("pow", base[1][-1], exponent)])
             return ("pow", base, exponent)
-        return base
+        return _fold(base[1]) if base[0] == "split" else base
 
     def bracket(self):
         kind, val, pos = self.take()
@@ -330,7 +332,11 @@ class _Parser:
         self.depth -= 1
         return node
 
-    def atom(self):
+    def atom(self, split=False):
+        node = self._atom()
+        return node if split or node[0] != "split" else _fold(node[1])
+
+    def _atom(self):
         kind, val, pos = self.peek()
         if kind == "num":
             self.take()
@@ -377,12 +383,8 @@ class _Parser:
                            f"“{val}”有歧义：请写 {declared} 或 {alt}。", pos)
             return ("var", declared)
         if parts:
-            node = None
-            for p in parts:
-                leaf = ("const", p) if p in CONSTANTS and self.names.resolve(p) is None \
-                    else ("var", self.names.resolve(p))
-                node = leaf if node is None else ("mul", node, leaf)
-            return node
+            return ("split", [("const", p) if p in CONSTANTS and self.names.resolve(p) is None
+                              else ("var", self.names.resolve(p)) for p in parts])
         allowed = ", ".join(self.names.declared()) or "-"
         if is_call:
             shown = ", ".join(sorted(f for f in self.funcs if f not in _ALIASES))
@@ -433,6 +435,13 @@ class _Parser:
         if spelled in _LOG_BASE:
             args.append(("num", Fraction(_LOG_BASE[spelled])))
         return ("call", fname, args)
+
+
+def _fold(leaves):
+    node = leaves[0]
+    for leaf in leaves[1:]:
+        node = ("mul", node, leaf)
+    return node
 
 
 def _literal(text: str, pos: int) -> Fraction:
@@ -539,6 +548,7 @@ def _check(node) -> _Info:
         infos = [_check(a) for a in node[2]]
         has_var = any(i.has_var for i in infos)
         value = None if has_var else _fl(_FLOAT_FUNCS[node[1]], *[i.value for i in infos])
+        _defined(value, [i.value for i in infos])
         return _Info(has_var, value, sum(i.digits for i in infos) + 1)
     a, b = _check(node[1]), _check(node[2])
     has_var = a.has_var or b.has_var
@@ -559,9 +569,22 @@ def _check(node) -> _Info:
         op = {"add": lambda x, y: x + y, "sub": lambda x, y: x - y,
               "mul": lambda x, y: x * y, "div": lambda x, y: x / y}[kind]
         value = None if has_var else _fl(op, a.value, b.value)
+    if kind == "div" and b.value == 0:
+        value = math.nan
+    _defined(value, [a.value, b.value])
     if digits > MAX_DIGITS:
         raise _too_large()
     return _Info(has_var, value, digits)
+
+
+def _defined(value, inputs) -> None:
+    """A constant part that is not a real number (1/0, log(0), sqrt(-1), (-8)^(1/3)) is refused,
+    unless the float check itself overflowed on the way (then it is left to the evaluator)."""
+    if value is not None and math.isnan(value) and all(
+            v is not None and math.isfinite(v) for v in inputs):
+        raise _err("The expression is undefined here: division by zero, or log, sqrt or a "
+                   "fractional power of a negative number or zero.",
+                   "表达式无定义：除以 0，或对负数、0 取对数、开方或分数次幂。")
 
 
 # ---------------------------------------------------------------- trees: display, substitution
@@ -915,7 +938,9 @@ def _points(names: Sequence[str], seed: int) -> list[list[list[float]]]:
         first += [[rng.choice(_GRID) for _ in range(n)] for _ in range(40)]
     second = [[rng.uniform(0.05, 2.0) for _ in range(n)] for _ in range(24)]
     second += [[rng.choice((0.5, 1.0, 1.5, 2.0)) for _ in range(n)] for _ in range(16)]
-    return [first, second]
+    third = [[rng.uniform(-10.0, 10.0) for _ in range(n)] for _ in range(24)]
+    third += [[rng.uniform(2.0, 10.0) for _ in range(n)] for _ in range(24)]
+    return [first, second, third]
 
 
 def _digits(node) -> int:
