@@ -374,14 +374,14 @@ class _Parser:
             return ("var", self.names.exact[val])
         if val in CONSTANTS:
             return ("const", val)
-        known = self.names.spellings() | set(CONSTANTS)
-        parts = _split_names(val, known)
         if declared is not None:
+            parts = _split_names(val, set(self.names.exact) | set(CONSTANTS))
             if parts and len(parts) > 1:
                 alt = "*".join(parts)
                 raise _err(f"'{val}' is ambiguous: write {declared} or {alt}.",
                            f"“{val}”有歧义：请写 {declared} 或 {alt}。", pos)
             return ("var", declared)
+        parts = _split_names(val, self.names.spellings() | set(CONSTANTS))
         if parts:
             return ("split", [("const", p) if p in CONSTANTS and self.names.resolve(p) is None
                               else ("var", self.names.resolve(p)) for p in parts])
@@ -500,6 +500,7 @@ class _Info:
     has_var: bool
     value: float | None   # float value of a constant subtree (None if it has variables)
     digits: int           # bound on the digits of any number sympy may produce
+    scale: int = 0        # bound on the decimal orders of magnitude of constants (1e-44 -> 44)
 
 
 def _log(v, base=None):
@@ -514,6 +515,7 @@ _FLOAT_FUNCS = {
     "softplus": lambda v: math.log1p(math.exp(v)),
     "floor": math.floor, "ceil": math.ceil,
 }
+_EXP_LIKE = ("exp", "sinh", "cosh", "sech", "sigmoid", "softplus", "tanh")
 
 
 def _fl(fn, *args) -> float:
@@ -532,26 +534,46 @@ def _too_large() -> ParseError:
     return _err("A number in the expression is too large.", "表达式中的数太大。")
 
 
+def _magnitude(value) -> int:
+    if value is None or not math.isfinite(value) or value == 0:
+        return 0
+    return int(abs(math.log10(abs(value)))) + 1
+
+
 def _check(node) -> _Info:
+    info = _check_node(node)
+    if info.scale > 2 * MAX_DIGITS:
+        raise _err("A number in the expression is too large or too close to zero.",
+                   "表达式中的数太大或太接近 0。")
+    return info
+
+
+def _check_node(node) -> _Info:
     kind = node[0]
     if kind == "num":
         v = node[1]
-        return _Info(False, float(v), len(str(v.numerator)) + len(str(v.denominator)))
+        d = len(str(v.numerator)) + len(str(v.denominator))
+        return _Info(False, float(v), d, d)
     if kind == "var":
-        return _Info(True, None, 0)
+        return _Info(True, None, 0, 0)
     if kind == "const":
-        return _Info(False, math.pi if node[1] == "pi" else math.e, 1)
+        return _Info(False, math.pi if node[1] == "pi" else math.e, 1, 1)
     if kind == "neg":
-        a = _check(node[1])
-        return _Info(a.has_var, None if a.value is None else -a.value, a.digits)
+        a = _check_node(node[1])
+        return _Info(a.has_var, None if a.value is None else -a.value, a.digits, a.scale)
     if kind == "call":
-        infos = [_check(a) for a in node[2]]
+        infos = [_check_node(a) for a in node[2]]
         has_var = any(i.has_var for i in infos)
         value = None if has_var else _fl(_FLOAT_FUNCS[node[1]], *[i.value for i in infos])
         _defined(value, [i.value for i in infos])
-        return _Info(has_var, value, sum(i.digits for i in infos) + 1)
-    a, b = _check(node[1]), _check(node[2])
+        scale = sum(i.scale for i in infos) + 1
+        if node[1] in _EXP_LIKE and infos[0].value is not None and math.isfinite(infos[0].value):
+            scale += int(abs(infos[0].value) / math.log(10)) + 1
+        scale = max(scale, _magnitude(value))
+        return _Info(has_var, value, sum(i.digits for i in infos) + 1, min(scale, 10 ** 6))
+    a, b = _check_node(node[1]), _check_node(node[2])
     has_var = a.has_var or b.has_var
+    scale = a.scale + b.scale
     if kind == "pow":
         digits = a.digits + b.digits
         if not b.has_var:
@@ -563,6 +585,7 @@ def _check(node) -> _Info:
                            f"指数太大（绝对值最多 {MAX_EXPONENT}）。")
             # whole or not: sympy takes the integer part out (x^99.5 = x^99 * sqrt(x))
             digits = max(a.digits * max(1, math.ceil(abs(e))), digits)
+            scale = max(a.scale * max(1, math.ceil(abs(e))), scale)
         value = None if has_var else _fl(lambda x, y: x ** y, a.value, b.value)
     else:
         digits = a.digits + b.digits
@@ -574,7 +597,7 @@ def _check(node) -> _Info:
     _defined(value, [a.value, b.value])
     if digits > MAX_DIGITS:
         raise _too_large()
-    return _Info(has_var, value, digits)
+    return _Info(has_var, value, digits, min(max(scale, _magnitude(value)), 10 ** 6))
 
 
 def _defined(value, inputs) -> None:
@@ -944,10 +967,12 @@ def _points(names: Sequence[str], seed: int) -> list[list[list[float]]]:
 
 
 def _digits(node) -> int:
+    """Decimal digits the comparison must resolve: sizes and magnitudes of the constants."""
     try:
-        return _check(node).digits
+        info = _check(node)
     except ParseError:
-        return MAX_DIGITS
+        return 2 * MAX_DIGITS
+    return max(info.digits, info.scale)
 
 
 def _compare(a, b, names: Sequence[str], seed: int = 12345):
@@ -971,7 +996,7 @@ def _compare(a, b, names: Sequence[str], seed: int = 12345):
     if not valid:
         return None, 0
     import mpmath
-    digits = min(_digits(a) + _digits(b), 2 * MAX_DIGITS)
+    digits = min(_digits(a) + _digits(b), 4 * MAX_DIGITS)
     prec = digits + 50
     # every float disagreement (up to 6), then agreement points, at high precision
     differ = [p for p, d in valid if d][:6]
