@@ -1153,6 +1153,20 @@ def _kill_live() -> None:
             pass
 
 
+def _preload() -> None:
+    """Import in the parent what every worker needs: a fork then inherits it ready (and an
+    import that another thread of the parent is doing is waited for here, not in the child,
+    where that thread does not exist)."""
+    import mpmath  # noqa: F401
+    import threading  # noqa: F401
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes  # noqa: F401
+            import resource  # noqa: F401
+        except ImportError:
+            pass
+
+
 def _run(fn, args: tuple, timeout: float, streaming: bool):
     """Run fn in a forked worker; returns (messages, status, value); status in
     {"ok", "error", "timeout"}. Falls back to an abandoned daemon thread without fork."""
@@ -1161,6 +1175,7 @@ def _run(fn, args: tuple, timeout: float, streaming: bool):
     deadline = time.monotonic() + timeout
     messages: list = []
     proc = None
+    _preload()
     if "fork" in mp.get_all_start_methods():
         ctx = mp.get_context("fork")
         parent, child = ctx.Pipe(duplex=False)
