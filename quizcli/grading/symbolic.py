@@ -183,6 +183,10 @@ def _tokenize(s: str) -> list[tuple[str, str, int]]:
         m = _TOKEN.match(s, i)
         if not m:
             c = s[i]
+            if c == "=":
+                raise _err("Write only the expression, without '=' (a prefix like "
+                           "\"f(x) =\" is fine).",
+                           "只写表达式，不要写“=”（可以带“f(x) =”这样的前缀）。", i)
             raise _err(f"Unexpected character '{c}' at position {i + 1}.",
                        f"第 {i + 1} 个字符“{c}”无法识别。", i)
         kind = m.lastgroup

@@ -321,3 +321,46 @@ def test_public_equivalence_cases(case):
     if r.correct is None and case.get("undecided"):
         return
     assert r.correct is (want == "equal"), (case, r)
+
+
+# ------------------------------------------------------------------ the built-in bank, as displayed
+
+@pytest.fixture(scope="module")
+def symbolic_questions():
+    from quizcli.bank.loader import validate_dirs
+    bank, problems = validate_dirs([ROOT / "question_bank"], deep=False)
+    qs = [q for q in bank.questions.values() if q.type == "symbolic"]
+    assert len(qs) >= 40
+    return qs
+
+
+def test_every_model_answer_accepts_itself_and_its_displayed_form(symbolic_questions):
+    from quizcli.render.mathtext import plain_subscripts
+    shown_differently = 0
+    for q in symbolic_questions:
+        subs = dict(q.substitutions)
+        for text in {q.answer, plain_subscripts(q.answer)}:
+            r = grade_symbolic(text, q.answer, list(q.variables), substitutions=subs or None)
+            assert r.correct is True, (q.id, text, r)
+        shown_differently += plain_subscripts(q.answer) != q.answer
+    assert shown_differently >= 3       # d_k, s_i, s_j ... are on screen as dₖ, sᵢ, sⱼ
+
+
+def test_every_declared_name_can_be_typed_as_displayed(symbolic_questions):
+    from quizcli.render.mathtext import plain_subscripts
+    for q in symbolic_questions:
+        for v in q.variables:
+            expr = parse_expression(plain_subscripts(v), list(q.variables))
+            assert {s.name for s in expr.free_symbols} == {v}, (q.id, v)
+
+
+def test_without_fork_the_check_runs_in_a_thread_with_the_same_bound(monkeypatch):
+    import multiprocessing
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert grade_symbolic("σ(x)(1−σ(x))", SIG_D, ["x"]).correct is True
+    assert grade_symbolic("s*(1-s) + 1e-8", "s*(1-s)", ["s"]).correct is False
+    monkeypatch.setattr(symbolic, "_compare", lambda *a, **k: time.sleep(3))
+    t = time.perf_counter()
+    r = grade_symbolic("2x", "x+x", ["x"], timeout=0.3)
+    assert time.perf_counter() - t < 2.0
+    assert r.correct is None and r.message_en.startswith(IN_TIME)
