@@ -17,7 +17,7 @@ Supported syntax
             unambiguous: d_k as dk or dₖ, s_i as si or sᵢ, x1 as x_1 or x₁, lambda_ as
             lambda or λ, sigma_ as sigma or σ. Names with `__` refused.
   functions (whitelist, positional args) exp log(=ln, natural; log(x, b) = base b)
-            log2 log10 sqrt(=√) abs sigmoid(=σ=sigma, 1/(1+exp(-x)))
+            log2 log10 (= log₂ log_2 ...) sqrt(=√) abs sigmoid(=σ=sigma, 1/(1+exp(-x)))
             softplus(=log(1+exp(x))) tanh sinh cosh sech sin cos tan floor ceil
             max min (max/min take >= 2 args). f²(x), f^2(x), f**2(x) mean f(x)^2.
   prefix    "f(x) =", "σ'(x) =", "y' =" before the expression is ignored (one '=' only,
@@ -83,8 +83,8 @@ DEFAULT_FUNCTIONS = frozenset({
     "exp", "log", "ln", "sqrt", "abs", "sigmoid", "softplus", "tanh", "sinh", "cosh",
     "sech", "sin", "cos", "tan", "max", "min", "floor", "ceil",
 })
-_ALIASES = {"ln": "log", "sigma": "sigmoid", "log2": "log", "log10": "log"}
-_LOG_BASE = {"log2": 2, "log10": 10}
+_LOG_BASE = {"log2": 2, "log10": 10, "log_2": 2, "log_10": 10}     # log₂(V) arrives as log_2(V)
+_ALIASES = {"ln": "log", "sigma": "sigmoid", **{k: "log" for k in _LOG_BASE}}
 _ARITY = {"max": (2, 20), "min": (2, 20), "log": (1, 2)}  # others: exactly 1
 CONSTANTS = ("pi", "e")
 
@@ -481,7 +481,7 @@ def _split_names(word: str, known: set[str]) -> list[str] | None:
 def _functions(functions: Iterable[str]) -> frozenset:
     funcs = frozenset(functions)
     if "ln" in funcs or "log" in funcs:
-        funcs = funcs | {"ln", "log", "log2", "log10"}
+        funcs = funcs | {"ln", "log"} | set(_LOG_BASE)
     if "sigmoid" in funcs:
         funcs = funcs | {"sigma"}
     unknown = {_ALIASES.get(f, f) for f in funcs} - set(_FLOAT_FUNCS)
@@ -1075,7 +1075,8 @@ def _grade_job(send, student, model, alternatives, misconceptions, names, seed):
 # ---------------------------------------------------------------- time-limited workers
 
 _TIMEOUT = object()
-_LIVE: set = set()
+_LIVE: set = set()          # workers running now: killed at exit if still alive
+_ATEXIT = False
 
 
 def _limit_memory(extra_bytes: int = 1 << 30) -> None:
@@ -1193,9 +1194,11 @@ def _run(fn, args: tuple, timeout: float, streaming: bool):
         finally:
             child.close()
     if proc is not None:
-        if not _LIVE:
+        global _ATEXIT
+        if not _ATEXIT:
             import atexit
             atexit.register(_kill_live)
+            _ATEXIT = True
         _LIVE.add(proc)
         try:
             while True:

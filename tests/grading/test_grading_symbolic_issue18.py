@@ -204,6 +204,9 @@ def test_worker_is_killed_at_the_deadline():
     ("1 - tanh**2(x)", "sech(x)^2", ["x"]),
     ("log2(V)", "log(V)/log(2)", ["V"]),
     ("log(V, 2)", "log(V)/log(2)", ["V"]),
+    ("log₂(V)", "log(V)/log(2)", ["V"]),
+    ("log_2 (V)", "log(V)/log(2)", ["V"]),
+    ("log10(1000)", "3", []),
     ("ln(V)/ln(2)", "log(V)/log(2)", ["V"]),
     ("σ'(x) = σ(x)(1−σ(x))", SIG_D, ["x"]),
     ("f(x) = exp(-x)/(1+exp(-x))^2", SIG_D, ["x"]),
@@ -328,7 +331,7 @@ def test_public_equivalence_cases(case):
 @pytest.fixture(scope="module")
 def symbolic_questions():
     from quizcli.bank.loader import validate_dirs
-    bank, problems = validate_dirs([ROOT / "question_bank"], deep=False)
+    bank, _ = validate_dirs([ROOT / "question_bank"], deep=False)
     qs = [q for q in bank.questions.values() if q.type == "symbolic"]
     assert len(qs) >= 40
     return qs
