@@ -45,14 +45,19 @@ Equivalence (`grade_symbolic`, `equivalent`)
 
   1. Real-valued evaluation of both trees with Python floats at seeded points: random
      points in [-2, 2] plus a grid of {-2, -1/2, 1/2, 2} per variable (so (a^b)^c is
-     told from a^(b·c) at a < 0, b = 2, c = 1/2), then (0, 2] if the domain is
-     restricted. A point counts only where BOTH sides are real and defined (sqrt/log of
-     a negative number, a fractional power of a negative base, 0^-1 are undefined).
-  2. Exact decision, no float tolerance: candidate points are re-evaluated with mpmath
-     at a precision chosen from the size bound of the numbers in the two expressions
-     (digits + 50). A difference larger than 10^-(digits+15) of the scale that is stable
-     at a higher precision means "not equivalent" (so s*(1-s) + 1e-8 and 0.333333333
-     vs 1/3 are refused); agreement at >= 5 points (1 for constants) means equivalent.
+     told from a^(b·c) at a < 0, b = 2, c = 1/2); if fewer than 5 points are usable,
+     (0, 2], then [-10, 10] and [2, 10]. A point counts only where BOTH sides are real
+     and defined (sqrt/log of a negative number, a fractional power of a negative base,
+     0^-1 are undefined): answers are compared where both are defined, so 1/sqrt(x) =
+     sqrt(1/x) and log(a^2 b) = 2 log(a) + log(b), but x != sqrt(x^2).
+  2. Exact decision, no float tolerance: every float disagreement (up to 6) and up to 6
+     agreeing points are re-evaluated with mpmath at a precision chosen from the size
+     and magnitude bounds of the constants in the two expressions (D digits, e.g. 44 for
+     exp(-100); precision D + 50). A difference above 10^-(D+15) of the scale that is
+     stable at 40 more digits means "not equivalent" (so s*(1-s) + 1e-8, s*(1-s) +
+     10^-100 and 0.333333333 vs 1/3 are refused); agreement (>= 5 usable points, 1 for
+     constants, none of them unsure) means equivalent. Decimals are exact rationals, so
+     this is the exact decision STACK makes for float-free answers, for all answers.
   3. Too few usable points (e.g. nowhere real) -> sympy.simplify(a - b) == 0 in the same
      worker. Proved -> True; otherwise None ("could not compare").
   A floor/ceil the model does not have is accepted if the answer without it is
