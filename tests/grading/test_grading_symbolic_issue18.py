@@ -338,7 +338,7 @@ def symbolic_questions():
 
 
 def test_every_model_answer_accepts_itself_and_its_displayed_form(symbolic_questions):
-    from quizcli.render.mathtext import plain_subscripts
+    from quizcli.core.mathtext import plain_subscripts
     shown_differently = 0
     for q in symbolic_questions:
         subs = dict(q.substitutions)
@@ -350,7 +350,7 @@ def test_every_model_answer_accepts_itself_and_its_displayed_form(symbolic_quest
 
 
 def test_every_declared_name_can_be_typed_as_displayed(symbolic_questions):
-    from quizcli.render.mathtext import plain_subscripts
+    from quizcli.core.mathtext import plain_subscripts
     for q in symbolic_questions:
         for v in q.variables:
             expr = parse_expression(plain_subscripts(v), list(q.variables))
