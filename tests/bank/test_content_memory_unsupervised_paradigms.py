@@ -645,3 +645,24 @@ def test_self_paced_selection_rule(bank):
                key=lambda v: float(np.dot(v, losses) - lam * sum(v)))
     assert list(best) == (losses < lam).astype(int).tolist()
     assert "v_n = \\mathbb{1}[\\mathcal{L}_n(\\theta) < \\lambda]" in [f.latex for f in bank.concepts["curriculum_learning"].formulas]
+
+
+def test_one_stored_pattern_is_recalled_from_cues_with_few_wrong_bits(bank):
+    # associative_memory body: with W = x xᵀ − I, a cue with d <= N/2 − 1 wrong bits has
+    # h = (xᵀs) x − s of the sign of x; brute force over all cues for small N
+    assert "d \\leq N/2 - 1" in bank.concepts["associative_memory"].body.en
+    rng = np.random.default_rng(9)
+    for n in (4, 5, 6, 7):
+        x = rng.choice([-1.0, 1.0], size=n)
+        W = np.outer(x, x) - np.eye(n)
+        for cue in itertools.product([-1.0, 1.0], repeat=n):
+            s = np.array(cue)
+            d = int((s != x).sum())
+            h = W @ s
+            assert np.allclose(h, (x @ s) * x - s) and x @ s == n - 2 * d
+            if d <= n / 2 - 1:
+                assert np.array_equal(np.where(h >= 0, 1.0, -1.0), x)
+    # the bound is tight: N = 3, d = 1 and a tie h_i = 0 can send the state the wrong way
+    x = np.array([1.0, -1.0, 1.0])
+    s = np.array([-1.0, -1.0, 1.0])
+    assert (np.outer(x, x) - np.eye(3))[1] @ s == 0
