@@ -666,3 +666,64 @@ def test_one_stored_pattern_is_recalled_from_cues_with_few_wrong_bits(bank):
     x = np.array([1.0, -1.0, 1.0])
     s = np.array([-1.0, -1.0, 1.0])
     assert (np.outer(x, x) - np.eye(3))[1] @ s == 0
+
+
+def test_pca_rank_of_few_samples(bank):
+    rng = np.random.default_rng(10)
+    X = rng.normal(size=(10, 100))
+    Xc = X - X.mean(0)
+    lam = np.linalg.eigvalsh(Xc.T @ Xc / 10)
+    assert int((lam > 1e-9).sum()) == 9
+    assert_numeric(bank, "unsupervised.pca_rank", (lam > 1e-9).sum())
+
+
+def test_pca_example_that_hurts_classification(bank):
+    # the model answer's example: classes at y = ±1, widely spread along x
+    rng = np.random.default_rng(11)
+    xs = rng.uniform(-10, 10, size=400)
+    ys = np.where(np.arange(400) < 200, 1.0, -1.0) + rng.normal(scale=0.1, size=400)
+    X = np.c_[xs, ys]
+    lam, V = np.linalg.eigh(np.cov(X.T, bias=True))
+    pc1 = V[:, -1]
+    assert abs(pc1[0]) > 0.99                           # first component is the x-axis
+    z = X @ pc1
+    a, b = z[:200], z[200:]
+    assert min(a.max(), b.max()) > max(a.min(), b.min())   # projections overlap
+    assert (ys[:200] > 0).all() and (ys[200:] < 0).all()  # the discarded y separates them
+    assert "discriminant" in q_(bank, "unsupervised.pca_hurts_classification").answer.en
+
+
+def test_pca_denoises_low_rank_data():
+    rng = np.random.default_rng(12)
+    signal = rng.normal(size=(500, 2)) @ rng.normal(size=(2, 20)) * 3     # rank-2 signal
+    noisy = signal + rng.normal(scale=0.3, size=signal.shape)
+    mean = noisy.mean(0)
+    lam, V = np.linalg.eigh(np.cov((noisy - mean).T, bias=True))
+    W = V[:, -2:]
+    recon = mean + (noisy - mean) @ W @ W.T
+    assert ((recon - signal) ** 2).mean() < 0.2 * ((noisy - signal) ** 2).mean()
+
+
+def test_knn_density_does_not_integrate_to_one(bank):
+    # 1-D k-NN estimate with K = 2 (smooth: the 2nd neighbour is never at distance 0)
+    data = np.array([-1.0, 0.0, 0.5, 2.0])
+    n, k = len(data), 2
+
+    def p(x):
+        r = np.sort(np.abs(data[None, :] - x[:, None]), axis=1)[:, k - 1]
+        return k / (n * 2 * r)
+
+    def trapezoid(xs):
+        ys = p(xs)
+        return float(((ys[1:] + ys[:-1]) / 2 * np.diff(xs)).sum())
+
+    def tails(lo, hi):                      # both sides, lo <= |x| <= hi
+        xs = np.geomspace(lo, hi, 200_001)
+        return trapezoid(xs) + trapezoid(-xs[::-1])
+
+    total_1e2 = trapezoid(np.linspace(-10, 10, 200_001)) + tails(10, 100)
+    total_1e4 = total_1e2 + tails(100, 10_000)
+    assert total_1e2 > 1                                   # already more than a probability
+    # each tail decays like K/(2N|x|): the integral keeps growing by about (K/N) ln(ratio)
+    assert math.isclose(total_1e4 - total_1e2, (k / n) * math.log(100), rel_tol=0.02)
+    assert q_(bank, "unsupervised.knn_density_not_normalised").answer is False
