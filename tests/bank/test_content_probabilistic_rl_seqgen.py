@@ -63,6 +63,8 @@ SEARCH_ZH = [
     ("受限玻尔兹曼机的结构有什么特点？写出 p(h|v)", "rbm"),
     ("简述对比散度算法的步骤", "contrastive_divergence"),
     ("深度信念网络如何进行逐层预训练？", "deep_belief_network"),
+    ("什么是 d-分离？", "bayesian_network"),
+    ("为什么玻尔兹曼机的学习很慢？", "boltzmann_machine"),
     # rl
     ("强化学习与监督学习有什么区别？", "reinforcement_learning"),
     ("马尔可夫决策过程由哪些要素组成？", "mdp"),
@@ -74,6 +76,8 @@ SEARCH_ZH = [
     ("为什么要在策略梯度中引入基准线？", "policy_gradient"),
     ("演员-评论员算法与 REINFORCE 有什么不同？", "actor_critic"),
     ("什么是探索与利用？ε-贪心策略如何选择动作？", "exploration_exploitation"),
+    ("为什么基于值函数的强化学习方法要使用 ε-贪心策略？", "exploration_exploitation"),
+    ("蒙特卡罗方法与时序差分方法有什么区别？", "value_function"),
     # seq_generation
     ("什么是自回归生成模型？如何生成序列？", "autoregressive_generation"),
     ("采样温度对生成文本有什么影响？", "autoregressive_generation"),
@@ -83,6 +87,8 @@ SEARCH_ZH = [
     ("如何缓解曝光偏差问题？计划采样是什么？", "teacher_forcing"),
     ("语言模型的困惑度如何计算？与交叉熵有什么关系？", "perplexity"),
     ("BLEU 的计算方法是什么？为什么需要长度惩罚？", "bleu"),
+    ("为什么 BLEU 使用几何平均？", "bleu"),
+    ("证明困惑度等于交叉熵的指数", "perplexity"),
 ]
 
 SEARCH_EN = [
@@ -95,6 +101,8 @@ SEARCH_EN = [
     ("Why are the hidden units of an RBM conditionally independent given the visible units?", "rbm"),
     ("How does contrastive divergence approximate the gradient of an RBM?", "contrastive_divergence"),
     ("How is a deep belief network pre-trained layer by layer?", "deep_belief_network"),
+    ("What is explaining away?", "bayesian_network"),
+    ("What is the Gibbs distribution?", "markov_random_field"),
     # rl
     ("What is the difference between reinforcement learning and supervised learning?", "reinforcement_learning"),
     ("What is the discounted return?", "reinforcement_learning"),
@@ -108,6 +116,9 @@ SEARCH_EN = [
     ("Explain the actor-critic algorithm", "actor_critic"),
     ("What is the advantage function in actor-critic methods?", "actor_critic"),
     ("How does epsilon-greedy balance exploration and exploitation?", "exploration_exploitation"),
+    ("What is the multi-armed bandit problem?", "exploration_exploitation"),
+    ("What is the difference between Monte Carlo and temporal difference learning?", "value_function"),
+    ("What is SARSA?", "q_learning"),
     # seq_generation
     ("What is an autoregressive model and how does it generate text?", "autoregressive_generation"),
     ("What is top-k sampling?", "autoregressive_generation"),
@@ -119,6 +130,7 @@ SEARCH_EN = [
     ("What is the relation between perplexity and cross-entropy?", "perplexity"),
     ("How is the BLEU score computed, and what is the brevity penalty?", "bleu"),
     ("What is modified n-gram precision in BLEU?", "bleu"),
+    ("What is top-p (nucleus) sampling?", "autoregressive_generation"),
 ]
 
 
