@@ -654,3 +654,26 @@ def test_worked_numbers_in_the_seq_generation_entries():
     # a single zero precision makes the geometric mean (and BLEU-4 of a short sentence) zero
     assert bleu("the cat sat on the mat", ["the cat is on the mat"], 4) == 0.0
     assert "0.707" in bank().concepts["bleu"].body.en and "0.36" in bank().concepts["greedy_beam_search"].body.en
+
+
+# the forms a student writes are graded as the model answer; the classic slips are not
+STUDENT_FORMS = {
+    "rl.bernoulli_policy_grad": (["1/(1+exp(theta))", "sigmoid(-theta)", "1 - s"], ["sigmoid(theta)", "s*(1 - s)"]),
+    "seq_generation.perplexity_symbolic": (["(p1*p2)^(-1/2)", "exp(-(log(p1)+log(p2))/2)"], ["1/(p1*p2)", "-(log(p1)+log(p2))/2"]),
+    "rl.constant_reward_return": (["r*(1/(1-gamma))"], ["r*gamma/(1-gamma)", "r/gamma"]),
+    "rl.epsilon_greedy_symbolic": (["1 - epsilon*(n-1)/n"], ["1 - epsilon", "epsilon/n"]),
+    "probabilistic.rbm_conditional_symbolic": (["1/(1+exp(-(b+w1*v1+w2*v2)))"], ["sigmoid(w1*v1 + w2*v2)", "exp(b+w1*v1+w2*v2)"]),
+    "seq_generation.perplexity_ce_symbolic": (["e^H"], ["2^H", "H"]),
+}
+
+
+@pytest.mark.parametrize("qid", sorted(STUDENT_FORMS))
+def test_symbolic_questions_accept_equivalent_forms_and_reject_slips(qid):
+    from quizcli.grading.symbolic import grade_symbolic
+
+    q = _q(qid)
+    right, wrong = STUDENT_FORMS[qid]
+    for text in right:
+        assert grade_symbolic(text, q.answer, q.variables, substitutions=dict(q.substitutions)).correct, text
+    for text in wrong:
+        assert not grade_symbolic(text, q.answer, q.variables, substitutions=dict(q.substitutions)).correct, text
