@@ -256,6 +256,25 @@ BACKUP_MODEL = {"a1": [(1.0, 1.0, "s1")], "a2": [(1.0, 0.0, "s2")]}
 BACKUP_V = {"s1": 2.0, "s2": 4.0}
 
 
+def trajectory_probability(tau, p0, policy, transition):
+    """p(τ) = p(s0) Π_t π(a_t | s_t) p(s_{t+1} | s_t, a_t) for τ = (s0, a0, s1, a1, …, sT)."""
+    states, actions = tau[0::2], tau[1::2]
+    p = p0[states[0]]
+    for t, a in enumerate(actions):
+        p *= policy[states[t]][a] * transition[(states[t], a)][states[t + 1]]
+    return p
+
+
+MDP_P0 = {"s0": 1.0}
+MDP_PI = {"s0": {"a0": 0.5, "other": 0.5}, "s1": {"a1": 0.6, "other": 0.4}}
+MDP_T = {("s0", "a0"): {"s1": 0.8, "s0": 0.2}, ("s1", "a1"): {"s2": 0.5, "s1": 0.5}}
+
+
+def td_target(r, next_values, gamma, terminal=False):
+    """Bootstrapped target r + γ max_a' Q(s', a') (or r + γ V(s') for one value); r if terminal."""
+    return r if terminal else r + gamma * max(np.atleast_1d(next_values))
+
+
 def td_update(table, s, a, target, alpha):
     table[(s, a)] += alpha * (target - table[(s, a)])
     return table[(s, a)]
@@ -374,13 +393,13 @@ NUMERIC_REFERENCE = {
     "probabilistic.rbm_hidden_prob": _rbm_p_h1,
     "probabilistic.cd1_update": _cd1,
     "rl.discounted_return": lambda: _return([1, 0, 2, 3], 0.9),
-    "rl.trajectory_probability": lambda: math.prod([1.0, 0.5, 0.8, 0.6, 0.5]),
+    "rl.trajectory_probability": lambda: trajectory_probability(("s0", "a0", "s1", "a1", "s2"), MDP_P0, MDP_PI, MDP_T),
     "rl.bellman_backup": lambda: bellman_backup({"a1": 0.5, "a2": 0.5}, BACKUP_MODEL, BACKUP_V, 0.9),
     "rl.q_update_value": _q_learning_value,
     "rl.sarsa_update_value": _sarsa_value,
-    "rl.dqn_target_value": lambda: 1 + 0.99 * max(2.0, 4.0),
+    "rl.dqn_target_value": lambda: td_target(1.0, [2.0, 4.0], 0.99),
     "rl.reinforce_step": _reinforce_step,
-    "rl.td_error_value": lambda: 1 + 0.9 * 3 - 2,
+    "rl.td_error_value": lambda: td_target(1.0, 3.0, 0.9) - 2.0,
     "rl.epsilon_greedy_probs": _eps_probs,
     "seq_generation.beam_example_greedy": lambda: _seq_prob(greedy_decode()),
     "seq_generation.beam_example_beam": lambda: _seq_prob(beam_decode(2)),
@@ -549,6 +568,9 @@ def test_worked_numbers_in_the_probabilistic_entries():
 
 def test_worked_numbers_in_the_rl_entries():
     assert _return([1, 0, 2, 3], 0.9) == pytest.approx(4.807)
+    assert td_target(1.0, [2.0, 4.0], 0.99, terminal=True) == 1.0  # terminal: the target is r alone
+    # the MDP example's distributions are normalised
+    assert all(sum(d.values()) == pytest.approx(1.0) for d in (*MDP_PI.values(), *MDP_T.values()))
     assert "4.807" in bank().concepts["reinforcement_learning"].body.en
     # optimality backup of the value-function example: max(2.8, 3.6) = 3.6
     assert bellman_backup(None, BACKUP_MODEL, BACKUP_V, 0.9, optimal=True) == pytest.approx(3.6)
