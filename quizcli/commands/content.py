@@ -30,7 +30,8 @@ def topics(json_out: JsonOpt = False, lang_opt: LangOpt = None, bank: BankOpt = 
         return
     from ..render.tables import topics_table
 
-    console().print(topics_table(b, lg))
+    out = console()
+    out.print(topics_table(b, lg, width=out.width))
 
 
 def explain(

@@ -7,20 +7,25 @@ from ..core.models import Bank
 from ..i18n import t
 
 
-def topics_table(bank: Bank, lang: str, mastery: dict[str, float] | None = None) -> Table:
+def topics_table(bank: Bank, lang: str, mastery: dict[str, float] | None = None, width: int = 80) -> Table:
+    """The course map. Below 100 columns only the chosen language's titles are shown, so
+    nothing is cut; ids never wrap (they are what a student types)."""
+    both = width >= 100
     table = Table(title=t("topics_title", lang), title_style="bold", caption=t("topics_hint", lang), header_style="bold cyan")
-    table.add_column(t("id", lang), style="bold")
-    table.add_column("中文")
-    table.add_column("English")
-    table.add_column(t("concepts", lang), justify="right")
-    table.add_column(t("questions", lang), justify="right")
+    table.add_column(t("id", lang), style="bold", no_wrap=True)
+    if both or lang == "zh":
+        table.add_column("中文")
+    if both or lang != "zh":
+        table.add_column("English")
+    table.add_column(t("concepts", lang), justify="right", no_wrap=True)
+    table.add_column(t("questions", lang), justify="right", no_wrap=True)
     if mastery is not None:
         table.add_column("%", justify="right")
     for topic in bank.topics.values():
+        titles = [topic.title.zh, topic.title.en] if both else [topic.title.t(lang)]
         row = [
             topic.id,
-            topic.title.zh,
-            topic.title.en,
+            *titles,
             str(bank.concept_count(topic.id)),
             str(bank.question_count(topic.id)),
         ]

@@ -27,7 +27,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from quizcli.bank.loader import load_bank
+from quizcli.bank.store import load_bank
 from quizcli.bank.search import search
 from quizcli.engine.layers import Dense
 from quizcli.engine.tools import count_params
