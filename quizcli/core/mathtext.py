@@ -81,9 +81,11 @@ def _operator(m: re.Match) -> str:
     # none before brackets, sub- or superscripts ("max(0, x)", "max_k").
     name = m.group(1)
     rest = m.string[m.end():m.end() + 1]
+    before = m.string[m.start() - 1:m.start()] if m.start() else ""
+    lead = r"\," if before.isalnum() or before in ")}" else ""  # "y \log p" keeps its space: y log p
     if rest and rest not in "({[_^,)=+-*/}" and rest != "\\":
-        return name + r"\,"
-    return name
+        return lead + name + r"\,"
+    return lead + name
 
 
 # Unicode has subscript forms for these only; flatlatex falls back to x[t] even where one
@@ -93,11 +95,23 @@ _SUBSCRIPT = dict(zip("0123456789+-=()aehijklmnoprstuvxβγρφχ", "₀₁₂�
 _SUB_GROUP = re.compile(r"_(\{([^{}\\]*)\}|([A-Za-z0-9]))")
 
 
+# A subscript with a character Unicode cannot lower is written the way a student types it
+# back (d_model, k_w, x_(i+u-1)): flatlatex would write d[model], which reads like indexing.
+# The underscore travels through flatlatex as a private-use character.
+_US = "\ue000"
+_PLAIN = re.compile(r"^[A-Za-z0-9]+$")
+
+
 def _subscript(m: re.Match) -> str:
-    text = (m.group(2) if m.group(2) is not None else m.group(3)).replace(" ", "").replace("−", "-")
+    raw = m.group(2) if m.group(2) is not None else m.group(3)
+    text = raw.replace(" ", "").replace("−", "-")
     if text and all(ch in _SUBSCRIPT for ch in text):
         return "".join(_SUBSCRIPT[ch] for ch in text)
-    return m.group(0)
+    after = m.string[m.end():].lstrip()[:1]
+    gap = r"\," if after.isalnum() or after == "\\" else ""  # k_w k_h stays two symbols: k_w kₕ
+    if _PLAIN.match(text):
+        return _US + text + gap
+    return _US + "(" + raw + ")" + gap
 
 
 _BIG_OP_LIMITS = re.compile(r"\\(sum|prod)\s*_\s*(\{[^{}]*\}|[A-Za-z0-9])\s*\^\s*(\{[^{}]*\}|[A-Za-z0-9])")
@@ -112,6 +126,8 @@ def _limits(m: re.Match) -> str:
 
 def _preprocess(latex: str) -> str:
     s = _BIG_OP_LIMITS.sub(_limits, latex)
+    # an escaped underscore (output\_padding) and set braces (\{0, 1\}) are plain characters
+    s = s.replace(r"\_", _US).replace(r"\{", "\ue001").replace(r"\}", "\ue002")
     for k, v in _SYMBOLS.items():
         s = s.replace(k, v)
     s = _TEXT.sub(lambda m: "{" + m.group(1).replace(" ", r"\,") + "}", s)
@@ -127,7 +143,8 @@ def latex_to_unicode(latex: str) -> str:
     Raises the converter's error on malformed input; callers fall back to the raw text."""
     s = _preprocess(latex)
     # flatlatex drops spaces; put them back around relations, where they help reading.
-    return _RELATION.sub(r" \1 ", _converter().convert(s)).strip()
+    out = _RELATION.sub(r" \1 ", _converter().convert(s)).strip()
+    return out.replace(_US, "_").replace("\ue001", "{").replace("\ue002", "}")
 
 
 def leftover_command(text: str) -> str | None:

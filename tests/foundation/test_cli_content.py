@@ -155,4 +155,4 @@ def test_explain_example_uses_the_concepts_own_activation():
 
 
 def test_set_braces_survive_rendering():
-    assert latex_to_unicode(r"y \in \{0, 1\}") == "y∈｛0,1｝"
+    assert latex_to_unicode(r"y \in \{0, 1\}") == "y∈{0,1}"  # ASCII braces a student can type back
