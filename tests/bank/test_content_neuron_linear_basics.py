@@ -691,3 +691,36 @@ def test_perceptron_convention_is_explicit(bank):
     assert any("y - \\hat{y}" in f.latex or "y - \\hat{y}" in c.body.en for f in c.formulas) or "(y - \\hat{y})" in c.body.en
 
 
+
+
+# ------------------------------------------------------------------ the link itself can fail
+
+def test_states_fails_when_the_bank_states_another_number(bank):
+    """states() against a copy of the softmax entry with one number changed: in both languages,
+    in the English text only, and with the digit continued (0.9523 -> 0.95231)."""
+    import copy
+
+    class _Entry:
+        def __init__(self, d):
+            self.d = d
+
+        def to_dict(self):
+            return copy.deepcopy(self.d)
+
+    class _Bank:
+        def __init__(self, d):
+            self.concepts, self.questions, self.math = {"softmax": _Entry(d)}, {}, bank.math
+
+    p = softmax([4, 1, -4])
+    snippet = f"({num(p, digits=4)})"
+    real = bank.concepts["softmax"].to_dict()
+    states(_Bank(real), "softmax", snippet)
+    for langs, new in ((("en", "zh"), "0.9524"), (("en",), "0.9524"), (("en", "zh"), "0.95231")):
+        d = copy.deepcopy(real)
+        for lang in langs:
+            assert "0.9523" in d["body"][lang]
+            d["body"][lang] = d["body"][lang].replace("0.9523", new)
+        d["key_points"] = [{k: v.replace("0.9523", new) if k in langs else v for k, v in kp.items()}
+                           for kp in d["key_points"]]
+        with pytest.raises(AssertionError):
+            states(_Bank(d), "softmax", snippet)
