@@ -339,7 +339,7 @@ def test_bigram_and_nnlm_counts(bank):
     assert total + V * N * m == V * (1 + n * m + h) + h * (1 + (n - 1) * m)
     states(bank, "nnlm", "C \\in \\mathbb{R}^{V\\times m}", "x \\in \\mathbb{R}^{(n-1)m}",
            "a = \\tanh(d + Hx)", "y = b + Wx + Ua")
-    states(bank, "embedding.sym_nnlm_params", "V*m")
+    states(bank, "embedding.sym_nnlm_params", "C: V·m", "H: h·(N·m) plus h biases", "U: V·h plus V biases")
 
 
 def _skipgram_pairs(T, c):
