@@ -14,6 +14,7 @@ import math
 import numpy as np
 import pytest
 
+from bank_text import num, states
 from quizcli.bank.search import search
 
 TOPICS = ("attention", "transformer", "embedding")
@@ -144,7 +145,7 @@ def test_topic_contents(bank):
 
 # --------------------------------------------------------------------------- 3. formulas: attention
 
-def test_attention_body_example():
+def test_attention_body_example(bank):
     # attention_mechanism body: q = (1, 1), keys = values = (1,0), (0,1), (1,1), d_k = 2
     q = np.array([1.0, 1.0])
     K = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
@@ -153,9 +154,11 @@ def test_attention_body_example():
     a = _softmax(s)
     assert np.allclose(a, [0.248, 0.248, 0.503], atol=5e-4)
     assert np.allclose(a @ K, [0.752, 0.752], atol=5e-4)
+    states(bank, "attention_mechanism", "d_k = 2", "q = (1,1)", "(1,0), (0,1), (1,1)",
+           num(s), f"\\approx {num(a)}", f"\\approx ({num(a @ K)})")
 
 
-def test_softmax_saturation_numbers():
+def test_softmax_saturation_numbers(bank):
     # scaled_dot_product body: scores (1, 0, -1) and the same times 8
     a = _softmax([1.0, 0.0, -1.0])
     assert np.allclose(a, [0.665, 0.245, 0.090], atol=5e-4)
@@ -163,6 +166,9 @@ def test_softmax_saturation_numbers():
     b = _softmax([8.0, 0.0, -8.0])
     assert np.allclose(b, [0.9997, 0.0003, 0.0000], atol=5e-5)
     assert abs(b[0] * (1 - b[0]) - 0.0003) < 5e-5
+    states(bank, "scaled_dot_product", "scores $(1, 0, -1)$", f"({num(a)})",
+           f"α(1-α) ≈ {a[0] * (1 - a[0]):.2f}", f"({num(b, digits=4)})",
+           f"α(1-α) ≈ {b[0] * (1 - b[0]):.4f}", "∂αᵢ/∂sⱼ = αᵢ(δᵢⱼ-αⱼ)")
     # softmax Jacobian alpha_i (delta_ij - alpha_j) against finite differences
     s = np.array([0.3, -1.2, 0.8])
     J = np.diag(_softmax(s)) - np.outer(_softmax(s), _softmax(s))
@@ -173,7 +179,11 @@ def test_softmax_saturation_numbers():
         assert np.allclose((_softmax(s + e) - _softmax(s - e)) / (2 * h), J[:, j], atol=1e-8)
 
 
-def test_variance_of_dot_product_is_d_k():
+def test_variance_of_dot_product_is_d_k(bank):
+    # scaled_dot_product: Var(q^T k) = d_k (std 8 for d_k = 64), Var(q^T k / sqrt(d_k)) = 1
+    states(bank, "scaled_dot_product", "Var(qᵀk) = dₖ", "Var(qᵀk/√(dₖ)) = 1",
+           f"({math.sqrt(64):.0f} for $d_k = 64$)")
+    states(bank, "attention.sym_var_qk", "Var(qᵀk) = d_k σ⁴")
     rng = np.random.default_rng(0)
     for d_k, sigma in ((16, 1.0), (64, 1.0), (64, 0.5)):
         q = rng.normal(0, sigma, size=(6000, d_k))
@@ -183,10 +193,13 @@ def test_variance_of_dot_product_is_d_k():
         assert abs((dots / math.sqrt(d_k)).var() / sigma**4 - 1) < 0.08
 
 
-def test_two_key_weights_question():
+def test_two_key_weights_question(bank):
     a = _softmax(np.array([[1.0, 0.0], [0.0, 1.0]]) @ np.array([1.0, 2.0]) / math.sqrt(2))
     assert np.allclose(a, [0.330, 0.670], atol=5e-4)
     assert math.isclose(a[0], _sigmoid(1 / math.sqrt(2) - 2 / math.sqrt(2)))
+    states(bank, "attention.num_two_key_weights", "q = (1, 2)", f"1/√2 ≈ {1 / math.sqrt(2):.3f}",
+           f"2/√2 ≈ {2 / math.sqrt(2):.3f}", f"σ({(1 - 2) / math.sqrt(2):.3f}) ≈ {a[0]:.3f}",
+           f"α_2 ≈ {a[1]:.3f}")
 
 
 def _mha_params(d):
@@ -207,7 +220,7 @@ def test_multi_head_parameter_count_matches_engine():
     assert 512 // 8 == 64
 
 
-def test_positional_encoding_properties():
+def test_positional_encoding_properties(bank):
     d = 16
 
     def pe(pos):
@@ -230,9 +243,14 @@ def test_positional_encoding_properties():
         for i, w in enumerate(omega):
             R = np.array([[math.cos(k * w), math.sin(k * w)], [-math.sin(k * w), math.cos(k * w)]])
             assert np.allclose(R @ a[2 * i:2 * i + 2], b[2 * i:2 * i + 2])
+    states(bank, "positional_encoding", f"(\\sin 1, \\cos 1) \\approx ({num(v[:2])})",
+           "\\omega_i = 1/10000^{2i/d}", "from $2\\pi$ (for $i = 0$)",
+           "a rotation in each sin/cos pair", "$PE_{pos+k}$ is a fixed linear function")
 
 
-def test_self_attention_is_permutation_equivariant():
+def test_self_attention_is_permutation_equivariant(bank):
+    states(bank, "self_attention", "permutation-equivariant",
+           "shuffling the inputs shuffles the outputs in the same way")
     rng = np.random.default_rng(1)
     X = rng.normal(size=(5, 4))
     Wq, Wk, Wv = (rng.normal(size=(4, 4)) for _ in range(3))
@@ -282,16 +300,20 @@ def test_causal_mask():
     assert np.all(a[np.triu_indices(4, 1)] == 0.0)
 
 
-def test_mlm_fractions_and_complexity_example():
+def test_mlm_fractions_and_complexity_example(bank):
     assert math.isclose(0.15 * 0.8, 0.12)
     assert math.isclose(0.15 * 0.1, 0.015)
+    states(bank, "masked_lm", "15 % of positions", f"80 % → `[MASK]` ({100 * 0.15 * 0.8:.0f} % of all tokens)",
+           f"10 % → a random token ({100 * 0.15 * 0.1:.1f} %)", f"10 % → unchanged ({100 * 0.15 * 0.1:.1f} %)")
     n, d = 50, 512
     assert n * n * d < n * d * d  # self-attention cheaper than RNN when n < d
+    states(bank, "architecture_complexity", "cheaper than a recurrent layer when $n < d$",
+           f"$n = {n}$, $d = {d}$", "$O(n^2 d)$", "$O(n d^2)$")
 
 
 # --------------------------------------------------------------------------- embedding
 
-def test_one_hot_geometry_and_lookup():
+def test_one_hot_geometry_and_lookup(bank):
     V, d = 6, 3
     eye = np.eye(V)
     E = np.arange(V * d, dtype=float).reshape(V, d)
@@ -301,10 +323,13 @@ def test_one_hot_geometry_and_lookup():
     for i in range(V):
         assert np.array_equal(eye[i] @ E, E[i])
     assert 10_000 * 300 == 3_000_000
+    states(bank, "one_hot", "$e_i^\\top e_j = 0$", "Euclidean distance $\\sqrt 2$")
+    states(bank, "word_embedding", f"{10_000:,}×300 = {10_000 * 300:,}", "$e_i^\\top E$")
 
 
-def test_bigram_and_nnlm_counts():
+def test_bigram_and_nnlm_counts(bank):
     assert 30 / 100 == 0.3
+    states(bank, "ngram", "occurs 100 times", "30 times", f"= {30 / 100}$")
     V, m, N, h = 17, 5, 3, 7
     shapes = {"C": (V, m), "H": (h, N * m), "d": (h,), "U": (V, h), "b": (V,)}
     total = sum(math.prod(s) for s in shapes.values())
@@ -312,14 +337,20 @@ def test_bigram_and_nnlm_counts():
     # Bengio et al. (2003) with direct connections W: |V|(1 + nm + h) + h(1 + (n-1)m), n = N + 1
     n = N + 1
     assert total + V * N * m == V * (1 + n * m + h) + h * (1 + (n - 1) * m)
+    states(bank, "nnlm", "C \\in \\mathbb{R}^{V\\times m}", "x \\in \\mathbb{R}^{(n-1)m}",
+           "a = \\tanh(d + Hx)", "y = b + Wx + Ua")
+    states(bank, "embedding.sym_nnlm_params", "C: V·m", "H: h·(N·m) plus h biases", "U: V·h plus V biases")
 
 
 def _skipgram_pairs(T, c):
     return sum(min(c, t) + min(c, T - 1 - t) for t in range(T))
 
 
-def test_skipgram_pair_counts():
+def test_skipgram_pair_counts(bank):
     assert _skipgram_pairs(5, 2) == 14
+    edges = " + ".join(str(min(2, t) + min(2, 4 - t)) for t in range(5))
+    states(bank, "skip_gram", f"a sentence of 5 words with $c = 2$ gives ${edges} = {_skipgram_pairs(5, 2)}$",
+           "$2cT - c(c+1)$ when $T \\geq c$")
     for c in range(1, 6):
         for T in range(c, 30):
             assert _skipgram_pairs(T, c) == 2 * c * T - c * (c + 1)
@@ -340,12 +371,16 @@ def _huffman_lengths(freqs):
     return lengths
 
 
-def test_huffman_example_and_hierarchical_softmax_normalisation():
+def test_huffman_example_and_hierarchical_softmax_normalisation(bank):
     freqs = [0.4, 0.3, 0.2, 0.1]
     lengths = _huffman_lengths(freqs)
     assert lengths == [1, 2, 3, 3]
     assert math.isclose(sum(f * l for f, l in zip(freqs, lengths)), 1.9)
     assert math.isclose(math.log2(1e6), 19.93, abs_tol=0.005)
+    states(bank, "hierarchical_softmax", f"frequencies {', '.join(map(str, freqs))}",
+           f"code lengths {', '.join(map(str, lengths))}, average {sum(f * l for f, l in zip(freqs, lengths)):.1f}",
+           f"($\\approx {round(math.log2(1e6))}$ for $V = 10^6$", "$V-1$ internal nodes",
+           "the leaf probabilities automatically sum to 1")
     # a random binary tree with V leaves: V - 1 internal nodes, leaf probabilities sum to 1
     rng = np.random.default_rng(3)
     V, dim = 11, 4
@@ -372,9 +407,14 @@ def test_huffman_example_and_hierarchical_softmax_normalisation():
     assert len(probs) == V and math.isclose(sum(probs.values()), 1.0)
 
 
-def test_negative_sampling_numbers_and_gradients():
+def test_negative_sampling_numbers_and_gradients(bank):
     g = np.array([0.9, 0.1]) ** 0.75
     assert np.allclose(g / g.sum(), [0.839, 0.161], atol=5e-4)
+    p = g / g.sum()
+    states(bank, "negative_sampling", "frequencies 0.9 and 0.1", f"$\\approx {p[0]:.3f}$ and ${p[1]:.3f}$",
+           "P_n(w) \\propto U(w)^{3/4}",
+           "\\partial L/\\partial v_c = (\\sigma(u_o^\\top v_c) - 1)\\,u_o + \\sum_i \\sigma(u_{w_i}^\\top v_c)\\,u_{w_i}",
+           "\\frac{d}{ds}[-\\log\\sigma(s)] = \\sigma(s) - 1", "\\frac{d}{ds}[-\\log\\sigma(-s)] = \\sigma(s)")
     rng = np.random.default_rng(4)
     v_c, u_o = rng.normal(size=5), rng.normal(size=5)
     U_neg = rng.normal(size=(3, 5))

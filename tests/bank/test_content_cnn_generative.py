@@ -14,6 +14,7 @@ import math
 import numpy as np
 import pytest
 
+from bank_text import states
 from quizcli.bank.search import search
 from quizcli.engine import functional as F
 from quizcli.engine.layers import Conv2d, Dense, Flatten, MaxPool2d, Sequential
@@ -145,22 +146,38 @@ def test_conv_output_formula_against_brute_force_and_engine():
     assert F.conv2d(x, w, stride=2, padding=1).shape == (1, 3, conv_out(11, 3, 1, 2), conv_out(11, 3, 1, 2))
 
 
-def test_worked_output_sizes():
+def test_worked_output_sizes(bank):
     assert conv_out(227, 11, 0, 4) == 55          # AlexNet conv1
     assert conv_out(224, 3, 1, 2) == 112          # floor matters: 223/2 = 111.5
     assert (224 + 2 - 3) / 2 + 1 == 112.5
     assert conv_out(32, 5) == 28                  # LeNet-5 C1
+    states(bank, "conv_output_size", f"(227-11)/4+1 = {conv_out(227, 11, 0, 4)}",
+           f"\\lfloor {224 + 2 - 3}/2 \\rfloor + 1 = {conv_out(224, 3, 1, 2)}",
+           f"gives {conv_out(224, 3, 1, 2)}, not {(224 + 2 - 3) / 2 + 1}",
+           f"$s = 1$: ${conv_out(32, 5)}$ (LeNet-5's first layer)")
+    states(bank, "cnn.alexnet_conv1_output", "227", str(conv_out(227, 11, 0, 4)))
     assert conv_out(7, 3, 0, 2) == 3              # 7x7x3 image, 3x3 kernel, stride 2
+    o = conv_out(7, 3, 0, 2)
+    states(bank, "channels", "a $7\\times 7\\times 3$ image", "stride 2, no padding",
+           f"gives a ${o}\\times {o}$ partial result", f"**one** ${o}\\times {o}\\times 1$ feature map")
     assert conv_out(224, 2, 0, 2) == 112          # 2x2 pooling halves
+    states(bank, "pooling", "$2\\times2$ with stride 2", f"$224 \\to {conv_out(224, 2, 0, 2)}$")
     # narrow / equal-width / wide convolution for n = 5, k = 3
     assert [conv_out(5, 3, p) for p in (0, 1, 2)] == [3, 5, 7]
+    widths = [conv_out(5, 3, p) for p in (0, 1, 2)]
+    states(bank, "padding", "$n = 5$, $k = 3$ gives $%d$, $%d$ and $%d$" % tuple(widths))
     # no padding: ten 3x3 layers shrink 32 to 12
     n = 32
     for _ in range(10):
         n = conv_out(n, 3)
     assert n == 12
+    states(bank, "padding", f"goes to ${conv_out(32, 3)}\\times{conv_out(32, 3)}$ after one $3\\times3$ layer",
+           f"after ten such layers only ${n}\\times{n}$ is left")
     # dilation: effective kernel d(k-1)+1
     assert [d * (3 - 1) + 1 for d in (1, 2, 4)] == [3, 5, 9]
+    e2, e4 = (d * (3 - 1) + 1 for d in (2, 4))
+    states(bank, "dilated_conv", "$k_{\\mathrm{eff}} = d(k-1)+1$", f"$d=2$ covers ${e2}\\times{e2}$",
+           f"$d=4$ covers ${e4}\\times{e4}$")
 
 
 def test_qiu_2d_convolution_example_and_flip():
@@ -218,7 +235,13 @@ def test_shape_trace_example():
     assert count_params(model) == 25_578
 
 
-def test_conv_cost_by_counting():
+def _sci(x, digits):
+    """x in the bank's scientific notation, e.g. 1.2\\times10^8."""
+    e = math.floor(math.log10(x))
+    return f"{x / 10 ** e:.{digits}f}\\times10^{e}"
+
+
+def test_conv_cost_by_counting(bank):
     # count multiply-accumulates of a real small convolution loop
     m, k, c_in, c_out = 4, 3, 2, 5
     macs = 0
@@ -227,10 +250,18 @@ def test_conv_cost_by_counting():
             macs += k * k * c_in
     assert macs == m ** 2 * k ** 2 * c_in * c_out
     assert 55 ** 2 * 11 ** 2 * 3 * 96 == 105_415_200
+    alexnet = 55 ** 2 * 11 ** 2 * 3 * 96
+    states(bank, "conv_complexity", "$M^2 \\cdot K^2 \\cdot C_{in} \\cdot C_{out}$",
+           f"55²·11²·3·96 = {alexnet:,} ≈ {alexnet / 1e8:.2f}×10⁸")
     direct = 28 ** 2 * 25 * 192 * 32
     bottleneck = 28 ** 2 * 192 * 16 + 28 ** 2 * 25 * 16 * 32
     assert direct == 120_422_400 and bottleneck == 12_443_648
     assert 9 < direct / bottleneck < 10.5              # "about ten times less"
+    states(bank, "conv_1x1", f"$28^2\\cdot 25\\cdot 192\\cdot 32 \\approx {_sci(direct, 1)}$",
+           f"$28^2\\cdot 192\\cdot 16 + 28^2\\cdot 25\\cdot 16\\cdot 32 \\approx {_sci(bottleneck, 2)}$",
+           "about ten times less")
+    states(bank, "cnn.conv_1x1_uses", f"about {direct / 1e8:.1f}×10⁸ MACs",
+           f"about {bottleneck / 1e7:.2f}×10⁷, roughly ten times less")
 
 
 def test_pooling_output_and_no_params():
@@ -274,7 +305,7 @@ def probe_rf_1d(layers, n=64):
     return max(centre) - min(centre) + 1
 
 
-def test_receptive_field_recursion_against_probe():
+def test_receptive_field_recursion_against_probe(bank):
     cases = {
         ((3, 1, 1), (3, 1, 1)): 5,
         ((3, 1, 1),) * 3: 7,
@@ -286,6 +317,14 @@ def test_receptive_field_recursion_against_probe():
         assert probe_rf_1d(layers) == expected
     for L in range(1, 6):
         assert receptive_field(((3, 1, 1),) * L) == 1 + L * 2
+    two, three = receptive_field(((3, 1, 1),) * 2), receptive_field(((3, 1, 1),) * 3)
+    after_pool = receptive_field(((3, 1, 1), (2, 2, 1)))
+    states(bank, "receptive_field", "$r_l = r_{l-1} + (k_l - 1)\\, j_{l-1}$",
+           f"stride-1 convs: $1 + 2 + 2 = {two}$, three: ${three}$",
+           f"$3$, then $3+1={after_pool}$, then ${after_pool} + 2\\cdot 2 = {receptive_field(((3, 1, 1), (2, 2, 1), (3, 1, 1)))}$",
+           "r_L = 1 + L(k-1)")
+    dilated = [receptive_field(((3, 1, 1), (3, 1, 2), (3, 1, 4))[:i]) for i in (1, 2, 3)]
+    states(bank, "dilated_conv", "with $d = 1, 2, 4$ gives receptive fields $%d$, $%d$, $%d$" % tuple(dilated))
 
 
 def transposed_conv_1d(y, w, s, p):
@@ -344,7 +383,7 @@ def kl_gauss(mu, sigma):
     return 0.5 * (mu ** 2 + sigma ** 2 - math.log(sigma ** 2) - 1)
 
 
-def test_vae_kl_closed_form_against_integration():
+def test_vae_kl_closed_form_against_integration(bank):
     z = np.linspace(-20, 20, 100_001)
     for mu, sigma in [(0.7, 1.3), (1.0, 1.0), (0.0, 2.0), (-1.5, 0.4)]:
         q = np.exp(-(z - mu) ** 2 / (2 * sigma ** 2)) / (math.sqrt(2 * math.pi) * sigma)
@@ -355,9 +394,13 @@ def test_vae_kl_closed_form_against_integration():
     assert kl_gauss(0, 1) == 0
     assert kl_gauss(1, 1) == pytest.approx(0.5)
     assert kl_gauss(0, 2) == pytest.approx(0.807, abs=5e-4)
+    states(bank, "vae", "\\frac{1}{2}\\sum_j(\\mu_j^2 + \\sigma_j^2 - \\ln(\\sigma_j^2) - 1)",
+           f"it is ${kl_gauss(0, 1):.0f}$ exactly when $\\mu = 0$, $\\sigma = 1$",
+           f"$\\mu = 1$, $\\sigma = 1$ gives ${kl_gauss(1, 1):.1f}$")
+    states(bank, "generative.kl_value", "μ = 0, σ = 2", f"½(3 − {math.log(4):.3f}) ≈ {kl_gauss(0, 2):.3f}")
 
 
-def test_reparameterisation_distribution_and_gradient():
+def test_reparameterisation_distribution_and_gradient(bank):
     rng = np.random.default_rng(0)
     eps = rng.standard_normal(200_000)
     mu, sigma = 1.5, 0.7
@@ -365,6 +408,9 @@ def test_reparameterisation_distribution_and_gradient():
     assert z.mean() == pytest.approx(mu, abs=0.01)
     assert z.std() == pytest.approx(sigma, abs=0.01)
     assert 1 + 2 * 0.5 == 2                         # mu = 1, sigma = 2, eps = 0.5 gives z = 2
+    states(bank, "reparameterization", f"$\\mu = 1$, $\\sigma = 2$, $\\epsilon = 0.5$ gives $z = {1 + 2 * 0.5:g}$",
+           "z = \\mu + \\sigma \\odot \\epsilon", "$\\sigma = e^{v/2}$",
+           "$\\partial z/\\partial v = \\frac{1}{2} e^{v/2}\\epsilon$")
     # dz/dv with v = log sigma^2, by finite differences
     f = lambda v, e: mu + math.exp(v / 2) * e
     for v, e in [(0.3, 1.2), (-1.0, -0.4)]:
@@ -373,7 +419,7 @@ def test_reparameterisation_distribution_and_gradient():
         assert fd == pytest.approx(math.exp(v / 2) * e / 2, rel=1e-6)
 
 
-def test_gan_optimal_discriminator_and_value():
+def test_gan_optimal_discriminator_and_value(bank):
     grid = np.linspace(1e-6, 1 - 1e-6, 200_001)
     for a, b in [(0.3, 0.5), (2.0, 0.1), (1.0, 1.0)]:
         vals = a * np.log(grid) + b * np.log(1 - grid)
@@ -389,6 +435,8 @@ def test_gan_optimal_discriminator_and_value():
         m = (pd + pg) / 2
         js = 0.5 * np.sum(pd * np.log(pd / m)) + 0.5 * np.sum(pg * np.log(pg / m))
         assert v == pytest.approx(-math.log(4) + 2 * js)
+    states(bank, "gan", "$D = a/(a+b)$", "V(D^*, G) = -\\log 4 + 2\\, \\mathrm{JS}(p_{\\mathrm{data}} \\| p_g)",
+           f"$V = -\\log 4 \\approx {2 * math.log(0.5):.3f}$", "$D^* = 1/2$")
 
 
 # -- the model answers of the symbolic and numeric questions

@@ -17,6 +17,7 @@ import math
 import numpy as np
 import pytest
 
+from bank_text import num, states
 from quizcli.bank.search import search
 from quizcli.grading.symbolic import grade_symbolic, parse_expression
 
@@ -172,7 +173,7 @@ def d(f, x, h=1e-6):
 XS = [-3.0, -1.2, -0.3, 0.0, 0.4, 1.0, 2.5]
 
 
-def test_sigmoid_facts():
+def test_sigmoid_facts(bank):
     for x in XS:
         assert d(sigmoid, x) == pytest.approx(sigmoid(x) * (1 - sigmoid(x)), abs=1e-8)
         assert sigmoid(-x) == pytest.approx(1 - sigmoid(x))
@@ -181,18 +182,23 @@ def test_sigmoid_facts():
     assert max(slopes) == pytest.approx(0.25) and abs(grid[int(np.argmax(slopes))]) < 1e-9
     # numbers quoted in the sigmoid body
     assert round(sigmoid(2), 3) == 0.881 and round(d(sigmoid, 2), 3) == 0.105
+    states(bank, "sigmoid", "\\sigma'(x) = \\sigma(x)(1 - \\sigma(x))", "\\sigma(-x) = 1 - \\sigma(x)",
+           f"$0.5 \\cdot 0.5 = {max(slopes):.2f}$", f"$\\sigma = {sigmoid(2):.3f}$ and $\\sigma' = {d(sigmoid, 2):.3f}$")
 
 
-def test_tanh_facts():
+def test_tanh_facts(bank):
     for x in XS:
         assert math.tanh(x) == pytest.approx(2 * sigmoid(2 * x) - 1, abs=1e-12)
         assert d(math.tanh, x) == pytest.approx(1 - math.tanh(x) ** 2, abs=1e-8)
     assert 2 * sigmoid(1.0) - 1 == pytest.approx(math.tanh(0.5))  # the "2σ(x) − 1" distractor
     assert d(math.tanh, 0.0) == pytest.approx(1.0)
     assert round(math.tanh(1), 3) == 0.762 and round(1 - math.tanh(1) ** 2, 3) == 0.420
+    states(bank, "tanh", "$\\tanh(x) = 2\\sigma(2x) - 1$", "$\\tanh'(x) = 1 - \\tanh^2(x)$",
+           f"equal to {d(math.tanh, 0.0):.0f} at $x = 0$",
+           f"$\\tanh(1) = {math.tanh(1):.3f}$, $\\tanh'(1) = {1 - math.tanh(1) ** 2:.3f}$")
 
 
-def test_hard_logistic_is_clipped_taylor_line():
+def test_hard_logistic_is_clipped_taylor_line(bank):
     # σ(0) + σ'(0)·x = 0.5 + 0.25x; clipped at x = ±2
     assert sigmoid(0) == 0.5 and d(sigmoid, 0) == pytest.approx(0.25)
     assert hard_logistic(-2) == 0 and hard_logistic(2) == 1
@@ -200,28 +206,43 @@ def test_hard_logistic_is_clipped_taylor_line():
         assert d(hard_logistic, x) == pytest.approx(0.25)
     for x in (-3, 2.5):
         assert d(hard_logistic, x) == pytest.approx(0.0)
+    states(bank, "hard_sigmoid", f"\\sigma(0) + \\sigma'(0)x = {sigmoid(0)} + {d(sigmoid, 0):.2f}x",
+           "slope $1/4$ on $(-2, 2)$", "equal to 0 for $x \\leq -2$ and 1 for $x \\geq 2$")
+    from quizcli.engine.activations import hard_sigmoid, hard_sigmoid_grad
+
+    for x in (-3.0, -2.0, -1.5, 0.0, 0.3, 1.9, 2.0, 2.5):  # the engine implements the same function
+        assert float(hard_sigmoid(x)) == pytest.approx(hard_logistic(x))
+        if abs(x) != 2.0:
+            assert float(hard_sigmoid_grad(x)) == pytest.approx(d(hard_logistic, x))
 
 
-def test_identity_layers_collapse():
+def test_identity_layers_collapse(bank):
     rng = np.random.default_rng(0)
     W1, b1, W2, b2 = rng.normal(size=(4, 3)), rng.normal(size=4), rng.normal(size=(2, 4)), rng.normal(size=2)
     x = rng.normal(size=3)
     assert np.allclose(W2 @ (W1 @ x + b1) + b2, (W2 @ W1) @ x + (W2 @ b1 + b2))
+    states(bank, "identity_activation", "W₂(W₁x+b₁)+b₂ = (W₂W₁)x+(W₂b₁+b₂) = W'x+b'",
+           "$L$ identity layers compute one affine map")
 
 
-def test_mp_neuron_and_bias_trick():
+def test_mp_neuron_and_bias_trick(bank):
     w, theta = np.array([1.0, 1.0]), 1.5
     fires = {x: int(w @ np.array(x) - theta >= 0) for x in itertools.product((0, 1), repeat=2)}
     assert fires == {(0, 0): 0, (0, 1): 0, (1, 0): 0, (1, 1): 1}  # AND
+    firing = [x for x, y in fires.items() if y]
+    states(bank, "mp_neuron", f"$w = (1, 1)$ and $\\theta = {theta}$", f"fires only for $x = {firing[0]}$",
+           "logical AND", "y = f(\\sum_i w_i x_i - \\theta)", "$b = -\\theta$", "y = f(w^\\top x + b)")
     rng = np.random.default_rng(1)
     x, w, b = rng.normal(size=5), rng.normal(size=5), 0.7
     assert np.dot(np.r_[b, w], np.r_[1.0, x]) == pytest.approx(w @ x + b)
 
 
-def test_leaky_relu_prelu_elu():
+def test_leaky_relu_prelu_elu(bank):
     g = 0.01
     leaky = lambda x: max(0.0, x) + g * min(0.0, x)  # noqa: E731
     assert leaky(3) == 3 and leaky(-2) == pytest.approx(-0.02)
+    states(bank, "leaky_relu", f"$\\gamma = {g}$: $f(3) = {leaky(3):g}$, $f(-2) = {leaky(-2):.2f}$",
+           "\\max(0, x) + \\gamma \\cdot \\min(0, x)", "For $0 < \\gamma < 1$ this equals $\\max(x, \\gamma x)$")
     for x in XS:
         assert leaky(x) == pytest.approx(max(x, g * x))
     assert max(-2.0, 2 * -2.0) != max(0.0, -2.0) + 2 * min(0.0, -2.0)  # γ > 1: max(x, γx) fails
@@ -229,6 +250,7 @@ def test_leaky_relu_prelu_elu():
     for x in XS:
         f = lambda gg: max(0.0, x) + gg * min(0.0, x)  # noqa: E731
         assert d(f, 0.25) == pytest.approx(min(0.0, x), abs=1e-8)
+    states(bank, "prelu", "$\\partial\\,\\mathrm{PReLU}/\\partial \\gamma_i = \\min(0, x)$")
     # ELU: derivative γeˣ = ELU(x) + γ on the negative side; numbers of the body
     for gamma in (0.5, 1.0, 2.0):
         for x in (-3.0, -1.0, -0.2):
@@ -237,30 +259,37 @@ def test_leaky_relu_prelu_elu():
             assert slope == pytest.approx(elu(x, gamma) + gamma, abs=1e-7)
     assert round(elu(-1), 3) == -0.632 and round(math.exp(-1), 3) == 0.368
     assert elu(-50, 1.0) == pytest.approx(-1.0)  # saturates at −γ
+    states(bank, "elu", f"$\\mathrm{{ELU}}(-1) = e^{{-1}} - 1 = {elu(-1):.3f}$", f"slope $e^{{-1}} = {math.exp(-1):.3f}$",
+           "$\\gamma e^x = \\mathrm{ELU}(x) + \\gamma$", "saturates to $-\\gamma$")
 
 
-def test_softplus_facts():
+def test_softplus_facts(bank):
     for x in XS:
         assert d(softplus, x) == pytest.approx(sigmoid(x), abs=1e-8)
         assert softplus(x) - softplus(-x) == pytest.approx(x)
         assert -math.log(sigmoid(x)) == pytest.approx(softplus(-x))
         assert softplus(x) > max(0.0, x)
     assert softplus(0) == pytest.approx(math.log(2)) and round(math.log(2), 3) == 0.693
+    states(bank, "softplus", f"$\\mathrm{{softplus}}(0) = \\ln 2 \\approx {softplus(0):.3f}$",
+           "\\mathrm{softplus}(x) - \\mathrm{softplus}(-x) = x", "= \\sigma(x)$")
 
 
-def test_gelu_facts():
+def test_gelu_facts(bank):
     assert round(gelu(1), 3) == 0.841 and round(gelu(-1), 3) == -0.159 and gelu(0) == 0
     grid = np.linspace(-3, 0, 30001)
     values = [gelu(x) for x in grid]
     i = int(np.argmin(values))
     assert round(values[i], 2) == -0.17 and abs(grid[i] + 0.75) < 0.01  # the dip
+    states(bank, "gelu", f"$\\mathrm{{GELU}}(1) = {gelu(1):.3f}$", f"$\\mathrm{{GELU}}(-1) = {gelu(-1):.3f}$",
+           f"a small dip to about ${values[i]:.2f}$ near $x \\approx {grid[i]:.2f}$",
+           "$0.5x(1 + \\tanh(\\sqrt{2/\\pi}(x + 0.044715x^3)))$", "$x\\,\\sigma(1.702x)$")
     for x in XS:  # both approximations quoted in the entry
         tanh_approx = 0.5 * x * (1 + math.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)))
         assert tanh_approx == pytest.approx(gelu(x), abs=1e-3)
         assert x * sigmoid(1.702 * x) == pytest.approx(gelu(x), abs=0.03)
 
 
-def test_softmax_course_example():
+def test_softmax_course_example(bank):
     p = softmax([4, 1, -4])
     assert np.round(p, 4).tolist() == [0.9523, 0.0474, 0.0003]
     assert np.round(100 * p, 2).tolist() == [95.23, 4.74, 0.03]
@@ -268,9 +297,16 @@ def test_softmax_course_example():
     assert round(math.exp(4), 3) == 54.598 and round(math.exp(1), 3) == 2.718
     assert round(math.exp(-4), 4) == 0.0183
     assert round(math.exp(4) + math.exp(1) + math.exp(-4), 3) == 57.335
+    states(bank, "softmax", "logits $(4, 1, -4)$", f"$e^4 = {math.exp(4):.3f}$", f"$e^1 = {math.exp(1):.3f}$",
+           f"$e^{{-4}} = {math.exp(-4):.3f}$", f"sum ${sum(map(math.exp, (4, 1, -4))):.3f}$",
+           f"({num(p, digits=4)})", num(100 * p, digits=2, sep=" %, ") + " %",
+           "95.25 %, 4.71 %, 0.04 %")  # the pitfall names the notes' misprint
+    states(bank, "neuron.softmax_4_1_m4", f"e⁻⁴ = {math.exp(-4):.4f}", f"sum {sum(map(math.exp, (4, 1, -4))):.3f}",
+           f"54.598/57.335 = {p[0]:.4f}", f"2.718/57.335 = {p[1]:.4f}", f"0.0183/57.335 = {p[2]:.4f}",
+           *(f"{v:.5f}" for v in p))  # the model answer
 
 
-def test_softmax_properties():
+def test_softmax_properties(bank):
     z = np.array([0.3, -1.2, 2.0, 0.5])
     s = softmax(z)
     assert s.sum() == pytest.approx(1.0) and (s > 0).all()
@@ -285,32 +321,42 @@ def test_softmax_properties():
     assert np.allclose(np.diag(jac), s * (1 - s), atol=1e-8)
     z1, z2 = 1.3, -0.4
     assert softmax([z1, z2])[0] == pytest.approx(sigmoid(z1 - z2))
+    states(bank, "softmax", "invariant to adding a constant", "$\\partial s_i / \\partial z_j = s_i(\\delta_{ij} - s_j)$",
+           "$s_i(1 - s_i)$ on the diagonal", "$-s_i s_j$ off it", "= \\sigma(z_1 - z_2)$")
 
 
-def test_bias_shift_same_sign_gradients():
+def test_bias_shift_same_sign_gradients(bank):
     rng = np.random.default_rng(2)
     x = 1 / (1 + np.exp(-rng.normal(size=6)))  # sigmoid outputs: all positive
     for delta in (-0.7, 0.4):
         grads = delta * x
         assert np.all(np.sign(grads) == np.sign(delta))
+    states(bank, "bias_shift", "$\\partial L / \\partial w_i = \\delta\\, x_i$", "**all have the sign of $\\delta$**")
 
 
-def test_linear_regression_example_and_gradient():
+def test_linear_regression_example_and_gradient(bank):
     X = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]])  # bias column first
     y = np.array([1.0, 3.0, 5.0])
     b, w = np.linalg.solve(X.T @ X, X.T @ y)
     assert (w, b) == (pytest.approx(2.0), pytest.approx(1.0))
+    pts = ", ".join(f"({x:g}, {t:g})" for x, t in zip(X[:, 1], y))
+    states(bank, "linear_regression", f"the points ${pts}$ lie on $y = {w:.0f}x + {b:.0f}$",
+           f"returns exactly $w = {w:.0f}$, $b = {b:.0f}$", "w^* = (X^\\top X)^{-1} X^\\top y",
+           "$\\partial \\mathcal{L}/\\partial w = (\\hat{y} - y)\\,x$")
     w0, b0, x0, t = 0.3, -0.2, 1.7, 2.0
     loss = lambda ww: 0.5 * (ww * x0 + b0 - t) ** 2  # noqa: E731
     assert d(loss, w0) == pytest.approx((w0 * x0 + b0 - t) * x0, abs=1e-7)
 
 
-def test_logistic_regression_example_and_gradient():
+def test_logistic_regression_example_and_gradient(bank):
     w, b, x = np.array([2.0, -1.0]), 0.5, np.array([1.0, 1.0])
     z = w @ x + b
     p = sigmoid(z)
     assert z == 1.5 and round(p, 3) == 0.818
     assert np.round((p - 1) * x, 3).tolist() == [-0.182, -0.182]
+    states(bank, "logistic_regression", "$w = (2, -1)$, $b = 0.5$, $x = (1, 1)$", f"$z = {z}$",
+           f"\\sigma({z}) = {p:.3f}$", "$(\\hat{y} - 1)x = (%s)$" % ", ".join(f"{g:.3f}" for g in (p - 1) * x),
+           "\\log(\\hat{y}/(1 - \\hat{y})) = w^\\top x + b")
 
     def bce(wv, y):
         q = sigmoid(wv @ x + b)
@@ -323,7 +369,7 @@ def test_logistic_regression_example_and_gradient():
         assert sigmoid(math.log(q / (1 - q))) == pytest.approx(q)
 
 
-def test_softmax_regression_gradient_params_and_two_classes():
+def test_softmax_regression_gradient_params_and_two_classes(bank):
     rng = np.random.default_rng(3)
     W, b, x = rng.normal(size=(3, 4)), rng.normal(size=3), rng.normal(size=4)
     y = np.array([0.0, 1.0, 0.0])
@@ -338,6 +384,9 @@ def test_softmax_regression_gradient_params_and_two_classes():
         num[i, j] = (ce(W + E) - ce(W - E)) / 2e-6
     assert np.allclose(num, np.outer(softmax(W @ x + b) - y, x), atol=1e-7)
     assert 10 * 784 + 10 == 7850
+    states(bank, "softmax_regression", "(\\hat{y} - y)x^\\top", f"$d = 784$, $C = 10$: ${10 * 784 + 10}$",
+           "\\hat{y}_1 = \\sigma(z_1 - z_2)")
+    states(bank, "linear.softmax_regression_params", f"10 × 785 = {10 * 784 + 10}", str(10 * 784 + 10))
     W2, b2 = rng.normal(size=(2, 4)), rng.normal(size=2)
     assert softmax(W2 @ x + b2)[0] == pytest.approx(sigmoid((W2[0] - W2[1]) @ x + b2[0] - b2[1]))
 
@@ -349,12 +398,16 @@ def perceptron_step(w, b, x, y, eta):
     return w, b
 
 
-def test_perceptron_examples():
+def test_perceptron_examples(bank):
     w, b = perceptron_step(np.zeros(2), 0.0, np.array([1.0, 2.0]), 1, 1.0)
     assert w.tolist() == [1.0, 2.0] and b == 1.0  # body example
+    states(bank, "perceptron", "$w = (0, 0)$, $b = 0$, $x = (1, 2)$, $y = +1$",
+           f"update to $w = ({w[0]:g}, {w[1]:g})$, $b = {b:g}$", "a point on the boundary is also a mistake")
     w, b = perceptron_step(np.array([1.0, -1.0]), 0.0, np.array([2.0, 1.0]), -1, 0.5)
     assert w.tolist() == [0.0, -1.5] and b == -0.5  # linear.perceptron_one_step
     assert w @ np.array([2.0, 1.0]) + b == -2.0
+    states(bank, "linear.perceptron_one_step", f"= ({w[0]:g}, {w[1]:g})", f"b ← 0 + 0.5·(−1) = {b:g}",
+           f"Now wᵀx + b = {w @ np.array([2.0, 1.0]) + b:g}", *(f"{v:.1f}" for v in (*w, b)))
 
 
 def _run_pla(points, labels, max_epochs=1000):
@@ -371,7 +424,7 @@ def _run_pla(points, labels, max_epochs=1000):
     return None, None, mistakes
 
 
-def test_pla_learns_and_or_but_not_xor():
+def test_pla_learns_and_or_but_not_xor(bank):
     pts = [np.array(p, dtype=float) for p in itertools.product((0, 1), repeat=2)]
     for fn in (lambda a, c: a and c, lambda a, c: a or c, lambda a, c: not (a and c)):
         labels = [1 if fn(*p) else -1 for p in itertools.product((0, 1), repeat=2)]
@@ -379,9 +432,11 @@ def test_pla_learns_and_or_but_not_xor():
         assert w is not None and all(y * (w @ x + b) > 0 for x, y in zip(pts, labels))
     xor = [1 if a != c else -1 for a, c in itertools.product((0, 1), repeat=2)]
     assert _run_pla(pts, xor, max_epochs=200)[0] is None
+    states(bank, "perceptron", "converges in finite steps iff linearly separable; cannot learn XOR",
+           "If they are not separable (XOR), it never stops")
 
 
-def test_novikoff_bound_on_a_separable_set():
+def test_novikoff_bound_on_a_separable_set(bank):
     rng = np.random.default_rng(4)
     u = np.array([0.6, 0.8, 0.0])  # unit normal of a separating plane through the origin (bias folded in)
     X = rng.uniform(-1, 1, size=(60, 2))
@@ -399,6 +454,7 @@ def test_novikoff_bound_on_a_separable_set():
         if clean:
             break
     assert clean and mistakes <= (R / gamma) ** 2
+    states(bank, "perceptron", "at most $(R/\\gamma)^2$ mistakes", "the augmented vectors $(x_i, 1)$ and $(w, b)$")
 
 
 def _separable(truth):
@@ -411,7 +467,7 @@ def _separable(truth):
     return False
 
 
-def test_boolean_separability_counts():
+def test_boolean_separability_counts(bank):
     pts = list(itertools.product((0, 1), repeat=2))
     separable = 0
     for outs in itertools.product((0, 1), repeat=4):
@@ -421,15 +477,22 @@ def test_boolean_separability_counts():
         if outs in ((0, 1, 1, 0), (1, 0, 0, 1)):  # XOR, XNOR
             assert not sep
     assert separable == 14
+    states(bank, "linear_separability", f"Of the {2 ** 4} Boolean functions of two inputs, {separable} are linearly separable",
+           "only XOR and XNOR are not")
     # the weights quoted for AND, OR, NAND (output 1 iff w·x + b ≥ 0)
     for (w, b), fn in ((((1, 1), -1.5), lambda a, c: a and c), (((1, 1), -0.5), lambda a, c: a or c),
                        (((-1, -1), 1.5), lambda a, c: not (a and c))):
         assert all((w[0] * a + w[1] * c + b >= 0) == bool(fn(a, c)) for a, c in pts)
+    states(bank, "linear_separability", "AND: $w = (1, 1)$, $b = -1.5$", "OR: $w = (1, 1)$, $b = -0.5$",
+           "NAND: $w = (-1, -1)$, $b = 1.5$")
 
 
-def test_basics_numbers():
+def test_basics_numbers(bank):
     assert round(-math.log(0.7), 3) == 0.357 and round(-math.log(0.2), 3) == 1.609
     assert round(-math.log10(0.7), 3) == 0.155
+    states(bank, "loss_functions", "predicted $(0.7, 0.2, 0.1)$", f"$-\\ln 0.7 = {-math.log(0.7):.3f}$",
+           f"$-\\ln 0.2 = {-math.log(0.2):.3f}$")
+    states(bank, "basics.ce_value", f"−ln 0.7 = {-math.log(0.7):.3f}", f"would get {-math.log10(0.7):.3f}")
     assert -math.log(1 / math.e) == pytest.approx(1.0)  # CE > 1 iff p < 1/e
 
     def run(eta, steps=200, theta=1.0):
@@ -439,6 +502,11 @@ def test_basics_numbers():
 
     assert run(0.1, 2) == pytest.approx(0.64) and run(0.1, 1) == pytest.approx(0.8)
     assert run(0.5, 1) == 0.0
+    states(bank, "learning_rate", "\\theta_{t+1} = (1 - 2\\eta)\\theta_t",
+           f"$\\theta_0 = 1 \\to {run(0.1, 1):g} \\to {run(0.1, 2):g}$", "$\\eta = 0.5$: reaches the minimum 0 in one step",
+           "$\\eta = 1$: jumps between $+\\theta_0$ and $-\\theta_0$ forever", "$\\eta > 1$: $|1 - 2\\eta| > 1$",
+           "the condition is $\\eta < 2/\\lambda$")
+    states(bank, "basics.gd_two_steps", f"θ₁ = {run(0.1, 1):g}, θ₂ = {run(0.1, 2):g}")
     for eta in (0.05, 0.3, 0.7, 0.95):
         assert abs(run(eta)) < 1e-6
     assert abs(run(1.0, 7)) == 1.0 and run(1.0, 7) == -1.0
@@ -623,3 +691,36 @@ def test_perceptron_convention_is_explicit(bank):
     assert any("y - \\hat{y}" in f.latex or "y - \\hat{y}" in c.body.en for f in c.formulas) or "(y - \\hat{y})" in c.body.en
 
 
+
+
+# ------------------------------------------------------------------ the link itself can fail
+
+def test_states_fails_when_the_bank_states_another_number(bank):
+    """states() against a copy of the softmax entry with one number changed: in both languages,
+    in the English text only, and with the digit continued (0.9523 -> 0.95231)."""
+    import copy
+
+    class _Entry:
+        def __init__(self, d):
+            self.d = d
+
+        def to_dict(self):
+            return copy.deepcopy(self.d)
+
+    class _Bank:
+        def __init__(self, d):
+            self.concepts, self.questions, self.math = {"softmax": _Entry(d)}, {}, bank.math
+
+    p = softmax([4, 1, -4])
+    snippet = f"({num(p, digits=4)})"
+    real = bank.concepts["softmax"].to_dict()
+    states(_Bank(real), "softmax", snippet)
+    for langs, new in ((("en", "zh"), "0.9524"), (("en",), "0.9524"), (("en", "zh"), "0.95231")):
+        d = copy.deepcopy(real)
+        for lang in langs:
+            assert "0.9523" in d["body"][lang]
+            d["body"][lang] = d["body"][lang].replace("0.9523", new)
+        d["key_points"] = [{k: v.replace("0.9523", new) if k in langs else v for k, v in kp.items()}
+                           for kp in d["key_points"]]
+        with pytest.raises(AssertionError):
+            states(_Bank(d), "softmax", snippet)

@@ -14,6 +14,7 @@ import math
 import numpy as np
 import pytest
 
+from bank_text import states
 from quizcli.bank.search import search
 
 TOPICS = ("optimization", "normalization")
@@ -128,16 +129,19 @@ def _expr(bank, qid):
 
 # ---- vanishing / exploding gradients
 
-def test_sigmoid_derivative_at_most_quarter_and_depth_factors():
+def test_sigmoid_derivative_at_most_quarter_and_depth_factors(bank):
     z = np.linspace(-10, 10, 20001)
     d = sigmoid(z) * (1 - sigmoid(z))
     assert d.max() == pytest.approx(0.25, abs=1e-9)
     assert z[d.argmax()] == pytest.approx(0.0, abs=1e-3)
     assert 0.25 ** 10 == pytest.approx(9.5e-7, rel=0.01)        # "(1/4)^10 ≈ 9.5 × 10^-7"
     assert 1.5 ** 50 == pytest.approx(6.4e8, rel=0.01)          # "1.5^50 ≈ 6.4 × 10^8"
+    states(bank, "vanishing_gradient", f"\\sigma′(z) = \\sigma(z)(1-\\sigma(z)) \\leq 1/4$, with the maximum at $z = {abs(z[d.argmax()]):.0f}$",
+           f"$(1/4)^{{10}} \\approx {0.25 ** 10 * 1e7:.1f} \\times 10^{{-7}}$")
+    states(bank, "exploding_gradient", f"$1.5^{{50}} \\approx {1.5 ** 50 / 1e8:.1f} \\times 10^{{8}}$")
 
 
-def test_deep_sigmoid_chain_gradient_shrinks():
+def test_deep_sigmoid_chain_gradient_shrinks(bank):
     # a chain of 10 scalar sigmoid units with weight 1: d out / d in = Π σ'(z_l) ≤ (1/4)^10
     rng = np.random.default_rng(0)
     for _ in range(20):
@@ -147,6 +151,8 @@ def test_deep_sigmoid_chain_gradient_shrinks():
             grad *= a * (1 - a)
             x = a
         assert 0 < grad <= 0.25 ** 10
+    states(bank, "vanishing_gradient", "$\\delta^{(l)} = f′(z^{(l)}) \\odot (W^{(l+1)})^{\\top} \\delta^{(l+1)}$",
+           "shrink the gradient by $(1/4)^L$", "for $L = 10$")
 
 
 # ---- gradient clipping
@@ -187,7 +193,7 @@ def test_momentum_unrolled_and_limit(bank):
     assert momentum_steps([1.0] * 500, 0.01, 0.9)[-1] == pytest.approx(-0.1)
 
 
-def test_nesterov_uses_lookahead_gradient():
+def test_nesterov_uses_lookahead_gradient(bank):
     # on f(θ) = θ²/2 (∇f = θ), Nesterov and plain momentum differ exactly by where ∇ is taken
     alpha, rho = 0.1, 0.9
     th_p = th_n = 5.0
@@ -198,6 +204,8 @@ def test_nesterov_uses_lookahead_gradient():
         d_n = rho * d_n - alpha * (th_n + rho * d_n)
         th_n += d_n
     assert abs(th_n) < abs(th_p) < 5.0        # both converge; the look-ahead damps faster
+    states(bank, "nesterov", "\\Delta\\theta_t = \\rho\\,\\Delta\\theta_{t-1} - \\alpha\\, \\nabla L(\\theta_{t-1} + \\rho\\,\\Delta\\theta_{t-1})",
+           "the result oscillates less than plain momentum")
 
 
 # ---- AdaGrad, RMSProp, Adam
@@ -242,7 +250,7 @@ def test_adam_bias_correction_formulas(bank):
     assert 1 - 0.999 ** 1000 == pytest.approx(0.63, abs=0.005)
 
 
-def test_adagrad_and_rmsprop_first_steps_and_decay():
+def test_adagrad_and_rmsprop_first_steps_and_decay(bank):
     alpha, eps = 0.01, 1e-8
     # AdaGrad: first step ≈ α sign(g); later steps shrink for a constant gradient
     G, steps = 0.0, []
@@ -252,6 +260,8 @@ def test_adagrad_and_rmsprop_first_steps_and_decay():
     assert steps[0] == pytest.approx(alpha)
     assert all(a > b for a, b in zip(steps, steps[1:]))
     assert steps[-1] == pytest.approx(alpha / 10)              # α/√t
+    states(bank, "adagrad", "$G_1 = g_1^2$, so the step is about $\\alpha\\,\\mathrm{sign}(g_1)$",
+           "the effective learning rate decays monotonically", "G_t = \\sum_{\\tau=1}^{t} g_\\tau \\odot g_\\tau")
     # RMSProp: first step α/√(1-β) ≈ 3.16 α, then it settles at ≈ α for a constant gradient
     beta, G, steps = 0.9, 0.0, []
     for g in [5.0] * 200:
@@ -260,6 +270,9 @@ def test_adagrad_and_rmsprop_first_steps_and_decay():
     assert steps[0] == pytest.approx(alpha / math.sqrt(0.1)) == pytest.approx(3.1623 * alpha, rel=1e-4)
     assert steps[-1] == pytest.approx(alpha, rel=1e-6)
     assert 1 / (1 - 0.9) == pytest.approx(10)
+    states(bank, "rmsprop", f"the first is α/√(1−β) ≈ {steps[0] / alpha:.2f}α for β = 0.9",
+           f"last $1/(1-\\beta)$ steps ({1 / (1 - 0.9):.0f} steps for $\\beta = 0.9$)",
+           "G_t = \\beta\\, G_{t-1} + (1-\\beta)\\, g_t \\odot g_t")
 
 
 # ---- learning-rate schedules
@@ -279,9 +292,11 @@ def test_lr_schedules(bank):
 
 # ---- initialisation
 
-def test_fixed_value_biases():
+def test_fixed_value_biases(bank):
     assert sigmoid(1.0) == pytest.approx(0.73, abs=0.005)
     assert sigmoid(2.0) == pytest.approx(0.88, abs=0.005)
+    states(bank, "parameter_init", "the LSTM forget-gate bias 1 or 2",
+           f"($\\sigma(1) \\approx {sigmoid(1.0):.2f}$, $\\sigma(2) \\approx {sigmoid(2.0):.2f}$)")
 
 
 def test_xavier_numbers_and_uniform_bound(bank):
@@ -309,7 +324,7 @@ def test_he_numbers(bank):
     assert (np.maximum(z, 0) ** 2).mean() == pytest.approx(1.7 ** 2 / 2, rel=0.01)
 
 
-def test_he_keeps_relu_variance_and_lecun_halves_it():
+def test_he_keeps_relu_variance_and_lecun_halves_it(bank):
     # one ReLU layer: Var(z_next) = n Var(w) E[ReLU(z)^2] = n Var(w) Var(z)/2
     rng = np.random.default_rng(3)
     n = 256
@@ -320,6 +335,9 @@ def test_he_keeps_relu_variance_and_lecun_halves_it():
         assert (x @ W).var() / z.var() == pytest.approx(ratio, rel=0.05)
     # over 30 layers the halving compounds to 2^-30 ≈ 9.3e-10
     assert 0.5 ** 30 == pytest.approx(9.3e-10, rel=0.01)
+    states(bank, "he_init", "\\mathbb{E}[x^2] = \\frac{1}{2}\\mathrm{Var}(z)",
+           "\\frac{1}{2} n_{in}\\,\\mathrm{Var}(w)\\,\\mathrm{Var}(z^{(l-1)})", "$\\mathrm{Var}(w) = \\frac{2}{n_{in}}$",
+           "a 30-layer ReLU network shrink by about a factor of 2 per layer in variance")
 
 
 def _mlp_grads(W1, b1, W2, b2, X, Y, act):
@@ -338,7 +356,7 @@ SIG = (sigmoid, lambda z: sigmoid(z) * (1 - sigmoid(z)))
 TANH = (np.tanh, lambda z: 1 - np.tanh(z) ** 2)
 
 
-def test_zero_init_symmetry_never_breaks():
+def test_zero_init_symmetry_never_breaks(bank):
     rng = np.random.default_rng(4)
     X, Y = rng.normal(size=(32, 3)), rng.normal(size=(32, 2))
     W1, b1, W2, b2 = np.zeros((4, 3)), np.zeros(4), np.zeros((2, 4)), np.zeros(2)
@@ -351,9 +369,12 @@ def test_zero_init_symmetry_never_breaks():
         W1, b1, W2, b2 = (p - 0.5 * d for p, d in zip((W1, b1, W2, b2), g))
     assert np.abs(W1).max() > 1e-3                               # the first layer did learn ...
     assert np.allclose(W1, W1[:1]) and np.allclose(W2, W2[:, :1])  # ... but all units identical
+    states(bank, "zero_init", "so the first-layer weights get exactly zero gradient on the first step",
+           "with sigmoid, $h = \\sigma(0) = 0.5$, so only the output layer moves at first",
+           "identical ones for every unit, so the symmetry persists")
 
 
-def test_zero_init_with_tanh_only_output_bias_learns():
+def test_zero_init_with_tanh_only_output_bias_learns(bank):
     rng = np.random.default_rng(5)
     X, Y = rng.normal(size=(16, 3)), rng.normal(size=(16, 2))
     W1, b1, W2, b2 = np.zeros((4, 3)), np.zeros(4), np.zeros((2, 4)), np.zeros(2)
@@ -362,9 +383,10 @@ def test_zero_init_with_tanh_only_output_bias_learns():
         W1, b1, W2, b2 = (p - 0.5 * d for p, d in zip((W1, b1, W2, b2), g))
     assert np.all(W1 == 0) and np.all(W2 == 0) and np.all(b1 == 0)
     assert np.abs(b2).max() > 0
+    states(bank, "zero_init", "with tanh or ReLU, $h = 0$", "only the output bias ever learns")
 
 
-def test_random_init_breaks_symmetry_and_zero_init_is_fine_for_logistic_regression():
+def test_random_init_breaks_symmetry_and_zero_init_is_fine_for_logistic_regression(bank):
     rng = np.random.default_rng(6)
     X = rng.normal(size=(64, 3))
     y = (X @ np.array([1.5, -2.0, 0.5]) > 0).astype(float)
@@ -376,6 +398,8 @@ def test_random_init_breaks_symmetry_and_zero_init_is_fine_for_logistic_regressi
     W1 = rng.normal(0, 0.5, (4, 3))
     g = _mlp_grads(W1, np.zeros(4), rng.normal(0, 0.5, (2, 4)), np.zeros(2), X, rng.normal(size=(64, 2)), TANH)
     assert not np.allclose(g[0], g[0][:1])                       # different units, different gradients
+    states(bank, "zero_init", "logistic or linear regression, can be initialised to 0 without trouble",
+           "Fixes: random initial weights")
 
 
 # ---- batch norm
@@ -469,9 +493,10 @@ def test_batch_norm_folding(bank):
     assert np.allclose(X @ Wf.T + bfold, ref)
 
 
-def test_bias_before_batch_norm_is_redundant():
+def test_bias_before_batch_norm_is_redundant(bank):
     x = np.random.default_rng(9).normal(size=20)
     assert np.allclose(bn(x + 3.7, 1.5, 0.2, 1e-5), bn(x, 1.5, 0.2, 1e-5))
+    states(bank, "batch_norm", "The bias $b$ of the affine map is redundant (the mean subtraction cancels it")
 
 
 # ---- layer norm, RMSNorm, group / instance norm

@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 import pytest
 
+from bank_text import states
 from quizcli.bank.store import load_bank
 from quizcli.bank.search import search
 
@@ -196,6 +197,9 @@ def test_vector_bptt_jacobian_is_product_of_diag_times_whh():
     for j in range(T, 0, -1):
         delta = Whh.T @ np.diag(1 - hs[j] ** 2) @ delta
     np.testing.assert_allclose(delta, J.T @ g, rtol=1e-10)
+    states(bank(), "bptt", "\\frac{\\partial h_t}{\\partial h_k} = \\prod_{k < j \\leq t} \\mathrm{diag}(1 - h_j^2)\\, W_{hh}",
+           "h_j = \\tanh(W_{xh} x_j + W_{hh} h_{j-1} + b)",
+           "each step multiplies by $W_{hh}^\\top \\mathrm{diag}(1 - h_j^2)$")
 
 
 def test_first_step_gradient_wrt_w():
@@ -339,6 +343,9 @@ def test_gru_interpolation_example_rearrangement_and_conventions():
 
 def test_forget_bias_values_and_tanh_derivative():
     assert round(float(sigmoid(1.0)), 2) == 0.73 and round(float(sigmoid(2.0)), 2) == 0.88
+    states(bank(), "lstm_gates", "the forget-gate **bias** is often set to 1 (or 2)",
+           f"$f = \\sigma(1) \\approx {float(sigmoid(1.0)):.2f}$ ($\\sigma(2) \\approx {float(sigmoid(2.0)):.2f}$)")
+    states(bank(), "tanh", "$\\tanh'(x) = 1 - \\tanh^2(x)$", "(maximum 1)")
     for x in (-2.0, -0.3, 0.0, 0.7, 1.9):
         assert _fd(math.tanh, x) == pytest.approx(1 - math.tanh(x) ** 2, rel=1e-7)
         assert abs(_fd(math.tanh, x)) <= 1.0
@@ -347,6 +354,9 @@ def test_forget_bias_values_and_tanh_derivative():
 def test_ngram_table_growth_in_body():
     V = 10 ** 4
     assert V ** 3 // V ** 2 == 10 ** 4                              # n = 2 -> 3 multiplies by |V|
+    e = round(math.log10(V ** 3 // V ** 2))
+    states(bank(), "sequence_modeling", "up to $|V|^n$ entries", f"$|V| = 10^{round(math.log10(V))}$ words",
+           f"going from $n = 2$ to $n = 3$ multiplies it by $10^{e}$")
 
 
 def test_choice_and_multi_options_all_explained():
