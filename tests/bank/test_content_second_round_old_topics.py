@@ -401,26 +401,52 @@ def test_svm_margin_and_distance_questions(bank):
     assert (w @ np.array([1.0, 1.0]) + b) / np.linalg.norm(w) == 1
 
 
-def test_hard_margin_svm_support_vectors_by_optimisation():
-    """A tiny hard-margin SVM solved numerically: w is a combination of the support vectors
-    only, they sit at y(w·x + b) = 1, and removing another point changes nothing."""
-    from scipy.optimize import minimize
+def _hard_margin_svm(X, y):
+    """Exact hard-margin SVM for a handful of points, from the KKT conditions: for every
+    candidate support set S solve y_i(w·x_i + b) = 1 (i in S), w = sum_S a_j y_j x_j,
+    sum_S a_j y_j = 0; keep feasible solutions (a >= 0, all margins >= 1), take min ||w||."""
+    from itertools import combinations
 
+    best = None
+    for size in range(2, len(y) + 1):
+        for S in combinations(range(len(y)), size):
+            S = list(S)
+            K = X[S] @ X[S].T
+            A = np.zeros((size + 1, size + 1))
+            A[:size, :size] = (y[S][:, None] * y[S][None, :]) * K
+            A[:size, size] = y[S]
+            A[size, :size] = y[S]
+            rhs = np.r_[np.ones(size), 0.0]
+            try:
+                sol = np.linalg.solve(A, rhs)
+            except np.linalg.LinAlgError:
+                continue
+            alpha, b = sol[:size], sol[size]
+            w = (alpha * y[S]) @ X[S]
+            if np.all(alpha >= -1e-9) and np.all(y * (X @ w + b) >= 1 - 1e-9):
+                if best is None or w @ w < best[0] @ best[0] - 1e-12:
+                    best = (w, b, S)
+    return best
+
+
+def test_hard_margin_svm_support_vectors():
+    """w is a combination of the support vectors only, they sit at y(w·x + b) = 1, and
+    removing a point outside the margin changes nothing (linear.tf_svm_remove_point)."""
     X = np.array([[2.0, 2.0], [3.0, 3.0], [4.0, 1.0], [0.0, 0.0], [-1.0, 1.0], [1.0, -1.0]])
     y = np.array([1, 1, 1, -1, -1, -1.0])
-
-    def fit(X, y):
-        cons = [{"type": "ineq", "fun": (lambda v, i=i: y[i] * (X[i] @ v[:2] + v[2]) - 1)} for i in range(len(y))]
-        res = minimize(lambda v: 0.5 * v[:2] @ v[:2], np.zeros(3), constraints=cons, method="SLSQP")
-        return res.x[:2], res.x[2]
-
-    w, b = fit(X, y)
+    w, b, S = _hard_margin_svm(X, y)
     margins = y * (X @ w + b)
-    sv = np.isclose(margins, 1, atol=1e-4)
-    assert sv.sum() >= 2 and np.all(margins >= 1 - 1e-6)
+    assert np.allclose(margins[S], 1) and np.all(margins >= 1 - 1e-9)
     far = int(np.argmax(margins))
-    w2, b2 = fit(np.delete(X, far, 0), np.delete(y, far))
-    assert np.allclose(w, w2, atol=1e-4) and b == pytest.approx(b2, abs=1e-4)
+    w2, b2, _ = _hard_margin_svm(np.delete(X, far, 0), np.delete(y, far))
+    assert np.allclose(w, w2) and b == pytest.approx(b2)
+    # and a brute-force check that no separating direction has a wider band
+    best = 0.0
+    for t in np.linspace(0, 2 * np.pi, 3601):
+        u = np.array([np.cos(t), np.sin(t)])
+        pos, neg = X[y > 0] @ u, X[y < 0] @ u
+        best = max(best, pos.min() - neg.max())
+    assert best == pytest.approx(2 / np.linalg.norm(w), abs=1e-3)
 
 
 def test_kernel_questions(bank):
