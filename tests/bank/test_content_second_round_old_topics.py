@@ -750,3 +750,21 @@ def test_every_new_numeric_and_symbolic_question_is_checked_here(bank):
     assert len(new) >= 25
     missing = [q.id for q in new if f'"{q.id}"' not in src]
     assert missing == []
+
+
+def test_new_items_render_without_raw_markup(bank):
+    """What the terminal shows for the new entries and questions: no raw LaTeX, no ^{…}/_{…}."""
+    from quizcli.render.mathtext import render_inline
+
+    texts = []
+    for cid in ALL_NEW:
+        c = bank.concepts[cid]
+        texts += [c.summary.en, c.summary.zh, c.body.en, c.body.zh]
+        texts += [t for kp in (*c.key_points, *c.pitfalls) for t in (kp.en, kp.zh)]
+    for q in bank.questions.values():
+        if set(q.concepts) & set(ALL_NEW):
+            texts += [q.prompt.en, q.prompt.zh, q.explanation.en, q.explanation.zh]
+            texts += [t for o in q.options for t in (o.text.en, o.text.zh)]
+    bad = [t[:80] for t in texts
+           if re.search(r"\\[A-Za-z]+|\^\{|_\{", render_inline(t, bank.math))]
+    assert bad == []
