@@ -163,7 +163,14 @@ SEARCH = [
     ("How does a graph convolutional network aggregate information from neighbours?", "graph_neural_network"),
     ("扩散模型的前向过程和反向过程是什么？", "diffusion_models"),
     ("How are diffusion models trained?", "diffusion_models"),
-    ("去噪扩散概率模型与生成对抗网络的比较", "diffusion_models"),]
+    ("去噪扩散概率模型与生成对抗网络的比较", "diffusion_models"),
+    # the short names students type
+    ("F1", "evaluation_metrics"), ("AUC", "roc_auc"), ("SVM", "svm"), ("核函数", "kernel_trick"),
+    ("MAP", "mle_map"), ("What is the mAP of a detector?", "object_detection"), ("YOLO", "object_detection"),
+    ("留一法", "cross_validation"), ("FGSM", "adversarial_examples"), ("MobileNet", "depthwise_separable_conv"),
+    ("ResNeXt", "group_conv"), ("U-Net", "semantic_segmentation"), ("GCN", "graph_neural_network"),
+    ("DDPM", "diffusion_models"), ("增长率", "densenet"),
+]
 
 
 @pytest.mark.parametrize("query,cid", SEARCH)
