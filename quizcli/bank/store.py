@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .models import Bank, Concept
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 
 @dataclass(frozen=True)
 class Problem:
@@ -24,7 +24,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        msg = self.message
+        if len(msg) > 1000:  # e.g. a huge value quoted back
+            msg = f"{msg[:1000]}… ({len(msg) - 1000} more characters)"
+        where = f"{self.file}:{self.line}" if self.line > 0 else self.file  # 0: the file as a whole
+        return f"{where}: {msg}"
 
 
 class BankError(Exception):
@@ -64,22 +68,28 @@ def cache_dir() -> Path:
     return base / "quizcli"
 
 
-def _fingerprint(dirs: list[Path]) -> str:
+def _fingerprint(dirs: list[Path]) -> str | None:
     """Everything a cached bank depends on: the code that parses it and each YAML file's
-    name, size and modification time. Compared as a plain string (no hashing on the hot path)."""
+    name, size and modification time. Compared as a plain string (no hashing on the hot path).
+    None if a path cannot be looked at (a symlink loop, a path too long …): then the bank
+    is validated afresh, which reports why."""
     parts = [str(CACHE_FORMAT)]
     code = Path(__file__).resolve().parent
-    for p in (code / "loader.py", code / "models.py", code / "store.py", code / "search.py", code.parent / "render" / "mathtext.py"):
-        st = p.stat()
-        parts.append(f"{p.name}:{st.st_mtime_ns}:{st.st_size}")
-    for d in dirs:
-        d = Path(d).resolve()
-        parts.append(str(d))
-        if d.is_dir():
-            for p in sorted(d.iterdir()):
-                if p.suffix in (".yaml", ".yml"):
-                    st = p.stat()
-                    parts.append(f"{p.name}:{st.st_mtime_ns}:{st.st_size}")
+    try:
+        for p in (code / "loader.py", code / "models.py", code / "store.py", code / "search.py",
+                  code.parent / "render" / "mathtext.py", code.parent / "grading" / "symbolic.py"):
+            st = p.stat()
+            parts.append(f"{p.name}:{st.st_mtime_ns}:{st.st_size}")
+        for d in dirs:
+            d = Path(os.path.realpath(d))
+            parts.append(str(d))
+            with os.scandir(d) as it:
+                entries = sorted((e for e in it if Path(e.name).suffix in (".yaml", ".yml")), key=lambda e: e.name)
+            for e in entries:
+                st = os.stat(e.path)  # follows a symlink, as the loader does
+                parts.append(f"{e.name}:{st.st_mode}:{st.st_mtime_ns}:{st.st_size}")
+    except (OSError, ValueError, RuntimeError):
+        return None
     return "|".join(parts)
 
 
@@ -103,6 +113,10 @@ def load_bank(extra: list[Path] | None = None, use_cache: bool = True) -> Bank:
         _LOADED[key] = bank
         return bank
     fp = _fingerprint(dirs)
+    if fp is None:  # something in the folders cannot even be looked at: say what
+        bank = _validated(dirs)
+        _LOADED[key] = bank
+        return bank
     stem = cache_dir() / f"bank-{zlib.adler32('|'.join(key).encode()):08x}"
     core = _read_part(stem.with_suffix(".json"), fp)
     if core is None:
