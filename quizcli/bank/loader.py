@@ -383,9 +383,12 @@ def _first_alias(text: str) -> tuple[int, str] | None:
 
 def _yaml_error_problem(yaml: Any, e: Exception, text: str, display: str) -> Problem:
     if isinstance(e, yaml.reader.ReaderError):
-        line = text.count("\n", 0, e.position) + 1 if isinstance(e.position, int) else 1
         c = e.character
         ch = chr(c) if isinstance(c, int) else str(c)
+        # the reader stops at the first character it refuses, so its first occurrence is
+        # the place (the C reader counts position in bytes, the Python one in characters)
+        pos = text.find(ch) if ch else -1
+        line = text.count("\n", 0, pos) + 1 if pos >= 0 else 1
         if _CONTROL_RE.match(ch) or ch == "\ufffe":
             return Problem(display, line, f"control character {_char_name(ch)} in the file: control characters "
                                           "and terminal escapes are not allowed in bank text")
