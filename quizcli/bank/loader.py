@@ -4,7 +4,11 @@
 file and line (what `quizcli bank check` prints). Ordinary commands go through
 `store.load_bank`, which serves a cached copy and calls this module only on a miss.
 
-YAML is only ever read with PyYAML's *safe* loader (the C one where present).
+YAML is only ever read with PyYAML's *safe* loader (the C one where present), and only
+from regular files within the size limits below; aliases are refused before they expand,
+and every string is checked for control characters, YAML escape traps and markup as it is
+built. The same checks (and the grammar of symbolic answers) run on every load, so a bank
+that `bank check` refuses is never used by another command.
 """
 from __future__ import annotations
 
@@ -172,6 +176,17 @@ def _bank_listing(d: Path, problems: list[Problem]) -> tuple[list[Path], list[Pa
         return [], []
     if len(names) > MAX_FILES:
         problems.append(Problem(_display(d), 0, f"has {len(names)} YAML files; a bank folder may have at most {MAX_FILES}"))
+        return [], []
+    total = 0
+    for n in names:  # the sizes first: a folder too large is refused before anything is parsed
+        try:
+            st = os.stat(d / n)
+        except (OSError, ValueError):
+            continue  # reported when the file is read
+        if stat.S_ISREG(st.st_mode):
+            total += st.st_size
+    if total > MAX_FOLDER_BYTES:
+        problems.append(Problem(_display(d), 0, f"holds {_size(total)} of YAML; a bank folder may hold at most {_size(MAX_FOLDER_BYTES)}"))
         return [], []
     topics = [d / n for n in names if n in ("topics.yaml", "topics.yml")]
     return topics, [d / n for n in names if n not in ("topics.yaml", "topics.yml")]

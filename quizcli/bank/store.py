@@ -32,11 +32,20 @@ class Problem:
 
 
 class BankError(Exception):
-    """The bank could not be loaded; `problems` says where and why."""
+    """The bank could not be loaded; `problems` says where and why, `folders` are the extra
+    bank folders that were given (the built-in one is always checked)."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], folders: list[Path] | None = None):
         self.problems = problems
+        self.folders = [Path(f) for f in folders or []]
         super().__init__("\n".join(str(p) for p in problems))
+
+    def check_command(self) -> str:
+        """The command that lists every problem, naming the folders (a plain `quizcli bank
+        check` would check only the built-in bank and might say OK)."""
+        import shlex
+
+        return " ".join(["quizcli", "bank", "check", *(shlex.quote(str(f)) for f in self.folders)])
 
 
 
@@ -181,7 +190,8 @@ def _validated(dirs: list[Path]) -> Bank:
 
     bank, problems = validate_dirs(dirs, deep=False)
     if problems:
-        raise BankError(problems)
+        builtin = builtin_bank_dir()
+        raise BankError(problems, [d for d in dirs if Path(d) != builtin])
     return bank
 
 

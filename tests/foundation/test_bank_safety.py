@@ -172,8 +172,13 @@ def test_folder_size_limit(tmp_path, monkeypatch):
     bank = _bank(tmp_path)
     (bank / "more.yaml").write_text("topic: demo\n" + "# padding\n" * 100, encoding="utf-8")
     problems = _problems(bank)
+    assert [(p.file, p.line) for p in problems] == [(str(bank), 0)], problems
+    assert "a bank folder may hold at most 1 kB" in problems[0].message
+    # the running total still stops a file that grew after the sizes were taken
+    monkeypatch.setattr(loader, "_bank_listing", lambda d, problems: ([d / "topics.yaml"], [d / "demo.yaml", d / "more.yaml"]))
+    problems = _problems(bank)
     assert [Path(p.file).name for p in problems] == ["more.yaml"], problems
-    assert "more than 1000 B" in problems[0].message or "bank folder holds more than" in problems[0].message
+    assert "skipped: the bank folder holds more than 1 kB of YAML" in problems[0].message
 
 
 def test_file_count_limit(tmp_path, monkeypatch):
@@ -436,3 +441,13 @@ def test_builtin_bank_passes_every_check():
     """No false positive: the real bank has no control character, markup, alias or escape trap."""
     _, problems = validate_dirs([builtin_bank_dir()], deep=True)
     assert problems == []
+
+
+def test_bank_error_names_the_folder_to_check(tmp_path):
+    """The suggested command must name the broken folder: `quizcli bank check` alone checks
+    only the built-in bank and says OK."""
+    bank = _bank(tmp_path / "my bank", GOOD.replace("    answer: true", "    answer: perhaps"))
+    with pytest.raises(BankError) as e:
+        load_bank([bank])
+    assert e.value.folders == [bank]
+    assert e.value.check_command() == f"quizcli bank check '{bank}'"
