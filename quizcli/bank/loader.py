@@ -419,9 +419,48 @@ def _yaml_error_problem(yaml: Any, e: Exception, text: str, display: str) -> Pro
     return Problem(display, 1, f"YAML error: {e}")
 
 
+MAX_NESTING = 50  # collections inside collections; a bank needs fewer than 10
+# PyYAML's C composer recurses, and ~20,000 nested levels ([[[[…, - - - -…) crash the whole
+# process. A file with few collection indicators cannot nest that deep; only a file with
+# many is read as events first (the event parser keeps its own stack) and its depth bounded.
+# The largest built-in file has ~1,200 indicators, so the built-in bank costs five counts.
+_NESTING_SCAN_FROM = 3000
+
+
+def _may_nest_deeply(text: str) -> bool:
+    return (text.count("[") + text.count("{") + text.count("- ") + text.count("? ") + text.count("\t")
+            > _NESTING_SCAN_FROM)
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where collections nest more than MAX_NESTING deep, or None (read as
+    events: the event parser keeps its own stack and does not recurse)."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    depth = 0
+    try:
+        for ev in yaml.parse(text, Loader=base):
+            if isinstance(ev, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    return ev.start_mark.line + 1
+            elif isinstance(ev, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # reported by the real parse
+    return None
+
+
 def _parse_yaml(text: str, display: str, problems: list[Problem]) -> Any:
     """The parsed YAML of one file, or None; every problem found goes to `problems`."""
     yaml, loader_class = _yaml_loader()
+    if _may_nest_deeply(text):
+        line = _too_deep(text)
+        if line:
+            problems.append(Problem(display, line, f"lists or mappings nested more than {MAX_NESTING} deep: "
+                                                   "a bank entry needs only a few levels"))
+            return None
     loader = loader_class(text)
     try:
         return loader.get_single_data()
@@ -865,7 +904,11 @@ def _parse_dir(d: Path, bank: Bank, run: _Run) -> None:
             for item in items:
                 if not ck.mapping(item, f"an entry of {key}", ck.line_of(data, key)):
                     continue
-                obj = parse(item, topic, ck)
+                try:
+                    obj = parse(item, topic, ck)
+                except RecursionError:
+                    ck.err(ck.line_of(item), f"an entry of {key} is nested too deeply")
+                    obj = None
                 if obj is None:
                     if key == "concepts" and isinstance(item.get("id"), str):
                         run.rejected_concepts.add(item["id"])

@@ -128,6 +128,27 @@ def test_merge_key_is_refused(tmp_path):
     assert any(p.line == 4 and "merge keys" in p.message for p in problems), problems
 
 
+@pytest.mark.parametrize("nesting", ["[" * 200000 + "]" * 200000, "- " * 200000 + "x", "{a: " * 100000 + "1" + "}" * 100000],
+                         ids=["flow lists", "block lists", "flow mappings"])
+def test_deep_nesting_is_refused_not_a_crash(tmp_path, nesting):
+    """PyYAML's C composer recursed on these and the process died (segmentation fault)."""
+    bank = _bank(tmp_path / "b")
+    (bank / "deep.yaml").write_text("topic: demo\nconcepts:\n  - " + nesting + "\n", encoding="utf-8")
+    r = _cli("bank", "check", str(bank), timeout=60)
+    assert r.returncode == 1, (r.returncode, r.stderr[-500:])
+    assert "deep.yaml:3: lists or mappings nested more than 50 deep" in r.stderr, r.stderr[-500:]
+
+
+def test_moderate_nesting_is_an_ordinary_error(tmp_path):
+    """Below the scan threshold the YAML is parsed as usual; the entry is then refused with
+    a message (the recursion of the field checks is caught), not an internal error."""
+    bank = _bank(tmp_path, GOOD.replace("    answer: true", "    answer: " + "[" * 2000 + "]" * 2000))
+    problems = _problems(bank)
+    assert [(Path(p.file).name, p.line) for p in problems] == [("demo.yaml", 10)], problems
+    assert problems[0].message in ("an entry of questions is nested too deeply",
+                                   "question demo.q1: a truefalse answer must be true or false, got " + "[" * 2000 + "]" * 2000)
+
+
 def test_real_bank_uses_no_anchors():
     """Refusing aliases costs the built-in bank nothing: it has none (read as YAML events)."""
     import yaml
