@@ -232,15 +232,34 @@ _FORMAT_TAGS = (
     "pre|font|center|blink|sup|sub|tt|blockquote|nobr|strike|del|ins|abbr|cite|kbd|samp|fieldset|"
     "legend|section|article|nav|header|footer|aside|figure|figcaption|caption|col|colgroup"
 )
-_MARKUP = re.compile(
+_MARKUP_PATTERN = (
     r"<(?:!--|!\[CDATA\[|![A-Za-z]|\?[A-Za-z])"                                   # comments, doctype, <?xml
     rf"|</?(?:{_DANGER_TAGS}|{_FORMAT_TAGS})(?:\s+[^<>]*)?/?>"                    # a tag: <b>, </a>, <img src=x>
     r"|<(?:script|style|iframe|img|svg|object|embed|math|link|meta|base)(?=[\s/]|$)"  # an unclosed dangerous tag
     r"|<[A-Za-z][\w:-]*\s+[^<>]*?\bon[a-z]+\s*="                                   # an event attribute
     r"|<[A-Za-z][\w:-]*\s+[^<>]*=[^<>]*>"                                          # any tag with attributes
-    r"|(?:java|vb)script\s*:|data\s*:\s*text/html",
-    re.I,
+    r"|(?:java|vb)script\s*:|data\s*:\s*text/html"
 )
+_TAG_NAMES = frozenset(x for x in (_DANGER_TAGS + "|" + _FORMAT_TAGS.replace("h[1-6]", "h1|h2|h3|h4|h5|h6")).split("|"))
+# what follows a '<' in text that may be markup: a known tag name, '!' or '?', or a name
+# followed by attributes; anything else (<eos>, x<0, w_{<t}) needs no closer look
+_TAG_WORD = re.compile(r"<(?:[!?]|/?([A-Za-z][\w:-]*)(\s[^<>]*)?)")
+_MARKUP_RE: list = []
+
+
+def _markup(value: str) -> Any:
+    """The first piece of markup in the text, or None. The full pattern is compiled only
+    when a text looks like it may hold some (the built-in bank never does)."""
+    for m in _TAG_WORD.finditer(value):
+        name, rest = m.group(1), m.group(2)
+        if name is None or name.lower() in _TAG_NAMES or (rest and "=" in rest):
+            break
+    else:
+        if not _SCHEME.search(value):
+            return None
+    if not _MARKUP_RE:
+        _MARKUP_RE.append(re.compile(_MARKUP_PATTERN, re.I))
+    return _MARKUP_RE[0].search(value)
 
 
 def _char_name(c: str) -> str:
@@ -280,7 +299,7 @@ def _text_issues(value: str, node: Any, source: str) -> list[tuple[int, str]]:
         pos = min(value.index(c) for c in bad)
         out.append((line_at(pos), f"control character {', '.join(_char_name(c) for c in bad)} in the text: "
                                   "control characters and terminal escapes are not allowed (only line breaks and tabs)"))
-    m = _MARKUP.search(value)
+    m = _markup(value)
     if m:
         snippet = m.group()[:40].replace("\n", " ")
         out.append((line_at(m.start()), f"markup is not allowed in bank text: '{snippet}' (write plain text; "
