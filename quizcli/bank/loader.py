@@ -215,9 +215,9 @@ _LATEX_T_N = frozenset("""
     triangle triangleq tt nabla nu ne neq neg not notin nmid newline nolimits nleq ngeq nparallel
 """.split())
 _ESCAPE_RE = re.compile(r"\\(.)([A-Za-z]*)", re.S)
-_ESCAPE_NAMES = {"f": "form feed", "b": "backspace", "a": "bell", "e": "escape", "v": "vertical tab",
-                 "r": "carriage return", "0": "NUL", "N": "next line", "L": "line separator",
-                 "P": "paragraph separator", "t": "tab", "n": "line break"}
+_ESCAPE_NAMES = {"f": "a form feed", "b": "a backspace", "a": "a bell", "e": "an escape (ESC)",
+                 "v": "a vertical tab", "r": "a carriage return", "0": "a NUL", "N": "a next-line character",
+                 "L": "a line separator", "P": "a paragraph separator", "t": "a tab", "n": "a line break"}
 _ESCAPE_CHARS = {"f": "\x0c", "b": "\x08", "a": "\x07", "e": "\x1b", "v": "\x0b", "r": "\r", "0": "\x00",
                  "N": "\x85", "L": "\u2028", "P": "\u2029"}
 
@@ -236,14 +236,14 @@ _MARKUP_PATTERN = (
     r"<(?:!--|!\[CDATA\[|![A-Za-z]|\?[A-Za-z])"                                   # comments, doctype, <?xml
     rf"|</?(?:{_DANGER_TAGS}|{_FORMAT_TAGS})(?:\s+[^<>]*)?/?>"                    # a tag: <b>, </a>, <img src=x>
     r"|<(?:script|style|iframe|img|svg|object|embed|math|link|meta|base)(?=[\s/]|$)"  # an unclosed dangerous tag
-    r"|<[A-Za-z][\w:-]*\s+[^<>]*?\bon[a-z]+\s*="                                   # an event attribute
-    r"|<[A-Za-z][\w:-]*\s+[^<>]*=[^<>]*>"                                          # any tag with attributes
+    r"|<[A-Za-z][\w:-]*[\s/]+[^<>]*?\bon[a-z]+\s*="                                # an event attribute
+    r"|<[A-Za-z][\w:-]*[\s/]+[^<>]*=[^<>]*>"                                       # any tag with attributes
     r"|(?:java|vb)script\s*:|data\s*:\s*text/html"
 )
 _TAG_NAMES = frozenset(x for x in (_DANGER_TAGS + "|" + _FORMAT_TAGS.replace("h[1-6]", "h1|h2|h3|h4|h5|h6")).split("|"))
 # what follows a '<' in text that may be markup: a known tag name, '!' or '?', or a name
 # followed by attributes; anything else (<eos>, x<0, w_{<t}) needs no closer look
-_TAG_WORD = re.compile(r"<(?:[!?]|/?([A-Za-z][\w:-]*)(\s[^<>]*)?)")
+_TAG_WORD = re.compile(r"<(?:[!?]|/?([A-Za-z][\w:-]*)([\s/][^<>]*)?)")
 _MARKUP_RE: list = []
 
 
@@ -290,7 +290,7 @@ def _text_issues(value: str, node: Any, source: str) -> list[tuple[int, str]]:
                     continue
                 what = _ESCAPE_NAMES[esc]
                 out.append((line + raw.count("\n", 0, m.start()),
-                            f"'\\{esc}{word}' in a double-quoted string: YAML reads '\\{esc}' as a {what}, "
+                            f"'\\{esc}{word}' in a double-quoted string: YAML reads '\\{esc}' as {what}, "
                             f"so the text shows '{word}'; write the string in single quotes ('…') or as a block (|), "
                             f"or double the backslash"))
                 explained.add(_ESCAPE_CHARS.get(esc, ""))

@@ -428,6 +428,7 @@ def test_unknown_escape_gets_the_quoting_hint(tmp_path):
     "$\\text{<script>}$ inside math",
     "$<img src=x>$",
     "<svg/onload=alert(1)>",
+    "<x/onload=alert(1)>",
     "<!-- hidden -->",
     "click javascript:alert(1)",
     "<div>block</div>",
