@@ -394,6 +394,24 @@ def _yaml_loader():
 
     for tag in ("set", "omap", "pairs"):
         LineLoader.add_constructor(f"tag:yaml.org,2002:{tag}", refuse)
+
+    # PyYAML's scalar constructors raise plain errors on a 5,000-digit number, a date
+    # 2020-13-45 or `!!float x`: each becomes a message at its line, and the text is kept
+    def guarded(kind: str, construct):
+        def construct_scalar(loader, node):
+            try:
+                return construct(loader, node)
+            except (ValueError, TypeError, AttributeError, ArithmeticError) as e:
+                shown = _short(str(node.value), 60)
+                loader.notes.append((node.start_mark.line + 1, f"'{shown}' is not a valid {kind} ({str(e).split(';')[0]})"))
+                return node.value
+        return construct_scalar
+
+    for tag, kind in (("int", "integer"), ("float", "number"), ("timestamp", "date"), ("binary", "binary value"),
+                      ("bool", "true/false value"), ("null", "null value")):
+        full = f"tag:yaml.org,2002:{tag}"
+        if full in base.yaml_constructors:
+            LineLoader.add_constructor(full, guarded(kind, base.yaml_constructors[full]))
     LineLoader.add_constructor("tag:yaml.org,2002:seq", construct_seq)
     LineLoader.add_constructor("tag:yaml.org,2002:map", construct_map)
     LineLoader.add_constructor("tag:yaml.org,2002:str", construct_str)

@@ -300,6 +300,19 @@ def test_mapping_used_as_a_key(tmp_path):
     assert r.exit_code == 1 and "demo.yaml:13" in r.output
 
 
+@pytest.mark.parametrize("value, fragment", [
+    ("9" * 5000, "is not a valid integer (Exceeds the limit (4300 digits)"),
+    ("2020-13-45", "'2020-13-45' is not a valid date (month must be in 1..12)"),
+    ("!!float x", "'x' is not a valid number"),
+    ("!!int zz", "'zz' is not a valid integer"),
+    ("!!timestamp zz", "'zz' is not a valid date"),
+])
+def test_scalar_that_does_not_convert(tmp_path, value, fragment):
+    problems = _problems(_bank(tmp_path, GOOD.replace("    answer: true", "    answer: " + value)))
+    assert problems and all(p.line == 14 for p in problems), problems
+    assert fragment in problems[0].message, problems
+
+
 def test_duplicate_key_in_one_mapping(tmp_path):
     body = GOOD.replace("    answer: true\n", "    answer: true\n    answer: false\n")
     problems = _problems(_bank(tmp_path, body))
