@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -13,12 +14,25 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        msg = self.message
+        if len(msg) > 1000:  # e.g. a huge value quoted back
+            msg = f"{msg[:1000]}… ({len(msg) - 1000} more characters)"
+        where = f"{self.file}:{self.line}" if self.line > 0 else self.file  # 0: the file as a whole
+        return f"{where}: {msg}"
 
 
 class BankError(Exception):
-    """The bank could not be loaded; `problems` says where and why."""
+    """The bank could not be loaded; `problems` says where and why, `folders` are the extra
+    bank folders that were given (the built-in one is always checked)."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], folders: list[Path] | None = None):
         self.problems = problems
+        self.folders = [Path(f) for f in folders or []]
         super().__init__("\n".join(str(p) for p in problems))
+
+    def check_command(self) -> str:
+        """The command that lists every problem, naming the folders (a plain `quizcli bank
+        check` would check only the built-in bank and might say OK)."""
+        import shlex
+
+        return " ".join(["quizcli", "bank", "check", *(shlex.quote(str(f)) for f in self.folders)])

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..core.models import Bank, Concept
 from .errors import BankError, Problem  # noqa: F401 (the store's errors, re-exported)
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 
 def builtin_bank_dir() -> Path:
     """The bank shipped with quizcli: inside the package when installed from a wheel,
@@ -43,25 +43,31 @@ def cache_dir() -> Path:
     return base / "quizcli"
 
 
-def _fingerprint(dirs: list[Path]) -> str:
+def _fingerprint(dirs: list[Path]) -> str | None:
     """Everything a cached bank depends on: the code that parses it and each YAML file's
-    name, size and modification time. Compared as a plain string (no hashing on the hot path)."""
+    name, size and modification time. Compared as a plain string (no hashing on the hot path).
+    None if a path cannot be looked at (a symlink loop, a path too long …): then the bank
+    is validated afresh, which reports why."""
     parts = [str(CACHE_FORMAT)]
     pkg = Path(__file__).resolve().parent.parent
-    # the code a cached bank was built by: the loader, the value types and the question kinds
+    # the code a cached bank was built by: the loader, the value types, the question kinds and
+    # the symbolic parser that checks every load
     code = [pkg / "bank" / n for n in ("loader.py", "store.py", "search.py")]
-    code += sorted((pkg / "core").glob("*.py")) + sorted((pkg / "kinds").glob("*.py"))
-    for p in code:
-        st = p.stat()
-        parts.append(f"{p.name}:{st.st_mtime_ns}:{st.st_size}")
-    for d in dirs:
-        d = Path(d).resolve()
-        parts.append(str(d))
-        if d.is_dir():
-            for p in sorted(d.iterdir()):
-                if p.suffix in (".yaml", ".yml"):
-                    st = p.stat()
-                    parts.append(f"{p.name}:{st.st_mtime_ns}:{st.st_size}")
+    code += sorted((pkg / "core").glob("*.py")) + sorted((pkg / "kinds").glob("*.py")) + [pkg / "grading" / "symbolic.py"]
+    try:
+        for p in code:
+            st = p.stat()
+            parts.append(f"{p.name}:{st.st_mtime_ns}:{st.st_size}")
+        for d in dirs:
+            d = Path(os.path.realpath(d))
+            parts.append(str(d))
+            with os.scandir(d) as it:
+                entries = sorted((e for e in it if Path(e.name).suffix in (".yaml", ".yml")), key=lambda e: e.name)
+            for e in entries:
+                st = os.stat(e.path)  # follows a symlink, as the loader does
+                parts.append(f"{e.name}:{st.st_mode}:{st.st_mtime_ns}:{st.st_size}")
+    except (OSError, ValueError, RuntimeError):
+        return None
     return "|".join(parts)
 
 
@@ -85,6 +91,10 @@ def load_bank(extra: list[Path] | None = None, use_cache: bool = True) -> Bank:
         _LOADED[key] = bank
         return bank
     fp = _fingerprint(dirs)
+    if fp is None:  # something in the folders cannot even be looked at: say what
+        bank = _validated(dirs)
+        _LOADED[key] = bank
+        return bank
     stem = cache_dir() / f"bank-{zlib.adler32('|'.join(key).encode()):08x}"
     core = _read_part(stem.with_suffix(".json"), fp)
     if core is None:
@@ -149,7 +159,8 @@ def _validated(dirs: list[Path]) -> Bank:
 
     bank, problems = validate_dirs(dirs, deep=False)
     if problems:
-        raise BankError(problems)
+        builtin = builtin_bank_dir()
+        raise BankError(problems, [d for d in dirs if Path(d) != builtin])
     return bank
 
 

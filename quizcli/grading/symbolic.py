@@ -801,6 +801,44 @@ def parse_expression(text: str, variables: Sequence[str] = ("x",),
     return expr
 
 
+def check_expression(text: str, variables: Sequence[str] = ("x",),
+                     functions: Iterable[str] = DEFAULT_FUNCTIONS) -> None:
+    """Raise ParseError where `parse_expression` would, without importing sympy: the same
+    grammar, names and size bounds, and constant parts that are undefined (1/0, log(0)) found
+    by evaluating them on our own tree. For checks that run on every load of a bank."""
+    tree = _parse_tree(text, variables, functions)
+    _check(tree)
+    if _divides_by_constant_zero(tree):
+        raise _err("The expression is undefined (division by zero?).", "表达式无定义（是否除以了 0？）。")
+    try:
+        _eval_float(tree, {v: 0.5 + i / 7 for i, v in enumerate(_variables_of(tree, set()))})
+    except _Undefined:
+        if not _variables_of(tree, set()):  # a constant that does not exist (1/0, log(0))
+            raise _err("The expression is undefined (division by zero?).", "表达式无定义（是否除以了 0？）。")
+    except Exception:  # a value at one sample point says nothing about whether the expression is well formed
+        pass
+
+
+def _divides_by_constant_zero(node) -> bool:
+    """A constant part equal to 0 under a division, a log, or a negative power (x/(2-2))."""
+    kind = node[0]
+    targets = []
+    if kind == "div":
+        targets = [node[2]]
+    elif kind == "call" and node[1] in ("log", "ln"):
+        targets = node[2][:1]
+    elif kind == "pow":
+        e = _check(node[2])
+        if not e.has_var and e.value is not None and e.value < 0:
+            targets = [node[1]]
+    for t in targets:
+        info = _check(t)
+        if not info.has_var and info.value == 0:
+            return True
+    children = node[2] if kind == "call" else node[1:] if kind in ("neg", "add", "sub", "mul", "div", "pow") else ()
+    return any(isinstance(c, tuple) and _divides_by_constant_zero(c) for c in children)
+
+
 # ---------------------------------------------------------------- evaluation on our own tree
 
 class _Undefined(Exception):

@@ -46,8 +46,9 @@ class Kind:
         "rtol", "atol"; None when the entry is unusable (the problem is reported through ck)."""
         raise NotImplementedError
 
-    def deep_check(self, q) -> list[str]:
-        """Problems found by the slower checks of `bank check` (messages without the id)."""
+    def deep_check(self, q, full: bool = True) -> list[str]:
+        """Problems found by the kind's own checks (messages without the id): `full` for
+        `bank check`, else the light form run on every load."""
         return []
 
     # ---- asking ----
