@@ -17,13 +17,13 @@ FAMILY = Family(
     concepts=("conv_params", "weight_sharing", "channels"),
     title=bi("Parameters of a convolution layer", "卷积层的参数量"),
     params=(
-        Param("c_in", "int", bi("input channels", "输入通道数"), aliases=("cin", "in_channels")),
+        Param("c_in", "int", bi("input channels", "输入通道数"), aliases=("cin", "in_channels"), max=100000),
         Param("c_out", "int", bi("output channels (number of filters)", "输出通道数（卷积核个数）"),
-              aliases=("cout", "out_channels", "filters")),
-        Param("k", "pair", bi("kernel size (k, or kh,kw)", "卷积核大小（k，或 kh,kw）")),
+              aliases=("cout", "out_channels", "filters"), max=100000),
+        Param("k", "pair", bi("kernel size (k, or kh,kw)", "卷积核大小（k，或 kh,kw）"), max=64),
         Param("bias", "bool", bi("one bias per output channel", "每个输出通道一个偏置"), default="true"),
         Param("n", "pair", bi("input height,width (context only: it does not change the count; 0 = not given)",
-                              "输入的高,宽（仅作背景，不影响参数量；0 表示不给出）"), default="0"),
+                              "输入的高,宽（仅作背景，不影响参数量；0 表示不给出）"), default="0", max=10000),
     ),
 )
 
