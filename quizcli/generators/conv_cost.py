@@ -115,7 +115,7 @@ def check(prm: dict):
     (h, w), (kh, kw), c_in, c_out = prm["n_out"], prm["k"], prm["c_in"], prm["c_out"]
     # in pieces (input channels in groups, output rows in bands: the convolution is a sum over
     # channels, and with an all-ones input every band sees the same window), so memory stays small
-    budget = 1 << 20
+    budget = 1 << 23
     rows = max(1, min(h, budget // (kh * kw * w)))
     group = max(1, budget // (kh * kw * rows * w))
     total = 0
