@@ -44,3 +44,40 @@ def test_pool_values_refuses_bad_windows():
         solve("pool_values", [f"x={CS231N}", "k=2", "p=2"])
     with pytest.raises(ParamError):
         solve("pool_values", ["x=1 2;3 4", "k=5"])
+
+
+# ----------------------------------------------------------------------------- network_params
+
+VGG16 = ("conv3-64,conv3-64,pool2,conv3-128,conv3-128,pool2,conv3-256,conv3-256,conv3-256,pool2,"
+         "conv3-512,conv3-512,conv3-512,pool2,conv3-512,conv3-512,conv3-512,pool2,fc4096,fc4096,fc1000")
+
+
+def test_network_params_vgg16():
+    # Simonyan & Zisserman 2015, configuration D: 138,357,544 parameters (the count torchvision reports)
+    p = solve("network_params", [f"layers={VGG16}", "input=224,224,3"])
+    assert p.answer == 138_357_544 and p.engine_answer == p.answer
+    assert solve("network_params", [f"layers={VGG16.rsplit(',fc', 3)[0]}", "input=224,224,3", "ask=shape"]).answer == (7, 7, 512)
+
+
+def test_network_params_lenet5_modern():
+    # LeNet-5 as usually taught today (d2l 7.6 / nndl 5.3 with full C3): 61,706 parameters,
+    # recomputed: conv1 (25·1+1)·6 = 156, conv2 (25·6+1)·16 = 2416, fc (400+1)·120, (120+1)·84, (84+1)·10
+    by_hand = 156 + 2416 + 401 * 120 + 121 * 84 + 85 * 10
+    p = solve("network_params", ["layers=conv5-6,pool2,conv5-16,pool2,fc120,fc84,fc10", "input=32,32,1", "pad=valid"])
+    assert p.answer == by_hand == 61_706
+    assert grade(p, str(by_hand - 6 - 16 - 120 - 84 - 10)).misconception == "forgot_bias"
+    s = solve("network_params", ["layers=conv5-6,pool2,conv5-16,pool2", "input=32,32,1", "pad=valid", "ask=shape"])
+    assert s.answer == (5, 5, 16)
+
+
+def test_network_params_alexnet_single_tower():
+    # AlexNet without the two-GPU groups on a 227×227 input: 62,378,344 (the often-quoted 62.3 M)
+    p = solve("network_params", ["layers=conv11-96s4p0,pool3s2,conv5-256p2,pool3s2,conv3-384,conv3-384,conv3-256,pool3s2,"
+                                 "fc4096,fc4096,fc1000", "input=227,227,3"])
+    assert p.answer == 62_378_344
+
+
+def test_network_params_refuses_bad_layers():
+    for layers in ("conv3-64,fc10,conv3-8", "conv99-4", "bogus", ",".join(["conv3-8"] * 70)):
+        with pytest.raises(ParamError):
+            solve("network_params", [f"layers={layers}", "input=32,32,3"])
