@@ -81,3 +81,22 @@ def test_network_params_refuses_bad_layers():
     for layers in ("conv3-64,fc10,conv3-8", "conv99-4", "bogus", ",".join(["conv3-8"] * 70)):
         with pytest.raises(ParamError):
             solve("network_params", [f"layers={layers}", "input=32,32,3"])
+
+
+# ----------------------------------------------------------------------------- conv2d_channels
+
+def test_conv2d_channels_d2l_two_channel_example():
+    # d2l §7.4 (multiple input channels): X channels 0..8 and 1..9 (3×3), kernels [0 1; 2 3] and
+    # [1 2; 3 4]; recomputed: Y11 = (0·0+1·1+3·2+4·3) + (1·1+2·2+4·3+5·4) = 19 + 37 = 56
+    p = solve("conv2d_channels", ["x=0 1 2;3 4 5;6 7 8;1 2 3;4 5 6;7 8 9", "w=0 1;2 3;1 2;3 4", "c=2"])
+    assert p.answer == ((56, 72), (104, 120)) and p.engine_answer == p.answer
+    assert grade(p, "19 25; 37 43").misconception == "first_channel_only"
+    assert grade(p, "28 36; 52 60").misconception == "averaged_channels"
+
+
+def test_conv2d_channels_bias_added_once():
+    p = solve("conv2d_channels", ["x=0 1 2;3 4 5;6 7 8;1 2 3;4 5 6;7 8 9", "w=0 1;2 3;1 2;3 4", "c=2", "b=1"])
+    assert p.answer == ((57, 73), (105, 121))
+    assert grade(p, "58 74; 106 122").misconception == "bias_per_channel"
+    with pytest.raises(ParamError):
+        solve("conv2d_channels", ["x=0 1 2;3 4 5;6 7 8", "w=0 1;2 3;1 2;3 4", "c=2"])
