@@ -100,3 +100,26 @@ def test_conv2d_channels_bias_added_once():
     assert grade(p, "58 74; 106 122").misconception == "bias_per_channel"
     with pytest.raises(ParamError):
         solve("conv2d_channels", ["x=0 1 2;3 4 5;6 7 8", "w=0 1;2 3;1 2;3 4", "c=2"])
+
+
+# ----------------------------------------------------------------------------- conv_padding
+
+def test_conv_padding_same_and_targets():
+    # "same" padding with stride 1 is (k − 1)/2: 1 for 3×3, 2 for 5×5, 3 for 7×7 (cs231n, d2l §7.3)
+    for k, p in ((3, 1), (5, 2), (7, 3)):
+        assert solve("conv_padding", ["n=32", f"k={k}"]).answer == p
+    # dilation 2 on a 3×3 kernel spans 5 pixels: same padding 2
+    q = solve("conv_padding", ["n=64", "k=3", "d=2"])
+    assert q.answer == 2 and grade(q, "1").misconception == "kernel_over_two"
+    # 32 → 30 with a 5×5 kernel, stride 1: 32 + 2p − 5 + 1 = 30 → p = 1
+    assert solve("conv_padding", ["n=32", "k=5", "o=30"]).answer == 1
+
+
+def test_conv_padding_stride_alexnet():
+    # AlexNet conv1: 227×227, 11×11, no padding, output 55: (227 − 11)/s + 1 = 55 → s = 4
+    p = solve("conv_padding", ["n=227", "k=11", "o=55", "ask=stride"])
+    assert p.answer == 4 and p.engine_answer == 4
+    # ResNet stem: 224, 7×7, p = 3, output 112 → s = 2
+    assert solve("conv_padding", ["n=224", "k=7", "p=3", "o=112", "ask=stride"]).answer == 2
+    with pytest.raises(ParamError):  # stride 1 already gives 30 < 31: no stride reaches a larger output
+        solve("conv_padding", ["n=32", "k=3", "o=31", "ask=stride"])
