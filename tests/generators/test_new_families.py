@@ -123,3 +123,29 @@ def test_conv_padding_stride_alexnet():
     assert solve("conv_padding", ["n=224", "k=7", "p=3", "o=112", "ask=stride"]).answer == 2
     with pytest.raises(ParamError):  # stride 1 already gives 30 < 31: no stride reaches a larger output
         solve("conv_padding", ["n=32", "k=3", "o=31", "ask=stride"])
+
+
+# ----------------------------------------------------------------------------- confusion_metrics
+
+def test_confusion_metrics_google_mlcc_tumour_example():
+    # Google Machine Learning Crash Course (classification): TP = 1, FP = 1, FN = 8, TN = 90:
+    # accuracy 91/100, precision 1/2, recall 1/9, F1 = 2/(2 + 1 + 8) = 2/11
+    p = solve("confusion_metrics", ["tp=1", "fp=1", "fn=8", "tn=90"])
+    assert p.answer == pytest.approx((0.5, 1 / 9, 2 / 11, 0.91))
+    assert p.engine_answer == pytest.approx(p.answer)
+    r = solve("confusion_metrics", ["tp=1", "fp=1", "fn=8", "tn=90", "ask=recall"])
+    assert grade(r, "0.5").misconception == "swapped_precision_recall"
+    assert grade(r, "0.91").misconception == "gave_accuracy"
+    f = solve("confusion_metrics", ["tp=1", "fp=1", "fn=8", "tn=90", "ask=f1"])
+    assert grade(f, str((0.5 + 1 / 9) / 2)).misconception == "f1_arithmetic_mean"
+
+
+def test_confusion_metrics_multiclass_one_against_rest():
+    # rows true, columns predicted; class 2: TP 40, FP 3 + 5, FN 4 + 6
+    p = solve("confusion_metrics", ["m=50 3 2;4 40 6;1 5 39", "cls=2"])
+    assert p.answer == pytest.approx((40 / 48, 40 / 50, 80 / 98, 129 / 150))
+    # reading rows as predictions swaps FP and FN
+    f = solve("confusion_metrics", ["m=50 3 2;4 40 6;1 5 39", "cls=2", "ask=precision"])
+    assert grade(f, str(40 / 50)).misconception in ("rows_are_predictions", "swapped_precision_recall")
+    with pytest.raises(ParamError):
+        solve("confusion_metrics", ["tp=0", "fp=3", "fn=2", "tn=5"])
