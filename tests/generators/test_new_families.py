@@ -149,3 +149,25 @@ def test_confusion_metrics_multiclass_one_against_rest():
     assert grade(f, str(40 / 50)).misconception in ("rows_are_predictions", "swapped_precision_recall")
     with pytest.raises(ParamError):
         solve("confusion_metrics", ["tp=0", "fp=3", "fn=2", "tn=5"])
+
+
+# ----------------------------------------------------------------------------- perplexity
+
+def test_perplexity_uniform_digits_slp3():
+    # Jurafsky & Martin, Speech and Language Processing (3rd ed.), ch. 3: digits drawn uniformly
+    # (each p = 1/10) have perplexity 10, whatever the length
+    p = solve("perplexity", ["p=" + ",".join(["0.1"] * 7)])
+    assert p.answer == pytest.approx(10) and p.engine_answer == pytest.approx(10)
+
+
+def test_perplexity_and_its_cross_entropy():
+    # p = 1/2, 1/4, 1/8: (1/64)^(−1/3) = 4; CE = ln 4 nats = 2 bits
+    p = solve("perplexity", ["p=0.5,0.25,0.125"])
+    assert p.answer == pytest.approx(4)
+    assert grade(p, str(1 / ((0.5 + 0.25 + 0.125) / 3))).misconception == "inverse_mean_probability"
+    assert grade(p, "1.3863").misconception == "no_exponential"
+    assert solve("perplexity", ["p=0.5,0.25,0.125", "ask=ce"]).answer == pytest.approx(2 * 0.6931471805599453)
+    bits = solve("perplexity", ["p=0.5,0.25,0.125", "ask=ce", "base=2"])
+    assert bits.answer == pytest.approx(2) and bits.engine_answer == pytest.approx(2)
+    with pytest.raises(ParamError):
+        solve("perplexity", ["p=0.5,0"])
