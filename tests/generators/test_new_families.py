@@ -171,3 +171,27 @@ def test_perplexity_and_its_cross_entropy():
     assert bits.answer == pytest.approx(2) and bits.engine_answer == pytest.approx(2)
     with pytest.raises(ParamError):
         solve("perplexity", ["p=0.5,0"])
+
+
+# ----------------------------------------------------------------------------- q_learning_step
+
+def test_q_learning_update_by_hand():
+    # Sutton & Barto (2018) eq. 6.8: Q(s,a) += α[r + γ max Q(s', ·) − Q(s,a)]; here
+    # Q(1,2) = 0 + 0.5·(1 + 0.9·max(1, 2) − 0) = 1.4
+    p = solve("q_learning_step", ["q=0 0;1 2", "s=1", "a=2", "r=1", "s_next=2", "alpha=0.5", "gamma=0.9"])
+    assert p.answer == pytest.approx(1.4) and p.engine_answer == pytest.approx(1.4)
+    assert grade(p, "2.8").misconception == "forgot_alpha"
+    assert grade(p, "1.5").misconception == "forgot_gamma"
+
+
+def test_sarsa_and_terminal_updates():
+    # SARSA (eq. 6.7) uses the action taken next: 0 + 0.5·(1 + 0.9·Q(2,1) − 0) = 0.95
+    p = solve("q_learning_step", ["q=0 0;1 2", "s=1", "a=2", "r=1", "s_next=2", "a_next=1", "alpha=0.5",
+                                  "gamma=0.9", "method=sarsa"])
+    assert p.answer == pytest.approx(0.95)
+    assert grade(p, "1.4").misconception == "used_max"
+    # terminal next state: the target is r alone: 2 + 0.1·(−1 − 2) = 1.7
+    t = solve("q_learning_step", ["q=2 0;1 2", "s=1", "a=1", "r=-1", "s_next=0", "alpha=0.1"])
+    assert t.answer == pytest.approx(1.7)
+    with pytest.raises(ParamError):
+        solve("q_learning_step", ["q=0 0;1 2", "s=3", "a=1", "r=1", "s_next=1"])
