@@ -195,3 +195,31 @@ def test_sarsa_and_terminal_updates():
     assert t.answer == pytest.approx(1.7)
     with pytest.raises(ParamError):
         solve("q_learning_step", ["q=0 0;1 2", "s=3", "a=1", "r=1", "s_next=1"])
+
+
+# ----------------------------------------------------------------------------- hopfield_step
+
+HEBB = "0 -1 1;-1 0 -1;1 -1 0"  # Hebbian storage of the pattern (1, −1, 1): W = p pᵀ − I (Hopfield 1982; nndl §8.6)
+
+
+def test_hopfield_recalls_a_stored_pattern():
+    # start one bit away, at (1, 1, 1); unit 2's net input is −1·1 + (−1)·1 = −2 → −1: the pattern is back
+    p = solve("hopfield_step", [f"w={HEBB}", "s=1,1,1", "i=2"])
+    assert p.answer == (1, -1, 1) and p.engine_answer == p.answer
+    # the energy falls from −(−1 + 1 − 1) = 1 to −(1 + 1 + 1) = −3, the stored pattern's minimum
+    assert solve("hopfield_step", [f"w={HEBB}", "s=1,1,1", "ask=energy"]).answer == 1
+    e = solve("hopfield_step", [f"w={HEBB}", "s=1,1,1", "i=2", "ask=energy_after"])
+    assert e.answer == -3
+    assert grade(e, "-6").misconception == "no_half"
+    assert grade(e, "1").misconception == "energy_before"
+
+
+def test_hopfield_bias_ties_and_refusals():
+    # with b = (0, 0, 3) unit 3's net input is 1·1 + (−1)·1 + 3 = 3 → +1; its energy term −bᵀs counts
+    p = solve("hopfield_step", [f"w={HEBB}", "s=1,1,-1", "b=0,0,3", "i=3"])
+    assert p.answer == (1, 1, 1)
+    # a net input of exactly 0 keeps the state
+    assert solve("hopfield_step", ["w=0 1;1 0", "s=1,-1", "b=1,0", "i=1"]).answer == (1, -1)
+    for bad in (["w=0 1;2 0", "s=1,1"], ["w=1 1;1 0", "s=1,1"], ["w=0 1;1 0", "s=1,0"]):
+        with pytest.raises(ParamError):
+            solve("hopfield_step", bad)
