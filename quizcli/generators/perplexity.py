@@ -37,6 +37,14 @@ FAMILY = Family(
 )
 
 
+def _exp(v: float) -> float:
+    """exp, or inf where a wrong method overflows (such a misconception is then left out)."""
+    try:
+        return math.exp(v)
+    except OverflowError:
+        return float("inf")
+
+
 def _ce(p, base):
     lg = math.log if base != 2 else math.log2
     return -sum(lg(v) for v in p) / len(p)
@@ -65,7 +73,7 @@ def solve(prm: dict) -> Solution:
         raise ParamError("base must be 0 (e) or 2; ask ppl or ce", "base 须为 0（e）或 2；ask 须为 ppl 或 ce")
     N = len(p)
     ce = _ce(p, base)
-    ppl = math.exp(_ce(p, 0))
+    ppl = _exp(_ce(p, 0))
     ans = ppl if ask == "ppl" else ce
     ln, unit_en, unit_zh = ("\\ln", "nats", "奈特") if base != 2 else ("\\log_2", "bits", "比特")
     plist = ", ".join(_n(v) for v in p)
@@ -91,7 +99,7 @@ def solve(prm: dict) -> Solution:
         miscon = [
             M("no_exponential", _ce(p, 0), bi("You stopped at the cross-entropy: the perplexity is its exponential.",
                                               "你停在了交叉熵：困惑度是它的指数。")),
-            M("sum_not_mean", math.exp(-sum(math.log(v) for v in p)), bi(
+            M("sum_not_mean", _exp(-sum(math.log(v) for v in p)), bi(
                 "You summed the log-probabilities without dividing by N: perplexity uses the mean per token.",
                 "你对对数概率求和却没有除以 N：困惑度用每个词元的平均值。")),
             M("inverse_mean_probability", 1 / mean_p, bi(
