@@ -27,7 +27,7 @@ FAMILY = Family(
     params=(
         Param("p", "floats", bi("the probabilities the model gave the N actual tokens, p_1, …, p_N (each in (0, 1])",
                                 "模型给 N 个实际词元的概率 p_1, …, p_N（各在 (0, 1] 内）"),
-              aliases=("probs", "probabilities"), min=1e-12, max=1, max_len=1000),
+              aliases=("probs", "probabilities"), min=1e-12, max=1, max_len=100),
         Param("ask", "str", bi("ppl (the perplexity) or ce (the cross-entropy per token, in nats; in bits with base=2)",
                                "ppl（困惑度）或 ce（每个词元的交叉熵，单位奈特；base=2 时为比特）"),
               default="ppl", choices=ASKS),
