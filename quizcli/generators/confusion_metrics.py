@@ -84,9 +84,8 @@ def generate(rng: random.Random, difficulty: str) -> dict:
     ask = pick(rng, ASKS)
     if difficulty == "hard":
         K = 3
-        while True:
-            M = tuple(tuple(float(rng.randint(20, 60) if i == j else rng.randint(1, 15)) for j in range(K)) for i in range(K))
-            return {**empty, "m": M, "cls": rng.randint(1, K), "ask": ask}
+        M = tuple(tuple(float(rng.randint(20, 60) if i == j else rng.randint(1, 15)) for j in range(K)) for i in range(K))
+        return {**empty, "m": M, "cls": rng.randint(1, K), "ask": ask}
     scale = 10 if difficulty == "easy" else 1
     tp = rng.randint(2, 9) * scale if difficulty == "easy" else rng.randint(20, 90)
     fp = rng.randint(1, 5) * scale if difficulty == "easy" else rng.randint(3, 30)

@@ -32,6 +32,10 @@ FAMILY = Family(
         Param("ask", "str", bi("state (the state after updating unit i), energy (E of the given state) or energy_after "
                                "(E after the update)", "state（更新单元 i 后的状态）、energy（给定状态的能量）或 energy_after（更新后的能量）"),
               default="state", choices=ASKS),
+        Param("tie", "str", bi("a net input of exactly 0: keep (the unit keeps its state) or plus (it becomes +1, "
+                               "for texts writing s_i = 1 when the net input is ≥ 0)",
+                               "净输入恰为 0 时：keep（单元保持原状态）或 plus（变为 +1，对应把条件写成净输入 ≥ 0 的教材）"),
+              default="keep", choices=("keep", "plus")),
     ),
 )
 
@@ -57,6 +61,8 @@ def _parse(prm):
     ask = prm.get("ask") or "state"
     if ask not in ASKS:
         raise ParamError(f"ask must be one of {', '.join(ASKS)}", f"ask 须为 {', '.join(ASKS)} 之一")
+    if (prm.get("tie") or "keep") not in ("keep", "plus"):
+        raise ParamError("tie must be keep or plus", "tie 须为 keep 或 plus")
     return W, s, b, i, ask
 
 
@@ -67,12 +73,12 @@ def _energy(W, s, b, *, half=True, with_b=True):
     return -(0.5 if half else 1.0) * quad - (sum(bi_ * si for bi_, si in zip(b, s)) if with_b else 0.0)
 
 
-def _update(W, s, b, i, *, with_b=True, sync=False):
+def _update(W, s, b, i, *, with_b=True, sync=False, tie="keep"):
     n = len(s)
 
     def new(k):
         net = sum(W[k][j] * s[j] for j in range(n)) + (b[k] if with_b else 0.0)
-        return s[k] if net == 0 else (1.0 if net > 0 else -1.0)
+        return (s[k] if tie == "keep" else 1.0) if net == 0 else (1.0 if net > 0 else -1.0)
 
     if sync:
         return tuple(new(k) for k in range(n))
@@ -97,8 +103,11 @@ def generate(rng: random.Random, difficulty: str) -> dict:
 
 def solve(prm: dict) -> Solution:
     W, s, b, i, ask = _parse(prm)
+    tie = prm.get("tie") or "keep"
     n = len(s)
-    s_new, net = _update(W, s, b, i)
+    s_new, net = _update(W, s, b, i, tie=tie)
+    tie_en = "keeps the state" if tie == "keep" else "gives +1"
+    tie_zh = "时保持原状态" if tie == "keep" else "时取 +1"
     E0, E1 = _energy(W, s, b), _energy(W, s_new, b)
     ans = s_new if ask == "state" else (E0 if ask == "energy" else E1)
     wt = "[" + "; ".join(" ".join(_n(v) for v in r) for r in W) + "]"
@@ -111,9 +120,9 @@ def solve(prm: dict) -> Solution:
                "energy_after": f"更新单元 {i + 1} 后的能量"}[ask]
     prompt = bi(f"A discrete Hopfield network of {n} units (states ±1) has weights W = {wt}{b_en}. Its state is "
                 f"s = {_vec(s)}. Units update by $s_i \\leftarrow \\mathrm{{sign}}(\\sum_j w_{{ij}} s_j + b_i)$ (a net input of 0 "
-                f"keeps the state) and the energy is $E = -\\frac{{1}}{{2}} s^\\top W s - b^\\top s$. Give {what_en}.",
+                f"{tie_en}) and the energy is $E = -\\frac{{1}}{{2}} s^\\top W s - b^\\top s$. Give {what_en}.",
                 f"一个 {n} 个单元（状态 ±1）的离散 Hopfield 网络，权重 W = {wt}{b_zh}。当前状态 s = {_vec(s)}。"
-                f"单元按 $s_i \\leftarrow \\mathrm{{sign}}(\\sum_j w_{{ij}} s_j + b_i)$ 更新（净输入为 0 时保持原状态），"
+                f"单元按 $s_i \\leftarrow \\mathrm{{sign}}(\\sum_j w_{{ij}} s_j + b_i)$ 更新（净输入为 0 {tie_zh}），"
                 f"能量为 $E = -\\frac{{1}}{{2}} s^\\top W s - b^\\top s$。求{what_zh}。")
     terms = " + ".join(f"{_p(W[i][j])} \\cdot {_p(s[j])}" for j in range(n) if j != i)
     steps = [bi("Asynchronous update: one unit at a time takes the sign of its net input $\\sum_j w_{ij} s_j + b_i$; "
@@ -138,14 +147,14 @@ def solve(prm: dict) -> Solution:
         steps.append(bi(f"The energy cannot rise: $E$ goes from {_n(E0)} to {_n(E1)}.", f"能量不会上升：$E$ 从 {_n(E0)} 变为 {_n(E1)}。"))
     M = Misconception
     if ask == "state":
-        sync = _update(W, s, b, i, sync=True)
+        sync = _update(W, s, b, i, sync=True, tie=tie)
         miscon = [M("synchronous_update", sync, bi("You updated every unit at once; an asynchronous step updates only unit i.",
                                                    "你同时更新了所有单元；异步的一步只更新单元 i。")),
                   M("flipped_sign", tuple(-v if k == i else v for k, v in enumerate(s_new)), bi(
                       "You took the opposite sign: s_i becomes +1 when the net input is positive.",
                       "你取反了符号：净输入为正时 s_i 变为 +1。"))]
         if has_b:
-            miscon.append(M("forgot_bias", _update(W, s, b, i, with_b=False)[0], bi(
+            miscon.append(M("forgot_bias", _update(W, s, b, i, with_b=False, tie=tie)[0], bi(
                 "You left out the bias b_i in the net input.", "净输入中漏掉了偏置 b_i。")))
     else:
         st = s if ask == "energy" else s_new
@@ -158,8 +167,10 @@ def solve(prm: dict) -> Solution:
         if ask == "energy_after":
             miscon.append(M("energy_before", E0, bi("You gave the energy before the update.", "你给的是更新前的能量。")))
     return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
-                    conventions=(bi("States ±1; sign(0) keeps the current state; E = −½ sᵀWs − bᵀs (nndl §8.6).",
-                                    "状态为 ±1；sign(0) 保持当前状态；E = −½ sᵀWs − bᵀs（nndl §8.6）。"),),
+                    conventions=(bi("States ±1; a net input of 0 " + ("keeps the current state" if tie == "keep" else "gives +1")
+                                    + "; E = −½ sᵀWs − bᵀs (nndl §8.6).",
+                                    "状态为 ±1；净输入为 0 " + ("时保持当前状态" if tie == "keep" else "时取 +1")
+                                    + "；E = −½ sᵀWs − bᵀs（nndl §8.6）。"),),
                     rtol=0, atol=0.01,
                     hint=bi("Net input Σ_j w_ij s_j + b_i, then its sign; E = −Σ_{i<j} w_ij s_i s_j − Σ b_i s_i.",
                             "净输入 Σ_j w_ij s_j + b_i，取符号；E = −Σ_{i<j} w_ij s_i s_j − Σ b_i s_i。"))
@@ -182,5 +193,6 @@ def check(prm: dict):
     up, down = np.array(s), np.array(s)
     up[i], down[i] = 1.0, -1.0
     eu, ed = energy(up), energy(down)
-    new = tuple(float(v) for v in (np.array(s) if eu == ed else (up if eu < ed else down)))
+    keep = np.array(s) if (prm.get("tie") or "keep") == "keep" else up  # equal energies: the tie rule
+    new = tuple(float(v) for v in (keep if eu == ed else (up if eu < ed else down)))
     return new if ask == "state" else energy(new)

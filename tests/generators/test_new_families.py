@@ -220,6 +220,9 @@ def test_hopfield_bias_ties_and_refusals():
     assert p.answer == (1, 1, 1)
     # a net input of exactly 0 keeps the state
     assert solve("hopfield_step", ["w=0 1;1 0", "s=1,-1", "b=1,0", "i=1"]).answer == (1, -1)
+    # … unless the text writes s_i = 1 for a net input ≥ 0 (tie=plus)
+    assert solve("hopfield_step", ["w=0 1;1 0", "s=-1,1", "b=-1,0", "i=1"]).answer == (-1, 1)
+    assert solve("hopfield_step", ["w=0 1;1 0", "s=-1,1", "b=-1,0", "i=1", "tie=plus"]).answer == (1, 1)
     for bad in (["w=0 1;2 0", "s=1,1"], ["w=1 1;1 0", "s=1,1"], ["w=0 1;1 0", "s=1,0"]):
         with pytest.raises(ParamError):
             solve("hopfield_step", bad)
