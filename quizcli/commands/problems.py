@@ -16,7 +16,17 @@ def register(app: typer.Typer) -> None:
     )(solve)
 
 
-def _family_or_exit(name: str, lg: str):
+def _fail(msg: str, json_out: bool = False, code: int = 1):
+    """The error on stderr, or with --json as {"error": msg} on stdout; exit `code`."""
+    if json_out:
+        from ..render.jsonout import emit
+
+        emit({"error": msg})
+        return typer.Exit(code)
+    return fail(msg, code)
+
+
+def _family_or_exit(name: str, lg: str, json_out: bool = False):
     from ..generators import UnknownFamily, get
 
     try:
@@ -26,7 +36,7 @@ def _family_or_exit(name: str, lg: str):
         near_zh = f"你是不是要找：{', '.join(e.suggestions)}？" if e.suggestions else ""
         msg = (f"No problem family '{name}'.{near} All families: quizcli solve --list"
                if lg == "en" else f"没有名为“{name}”的题型。{near_zh}全部题型：quizcli solve --list")
-        raise fail(msg)
+        raise _fail(msg, json_out)
 
 
 def gen(
@@ -49,8 +59,9 @@ def gen(
 
     lg = lang(lang_opt)
     if difficulty not in DIFFICULTIES:
-        raise fail(f"--difficulty must be one of {', '.join(DIFFICULTIES)}")
-    fm = _family_or_exit(family, lg)
+        raise _fail(f"--difficulty must be one of {', '.join(DIFFICULTIES)}" if lg == "en"
+                    else f"--difficulty 须为 {', '.join(DIFFICULTIES)} 之一", json_out)
+    fm = _family_or_exit(family, lg, json_out)
     p = generate(fm.family.id, seed, difficulty)
     if json_out:
         d = p.to_dict(lg)
@@ -96,7 +107,9 @@ def solve(
             emit([
                 {"family": fm.family.id, "topic": fm.family.topic, "title": fm.family.title.t(lg),
                  "params": [{"name": p.name, "kind": p.kind, "help": p.help.t(lg), "default": p.default,
-                             "aliases": list(p.aliases)} for p in fm.family.params]}
+                             "aliases": list(p.aliases), "min": p.min, "max": p.max, "max_len": p.max_len}
+                            for p in fm.family.params],
+                 "notes": [n.t(lg) for n in fm.family.notes]}
                 for fm in fams.values()
             ])
             return
@@ -118,13 +131,23 @@ def solve(
             return
         fm = _family_or_exit(family, lg)
         head = f"{fm.family.id}: {fm.family.title.t(lg)}\n" + ("Parameters:" if lg == "en" else "参数：")
-        console().print(head + "\n" + describe_params(fm.family, lg), markup=False, highlight=False)
+        notes = "".join("\n" + ("Note: " if lg == "en" else "注：") + n.t(lg) for n in fm.family.notes)
+        console().print(head + "\n" + describe_params(fm.family, lg) + notes, markup=False, highlight=False)
         return
-    fm = _family_or_exit(family, lg)
+    fm = _family_or_exit(family, lg, json_out)
+    from ..generators.base import RoutesDisagree
+
     try:
         p = solve_family(fm.family.id, list(ctx.args))
     except ParamError as e:
-        raise fail(e.t(lg))
+        raise _fail(e.t(lg), json_out)
+    except (RoutesDisagree, OverflowError, ZeroDivisionError):
+        # limits keep real sizes clear of this; numbers beyond them are refused, not half-answered
+        raise _fail("These numbers are outside what quizcli can check: its formula and its engine route do not "
+                    "give the same answer for them, so no answer is shown. Try values of exam size."
+                    if lg == "en" else
+                    "这组数超出了 quizcli 能核对的范围：公式与引擎两条路线的结果不一致，因此不给出答案。请用考试规模的数值。",
+                    json_out)
     if json_out:
         d = p.to_dict(lg)
         emit({"family": d["family"], "params": d["params"], "answer": d["answer"], "steps": d["steps"],

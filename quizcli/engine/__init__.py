@@ -21,7 +21,8 @@ from .layers import (ACTIVATIONS, Activation, AvgPool2d, BatchNorm, BatchNorm1d,
                      MaxPool2d, PReLU, Sequential, Softmax)
 from .losses import binary_cross_entropy, cross_entropy, mse, nll_loss, softmax_cross_entropy
 from .recurrent import GRUCell, LSTMCell, RNNCell
-from .tools import count_params, gradcheck, receptive_field, run_shape, sgd_step, trace_shapes
+from .tools import (count_params, gradcheck, probe_shape, probe_trace, receptive_field, run_shape, sgd_step,
+                    trace_shapes)
 
 __all__ = [
     # activations
@@ -42,5 +43,6 @@ __all__ = [
     "scaled_dot_product_attention", "scaled_dot_product_attention_backward", "causal_mask",
     "conv_output_size", "pool_output_size", "conv_transpose_output_size",
     # tools
-    "gradcheck", "sgd_step", "count_params", "run_shape", "trace_shapes", "receptive_field",
+    "gradcheck", "sgd_step", "count_params", "run_shape", "trace_shapes", "probe_shape", "probe_trace",
+    "receptive_field",
 ]

@@ -12,7 +12,7 @@ from .layers import (Activation, AvgPool2d, BatchNorm, Conv2d, ConvTranspose2d, 
                      Layer, MaxPool2d, PReLU, Sequential)
 
 __all__ = ["gradcheck", "sgd_step", "count_params", "run_shape", "trace_shapes",
-           "receptive_field"]
+           "probe_shape", "probe_trace", "receptive_field"]
 
 
 # -- nested tuple helpers ------------------------------------------------------
@@ -168,6 +168,95 @@ def trace_shapes(model, input_shape):
         rows.append({"index": i, "layer": repr(layer), "output_shape": tuple(x.shape),
                      "params": layer.count_params()})
     return rows
+
+
+_SPATIAL = (Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d)
+
+
+def _spatial_probe(layer, h: int, w: int) -> tuple[int, int]:
+    """(Ho, Wo) of a spatial layer on an h×w map, measured by running the layer's own
+    geometry (kernel, stride, padding, dilation, ceil mode) on single-channel zeros: once on
+    an h×t strip for the height and once on a t×w strip for the width, t the thinnest size
+    the layer accepts. The other axis never changes an axis's size, so this is the shape of a
+    full run at a cost linear in the input side (a 4096×4096 map with an 11×11 kernel would
+    otherwise need gigabytes)."""
+    if isinstance(layer, Conv2d):
+        wt = np.zeros((1, 1) + layer.kernel_size)
+
+        def run(x):
+            return F.conv2d(x, wt, stride=layer.stride, padding=layer.padding, dilation=layer.dilation)
+    elif isinstance(layer, ConvTranspose2d):
+        wt = np.zeros((1, 1) + layer.kernel_size)
+
+        def run(x):
+            return F.conv_transpose2d(x, wt, stride=layer.stride, padding=layer.padding,
+                                      output_padding=layer.output_padding, dilation=layer.dilation)
+    else:
+        pool = F.avg_pool2d if isinstance(layer, AvgPool2d) else F.max_pool2d
+
+        def run(x):
+            return pool(x, **layer._kw())
+
+    def thin(n_real, axis):
+        t = 1
+        while True:
+            t = min(t, n_real)
+            shape = [1, 1, h, w]
+            shape[2 + (1 - axis)] = t  # the other axis made thin
+            try:
+                return run(np.zeros(shape)).shape[2 + axis]
+            except ValueError:
+                if t >= n_real:
+                    raise
+                t *= 2
+
+    return thin(w, 0), thin(h, 1)
+
+
+def probe_shape(layer, input_shape) -> tuple:
+    """Output shape of `layer` (or a Sequential / list of layers) for `input_shape`, without
+    running the full tensor: spatial layers (Conv2d, ConvTranspose2d, pooling) run on
+    single-channel strips (`_spatial_probe`) and check the channel count; every other layer
+    (Dense, Flatten, activations …) runs `forward` on zeros with a batch of one. Built with
+    `shape_only` weights it sizes a VGG-16 in milliseconds."""
+    return probe_trace(layer, input_shape)[-1] if _layers(layer) else tuple(input_shape)
+
+
+def probe_trace(model, input_shape) -> list[tuple]:
+    """The shape after every layer, as `probe_shape` measures it."""
+    layers = list(model.layers) if isinstance(model, Sequential) else _layers(model)
+    shape, out = tuple(input_shape), []
+    for layer in layers:
+        if isinstance(layer, Sequential):
+            for s in probe_trace(layer, shape):
+                out.append(s)
+            shape = out[-1] if out else shape
+            continue
+        if isinstance(layer, _SPATIAL):
+            if len(shape) != 4:
+                raise ValueError(f"{type(layer).__name__} needs an (N, C, H, W) input, got {shape}")
+            n, c, h, w = shape
+            if isinstance(layer, (Conv2d, ConvTranspose2d)):
+                if c != layer.in_channels:
+                    raise ValueError(f"{type(layer).__name__} expects {layer.in_channels} channels, input has {c}")
+                c = layer.out_channels
+            ho, wo = _spatial_probe(layer, h, w)
+            shape = (n, c, ho, wo)
+        elif isinstance(layer, (Activation, BatchNorm, Dropout, PReLU)) and len(shape) == 4:
+            # elementwise / per-channel on a feature map: run on one pixel per channel (a full
+            # 64×2000×2000 map would be 2 GB) and check that the shape is kept
+            probe = copy.deepcopy(layer).eval() if isinstance(layer, (BatchNorm, Dropout)) else layer
+            small = (1, shape[1], 1, 1)
+            got = tuple(np.shape(probe.forward(np.zeros(small))))
+            if got != small:
+                raise ValueError(f"{type(layer).__name__} changed the shape {small} to {got}")
+        else:
+            # layers with state (running statistics, dropout masks) run as an eval-mode copy; the
+            # others directly (a deep copy would materialise shape-only weights: 0.8 GB for VGG's fc6)
+            probe = copy.deepcopy(layer).eval() if isinstance(layer, (BatchNorm, Dropout)) else layer
+            shape = (shape[0],) + tuple(np.shape(probe.forward(np.zeros((1,) + tuple(shape[1:])))))[1:]
+        out.append(shape)
+    return out
 
 
 def _probe_ops(layers):

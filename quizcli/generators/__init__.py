@@ -135,6 +135,9 @@ def describe_params(fam: Family, lang: str = "en") -> str:
         d = "required" if p.required else f"default {p.default}"
         if lang == "zh":
             d = "必填" if p.required else f"默认 {p.default}"
+        lim = p.limits_text(lang)
+        if lim:
+            d += ("；" if lang == "zh" else "; ") + lim
         alias = f" ({', '.join(p.aliases)})" if p.aliases else ""
         lines.append(f"  {p.name}{alias}: {p.help.t(lang)} [{d}]")
     return "\n".join(lines)

@@ -28,7 +28,7 @@ FAMILY = Family(
     params=(
         Param("f", "str", bi("the activation: " + ", ".join(FUNCTIONS), "激活函数：" + "、".join(FUNCTIONS)),
               choices=FUNCTIONS, aliases=("fn", "activation")),
-        Param("x", "float", bi("the input x", "输入 x")),
+        Param("x", "float", bi("the input x", "输入 x"), min=-1000, max=1000),
         Param("a", "str", bi("leaky_relu slope (default 0.01), prelu a (0.25) or elu α (1)",
                              "leaky_relu 的斜率（默认 0.01）、prelu 的 a（0.25）或 elu 的 α（1）"),
               default="", aliases=("slope", "alpha")),

@@ -23,21 +23,21 @@ FAMILY = Family(
     concepts=("backpropagation", "chain_rule", "sigmoid", "mse_loss", "sgd"),
     title=bi("One backpropagation step on a tiny network", "小网络上的一步反向传播"),
     params=(
-        Param("x", "floats", bi("input vector x_1, …, x_D", "输入向量 x_1, …, x_D"), aliases=("i", "input")),
+        Param("x", "floats", bi("input vector x_1, …, x_D", "输入向量 x_1, …, x_D"), aliases=("i", "input"), min=-10, max=10, max_len=6),
         Param("w1", "matrix", bi("hidden-layer weights W(1) as (out, in): row j holds the weights into hidden unit h_j "
                                  "(e.g. Mazur's w1..w4: 0.15,0.20;0.25,0.30)",
                                  "隐藏层权重 W(1)，按 (输出, 输入) 排列：第 j 行是进入隐藏单元 h_j 的权重"
                                  "（如 Mazur 例子的 w1..w4：0.15,0.20;0.25,0.30）"),
-              aliases=("W1",)),
+              aliases=("W1",), min=-10, max=10, max_len=6),
         Param("b1", "floats", bi("hidden biases: one value shared by all hidden units, or one per unit",
-                                 "隐藏层偏置：一个值（所有隐藏单元共用）或每个单元一个"), default="0"),
+                                 "隐藏层偏置：一个值（所有隐藏单元共用）或每个单元一个"), default="0", min=-10, max=10, max_len=6),
         Param("w2", "matrix", bi("output-layer weights W(2) as (out, in): row k holds the weights into output o_k",
                                  "输出层权重 W(2)，按 (输出, 输入) 排列：第 k 行是进入输出单元 o_k 的权重"),
-              aliases=("W2",)),
+              aliases=("W2",), min=-10, max=10, max_len=6),
         Param("b2", "floats", bi("output biases: one shared value, or one per output unit",
-                                 "输出层偏置：一个共用值，或每个输出单元一个"), default="0"),
-        Param("t", "floats", bi("targets t_1, …, t_K", "目标值 t_1, …, t_K"), aliases=("target", "y")),
-        Param("lr", "float", bi("learning rate η", "学习率 η"), default="0.5", aliases=("eta",)),
+                                 "输出层偏置：一个共用值，或每个输出单元一个"), default="0", min=-10, max=10, max_len=6),
+        Param("t", "floats", bi("targets t_1, …, t_K", "目标值 t_1, …, t_K"), aliases=("target", "y"), min=-10, max=10, max_len=6),
+        Param("lr", "float", bi("learning rate η", "学习率 η"), default="0.5", aliases=("eta",), max=100),
         Param("ask", "str", bi("what to give: loss, delta_out (output δ's), delta_hidden (hidden δ's), "
                                "w2 (an updated output weight) or w1 (an updated hidden weight)",
                                "要求的量：loss（损失）、delta_out（输出层 δ）、delta_hidden（隐藏层 δ）、"
@@ -45,7 +45,7 @@ FAMILY = Family(
               default="w2", choices=ASKS),
         Param("entry", "pair", bi("for ask=w1/w2: which weight, as row,column of W (receiving unit, sending unit), "
                                   "counted from 1", "ask=w1/w2 时：哪一个权重，W 的 行,列（接收单元, 发送单元），从 1 开始数"),
-              default="1,1", aliases=("ij",)),
+              default="1,1", aliases=("ij",), max=8),
     ),
 )
 

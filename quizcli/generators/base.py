@@ -57,6 +57,10 @@ class Param:
 
     kind: int | float | pair (one int or 'h,w') | ints (comma list) | floats (comma list)
           | matrix ('1 2; 3 4') | str | bool
+    min, max: the range every number of the value must lie in (each entry of a pair, list or
+          matrix); max_len: the most entries of a list (rows and columns of a matrix). They
+          cover every real exam and homework size and keep `solve` fast and small in memory
+          (a 100000×100000 input would allocate tens of GiB); `check_limits` enforces them.
     """
 
     name: str
@@ -65,10 +69,29 @@ class Param:
     default: Any = None  # None: required
     aliases: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    max_len: int | None = None
 
     @property
     def required(self) -> bool:
         return self.default is None
+
+    def limits_text(self, lang: str = "en") -> str:
+        """'1–4096, at most 12 entries' (empty when the parameter has no limits)."""
+        parts = []
+        if self.min is not None and self.max is not None:
+            parts.append(f"{_lim(self.min)}–{_lim(self.max)}")
+        elif self.max is not None:
+            parts.append("≤ " + _lim(self.max))
+        elif self.min is not None:
+            parts.append("≥ " + _lim(self.min))
+        if self.max_len is not None:
+            if self.kind == "matrix":
+                parts.append(f"at most {self.max_len} rows and columns" if lang != "zh" else f"至多 {self.max_len} 行、{self.max_len} 列")
+            else:
+                parts.append(f"at most {self.max_len} entries" if lang != "zh" else f"至多 {self.max_len} 个数")
+        return (", " if lang != "zh" else "，").join(parts)
 
 
 @dataclass(frozen=True)
@@ -79,6 +102,7 @@ class Family:
     title: Bilingual
     params: tuple[Param, ...]
     kind: str = "numeric"  # how answers are graded: numeric (number/vector/matrix)
+    notes: tuple[Bilingual, ...] = ()  # shown by `solve FAMILY --help`: limits across parameters, what is not covered
 
     def param(self, name: str) -> Param | None:
         for p in self.params:
@@ -352,8 +376,61 @@ def generate_problem(fm: FamilyModule, seed: int, difficulty: str = "medium") ->
     raise RuntimeError(f"{pid}: no valid problem in {MAX_ATTEMPTS} draws ({last})")
 
 
+def _lim(x: float) -> str:
+    """A limit or an offending value, short even when huge (1e+300, not 301 digits)."""
+    x = float(x)
+    if x != x or x in (float("inf"), float("-inf")):
+        return str(x)
+    if x == int(x) and abs(x) < 1e12:
+        return str(int(x))
+    return f"{x:.6g}"
+
+
+def _numbers(v: Any) -> list[float]:
+    if isinstance(v, bool) or v is None or isinstance(v, str):
+        return []
+    if isinstance(v, (int, float, Fraction)):
+        return [float(v)]
+    if isinstance(v, (list, tuple)):
+        return [x for e in v for x in _numbers(e)]
+    return []
+
+
+def check_limits(fam: Family, params: dict) -> None:
+    """Refuse, with a message in both languages, a value outside its parameter's limits
+    (`Param.min`, `max`, `max_len`): the one place `solve` enforces them."""
+    for p in fam.params:
+        if p.name not in params:
+            continue
+        v = params[p.name]
+        if p.max_len is not None and isinstance(v, (list, tuple)):
+            n = len(v)
+            if p.kind == "matrix" and v and isinstance(v[0], (list, tuple)):
+                n = max(len(v), max(len(r) for r in v))
+            if n > p.max_len:
+                what_en = "rows and columns" if p.kind == "matrix" else "entries"
+                what_zh = "行/列" if p.kind == "matrix" else "个数"
+                raise ParamError(
+                    f"{p.name} has {n} {what_en}; at most {p.max_len} are accepted (more than any exam or homework uses).",
+                    f"{p.name} 有 {n} {what_zh}；最多接受 {p.max_len}（已超过任何考试与作业的规模）。")
+        for x in _numbers(v):
+            if x != x:  # NaN
+                raise ParamError(f"{p.name}: not a number", f"{p.name}：不是数")
+            if p.max is not None and x > p.max:
+                raise ParamError(
+                    f"{p.name}={_lim(x)} is too large: at most {_lim(p.max)} is accepted "
+                    "(this covers every real exam and homework size).",
+                    f"{p.name}={_lim(x)} 太大：最多接受 {_lim(p.max)}（已覆盖所有真实考试与作业的规模）。")
+            if p.min is not None and x < p.min:
+                raise ParamError(
+                    f"{p.name}={_lim(x)} is too small: at least {_lim(p.min)} is needed.",
+                    f"{p.name}={_lim(x)} 太小：至少为 {_lim(p.min)}。")
+
+
 def solve_problem(fm: FamilyModule, params: dict) -> Problem:
-    """The worked solution for a student's own parameters (both routes checked)."""
+    """The worked solution for a student's own parameters (both routes checked), after
+    `check_limits`."""
+    check_limits(fm.family, params)
     return build_problem(fm, params, pid=fm.family.id, difficulty="custom", seed=None)
 
 

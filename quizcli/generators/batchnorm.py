@@ -18,11 +18,11 @@ FAMILY = Family(
     concepts=("batch_norm",),
     title=bi("Batch normalisation forward pass", "批量归一化的前向计算"),
     params=(
-        Param("x", "floats", bi("one feature's values over the batch, x_1, …, x_N", "同一特征在一个批次中的取值 x_1, …, x_N")),
-        Param("gamma", "float", bi("scale γ", "缩放 γ"), default="1", aliases=("g",)),
-        Param("beta", "float", bi("shift β", "平移 β"), default="0", aliases=("b",)),
+        Param("x", "floats", bi("one feature's values over the batch, x_1, …, x_N", "同一特征在一个批次中的取值 x_1, …, x_N"), min=-1e6, max=1e6, max_len=64),
+        Param("gamma", "float", bi("scale γ", "缩放 γ"), default="1", aliases=("g",), min=-1e6, max=1e6),
+        Param("beta", "float", bi("shift β", "平移 β"), default="0", aliases=("b",), min=-1e6, max=1e6),
         Param("eps", "float", bi("ε inside the square root (0: negligible)", "根号内的 ε（0 表示忽略）"), default="0",
-              aliases=("epsilon",)),
+              aliases=("epsilon",), min=0, max=1),
     ),
 )
 

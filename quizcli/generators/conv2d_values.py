@@ -17,12 +17,12 @@ FAMILY = Family(
     title=bi("Values of a 2-D convolution (cross-correlation)", "二维卷积（互相关）的计算"),
     params=(
         Param("x", "matrix", bi("the input X, rows separated by ';' (e.g. 0 1 2; 3 4 5; 6 7 8)",
-                                "输入 X，行之间用“;”分隔（如 0 1 2; 3 4 5; 6 7 8）"), aliases=("X", "input")),
+                                "输入 X，行之间用“;”分隔（如 0 1 2; 3 4 5; 6 7 8）"), aliases=("X", "input"), min=-1e6, max=1e6),
         Param("w", "matrix", bi("the kernel K, rows separated by ';' (e.g. 0 1; 2 3)", "卷积核 K，行之间用“;”分隔（如 0 1; 2 3）"),
-              aliases=("k", "K", "kernel")),
-        Param("s", "pair", bi("stride (s, or sh,sw)", "步长（s，或 sh,sw）"), default="1", aliases=("stride",)),
+              aliases=("k", "K", "kernel"), min=-1e6, max=1e6),
+        Param("s", "pair", bi("stride (s, or sh,sw)", "步长（s，或 sh,sw）"), default="1", aliases=("stride",), max=8),
         Param("p", "pair", bi("zero padding on each side (p, or ph,pw)", "每侧零填充（p，或 ph,pw）"), default="0",
-              aliases=("padding",)),
+              aliases=("padding",), max=8),
     ),
 )
 

@@ -18,11 +18,14 @@ FAMILY = Family(
     concepts=("conv_complexity", "channels"),
     title=bi("Multiplications of a convolution layer", "卷积层的乘法次数"),
     params=(
-        Param("n_out", "pair", bi("output size (M, or h,w)", "输出尺寸（M，或 h,w）"), aliases=("m", "n", "out")),
-        Param("k", "pair", bi("kernel size (k, or kh,kw)", "卷积核大小（k，或 kh,kw）")),
-        Param("c_in", "int", bi("input channels", "输入通道数"), aliases=("cin",)),
-        Param("c_out", "int", bi("output channels (filters)", "输出通道数（卷积核个数）"), aliases=("cout",)),
+        Param("n_out", "pair", bi("output size (M, or h,w)", "输出尺寸（M，或 h,w）"), aliases=("m", "n", "out"), min=1, max=4096),
+        Param("k", "pair", bi("kernel size (k, or kh,kw)", "卷积核大小（k，或 kh,kw）"), min=1, max=32),
+        Param("c_in", "int", bi("input channels", "输入通道数"), aliases=("cin",), min=1, max=100000),
+        Param("c_out", "int", bi("output channels (filters)", "输出通道数（卷积核个数）"), aliases=("cout",), min=1, max=100000),
     ),
+    notes=(bi("At most 6·10^7 multiply-adds per filter (k_h·k_w·C_in·H_out·W_out; VGG-16's largest layer has 2.9·10^7): "
+              "the engine route really convolves.",
+              "每个卷积核至多 6·10^7 次乘加（k_h·k_w·C_in·H_out·W_out；VGG-16 最大的一层为 2.9·10^7）：引擎路线真的做卷积。"),),
 )
 
 
@@ -40,11 +43,20 @@ def generate(rng: random.Random, difficulty: str) -> dict:
     return {"n_out": (h, w), "k": k, "c_in": pick(rng, (16, 32, 64, 128, 192)), "c_out": pick(rng, (16, 32, 48, 64, 128))}
 
 
+MAX_MACS_PER_FILTER = 60_000_000
+
+
 def solve(prm: dict) -> Solution:
     (h, w), (kh, kw), c_in, c_out = prm["n_out"], prm["k"], prm["c_in"], prm["c_out"]
     if min(h, w, kh, kw, c_in, c_out) < 1:
         raise ParamError("sizes, kernel and channels must be ≥ 1", "尺寸、卷积核和通道数须 ≥ 1")
     per_out = kh * kw * c_in
+    if per_out * h * w > MAX_MACS_PER_FILTER:
+        raise ParamError(
+            f"k_h·k_w·C_in·H_out·W_out = {per_out * h * w} multiply-adds per filter; at most {MAX_MACS_PER_FILTER} are "
+            "checked (VGG-16's largest layer has 2.9·10^7)",
+            f"每个卷积核 k_h·k_w·C_in·H_out·W_out = {per_out * h * w} 次乘加；最多检查 {MAX_MACS_PER_FILTER} 次"
+            "（VGG-16 最大的一层为 2.9·10^7）")
     square = h == w and kh == kw
     outputs = h * w * c_out
     total = per_out * outputs
@@ -101,8 +113,19 @@ def check(prm: dict):
     from ..engine import conv2d
 
     (h, w), (kh, kw), c_in, c_out = prm["n_out"], prm["k"], prm["c_in"], prm["c_out"]
-    x = np.ones((1, c_in, h + kh - 1, w + kw - 1))
-    y = conv2d(x, np.ones((1, c_in, kh, kw)))  # each entry = products summed into it
-    if y.shape[2:] != (h, w):
-        raise AssertionError(f"engine output {y.shape} does not match {h}×{w}")
-    return int(round(float(y.sum()))) * c_out
+    # in pieces (input channels in groups, output rows in bands: the convolution is a sum over
+    # channels, and with an all-ones input every band sees the same window), so memory stays small
+    budget = 1 << 23
+    rows = max(1, min(h, budget // (kh * kw * w)))
+    group = max(1, budget // (kh * kw * rows * w))
+    total = 0
+    for r0 in range(0, h, rows):
+        hb = min(rows, h - r0)
+        for c0 in range(0, c_in, group):
+            c = min(group, c_in - c0)
+            x = np.ones((1, c, hb + kh - 1, w + kw - 1))
+            y = conv2d(x, np.ones((1, c, kh, kw)))  # each entry = products summed into it
+            if y.shape[2:] != (hb, w):
+                raise AssertionError(f"engine output {y.shape} does not match {hb}×{w}")
+            total += int(round(float(y.sum())))
+    return total * c_out

@@ -1,7 +1,7 @@
 """Output size of a convolution layer (padding, stride, dilation, non-square).
 
 Formula route: o = ⌊(n + 2p − d(k − 1) − 1)/s⌋ + 1 per axis.
-Engine route: run an engine Conv2d on an all-zero input and read the output shape.
+Engine route: run an engine Conv2d on all-zero input strips and read the output shape.
 """
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ FAMILY = Family(
     concepts=("conv_output_size", "stride", "padding", "dilated_conv"),
     title=bi("Convolution output size", "卷积输出尺寸"),
     params=(
-        Param("n", "pair", bi("input size (n, or h,w)", "输入尺寸（n，或 h,w）")),
-        Param("k", "pair", bi("kernel size (k, or kh,kw)", "卷积核大小（k，或 kh,kw）")),
-        Param("s", "pair", bi("stride", "步长"), default="1"),
-        Param("p", "pair", bi("zero padding on each side", "每侧零填充"), default="0"),
-        Param("d", "pair", bi("dilation (1 = ordinary convolution)", "空洞率（1 为普通卷积）"), default="1"),
+        Param("n", "pair", bi("input size (n, or h,w)", "输入尺寸（n，或 h,w）"), max=10000),
+        Param("k", "pair", bi("kernel size (k, or kh,kw)", "卷积核大小（k，或 kh,kw）"), max=32),
+        Param("s", "pair", bi("stride", "步长"), default="1", max=64),
+        Param("p", "pair", bi("zero padding on each side", "每侧零填充"), default="0", max=64),
+        Param("d", "pair", bi("dilation (1 = ordinary convolution)", "空洞率（1 为普通卷积）"), default="1", max=64),
     ),
 )
 
@@ -148,12 +148,14 @@ def solve(prm: dict) -> Solution:
 
 
 def check(prm: dict):
-    """Engine route: convolve an all-zero input and read the output's spatial shape."""
-    from ..engine import Conv2d, run_shape
+    """Engine route: convolve all-zero input strips and read the output's spatial shape
+    (`probe_shape`: the layer's geometry run on h×thin and thin×w strips, the same shape as a
+    full run without its memory)."""
+    from ..engine import Conv2d, probe_shape
 
     (nh, nw) = prm["n"]
     layer = Conv2d(1, 1, prm["k"], stride=prm["s"], padding=prm["p"], dilation=prm["d"], bias=False)
-    shape = run_shape(layer, (1, 1, nh, nw))
+    shape = probe_shape(layer, (1, 1, nh, nw))
     oh, ow = int(shape[2]), int(shape[3])
     square = tuple(prm[x][0] for x in "nkspd") == tuple(prm[x][1] for x in "nkspd")
     return _shape_or_number(oh, ow) if square else (oh, ow)

@@ -17,14 +17,24 @@ FAMILY = Family(
     concepts=("conv_params", "weight_sharing", "channels"),
     title=bi("Parameters of a convolution layer", "卷积层的参数量"),
     params=(
-        Param("c_in", "int", bi("input channels", "输入通道数"), aliases=("cin", "in_channels")),
+        Param("c_in", "int", bi("input channels", "输入通道数"), aliases=("cin", "in_channels"), max=100000),
         Param("c_out", "int", bi("output channels (number of filters)", "输出通道数（卷积核个数）"),
-              aliases=("cout", "out_channels", "filters")),
-        Param("k", "pair", bi("kernel size (k, or kh,kw)", "卷积核大小（k，或 kh,kw）")),
+              aliases=("cout", "out_channels", "filters"), max=100000),
+        Param("k", "pair", bi("kernel size (k, or kh,kw)", "卷积核大小（k，或 kh,kw）"), max=64),
         Param("bias", "bool", bi("one bias per output channel", "每个输出通道一个偏置"), default="true"),
         Param("n", "pair", bi("input height,width (context only: it does not change the count; 0 = not given)",
-                              "输入的高,宽（仅作背景，不影响参数量；0 表示不给出）"), default="0"),
+                              "输入的高,宽（仅作背景，不影响参数量；0 表示不给出）"), default="0", max=10000),
+        Param("groups", "int", bi("grouped convolution: each filter sees C_in/groups channels (1 = ordinary; C_in = depthwise)",
+                                  "分组卷积：每个卷积核只看 C_in/groups 个通道（1 为普通卷积；C_in 为逐通道卷积）"),
+              default="1", min=1, max=100000),
+        Param("connections", "int", bi("a connection table (LeNet-5's C3): how many (input map, output map) pairs are "
+                                       "connected in all (0 = every output map sees every input map)",
+                                       "连接表（LeNet-5 的 C3）：共有多少对（输入图，输出图）相连（0 表示每个输出图连接全部输入图）"),
+              default="0", min=0, max=10000000),
     ),
+    notes=(bi("Not covered: LeNet-5's trainable subsampling layers (S2, S4: one coefficient and one bias per map, "
+              "2·C parameters); count those by hand.",
+              "不包括：LeNet-5 中可训练的下采样层（S2、S4：每个特征图一个系数和一个偏置，共 2·C 个参数），请手算。"),),
 )
 
 _MEDIUM = ((3, 64, 3), (64, 64, 3), (64, 128, 3), (128, 256, 3), (3, 96, 11), (96, 256, 5), (256, 384, 3),
@@ -47,8 +57,60 @@ def generate(rng: random.Random, difficulty: str) -> dict:
     return {"c_in": c_in, "c_out": c_out, "k": k, "bias": rng.random() < 0.7, "n": (n, n)}
 
 
+def _solve_sparse(c_in, c_out, kh, kw, bias, groups, conns) -> Solution:
+    """Grouped convolution, or a connection table: `conns` (input map, output map) pairs."""
+    if conns:
+        if groups != 1:
+            raise ParamError("give groups or connections, not both", "groups 与 connections 只能给一个")
+        if not c_out <= conns <= c_in * c_out:
+            raise ParamError(f"connections must lie between C_out = {c_out} and C_in·C_out = {c_in * c_out}",
+                             f"connections 须在 C_out = {c_out} 与 C_in·C_out = {c_in * c_out} 之间")
+        pairs = conns
+        how_en = f"a connection table links {conns} (input map, output map) pairs (not all {c_in}·{c_out})"
+        how_zh = f"连接表共连接 {conns} 对（输入图，输出图）（而不是全部 {c_in}·{c_out} 对）"
+        first = bi(f"Each connected pair has its own {kh}×{kw} kernel: {conns} pairs · {kh * kw} = {conns * kh * kw} weights.",
+                   f"每对相连的（输入图，输出图）有自己的 {kh}×{kw} 卷积核：{conns} 对 · {kh * kw} = {conns * kh * kw} 个权重。")
+    else:
+        if c_in % groups or c_out % groups:
+            raise ParamError("groups must divide both C_in and C_out", "groups 须同时整除 C_in 与 C_out")
+        pairs = (c_in // groups) * c_out
+        how_en = f"the channels are split into {groups} groups (each filter sees C_in/groups = {c_in // groups} channels)"
+        how_zh = f"通道分成 {groups} 组（每个卷积核只看 C_in/groups = {c_in // groups} 个通道）"
+        first = bi(f"Each filter has $k_h k_w \\cdot C_{{in}}/g = {kh} \\cdot {kw} \\cdot {c_in // groups} = {kh * kw * (c_in // groups)}$ "
+                   f"weights; {c_out} filters: {kh * kw * (c_in // groups) * c_out}.",
+                   f"每个卷积核有 $k_h k_w \\cdot C_{{in}}/g = {kh} \\cdot {kw} \\cdot {c_in // groups} = {kh * kw * (c_in // groups)}$ "
+                   f"个权重；{c_out} 个卷积核：{kh * kw * (c_in // groups) * c_out}。")
+    weights = pairs * kh * kw
+    biases = c_out if bias else 0
+    total = weights + biases
+    b_en = "with one bias per output map" if bias else "without bias"
+    b_zh = "每个输出图一个偏置" if bias else "没有偏置"
+    prompt = bi(f"A convolution layer maps {c_in} input channels to {c_out} output channels with {kh}×{kw} kernels ({b_en}); "
+                f"{how_en}. How many trainable parameters does it have?",
+                f"一个卷积层把 {c_in} 个输入通道映射到 {c_out} 个输出通道，卷积核 {kh}×{kw}（{b_zh}）；{how_zh}。它有多少个可训练参数？")
+    steps = (first, bi(f"Total: ${weights} + {biases} = {total}$", f"合计：${weights} + {biases} = {total}$"))
+    full = kh * kw * c_in * c_out + biases
+    miscon = (
+        Misconception("ignored_sparsity", full, bi(
+            "You counted a full convolution (every filter sees every input channel); here each output map sees only some inputs.",
+            "你按普通卷积计数（每个卷积核看全部输入通道）；这里每个输出图只连接部分输入。")),
+        Misconception("forgot_bias" if bias else "added_bias", weights if bias else weights + c_out, bi(
+            "You forgot the biases: one per output map." if bias else "This layer has no bias.",
+            "你漏了偏置：每个输出图一个。" if bias else "这一层没有偏置。")),
+    )
+    return Solution(prompt=prompt, answer=total, steps=steps, misconceptions=miscon,
+                    conventions=(bi("One bias per output channel unless stated otherwise.", "除非另有说明，每个输出通道一个偏置。"),),
+                    rtol=0, atol=0.01, hint=bi("kernel size × connected (input, output) pairs + biases.",
+                                               "卷积核大小 × 相连的（输入，输出）对数 + 偏置。"))
+
+
 def solve(prm: dict) -> Solution:
     c_in, c_out, (kh, kw), bias, (nh, nw) = prm["c_in"], prm["c_out"], prm["k"], bool(prm["bias"]), prm["n"]
+    groups, conns = prm.get("groups", 1) or 1, prm.get("connections", 0) or 0
+    if groups != 1 or conns:
+        if min(c_in, c_out, kh, kw) < 1:
+            raise ParamError("channels and kernel size must be ≥ 1", "通道数和卷积核大小须 ≥ 1")
+        return _solve_sparse(c_in, c_out, kh, kw, bias, groups, conns)
     if min(c_in, c_out, kh, kw) < 1 or min(nh, nw) < 0:
         raise ParamError("channels and kernel size must be ≥ 1", "通道数和卷积核大小须 ≥ 1")
     if (nh or nw) and (kh > nh or kw > nw):
@@ -114,5 +176,15 @@ def check(prm: dict):
     from ..engine import Conv2d
     from ._shared import shape_only_rng
 
-    layer = Conv2d(prm["c_in"], prm["c_out"], prm["k"], bias=bool(prm["bias"]), rng=shape_only_rng())
+    groups, conns = prm.get("groups", 1) or 1, prm.get("connections", 0) or 0
+    rng = shape_only_rng()
+    if conns:
+        # one engine layer per output map, fed by its share of the connections (any split of the
+        # table gives the same count: a kernel per connected pair, a bias per output map)
+        share = [conns // prm["c_out"] + (1 if j < conns % prm["c_out"] else 0) for j in range(prm["c_out"])]
+        return sum(Conv2d(n, 1, prm["k"], bias=bool(prm["bias"]), rng=rng).count_params() for n in share)
+    if groups != 1:
+        return sum(Conv2d(prm["c_in"] // groups, prm["c_out"] // groups, prm["k"], bias=bool(prm["bias"]), rng=rng).count_params()
+                   for _ in range(groups))
+    layer = Conv2d(prm["c_in"], prm["c_out"], prm["k"], bias=bool(prm["bias"]), rng=rng)
     return layer.count_params()

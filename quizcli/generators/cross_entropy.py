@@ -20,16 +20,16 @@ FAMILY = Family(
     title=bi("Cross-entropy loss", "交叉熵损失"),
     params=(
         Param("z", "floats", bi("logits z_1, …, z_n (give z or y_hat)", "logits z_1, …, z_n（z 与 y_hat 二选一）"),
-              default="", aliases=("logits",)),
+              default="", aliases=("logits",), min=-1e6, max=1e6, max_len=100),
         Param("y_hat", "floats", bi("predicted probabilities ŷ_1, …, ŷ_n summing to 1 (give z or y_hat)",
                                     "预测概率 ŷ_1, …, ŷ_n，和为 1（z 与 y_hat 二选一）"),
-              default="", aliases=("yhat", "probs")),
+              default="", aliases=("yhat", "probs"), max_len=100),
         Param("target", "int", bi("the true class, counted from 1 (multi-class)", "真实类别，从 1 开始数（多分类）"),
-              default="0", aliases=("class", "y")),
+              default="0", aliases=("class", "y"), max=100),
         Param("p", "floats", bi("binary: predicted P(label = 1), one per sample", "二分类：预测 P(标签 = 1)，每个样本一个"),
-              default=""),
+              default="", max_len=100),
         Param("label", "ints", bi("binary: the true labels (0 or 1), one per sample", "二分类：真实标签（0 或 1），每个样本一个"),
-              default="", aliases=("labels",)),
+              default="", aliases=("labels",), max_len=100),
     ),
 )
 

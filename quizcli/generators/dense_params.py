@@ -18,7 +18,7 @@ FAMILY = Family(
     title=bi("Parameters of an MLP", "多层感知机的参数量"),
     params=(
         Param("widths", "ints", bi("layer widths from input to output, e.g. 784,256,10",
-                                   "从输入到输出的各层宽度，如 784,256,10"), aliases=("w", "layers")),
+                                   "从输入到输出的各层宽度，如 784,256,10"), aliases=("w", "layers"), min=1, max=1000000, max_len=200),
         Param("bias", "bool", bi("every layer has a bias vector", "每层都有偏置向量"), default="true"),
     ),
 )

@@ -18,9 +18,9 @@ FAMILY = Family(
     concepts=("dropout",),
     title=bi("Inverted dropout", "（反向）Dropout 的缩放"),
     params=(
-        Param("x", "floats", bi("activations, e.g. 1.5,-2,0.4,3", "激活值，如 1.5,-2,0.4,3")),
+        Param("x", "floats", bi("activations, e.g. 1.5,-2,0.4,3", "激活值，如 1.5,-2,0.4,3"), min=-1e6, max=1e6, max_len=64),
         Param("mask", "ints", bi("mask, 1 = kept, 0 = dropped (same length as x)", "掩码，1 = 保留，0 = 丢弃（与 x 等长）"),
-              aliases=("m",)),
+              aliases=("m",), max_len=64),
         Param("p", "float", bi("drop probability p (keep probability 1 − p)", "丢弃概率 p（保留概率 1 − p）"), default="0.5"),
     ),
 )

@@ -23,18 +23,20 @@ FAMILY = Family(
     concepts=("gradient_descent", "learning_rate", "batch_gd", "mse_loss", "linear_regression"),
     title=bi("One gradient-descent step", "一步梯度下降"),
     params=(
-        Param("w", "floats", bi("the parameters' start values w_1, …, w_d", "参数初值 w_1, …, w_d"), aliases=("w0",)),
-        Param("lr", "float", bi("learning rate η", "学习率 η"), default="0.1", aliases=("eta",)),
+        Param("w", "floats", bi("the parameters' start values w_1, …, w_d", "参数初值 w_1, …, w_d"), aliases=("w0",), min=-1e6, max=1e6, max_len=16),
+        Param("lr", "float", bi("learning rate η", "学习率 η"), default="0.1", aliases=("eta",), max=100),
         Param("x", "matrix", bi("linear model: the inputs, one sample per row (1-D inputs may be given as x=1,2,3)",
-                                "线性模型：输入，每行一个样本（一维输入可写成 x=1,2,3）"), default=()),
-        Param("y", "floats", bi("linear model: the targets y_1, …, y_N", "线性模型：目标值 y_1, …, y_N"), default=""),
-        Param("b", "float", bi("linear model: the bias's start value", "线性模型：偏置初值"), default="0"),
+                                "线性模型：输入，每行一个样本（一维输入可写成 x=1,2,3）"), default=(), min=-1e6, max=1e6, max_len=64),
+        Param("y", "floats", bi("linear model: the targets y_1, …, y_N", "线性模型：目标值 y_1, …, y_N"), default="", min=-1e6, max=1e6, max_len=64),
+        Param("bias", "bool", bi("linear model: has a bias b (false: ŷ = w·x, no bias to update)",
+                                 "线性模型：是否有偏置 b（false：ŷ = w·x，没有偏置要更新）"), default="true"),
+        Param("b", "float", bi("linear model: the bias's start value", "线性模型：偏置初值"), default="0", min=-1e6, max=1e6),
         Param("loss", "str", bi("linear model: mean = (1/N)Σ(ŷ − y)², half_mean = (1/2N)Σ(ŷ − y)², half_sum = ½Σ(ŷ − y)²",
                                 "线性模型：mean = (1/N)Σ(ŷ − y)²，half_mean = (1/2N)Σ(ŷ − y)²，half_sum = ½Σ(ŷ − y)²"),
               default="mean", choices=LOSSES),
         Param("a", "floats", bi("quadratic f(w) = Σ a_i (w_i − c_i)²: the coefficients a_i (give a and c instead of x, y)",
-                                "二次函数 f(w) = Σ a_i (w_i − c_i)²：系数 a_i（给出 a 和 c，不给 x、y）"), default=""),
-        Param("c", "floats", bi("quadratic: the minimiser c_i", "二次函数：极小点 c_i"), default=""),
+                                "二次函数 f(w) = Σ a_i (w_i − c_i)²：系数 a_i（给出 a 和 c，不给 x、y）"), default="", min=-1e6, max=1e6, max_len=16),
+        Param("c", "floats", bi("quadratic: the minimiser c_i", "二次函数：极小点 c_i"), default="", min=-1e6, max=1e6, max_len=16),
     ),
 )
 
@@ -78,7 +80,10 @@ def _parse(prm: dict):
     loss = prm.get("loss") or "mean"
     if loss not in LOSSES:
         raise ParamError(f"loss must be one of {', '.join(LOSSES)}", f"loss 须为 {', '.join(LOSSES)} 之一")
-    return "linear", w, lr, (X, y, _F(prm.get("b", 0))), loss
+    has_b = prm.get("bias", True) is not False
+    if not has_b and prm.get("b", 0):
+        raise ParamError("bias=false means no bias: leave b out", "bias=false 表示没有偏置：请不要给 b")
+    return "linear", w, lr, (X, y, _F(prm.get("b", 0)) if has_b else None), loss
 
 
 def _lin_grad(X, y, w, b, loss, *, factor=None, average=None, with_x=True):
@@ -178,24 +183,30 @@ LOSS_TEXT = {
 
 def _solve_linear(w, lr, data, loss) -> Solution:
     X, y, b = data
+    has_b = b is not None
+    b = b if has_b else Fraction(0)
     d, N = len(w), len(y)
     r, gw, gb, scale = _lin_grad(X, y, w, b, loss)
     nw = tuple(wi - lr * g for wi, g in zip(w, gw))
     nb = b - lr * gb
-    ans = tuple(float(v) for v in (*nw, nb))
+    ans = tuple(float(v) for v in ((*nw, nb) if has_b else nw))
+    if not has_b and d == 1:
+        ans = ans[0]
     ltex, len_, lzh = LOSS_TEXT[loss]
     if d == 1:
-        model = "\\hat{y} = w x + b"
+        model = "\\hat{y} = w x + b" if has_b else "\\hat{y} = w x"
         batch = ", ".join(f"({_n(row[0])}, {_n(t)})" for row, t in zip(X, y))
         batch_en, batch_zh = f"the (x, y) pairs {batch}", f"样本 (x, y)：{batch}"
         names = "w, b"
     else:
-        model = "\\hat{y} = w \\cdot x + b"
+        model = "\\hat{y} = w \\cdot x + b" if has_b else "\\hat{y} = w \\cdot x"
         batch = "; ".join(f"$x$ = {_vec(row)}, $y = {_n(t)}$" for row, t in zip(X, y))
         batch_en, batch_zh = batch, f"样本 {batch.replace('; ', '；')}"
         names = ", ".join(f"w_{i + 1}" for i in range(d)) + ", b"
+    if not has_b:
+        names = names[:-3]
     one = N == 1
-    start = (f"$w = {_n(w[0])}$" if d == 1 else f"$w$ = {_vec(w)}") + f", $b = {_n(b)}$"
+    start = (f"$w = {_n(w[0])}$" if d == 1 else f"$w$ = {_vec(w)}") + (f", $b = {_n(b)}$" if has_b else "")
     prompt = bi(
         f"A linear model ${model}$ is trained on {'one sample' if one else f'a batch of {N} samples'}: {batch_en}; "
         f"with the loss ${ltex}$ ({len_}). Starting from {start}, take one {'' if one else 'full-batch '}gradient-descent "
@@ -210,34 +221,40 @@ def _solve_linear(w, lr, data, loss) -> Solution:
         return " + ".join(f"{_p(wi)} \\cdot {_p(xi)}" for wi, xi in zip(w, row))
 
     preds = "; ".join(
-        f"$\\hat{{y}}_{n + 1} = {lin(row)} + {_p(b)} = {_n(rn + t)}$, "
+        f"$\\hat{{y}}_{n + 1} = {lin(row)}{(' + ' + _p(b)) if has_b else ''} = {_n(rn + t)}$, "
         f"$\\hat{{y}}_{n + 1} - y_{n + 1} = {_n(rn + t)} - {_p(t)} = {_n(rn)}$" for n, (rn, row, t) in enumerate(zip(r, X, y)))
     steps.append(bi(f"Predictions and residuals at the start values: {preds}.",
                     f"初值处的预测与残差：{preds.replace('$; $', '$；$')}。"))
     steps.append(bi(
-        f"Gradients: $\\partial L / \\partial w_i = {coef}\\sum_n (\\hat{{y}}_n - y_n) x_{{n,i}}$, "
-        f"$\\partial L / \\partial b = {coef}\\sum_n (\\hat{{y}}_n - y_n)$ (here the factor is {fmt_num(scale)}).",
-        f"梯度：$\\partial L / \\partial w_i = {coef}\\sum_n (\\hat{{y}}_n - y_n) x_{{n,i}}$，"
-        f"$\\partial L / \\partial b = {coef}\\sum_n (\\hat{{y}}_n - y_n)$（这里系数为 {fmt_num(scale)}）。"))
+        f"Gradients: $\\partial L / \\partial w_i = {coef}\\sum_n (\\hat{{y}}_n - y_n) x_{{n,i}}$" + (", " if has_b else " ")
+        + (f"$\\partial L / \\partial b = {coef}\\sum_n (\\hat{{y}}_n - y_n)$ " if has_b else "") + f"(here the factor is {fmt_num(scale)}).",
+        f"梯度：$\\partial L / \\partial w_i = {coef}\\sum_n (\\hat{{y}}_n - y_n) x_{{n,i}}$" + ("，" if has_b else "")
+        + (f"$\\partial L / \\partial b = {coef}\\sum_n (\\hat{{y}}_n - y_n)$" if has_b else "") + f"（这里系数为 {fmt_num(scale)}）。"))
     parts = []
     for i in range(d):
         sub = f"_{i + 1}" if d > 1 else ""
         inner = " + ".join(f"{_p(rn)} \\cdot {_p(row[i])}" for rn, row in zip(r, X))
         parts.append(f"$\\partial L / \\partial w{sub} = {fmt_num(scale)} \\cdot ({inner}) = {_n(gw[i])}$")
     inner = " + ".join(_p(rn) for rn in r)
-    parts.append(f"$\\partial L / \\partial b = {fmt_num(scale)} \\cdot ({inner}) = {_n(gb)}$")
+    if has_b:
+        parts.append(f"$\\partial L / \\partial b = {fmt_num(scale)} \\cdot ({inner}) = {_n(gb)}$")
     steps.append(bi("; ".join(parts) + ".", "；".join(parts) + "。"))
     ups = [f"$w{'_' + str(i + 1) if d > 1 else ''} = {_n(w[i])} - {_n(lr)} \\cdot {_p(gw[i])} = {_n(nw[i])}$" for i in range(d)]
-    ups.append(f"$b = {_n(b)} - {_n(lr)} \\cdot {_p(gb)} = {_n(nb)}$")
+    if has_b:
+        ups.append(f"$b = {_n(b)} - {_n(lr)} \\cdot {_p(gb)} = {_n(nb)}$")
     steps.append(bi("Step $\\theta \\leftarrow \\theta - \\eta \\cdot \\partial L / \\partial \\theta$: " + "; ".join(ups) + ".",
                     "更新 $\\theta \\leftarrow \\theta - \\eta \\cdot \\partial L / \\partial \\theta$：" + "；".join(ups) + "。"))
 
+    def shape(v):
+        v = tuple(float(a) for a in v)
+        return v if has_b else (v[:-1] if d > 1 else v[0])
+
     def wrong(**kw):
         _, gw2, gb2, _ = _lin_grad(X, y, w, b, loss, **kw)
-        return tuple(float(v) for v in (*(wi - lr * g for wi, g in zip(w, gw2)), b - lr * gb2))
+        return shape((*(wi - lr * g for wi, g in zip(w, gw2)), b - lr * gb2))
 
     M = Misconception
-    miscon = [M("gradient_ascent", tuple(float(v) for v in (*(wi + lr * g for wi, g in zip(w, gw)), b + lr * gb)), bi(
+    miscon = [M("gradient_ascent", shape((*(wi + lr * g for wi, g in zip(w, gw)), b + lr * gb)), bi(
         "You stepped uphill: subtract η·∇L. (With the residual written y − ŷ the gradient is −Σ(y − ŷ)x: mind the sign.)",
         "你沿梯度上升了：应减去 η·∇L。（残差写成 y − ŷ 时梯度为 −Σ(y − ŷ)x，注意符号。）"))]
     if loss == "mean":
@@ -259,13 +276,15 @@ def _solve_linear(w, lr, data, loss) -> Solution:
     miscon.append(M("forgot_input", wrong(with_x=False), bi(
         "The weight's gradient carries the input: ∂L/∂w = c·Σ(ŷ − y)·x (only the bias's has no x).",
         "权重的梯度要乘输入：∂L/∂w = c·Σ(ŷ − y)·x（只有偏置的梯度不乘 x）。")))
-    miscon.append(M("bias_not_updated", tuple(float(v) for v in (*nw, b)), bi(
-        "You did not update the bias: b ← b − η·∂L/∂b too.", "漏掉了偏置的更新：b ← b − η·∂L/∂b。")))
+    if has_b:
+        miscon.append(M("bias_not_updated", tuple(float(v) for v in (*nw, b)), bi(
+            "You did not update the bias: b ← b − η·∂L/∂b too.", "漏掉了偏置的更新：b ← b − η·∂L/∂b。")))
     return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi(f"Loss ${ltex}$; one full-batch gradient-descent step, all parameters updated together "
                                     "from the gradients at the start values.",
                                     f"损失 ${ltex}$；全批量梯度下降一步，所有参数都用初值处的梯度同时更新。"),),
-                    answer_text="[" + ", ".join(fmt_num(v, 4) for v in ans) + "]", rtol=RTOL, atol=ATOL,
+                    answer_text=("[" + ", ".join(fmt_num(v, 4) for v in ans) + "]") if isinstance(ans, tuple) else fmt_num(ans, 4),
+                    rtol=RTOL, atol=ATOL,
                     hint=bi("∂L/∂w = c·Σ(ŷ − y)x, ∂L/∂b = c·Σ(ŷ − y) with c = 2/N, 1/N or 1; then θ ← θ − η·∂L/∂θ.",
                             "∂L/∂w = c·Σ(ŷ − y)x，∂L/∂b = c·Σ(ŷ − y)，c = 2/N、1/N 或 1；再 θ ← θ − η·∂L/∂θ。"))
 
@@ -296,9 +315,10 @@ def check(prm: dict):
         g = np.array([(f(wv + h * e) - f(wv - h * e)) / (2 * h) for e in np.eye(len(wv))])
         return _out(wv - float(lr) * g)
     X, y, b = p3
-    layer = Dense(len(w), 1)
+    layer = Dense(len(w), 1, bias=b is not None)
     layer.weight = [[float(v) for v in w]]
-    layer.bias = [float(b)]
+    if b is not None:
+        layer.bias = [float(b)]
     out = layer.forward(np.array([[float(v) for v in row] for row in X]))
     t = np.array([[float(v)] for v in y])
     if p4 == "half_sum":
@@ -309,4 +329,7 @@ def check(prm: dict):
             g = 0.5 * g
     layer.backward(g)
     sgd_step(layer, float(lr))
+    if b is None:
+        v = tuple(float(a) for a in layer.weight[0])
+        return v if len(v) > 1 else v[0]
     return tuple(float(v) for v in (*layer.weight[0], layer.bias[0]))

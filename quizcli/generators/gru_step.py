@@ -18,6 +18,7 @@ from ._shared import tenths, num as _n, paren as _p, vec as _vec, block as _blk,
 
 ASKS = ("h", "gates")
 RESETS = ("before", "after")
+UPDATES = ("nndl", "chung")
 
 FAMILY = Family(
     id="gru_step",
@@ -28,14 +29,14 @@ FAMILY = Family(
         Param("wx", "matrix", bi("input weights, 3H×D: blocks of H rows for r, z and the candidate h̃ (PyTorch's n), "
                                  "in this order; for H = D = 1 a list of 3 numbers",
                                  "输入权重 3H×D：r、z、候选状态 h̃（PyTorch 的 n）各 H 行按此顺序堆叠；H = D = 1 时写 3 个数"),
-              aliases=("W_x", "W_ih", "w_ih")),
+              aliases=("W_x", "W_ih", "w_ih"), min=-1000, max=1000, max_len=48),
         Param("wh", "matrix", bi("recurrent weights, 3H×H, same order", "循环权重 3H×H，顺序相同"),
-              aliases=("W_h", "W_hh", "w_hh")),
+              aliases=("W_h", "W_hh", "w_hh"), min=-1000, max=1000, max_len=48),
         Param("b", "floats", bi("one bias vector, 3H numbers in the order r, z, h̃ (0 = none)",
-                                "一个偏置向量，按 r、z、h̃ 顺序共 3H 个数（0 表示无）"), default="0"),
-        Param("x", "floats", bi("the input x_t (D numbers)", "输入 x_t（D 个数）"), aliases=("x_t",)),
+                                "一个偏置向量，按 r、z、h̃ 顺序共 3H 个数（0 表示无）"), default="0", min=-1000, max=1000, max_len=48),
+        Param("x", "floats", bi("the input x_t (D numbers)", "输入 x_t（D 个数）"), aliases=("x_t",), min=-1000, max=1000, max_len=16),
         Param("h", "floats", bi("the previous state h_{t−1} (H numbers)", "上一时刻状态 h_{t−1}（H 个数）"),
-              aliases=("h_prev",)),
+              aliases=("h_prev",), min=-1000, max=1000, max_len=16),
         Param("ask", "str", bi("what to give: h (the new state h_t) or gates (r, z, h̃; one row each when H > 1)",
                                "要求的量：h（新状态 h_t）或 gates（r, z, h̃；H > 1 时各占一行）"), default="h", choices=ASKS),
         Param("reset", "str", bi("where r acts: before (h̃ = tanh(W_xh x + W_hh(r ⊙ h) + b), nndl/d2l) or after "
@@ -43,6 +44,11 @@ FAMILY = Family(
                                  "r 的作用位置：before（h̃ = tanh(W_xh x + W_hh(r ⊙ h) + b)，nndl/d2l）或 after"
                                  "（tanh(W_xh x + b + r ⊙ (W_hh h))，PyTorch）；H = 1 时二者相同"),
               default="before", choices=RESETS),
+        Param("update", "str", bi("the update convention: nndl (h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃: nndl, d2l, PyTorch, "
+                                  "Cho et al. 2014 eq. 7) or chung (h_t = (1 − z) ⊙ h_{t−1} + z ⊙ h̃: Chung et al. 2014)",
+                                  "更新约定：nndl（h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃：nndl、d2l、PyTorch、Cho 等 2014 式 7）"
+                                  "或 chung（h_t = (1 − z) ⊙ h_{t−1} + z ⊙ h̃：Chung 等 2014）"),
+              default="nndl", choices=UPDATES),
     ),
 )
 
@@ -67,6 +73,8 @@ def _parse(prm: dict):
     reset = prm.get("reset") or "before"
     if ask not in ASKS or reset not in RESETS:
         raise ParamError("ask must be h or gates; reset before or after", "ask 须为 h 或 gates；reset 须为 before 或 after")
+    if (prm.get("update") or "nndl") not in UPDATES:
+        raise ParamError("update must be nndl or chung", "update 须为 nndl 或 chung")
     return Wx, Wh, b, x, h, ask, reset
 
 
@@ -109,6 +117,18 @@ def _answer(res, ask, H):
     return float(v[0]) if H == 1 else tuple(float(a) for a in v)
 
 
+def _update_note(chung: bool):
+    if chung:
+        return bi("h_t = (1 − z) ⊙ h_{t−1} + z ⊙ h̃ (Chung et al. 2014; nndl, d2l, PyTorch and Cho et al. 2014's eq. 7 "
+                  "write h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃); ",
+                  "h_t = (1 − z) ⊙ h_{t−1} + z ⊙ h̃（Chung 等 2014；nndl、d2l、PyTorch 以及 Cho 等 2014 的式 7 "
+                  "写作 h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃）；")
+    return bi("h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃ (nndl, d2l, PyTorch, and Cho et al. 2014's eq. 7; "
+              "Chung et al. 2014 swap z and 1 − z: update=chung); ",
+              "h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃（nndl、d2l、PyTorch，以及 Cho 等 2014 的式 7；"
+              "Chung 等 2014 把 z 与 1 − z 对调：update=chung）；")
+
+
 def generate(rng: random.Random, difficulty: str) -> dict:
     H = 2 if difficulty == "hard" else 1
     D = 2 if difficulty == "medium" and rng.random() < 0.4 else 1
@@ -125,9 +145,11 @@ def generate(rng: random.Random, difficulty: str) -> dict:
 
 def solve(prm: dict) -> Solution:
     Wx, Wh, b, x, h, ask, reset = _parse(prm)
+    chung = (prm.get("update") or "nndl") == "chung"
     H, D = len(h), len(x)
-    res = _cell(Wx, Wh, b, x, h, reset)
+    res = _cell(Wx, Wh, b, x, h, reset, swap_z=chung)
     ans = _answer(res, ask, H)
+    upd = "h_t = (1 - z) \\odot h_{t-1} + z \\odot \\tilde{h}" if chung else "h_t = z \\odot h_{t-1} + (1 - z) \\odot \\tilde{h}"
 
     def block(M, k):
         return tuple(M[k * H:(k + 1) * H])
@@ -155,11 +177,11 @@ def solve(prm: dict) -> Solution:
     prompt = bi(
         f"A GRU cell (hidden size {H}, input size {D}) computes $r = \\sigma(W_{{xr}} x_t + W_{{hr}} h_{{t-1}} + b_r)$, "
         f"$z = \\sigma(W_{{xz}} x_t + W_{{hz}} h_{{t-1}} + b_z)$, ${cand}$ ({conv_en}) and "
-        f"$h_t = z \\odot h_{{t-1}} + (1 - z) \\odot \\tilde{{h}}$. Weights: " + "; ".join(lines) + ". "
+        f"${upd}$. Weights: " + "; ".join(lines) + ". "
         f"Given $x_t$ = {one(x)} and $h_{{t-1}}$ = {one(h)}, give {what[0]}, to 4 decimals.",
         f"GRU 单元（隐藏维度 {H}，输入维度 {D}）计算 $r = \\sigma(W_{{xr}} x_t + W_{{hr}} h_{{t-1}} + b_r)$，"
         f"$z = \\sigma(W_{{xz}} x_t + W_{{hz}} h_{{t-1}} + b_z)$，${cand}$（{conv_zh}），"
-        f"$h_t = z \\odot h_{{t-1}} + (1 - z) \\odot \\tilde{{h}}$。权重：" + "；".join(lines) + "。"
+        f"${upd}$。权重：" + "；".join(lines) + "。"
         f"已知 $x_t$ = {one(x)}，$h_{{t-1}}$ = {one(h)}，求{what[1]}（保留 4 位小数）。",
     )
 
@@ -189,7 +211,12 @@ def solve(prm: dict) -> Solution:
     pre_en = (f"with $r \\odot h_{{t-1}}$ = {one(res['rh'])}: " if reset == "before" else "")
     pre_zh = (f"其中 $r \\odot h_{{t-1}}$ = {one(res['rh'])}：" if reset == "before" else "")
     steps.append(bi(f"Candidate, {pre_en}" + "; ".join(cl) + ".", f"候选状态，{pre_zh}" + "；".join(cl) + "。"))
-    if ask == "h":
+    if ask == "h" and chung:
+        hl = "; ".join(f"$h_{{t{'' if H == 1 else f',{u + 1}'}}} = (1 - {_n(res['z'][u])}) \\cdot {_p(h[u])} + "
+                       f"{_n(res['z'][u])} \\cdot {_p(res['n'][u])} = {_n(res['h'][u])}$" for u in range(H))
+        steps.append(bi(f"New state ${upd}$ (Chung et al.'s convention): {hl}.",
+                        f"新状态 ${upd}$（Chung 等人的约定）：{hl.replace('$; $', '$；$')}。"))
+    elif ask == "h":
         hl = "; ".join(f"$h_{{t{'' if H == 1 else f',{u + 1}'}}} = {_n(res['z'][u])} \\cdot {_p(h[u])} + "
                        f"(1 - {_n(res['z'][u])}) \\cdot {_p(res['n'][u])} = {_n(res['h'][u])}$" for u in range(H))
         steps.append(bi(f"New state $h_t = z \\odot h_{{t-1}} + (1 - z) \\odot \\tilde{{h}}$: {hl}.",
@@ -198,7 +225,7 @@ def solve(prm: dict) -> Solution:
         steps.append(bi("Answer: $r, z, \\tilde{h}$ as computed above.", "答案：上面算出的 $r, z, \\tilde{h}$。"))
 
     def wrong(**kw):
-        return _answer(_cell(Wx, Wh, b, x, h, reset, **kw), ask, H)
+        return _answer(_cell(Wx, Wh, b, x, h, reset, **{"swap_z": chung, **kw}), ask, H)
 
     M = Misconception
     sig_cand = M("sigmoid_candidate", wrong(cand_act="sigmoid"), bi(
@@ -210,7 +237,10 @@ def solve(prm: dict) -> Solution:
     if ask == "h":
         miscon = [M("swapped_z", wrong(swap_z=True), bi(
             "You swapped z and 1 − z: here h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃ (z keeps the old state).",
-            "你把 z 和 1 − z 用反了：这里 h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃（z 保留旧状态）。")), no_r, sig_cand]
+            "你把 z 和 1 − z 用反了：这里 h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃（z 保留旧状态）。")) if not chung else
+            M("swapped_z", wrong(swap_z=False), bi(
+                "You used the other convention: here (Chung et al.) h_t = (1 − z) ⊙ h_{t−1} + z ⊙ h̃ (z takes the candidate).",
+                "你用了另一种约定：这里（Chung 等人）h_t = (1 − z) ⊙ h_{t−1} + z ⊙ h̃（z 取候选状态）。")), no_r, sig_cand]
         if H > 1:
             other = "after" if reset == "before" else "before"
             miscon.append(M("other_reset_placement", _answer(_cell(Wx, Wh, b, x, h, other), ask, H), bi(
@@ -229,10 +259,9 @@ def solve(prm: dict) -> Solution:
     else:
         text = f"{ans:.4f}"
     return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
-                    conventions=(bi("h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃ (nndl, d2l, PyTorch; Cho et al. swap z and 1 − z); "
-                                    "one bias vector per gate; " + ("r before W_hh." if reset == "before" else "r after W_hh."),
-                                    "h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃（nndl、d2l、PyTorch；Cho 等人的原文把 z 与 1 − z 对调）；"
-                                    "每个门一个偏置向量；" + ("r 在 W_hh 之前。" if reset == "before" else "r 在 W_hh 之后。")),),
+                    conventions=(bi(
+                        _update_note(chung).en + "one bias vector per gate; " + ("r before W_hh." if reset == "before" else "r after W_hh."),
+                        _update_note(chung).zh + "每个门一个偏置向量；" + ("r 在 W_hh 之前。" if reset == "before" else "r 在 W_hh 之后。")),),
                     answer_text=text, rtol=RTOL, atol=ATOL,
                     hint=bi("r, z = σ(·); h̃ = tanh(W_xh x + W_hh(r ⊙ h) + b); h_t = z·h_{t−1} + (1 − z)·h̃.",
                             "r、z = σ(·)；h̃ = tanh(W_xh x + W_hh(r ⊙ h) + b)；h_t = z·h_{t−1} + (1 − z)·h̃。"))
@@ -260,6 +289,8 @@ def check(prm: dict):
         cand.bias_ih, cand.bias_hh = b[2 * H:], np.zeros(H)
         n = np.atleast_1d(cand.forward(np.array(x), r * hv))
         hn = z * hv + (1 - z) * n
+    if (prm.get("update") or "nndl") == "chung":
+        hn = (1 - z) * hv + z * n  # Chung et al.: z weights the candidate
     if ask == "gates":
         rows = [[float(v) for v in a] for a in (r, z, n)]
         return tuple(row[0] for row in rows) if H == 1 else tuple(tuple(row) for row in rows)

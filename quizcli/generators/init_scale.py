@@ -33,8 +33,8 @@ FAMILY = Family(
     concepts=("xavier_init", "he_init", "parameter_init"),
     title=bi("Xavier / He initialisation scale", "Xavier / He 初始化的尺度"),
     params=(
-        Param("fan_in", "int", bi("fan-in n_in (inputs per unit)", "扇入 n_in（每个单元的输入数）"), aliases=("n_in", "nin")),
-        Param("fan_out", "int", bi("fan-out n_out (outputs per unit)", "扇出 n_out（每个单元的输出数）"), aliases=("n_out", "nout")),
+        Param("fan_in", "int", bi("fan-in n_in (inputs per unit)", "扇入 n_in（每个单元的输入数）"), aliases=("n_in", "nin"), max=10000000),
+        Param("fan_out", "int", bi("fan-out n_out (outputs per unit)", "扇出 n_out（每个单元的输出数）"), aliases=("n_out", "nout"), max=10000000),
         Param("scheme", "str", bi("xavier_uniform (bound a of U(−a, a)), xavier_normal (σ), he_uniform (a) or he_normal (σ)",
                                   "xavier_uniform（U(−a, a) 的界 a）、xavier_normal（σ）、he_uniform（a）或 he_normal（σ）"),
               default="xavier_uniform", choices=SCHEMES),

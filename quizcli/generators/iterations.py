@@ -18,9 +18,9 @@ FAMILY = Family(
     concepts=("minibatch_gd", "sgd", "batch_gd"),
     title=bi("Iterations per epoch and total updates", "每轮迭代次数与总更新次数"),
     params=(
-        Param("n", "int", bi("number of training samples N", "训练样本数 N"), aliases=("N", "samples")),
-        Param("b", "int", bi("mini-batch size B", "小批量大小 B"), aliases=("B", "batch", "batch_size")),
-        Param("e", "int", bi("number of epochs E", "训练轮数 E"), aliases=("E", "epochs")),
+        Param("n", "int", bi("number of training samples N", "训练样本数 N"), aliases=("N", "samples"), max=5000000),
+        Param("b", "int", bi("mini-batch size B", "小批量大小 B"), aliases=("B", "batch", "batch_size"), max=5000000),
+        Param("e", "int", bi("number of epochs E", "训练轮数 E"), aliases=("E", "epochs"), max=100000),
         Param("drop_last", "bool", bi("drop the last incomplete batch (default false: it is kept)",
                                       "丢弃最后不完整的批（默认 false：保留）"), default="false"),
     ),

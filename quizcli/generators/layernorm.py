@@ -28,13 +28,13 @@ FAMILY = Family(
     title=bi("Layer normalisation forward pass", "层归一化的前向计算"),
     params=(
         Param("x", "matrix", bi("the features of one sample (x_1, …, x_D), or several samples as rows separated by ';'",
-                                "一个样本的特征 (x_1, …, x_D)，或多个样本（每行一个，用“;”分隔）")),
+                                "一个样本的特征 (x_1, …, x_D)，或多个样本（每行一个，用“;”分隔）"), min=-1e6, max=1e6, max_len=32),
         Param("gamma", "floats", bi("scale γ: one value, or one per feature", "缩放 γ：一个值，或每个特征一个"), default="1",
-              aliases=("g",)),
+              aliases=("g",), min=-1e6, max=1e6, max_len=32),
         Param("beta", "floats", bi("shift β: one value, or one per feature", "平移 β：一个值，或每个特征一个"), default="0",
-              aliases=("b",)),
+              aliases=("b",), min=-1e6, max=1e6, max_len=32),
         Param("eps", "float", bi("ε inside the square root (0: negligible)", "根号内的 ε（0 表示忽略）"), default="0",
-              aliases=("epsilon",)),
+              aliases=("epsilon",), min=0, max=1),
     ),
 )
 

@@ -19,11 +19,11 @@ FAMILY = Family(
     concepts=("perceptron", "linear_separability", "step_function"),
     title=bi("One perceptron update", "感知器的一步更新"),
     params=(
-        Param("w", "floats", bi("weights w_1, …, w_d", "权重 w_1, …, w_d"), aliases=("weights",)),
-        Param("b", "float", bi("bias b", "偏置 b"), default="0", aliases=("bias",)),
-        Param("x", "floats", bi("the sample x_1, …, x_d", "样本 x_1, …, x_d")),
+        Param("w", "floats", bi("weights w_1, …, w_d", "权重 w_1, …, w_d"), aliases=("weights",), min=-1e6, max=1e6, max_len=32),
+        Param("b", "float", bi("bias b", "偏置 b"), default="0", aliases=("bias",), min=-1e6, max=1e6),
+        Param("x", "floats", bi("the sample x_1, …, x_d", "样本 x_1, …, x_d"), min=-1e6, max=1e6, max_len=32),
         Param("y", "int", bi("its label, +1 or −1", "样本标签，+1 或 −1"), aliases=("label",)),
-        Param("lr", "float", bi("learning rate η", "学习率 η"), default="1", aliases=("eta",)),
+        Param("lr", "float", bi("learning rate η", "学习率 η"), default="1", aliases=("eta",), max=1000),
     ),
 )
 

@@ -16,11 +16,11 @@ FAMILY = Family(
     concepts=("pooling", "stride"),
     title=bi("Pooling output size", "汇聚（池化）层输出尺寸"),
     params=(
-        Param("n", "pair", bi("input size (n, or h,w)", "输入尺寸（n，或 h,w）")),
-        Param("k", "pair", bi("pooling window (k, or kh,kw)", "汇聚窗口大小（k，或 kh,kw）")),
+        Param("n", "pair", bi("input size (n, or h,w)", "输入尺寸（n，或 h,w）"), max=10000),
+        Param("k", "pair", bi("pooling window (k, or kh,kw)", "汇聚窗口大小（k，或 kh,kw）"), max=32),
         Param("s", "pair", bi("stride; 0 = same as k (the default of pooling layers)", "步长；0 表示等于 k（汇聚层的默认值）"),
-              default="0"),
-        Param("p", "pair", bi("zero padding on each side (at most k/2)", "每侧填充（不超过 k/2）"), default="0"),
+              default="0", max=32),
+        Param("p", "pair", bi("zero padding on each side (at most k/2)", "每侧填充（不超过 k/2）"), default="0", max=16),
         Param("ceil", "bool", bi("ceil mode: round up instead of down", "ceil 模式：向上取整而不是向下"), default="false",
               aliases=("ceil_mode",)),
         Param("kind", "str", bi("max or avg (does not change the size)", "max 或 avg（不影响尺寸）"), default="max",
@@ -147,11 +147,11 @@ def solve(prm: dict) -> Solution:
 
 def check(prm: dict):
     """Engine route: run an engine pooling layer on zeros and read the output's shape."""
-    from ..engine import AvgPool2d, MaxPool2d, run_shape
+    from ..engine import AvgPool2d, MaxPool2d, probe_shape
 
     (nh, nw) = prm["n"]
     cls = AvgPool2d if prm.get("kind", "max") == "avg" else MaxPool2d
     layer = cls(prm["k"], stride=_stride(prm), padding=prm["p"], ceil_mode=bool(prm["ceil"]))
-    _, _, oh, ow = run_shape(layer, (1, 1, nh, nw))
+    _, _, oh, ow = probe_shape(layer, (1, 1, nh, nw))  # zero strips: the shape of a full run
     square = (prm["n"][0], prm["k"][0], _stride(prm)[0], prm["p"][0]) == (prm["n"][1], prm["k"][1], _stride(prm)[1], prm["p"][1])
     return int(oh) if square else (int(oh), int(ow))

@@ -25,7 +25,14 @@ FAMILY = Family(
             "从输入到输出的各层，逗号分隔：conv<k>[s<步长>][d<空洞率>] 或 pool<k>[s<步长>]，"
             "如 conv3s1,pool2s2,conv3s1d2（卷积步长默认 1，汇聚步长默认 k）"), aliases=("l",)),
     ),
+    notes=(bi("At most 64 layers; kernel ≤ 32, stride ≤ 8, dilation ≤ 64; the receptive field plus twice the total "
+              "stride at most 2048 pixels (VGG-16 up to pool5: 212 + 2·32), and a stack the engine can probe in a few seconds.",
+              "至多 64 层；核大小 ≤ 32，步长 ≤ 8，空洞率 ≤ 64；感受野加两倍总步长至多 2048 像素（VGG-16 到 pool5：212 + 2·32），"
+              "且引擎能在几秒内测量。"),),
 )
+
+MAX_LAYERS, MAX_K, MAX_S, MAX_D = 64, 32, 8, 64
+MAX_SPAN = 2048  # receptive field + 2 × the total stride: what the engine's probe (up to 4096 pixels) can measure
 
 _RE = re.compile(r"^(conv|pool)(\d+)(?:s(\d+))?(?:d(\d+))?$")
 
@@ -44,7 +51,12 @@ def parse_layers(text: str):
             raise ParamError("pooling layers have no dilation here", "这里的汇聚层没有空洞率")
         if min(k, s, d) < 1:
             raise ParamError("kernel, stride and dilation must be ≥ 1", "核大小、步长、空洞率须 ≥ 1")
+        if k > MAX_K or s > MAX_S or d > MAX_D:
+            raise ParamError(f"layer '{tok}': kernel at most {MAX_K}, stride at most {MAX_S}, dilation at most {MAX_D}",
+                             f"层“{tok}”：核大小至多 {MAX_K}，步长至多 {MAX_S}，空洞率至多 {MAX_D}")
         out.append((kind, k, s, d))
+        if len(out) > MAX_LAYERS:
+            raise ParamError(f"at most {MAX_LAYERS} layers", f"最多 {MAX_LAYERS} 层")
     if not out:
         raise ParamError("give at least one layer", "至少给出一层")
     return out
@@ -83,11 +95,37 @@ def _rf(layers, *, use_stride=True, use_dil=True, own_stride=False, minus_one=Tr
     return r
 
 
+MAX_PROBE_CELLS = 60_000_000
+
+
+def _probe_cost(layers, span: int) -> int:
+    """Entries the engine's probe handles (k² per pixel per layer, on a map that halves with each
+    stride), on the probe side it reaches (powers of two from 16)."""
+    side = 16
+    while side < span + 2:
+        side *= 2
+    cost, j = 0, 1
+    for _, k, s, _ in layers:
+        cost += k * k * (side // j) ** 2
+        j *= s
+    return cost
+
+
 def solve(prm: dict) -> Solution:
     layers = parse_layers(prm["layers"])
-    if len(layers) > 12:
-        raise ParamError("at most 12 layers", "最多 12 层")
     rf = _rf(layers)
+    jump = 1
+    for _, _, s, _ in layers:
+        jump *= s
+    if rf + 2 * jump > MAX_SPAN:
+        raise ParamError(f"the receptive field ({rf}) plus twice the total stride ({jump}) exceeds {MAX_SPAN} pixels, "
+                         "more than the engine measures (VGG-16 up to pool5: 212 + 2·32)",
+                         f"感受野（{rf}）加两倍总步长（{jump}）超过 {MAX_SPAN} 像素，超出引擎的测量范围"
+                         "（VGG-16 到 pool5：212 + 2·32）")
+    if _probe_cost(layers, rf + 2 * jump) > MAX_PROBE_CELLS:
+        raise ParamError("this stack is too costly for the engine to measure (large kernels on a large probe); "
+                         "use fewer or smaller layers",
+                         "这组层对引擎的测量代价太大（大卷积核作用于大的探测图）；请减少层数或用更小的层")
     desc = ", ".join(_fmt(l) for l in layers)
     names_en = {"conv": "conv", "pool": "pool"}
     listing_en = "; ".join(f"{i}. {names_en[k]} {kk}×{kk}, stride {s}" + (f", dilation {d}" if d != 1 else "")

@@ -31,11 +31,11 @@ _INFO = {
 def _params(kind: str):
     return (
         Param("d", "int", bi("input size (features per time step)", "输入维度（每个时间步的特征数）"),
-              aliases=("input_size", "m")),
-        Param("h", "int", bi("hidden size", "隐藏层维度"), aliases=("hidden_size", "n")),
+              aliases=("input_size", "m"), max=1000000),
+        Param("h", "int", bi("hidden size", "隐藏层维度"), aliases=("hidden_size", "n"), max=1000000),
         Param("biases", "int", bi("bias vectors per gate: 1 (textbook, Keras) or 2 (PyTorch b_ih and b_hh); 0 = no bias",
                                   "每个门的偏置向量个数：1（教材、Keras）或 2（PyTorch 的 b_ih 和 b_hh）；0 为无偏置"),
-              default="1", aliases=("b", "bias")),
+              default="1", aliases=("b", "bias"), min=0, max=2),
     )
 
 

@@ -20,14 +20,14 @@ FAMILY = Family(
     params=(
         Param("wx", "matrix", bi("input weights W_xh, H×D (row i feeds hidden unit i; for D = 1 a list is fine)",
                                  "输入权重 W_xh，H×D（第 i 行进入隐藏单元 i；D = 1 时可写成一列数）"),
-              aliases=("W_xh", "w_xh", "U")),
+              aliases=("W_xh", "w_xh", "U"), min=-1000, max=1000, max_len=16),
         Param("wh", "matrix", bi("recurrent weights W_hh, H×H (row i feeds hidden unit i)",
-                                 "循环权重 W_hh，H×H（第 i 行进入隐藏单元 i）"), aliases=("W_hh", "w_hh", "W")),
+                                 "循环权重 W_hh，H×H（第 i 行进入隐藏单元 i）"), aliases=("W_hh", "w_hh", "W"), min=-1000, max=1000, max_len=16),
         Param("b", "floats", bi("the bias vector b (one per hidden unit; 0 = none)", "偏置向量 b（每个隐藏单元一个；0 表示无）"),
-              default="0"),
-        Param("x", "floats", bi("the input x_t (D numbers)", "输入 x_t（D 个数）"), aliases=("x_t",)),
+              default="0", min=-1000, max=1000, max_len=16),
+        Param("x", "floats", bi("the input x_t (D numbers)", "输入 x_t（D 个数）"), aliases=("x_t",), min=-1000, max=1000, max_len=16),
         Param("h", "floats", bi("the previous state h_{t−1} (H numbers)", "上一时刻的状态 h_{t−1}（H 个数）"),
-              aliases=("h_prev", "h0")),
+              aliases=("h_prev", "h0"), min=-1000, max=1000, max_len=16),
     ),
 )
 

@@ -2,7 +2,7 @@
 
 Formula route: conv o = ⌊(n + 2p − k)/1⌋ + 1 (stride 1), pool o = ⌊n/q⌋ (window = stride = q),
 flatten C·H·W, parameters (k²·C_in + 1)·C_out per conv and (F + 1)·units for the dense layer.
-Engine route: `trace_shapes` of the convolutional part as an engine Sequential (the shape after
+Engine route: `probe_trace` (the layers run on zero strips) of the convolutional part as an engine Sequential (the shape after
 every layer, the flattened size from the Flatten layer), then the Dense layer is built on that
 size and the whole engine network's `count_params` is read.
 """
@@ -19,14 +19,17 @@ FAMILY = Family(
     title=bi("Shape trace of a small CNN", "小型卷积网络的形状追踪"),
     params=(
         Param("input", "ints", bi("input C,H,W (square: H = W), e.g. 1,28,28", "输入 C,H,W（正方形：H = W），如 1,28,28"),
-              aliases=("x", "in")),
-        Param("filters", "ints", bi("filters of conv1, conv2, e.g. 6,16", "conv1、conv2 的卷积核个数，如 6,16"), aliases=("c",)),
+              aliases=("x", "in"), max=10000),
+        Param("filters", "ints", bi("filters of conv1, conv2, e.g. 6,16", "conv1、conv2 的卷积核个数，如 6,16"), aliases=("c",), max=4096),
         Param("k", "ints", bi("kernel size of both convs (k, or k1,k2); stride 1", "两个卷积层的核大小（k，或 k1,k2）；步长 1"),
-              default="5"),
-        Param("p", "ints", bi("zero padding of both convs (p, or p1,p2)", "两个卷积层的零填充（p，或 p1,p2）"), default="0"),
-        Param("pool", "int", bi("max-pool window = stride", "最大汇聚窗口 = 步长"), default="2"),
-        Param("units", "int", bi("outputs of the final dense layer", "最后全连接层的输出数"), default="10"),
+              default="5", max=32),
+        Param("p", "ints", bi("zero padding of both convs (p, or p1,p2)", "两个卷积层的零填充（p，或 p1,p2）"), default="0", max=32),
+        Param("pool", "int", bi("max-pool window = stride", "最大汇聚窗口 = 步长"), default="2", max=32),
+        Param("units", "int", bi("outputs of the final dense layer", "最后全连接层的输出数"), default="10", max=100000),
     ),
+    notes=(bi("The flattened length may be at most 10^7 and the final dense layer have at most 5·10^8 weights "
+              "(flattened length × units).",
+              "展平后的长度至多 10^7，最后的全连接层至多 5·10^8 个权重（展平长度 × 输出数）。"),),
 )
 
 
@@ -71,6 +74,10 @@ def _trace(c0, n, f, k, p, q, units, *, pad=True, flat_channels=True, cin=True, 
     return (h1, h2, h3, h4, flat, conv1 + conv2 + dense), (conv1, conv2, dense)
 
 
+MAX_DENSE_WEIGHTS = 500_000_000
+MAX_FLAT = 10_000_000
+
+
 def solve(prm: dict) -> Solution:
     inp = tuple(prm["input"])
     if len(inp) != 3 or inp[1] != inp[2]:
@@ -84,6 +91,13 @@ def solve(prm: dict) -> Solution:
     h1, h2, h3, h4, flat, total = ans
     if min(h1, h2, h3, h4) < 1 or h1 < q or h3 < q:
         raise ParamError("the network shrinks the input to nothing", "网络把输入缩小到了零")
+    if flat > MAX_FLAT:
+        raise ParamError(f"the flattened length would be {flat}; at most {MAX_FLAT} is checked",
+                         f"展平后的长度将为 {flat}；最多检查 {MAX_FLAT}")
+    if flat * units > MAX_DENSE_WEIGHTS:
+        raise ParamError(f"the dense layer would have {flat} × {units} weights; at most {MAX_DENSE_WEIGHTS} are checked "
+                         "(VGG-16's largest has 1.03·10^8)",
+                         f"全连接层将有 {flat} × {units} 个权重；最多检查 {MAX_DENSE_WEIGHTS} 个（VGG-16 最大的一层为 1.03·10^8）")
 
     def conv_txt(i, lang):
         kk, pp, ff = k[i], p[i], f[i]
@@ -137,7 +151,7 @@ def solve(prm: dict) -> Solution:
 
 def check(prm: dict):
     """Engine route: trace the shapes through an engine Sequential and count its parameters."""
-    from ..engine import Activation, Conv2d, Dense, Flatten, MaxPool2d, Sequential, count_params, trace_shapes
+    from ..engine import Activation, Conv2d, Dense, Flatten, MaxPool2d, Sequential, count_params, probe_trace
     from ._shared import shape_only_rng
 
     c0, n, _ = prm["input"]
@@ -145,8 +159,8 @@ def check(prm: dict):
     q, rng = prm["pool"], shape_only_rng()
     body = [Conv2d(c0, f[0], k[0], padding=p[0], rng=rng), Activation("relu"), MaxPool2d(q),
             Conv2d(f[0], f[1], k[1], padding=p[1], rng=rng), Activation("relu"), MaxPool2d(q), Flatten()]
-    rows = trace_shapes(Sequential(*body), (1, c0, n, n))  # shape after every layer
-    flat = rows[-1]["output_shape"][1]
+    rows = probe_trace(Sequential(*body), (1, c0, n, n))  # shape after every layer (run on zero strips)
+    flat = rows[-1][1]
     dense = Dense(flat, prm["units"], rng=rng)
-    side = [rows[i]["output_shape"][2] for i in (0, 2, 3, 5)]
+    side = [rows[i][2] for i in (0, 2, 3, 5)]
     return tuple(side) + (flat, count_params(Sequential(*body, dense)))

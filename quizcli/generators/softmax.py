@@ -17,10 +17,10 @@ FAMILY = Family(
     title=bi("Softmax probabilities", "Softmax 概率"),
     params=(
         Param("z", "floats", bi("logits z_1, …, z_n (comma-separated)", "logits z_1, …, z_n（逗号分隔）"),
-              aliases=("logits",)),
+              aliases=("logits",), min=-1e6, max=1e6, max_len=100),
         Param("t", "float", bi("temperature T > 0 (softmax of z/T; 1 = plain softmax)",
                                "温度 T > 0（对 z/T 做 softmax；1 即普通 softmax）"),
-              default="1", aliases=("T", "temperature")),
+              default="1", aliases=("T", "temperature"), max=1e6),
     ),
 )
 

@@ -15,13 +15,13 @@ FAMILY = Family(
     concepts=("transposed_conv", "conv_output_size"),
     title=bi("Transposed convolution output size", "转置卷积输出尺寸"),
     params=(
-        Param("n", "pair", bi("input size (n, or h,w)", "输入尺寸（n，或 h,w）")),
-        Param("k", "pair", bi("kernel size (k, or kh,kw)", "卷积核大小（k，或 kh,kw）")),
-        Param("s", "pair", bi("stride", "步长"), default="1"),
-        Param("p", "pair", bi("padding (removed from each side of the output)", "填充（从输出每侧去掉）"), default="0"),
+        Param("n", "pair", bi("input size (n, or h,w)", "输入尺寸（n，或 h,w）"), max=10000),
+        Param("k", "pair", bi("kernel size (k, or kh,kw)", "卷积核大小（k，或 kh,kw）"), max=32),
+        Param("s", "pair", bi("stride", "步长"), default="1", max=32),
+        Param("p", "pair", bi("padding (removed from each side of the output)", "填充（从输出每侧去掉）"), default="0", max=64),
         Param("output_padding", "pair", bi("extra rows/columns added on one side (< stride)", "在一侧额外增加的行/列（< 步长）"),
-              default="0", aliases=("op", "out_pad")),
-        Param("d", "pair", bi("dilation", "空洞率"), default="1"),
+              default="0", aliases=("op", "out_pad"), max=32),
+        Param("d", "pair", bi("dilation", "空洞率"), default="1", max=32),
     ),
 )
 
@@ -127,12 +127,12 @@ def solve(prm: dict) -> Solution:
 
 def check(prm: dict):
     """Engine route: run an engine ConvTranspose2d on zeros and read the output's shape."""
-    from ..engine import ConvTranspose2d, run_shape
+    from ..engine import ConvTranspose2d, probe_shape
     from ._shared import shape_only_rng
 
     layer = ConvTranspose2d(1, 1, prm["k"], stride=prm["s"], padding=prm["p"], output_padding=prm["output_padding"],
                             dilation=prm["d"], bias=False, rng=shape_only_rng())
-    _, _, oh, ow = run_shape(layer, (1, 1) + tuple(prm["n"]))
+    _, _, oh, ow = probe_shape(layer, (1, 1) + tuple(prm["n"]))  # zero strips: the shape of a full run
     names = ("n", "k", "s", "p", "output_padding", "d")
     square = tuple(prm[x][0] for x in names) == tuple(prm[x][1] for x in names)
     return int(oh) if square else (int(oh), int(ow))

@@ -14,6 +14,9 @@ SYLLABUS_FAMILIES = {
     "attention_params", "softmax", "cross_entropy", "softmax_ce_grad", "activation",
     "backprop_step", "perceptron_step", "gd_step", "conv2d_values", "batchnorm", "layernorm",
     "attention_values", "rnn_step", "lstm_step", "gru_step", "init_scale", "dropout", "iterations",
+    # issue 13
+    "pool_values", "conv2d_channels", "network_params", "conv_padding", "confusion_metrics", "perplexity",
+    "q_learning_step", "hopfield_step",
 }
 FAMILIES = sorted(families())
 SEEDS = range(200)

@@ -1,0 +1,198 @@
+"""One asynchronous update and the energy of a small (discrete, ±1) Hopfield network.
+
+Formula route: unit i takes s_i ← sign(Σ_j w_ij s_j + b_i) (a net input of exactly 0 keeps the
+state), the others unchanged; E(s) = −½ sᵀWs − bᵀs, in matrix form (pure Python).
+Engine route: the energy as an explicit double sum −½ Σ_i Σ_j w_ij s_i s_j − Σ_i b_i s_i over
+NumPy arrays, and the update as the choice of s_i ∈ {−1, +1} with the lower energy (ties keep
+the state): the network runs downhill in energy, checked without the sign rule.
+"""
+from __future__ import annotations
+
+import random
+
+from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from ._shared import num as _n, paren as _p, vec as _vec
+
+ASKS = ("state", "energy", "energy_after")
+
+# After the merge of the memory topic of issue 13: topic="memory", concepts=("hopfield_network", "hopfield_energy").
+TOPIC, CONCEPTS = "neuron", ("step_function",)
+
+FAMILY = Family(
+    id="hopfield_step",
+    topic=TOPIC,
+    concepts=CONCEPTS,
+    title=bi("Hopfield network: an update and the energy", "Hopfield 网络：一次更新与能量"),
+    params=(
+        Param("w", "matrix", bi("the symmetric weights with zero diagonal, rows separated by ';'",
+                                "对称、对角线为 0 的权重矩阵，行之间用“;”分隔"), aliases=("W",), min=-1000, max=1000, max_len=8),
+        Param("s", "floats", bi("the state, each entry +1 or −1", "状态，各分量为 +1 或 −1"), aliases=("state",), min=-1, max=1, max_len=8),
+        Param("b", "floats", bi("the biases b_i (0 = none)", "偏置 b_i（0 表示无）"), default="0", min=-1000, max=1000, max_len=8),
+        Param("i", "int", bi("the unit updated, counted from 1", "被更新的单元，从 1 开始数"), default="1", aliases=("unit",), min=1, max=8),
+        Param("ask", "str", bi("state (the state after updating unit i), energy (E of the given state) or energy_after "
+                               "(E after the update)", "state（更新单元 i 后的状态）、energy（给定状态的能量）或 energy_after（更新后的能量）"),
+              default="state", choices=ASKS),
+        Param("tie", "str", bi("a net input of exactly 0: keep (the unit keeps its state) or plus (it becomes +1, "
+                               "for texts writing s_i = 1 when the net input is ≥ 0)",
+                               "净输入恰为 0 时：keep（单元保持原状态）或 plus（变为 +1，对应把条件写成净输入 ≥ 0 的教材）"),
+              default="keep", choices=("keep", "plus")),
+    ),
+)
+
+
+def _parse(prm):
+    s = tuple(float(v) for v in prm["s"])
+    n = len(s)
+    W = tuple(tuple(float(v) for v in r) for r in prm["w"])
+    if len(W) != n or any(len(r) != n for r in W):
+        raise ParamError(f"w must be {n}×{n} (one row and column per unit)", f"w 须为 {n}×{n}（每个单元一行一列）")
+    if any(W[i][j] != W[j][i] for i in range(n) for j in range(n)) or any(W[i][i] for i in range(n)):
+        raise ParamError("a Hopfield network needs symmetric weights with a zero diagonal", "Hopfield 网络需要对称且对角线为 0 的权重")
+    if any(v not in (1.0, -1.0) for v in s):
+        raise ParamError("states are +1 or −1", "状态取 +1 或 −1")
+    b = tuple(float(v) for v in (prm.get("b") or (0.0,)))
+    if len(b) == 1 and b[0] == 0:
+        b = (0.0,) * n
+    if len(b) != n:
+        raise ParamError(f"b needs {n} numbers", f"b 须有 {n} 个数")
+    i = int(prm.get("i") or 1) - 1
+    if not 0 <= i < n:
+        raise ParamError(f"i must be a unit between 1 and {n}", f"i 须为 1 到 {n} 之间的单元")
+    ask = prm.get("ask") or "state"
+    if ask not in ASKS:
+        raise ParamError(f"ask must be one of {', '.join(ASKS)}", f"ask 须为 {', '.join(ASKS)} 之一")
+    if (prm.get("tie") or "keep") not in ("keep", "plus"):
+        raise ParamError("tie must be keep or plus", "tie 须为 keep 或 plus")
+    return W, s, b, i, ask
+
+
+def _energy(W, s, b, *, half=True, with_b=True):
+    n = len(s)
+    Ws = [sum(W[r][c] * s[c] for c in range(n)) for r in range(n)]
+    quad = sum(s[r] * Ws[r] for r in range(n))
+    return -(0.5 if half else 1.0) * quad - (sum(bi_ * si for bi_, si in zip(b, s)) if with_b else 0.0)
+
+
+def _update(W, s, b, i, *, with_b=True, sync=False, tie="keep"):
+    n = len(s)
+
+    def new(k):
+        net = sum(W[k][j] * s[j] for j in range(n)) + (b[k] if with_b else 0.0)
+        return (s[k] if tie == "keep" else 1.0) if net == 0 else (1.0 if net > 0 else -1.0)
+
+    if sync:
+        return tuple(new(k) for k in range(n))
+    return tuple(new(k) if k == i else s[k] for k in range(n)), sum(W[i][j] * s[j] for j in range(n)) + b[i]
+
+
+def generate(rng: random.Random, difficulty: str) -> dict:
+    n = 3 if difficulty != "hard" else 4
+    while True:
+        W = [[0.0] * n for _ in range(n)]
+        for r in range(n):
+            for c in range(r + 1, n):
+                W[r][c] = W[c][r] = float(rng.randint(-2, 2))
+        s = tuple(float(pick(rng, (1, -1))) for _ in range(n))
+        b = (0.0,) * n if difficulty == "easy" else tuple(float(rng.randint(-1, 1)) for _ in range(n))
+        i = rng.randint(1, n)
+        ask = pick(rng, ("state", "state", "energy")) if difficulty != "hard" else pick(rng, ASKS)
+        net = sum(W[i - 1][j] * s[j] for j in range(n)) + b[i - 1]
+        if net != 0 and any(W[r][c] for r in range(n) for c in range(n)):
+            return {"w": tuple(tuple(r) for r in W), "s": s, "b": b, "i": i, "ask": ask}
+
+
+def solve(prm: dict) -> Solution:
+    W, s, b, i, ask = _parse(prm)
+    tie = prm.get("tie") or "keep"
+    n = len(s)
+    s_new, net = _update(W, s, b, i, tie=tie)
+    tie_en = "keeps the state" if tie == "keep" else "gives +1"
+    tie_zh = "时保持原状态" if tie == "keep" else "时取 +1"
+    E0, E1 = _energy(W, s, b), _energy(W, s_new, b)
+    ans = s_new if ask == "state" else (E0 if ask == "energy" else E1)
+    wt = "[" + "; ".join(" ".join(_n(v) for v in r) for r in W) + "]"
+    has_b = any(b)
+    b_en = f", biases b = {_vec(b)}" if has_b else " and no biases"
+    b_zh = f"，偏置 b = {_vec(b)}" if has_b else "，无偏置"
+    what_en = {"state": f"the state after updating unit {i + 1} asynchronously (all {n} entries)",
+               "energy": "the energy E of the given state", "energy_after": f"the energy after updating unit {i + 1}"}[ask]
+    what_zh = {"state": f"异步更新单元 {i + 1} 后的状态（全部 {n} 个分量）", "energy": "给定状态的能量 E",
+               "energy_after": f"更新单元 {i + 1} 后的能量"}[ask]
+    prompt = bi(f"A discrete Hopfield network of {n} units (states ±1) has weights W = {wt}{b_en}. Its state is "
+                f"s = {_vec(s)}. Units update by $s_i \\leftarrow \\mathrm{{sign}}(\\sum_j w_{{ij}} s_j + b_i)$ (a net input of 0 "
+                f"{tie_en}) and the energy is $E = -\\frac{{1}}{{2}} s^\\top W s - b^\\top s$. Give {what_en}.",
+                f"一个 {n} 个单元（状态 ±1）的离散 Hopfield 网络，权重 W = {wt}{b_zh}。当前状态 s = {_vec(s)}。"
+                f"单元按 $s_i \\leftarrow \\mathrm{{sign}}(\\sum_j w_{{ij}} s_j + b_i)$ 更新（净输入为 0 {tie_zh}），"
+                f"能量为 $E = -\\frac{{1}}{{2}} s^\\top W s - b^\\top s$。求{what_zh}。")
+    terms = " + ".join(f"{_p(W[i][j])} \\cdot {_p(s[j])}" for j in range(n) if j != i)
+    steps = [bi("Asynchronous update: one unit at a time takes the sign of its net input $\\sum_j w_{ij} s_j + b_i$; "
+                "with symmetric weights and a zero diagonal the energy never rises, so the network settles in a minimum.",
+                "异步更新：每次只有一个单元取其净输入 $\\sum_j w_{ij} s_j + b_i$ 的符号；权重对称且对角线为 0 时能量从不上升，"
+                "网络最终停在一个极小点。")]
+    if ask != "energy":
+        steps.append(bi(f"Net input of unit {i + 1}: ${terms}{(' + ' + _p(b[i])) if b[i] else ''} = {_n(net)}$, so "
+                        f"$s_{i + 1} = {_n(s_new[i])}$; the other units keep their values: s = {_vec(s_new)}.",
+                        f"单元 {i + 1} 的净输入：${terms}{(' + ' + _p(b[i])) if b[i] else ''} = {_n(net)}$，故 "
+                        f"$s_{i + 1} = {_n(s_new[i])}$；其余单元不变：s = {_vec(s_new)}。"))
+    for label_en, label_zh, st, E in ((("Energy", "能量", s, E0),) if ask == "energy" else
+                                      (("Energy after the update", "更新后的能量", s_new, E1),) if ask == "energy_after" else ()):
+        pairs = " + ".join(f"{_p(W[r][c])} \\cdot {_p(st[r])} \\cdot {_p(st[c])}" for r in range(n) for c in range(r + 1, n) if W[r][c])
+        dot = " \\cdot "
+        bpart = (" - (" + " + ".join(_p(bv) + dot + _p(sv) for bv, sv in zip(b, st)) + ")") if has_b else ""
+        steps.append(bi(f"{label_en}: with W symmetric, $-\\frac{{1}}{{2}} s^\\top W s = -\\sum_{{i<j}} w_{{ij}} s_i s_j$: "
+                        f"$E = -({pairs or '0'}){bpart} = {_n(E)}$.",
+                        f"{label_zh}：W 对称，$-\\frac{{1}}{{2}} s^\\top W s = -\\sum_{{i<j}} w_{{ij}} s_i s_j$："
+                        f"$E = -({pairs or '0'}){bpart} = {_n(E)}$。"))
+    if ask == "state":
+        steps.append(bi(f"The energy cannot rise: $E$ goes from {_n(E0)} to {_n(E1)}.", f"能量不会上升：$E$ 从 {_n(E0)} 变为 {_n(E1)}。"))
+    M = Misconception
+    if ask == "state":
+        sync = _update(W, s, b, i, sync=True, tie=tie)
+        miscon = [M("synchronous_update", sync, bi("You updated every unit at once; an asynchronous step updates only unit i.",
+                                                   "你同时更新了所有单元；异步的一步只更新单元 i。")),
+                  M("flipped_sign", tuple(-v if k == i else v for k, v in enumerate(s_new)), bi(
+                      "You took the opposite sign: s_i becomes +1 when the net input is positive.",
+                      "你取反了符号：净输入为正时 s_i 变为 +1。"))]
+        if has_b:
+            miscon.append(M("forgot_bias", _update(W, s, b, i, with_b=False, tie=tie)[0], bi(
+                "You left out the bias b_i in the net input.", "净输入中漏掉了偏置 b_i。")))
+    else:
+        st = s if ask == "energy" else s_new
+        miscon = [M("no_half", _energy(W, st, b, half=False), bi(
+                      "You dropped the ½: each pair i, j appears twice in sᵀWs.", "你漏掉了 ½：sᵀWs 中每一对 i, j 出现两次。")),
+                  M("sign_flipped", -_energy(W, st, b), bi("Mind the sign: E = −½ sᵀWs − bᵀs.", "注意符号：E = −½ sᵀWs − bᵀs。"))]
+        if has_b:
+            miscon.append(M("forgot_bias", _energy(W, st, b, with_b=False), bi(
+                "You left out the bias term −bᵀs.", "你漏掉了偏置项 −bᵀs。")))
+        if ask == "energy_after":
+            miscon.append(M("energy_before", E0, bi("You gave the energy before the update.", "你给的是更新前的能量。")))
+    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
+                    conventions=(bi("States ±1; a net input of 0 " + ("keeps the current state" if tie == "keep" else "gives +1")
+                                    + "; E = −½ sᵀWs − bᵀs (nndl §8.6).",
+                                    "状态为 ±1；净输入为 0 " + ("时保持当前状态" if tie == "keep" else "时取 +1")
+                                    + "；E = −½ sᵀWs − bᵀs（nndl §8.6）。"),),
+                    rtol=0, atol=0.01,
+                    hint=bi("Net input Σ_j w_ij s_j + b_i, then its sign; E = −Σ_{i<j} w_ij s_i s_j − Σ b_i s_i.",
+                            "净输入 Σ_j w_ij s_j + b_i，取符号；E = −Σ_{i<j} w_ij s_i s_j − Σ b_i s_i。"))
+
+
+def check(prm: dict):
+    """Engine route: energy by an explicit double sum; the update as the lower-energy choice."""
+    import numpy as np
+
+    W, s, b, i, ask = _parse(prm)
+    Wa, ba = np.array(W), np.array(b)
+
+    def energy(v):
+        v = np.asarray(v)
+        n = len(v)
+        return float(-0.5 * sum(Wa[r, c] * v[r] * v[c] for r in range(n) for c in range(n)) - ba @ v)
+
+    if ask == "energy":
+        return energy(s)
+    up, down = np.array(s), np.array(s)
+    up[i], down[i] = 1.0, -1.0
+    eu, ed = energy(up), energy(down)
+    keep = np.array(s) if (prm.get("tie") or "keep") == "keep" else up  # equal energies: the tie rule
+    new = tuple(float(v) for v in (keep if eu == ed else (up if eu < ed else down)))
+    return new if ask == "state" else energy(new)
