@@ -16,8 +16,7 @@ from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_nu
 
 ASKS = ("precision", "recall", "f1", "accuracy", "all")
 
-# After the merge of the basics concepts of issue 13, these become ("evaluation_metrics", "confusion_matrix").
-CONCEPTS = ("datasets",)
+CONCEPTS = ("evaluation_metrics", "confusion_matrix")
 
 FAMILY = Family(
     id="confusion_metrics",

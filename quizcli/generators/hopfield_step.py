@@ -15,8 +15,7 @@ from ._shared import num as _n, paren as _p, vec as _vec
 
 ASKS = ("state", "energy", "energy_after")
 
-# After the merge of the memory topic of issue 13: topic="memory", concepts=("hopfield_network", "hopfield_energy").
-TOPIC, CONCEPTS = "neuron", ("step_function",)
+TOPIC, CONCEPTS = "memory", ("hopfield_network", "hopfield_energy")
 
 FAMILY = Family(
     id="hopfield_step",

@@ -16,8 +16,7 @@ from ._shared import num as _n
 
 ASKS = ("ppl", "ce")
 
-# After the merge of the seq_generation topic of issue 13: topic="seq_generation", concepts=("perplexity", "cross_entropy").
-TOPIC, CONCEPTS = "embedding", ("ngram", "cross_entropy")
+TOPIC, CONCEPTS = "seq_generation", ("perplexity", "cross_entropy")
 
 FAMILY = Family(
     id="perplexity",

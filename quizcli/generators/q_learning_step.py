@@ -16,8 +16,7 @@ from ._shared import frac as _F, num as _n, paren as _p
 
 METHODS = ("qlearning", "sarsa")
 
-# After the merge of the rl topic of issue 13: topic="rl", concepts=("q_learning", "value_function").
-TOPIC, CONCEPTS = "training", ("learning_rate",)
+TOPIC, CONCEPTS = "rl", ("q_learning", "value_function")
 
 FAMILY = Family(
     id="q_learning_step",

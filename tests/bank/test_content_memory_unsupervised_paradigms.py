@@ -194,7 +194,13 @@ def test_concepts_are_complete(bank, topic):
         assert c.formulas and 3 <= len(c.key_points) <= 5 and c.pitfalls and c.related, c.id
         assert any(any("\u4e00" <= ch <= "\u9fff" for ch in a) for a in c.aliases), c.id
         assert any(a.isascii() for a in c.aliases), c.id
-        assert c.example is None        # no generator family for these topics exists yet
+    # the Hopfield concepts have a worked example: the hopfield_step family (nndl ch. 8)
+    from quizcli import generators
+
+    with_example = {c.id: c.example for c in concepts if c.example}
+    assert all(fam in generators.families() for fam in with_example.values())
+    if topic == "memory":
+        assert with_example == {"hopfield_network": "hopfield_step", "hopfield_energy": "hopfield_step"}
 
 
 # --------------------------------------------------------------- 3. numbers: helpers

@@ -591,7 +591,7 @@ def _interrupt_while_printing(tmp_path: Path, env_extra: dict, args: list[str], 
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         assert _wait_for(lambda: _procs_with(marker), 90), "the browser never started"
-        time.sleep(0.5)
+        time.sleep(0.1)
         assert _procs_with(marker), "the browser finished before it could be interrupted"
         proc.send_signal(sig)
         _, err = proc.communicate(timeout=60)
