@@ -81,10 +81,14 @@ class Answered:
     expected: str
     mode: str = "drill"
     score: float | None = None
+    confidence: int | None = None  # 1 sure, 2 unsure, 3 guess; None when not asked
+    hints: int = 0  # hint rungs taken before answering
+    steps: tuple = ()  # per-step results of a step-by-step calculation (dicts)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["concepts"] = list(self.concepts)
+        d["steps"] = list(self.steps)
         return d
 
     @classmethod
@@ -92,6 +96,7 @@ class Answered:
         names = {f.name for f in fields(cls)}
         kw = {k: v for k, v in d.items() if k in names}
         kw["concepts"] = tuple(kw.get("concepts") or ())
+        kw["steps"] = tuple(kw.get("steps") or ())
         return cls(**kw)
 
 

@@ -35,7 +35,7 @@ from typing import Any, Iterable, Iterator
 
 from ..core.session import Answered
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 RATINGS = {"again": 1, "hard": 2, "good": 3, "easy": 4}
 # PRAGMA application_id of a quizcli store ("QZCL"); stores made before it was set have 0
 APPLICATION_ID = 0x515A434C
@@ -73,14 +73,26 @@ CREATE TABLE IF NOT EXISTS cards (
 CREATE INDEX IF NOT EXISTS cards_due ON cards(due);
 """
 
+# Version 2: what an answer earned beyond right/wrong: the share of the item (a short answer's
+# key points, a calculation's steps), how sure the student said they were, how many hint rungs
+# they took, and the per-step results of a step-by-step calculation.
+# score: 0..1, NULL for a skip; confidence: 1 sure, 2 unsure, 3 guess, NULL when not asked;
+# hints: rungs of the hint ladder taken; steps: JSON list of per-step results, or NULL
+_SCHEMA_V2 = """
+ALTER TABLE answers ADD COLUMN score REAL;
+ALTER TABLE answers ADD COLUMN confidence INTEGER;
+ALTER TABLE answers ADD COLUMN hints INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE answers ADD COLUMN steps TEXT
+"""
+
 # version -> SQL that upgrades the previous version to it
-MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1}
+MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
 
 # the columns each reader relies on, per table (at SCHEMA_VERSION)
 _COLUMNS = {
     "meta": ("key", "value"),
     "answers": ("id", "ts", "item", "card", "kind", "topic", "concepts", "answer", "correct", "rating",
-                "seconds", "misconception", "expected", "mode"),
+                "seconds", "misconception", "expected", "mode", "score", "confidence", "hints", "steps"),
     "cards": ("card", "topic", "concepts", "fsrs", "due", "reps", "lapses"),
 }
 _TEXT_FIELDS = ("item", "card", "kind", "topic", "answer", "expected", "mode")
@@ -501,10 +513,11 @@ class Store:
     def _insert(self, a: Answered, when: datetime) -> None:
         self.conn.execute(
             "INSERT INTO answers(ts, item, card, kind, topic, concepts, answer, correct, rating, seconds,"
-            " misconception, expected, mode) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " misconception, expected, mode, score, confidence, hints, steps) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (_iso(when), a.item, a.card, a.kind, a.topic, json.dumps(list(a.concepts)), a.answer,
              None if a.correct is None else int(a.correct), a.rating, float(a.seconds), a.misconception,
-             a.expected, a.mode),
+             a.expected, a.mode, None if a.score is None else float(a.score), a.confidence, int(a.hints),
+             json.dumps(list(a.steps), ensure_ascii=False) if a.steps else None),
         )
 
     def _review_card(self, a: Answered, when: datetime) -> None:
