@@ -84,7 +84,37 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
+def _globals_first(argv: List[str]) -> List[str]:
+    """Global options given after the command (`quizcli drill cnn --home DIR`) moved before
+    it, where typer reads them: --home, like --lang and --bank, works anywhere."""
+    out, moved, i = [], [], 0
+    seen_command = False
+    while i < len(argv):
+        a = argv[i]
+        if a == "--":
+            out += argv[i:]
+            break
+        if seen_command and a == "--home" and i + 1 < len(argv):
+            moved += argv[i:i + 2]
+            i += 2
+            continue
+        if seen_command and a.startswith("--home="):
+            moved.append(a)
+            i += 1
+            continue
+        if not seen_command and not a.startswith("-"):
+            seen_command = True
+        elif not seen_command and a in _GLOBAL_WITH_VALUE:
+            out += argv[i:i + 2]
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return moved + out
+
+
 def main() -> None:
+    sys.argv[1:] = _globals_first(sys.argv[1:])
     module = _invoked_module(sys.argv[1:])
     try:
         build_app((module,) if module else _ORDER)()

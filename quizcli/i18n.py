@@ -68,7 +68,33 @@ _STRINGS: dict[str, tuple[str, str]] = {
 
 
 def t(key: str, lang: str, **kw: object) -> str:
-    """The interface string `key` in `lang`, formatted with `kw`."""
+    """The interface string `key` in `lang`, formatted with `kw` (control characters in the
+    values, e.g. a student's own text echoed back, are removed)."""
     en, zh = _STRINGS[key]
     s = zh if lang == "zh" else en
-    return s.format(**kw) if kw else s
+    return s.format(**{k: printable(str(v)) for k, v in kw.items()}) if kw else s
+
+
+_CONTROL = dict.fromkeys([*range(0, 9), *range(11, 32), 127, *range(0x80, 0xA0), 0x202A, 0x202B, 0x202C, 0x202D,
+                          0x202E, 0x2066, 0x2067, 0x2068, 0x2069])
+
+
+def printable(text: str) -> str:
+    """`text` without terminal control characters (ESC sequences could retitle the window or
+    clear the screen) or direction overrides; newlines and tabs stay."""
+    return text.translate(_CONTROL)
+
+
+KNOWN_LANGS = ("zh", "en")
+
+
+def explicit_lang(value: str | None) -> str | None:
+    """The language a --lang value names, or None if it names none of ours ('fr')."""
+    if not value:
+        return None
+    v = value.strip().lower()
+    if v.startswith("zh") or v in ("cn", "中文"):
+        return "zh"
+    if v.startswith("en") or v == "英文":
+        return "en"
+    return None

@@ -35,9 +35,14 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts in
 
 
 def lang(option: Optional[str] = None) -> str:
-    from ..i18n import resolve_lang
+    """The language to speak: --lang (here or before the command), else QUIZCLI_LANG, else the
+    locale, else English. A --lang that names neither language is refused, not ignored."""
+    from ..i18n import explicit_lang, resolve_lang
 
-    return resolve_lang(option or STATE.lang)
+    given = option or STATE.lang
+    if given and explicit_lang(given) is None:
+        raise fail(f"--lang must be zh or en (中文 or English), not '{given}'. / --lang 只能是 zh 或 en，而不是“{given}”。", 2)
+    return resolve_lang(given)
 
 
 def bank_dirs(extra: Optional[List[Path]] = None) -> List[Path]:
@@ -83,7 +88,9 @@ def home_dir() -> Optional[Path]:
 
 def fail(message: str, code: int = 1) -> "typer.Exit":
     """Print a clear one-line error to stderr and return the Exit to raise."""
-    console(stderr=True).print(message, style="bold red", markup=False, highlight=False)
+    from ..i18n import printable
+
+    console(stderr=True).print(printable(message), style="bold red", markup=False, highlight=False)
     return typer.Exit(code)
 
 

@@ -13,7 +13,7 @@ def register(app: typer.Typer) -> None:
 
 
 def exam(
-    minutes: Annotated[float, typer.Option("--minutes", "-m", help="Time allowed; when it runs out, the item being answered is the last.", min=0.1)] = 60,
+    minutes: Annotated[float, typer.Option("--minutes", "-m", help="Time allowed (0.1 to 600 minutes); when it runs out, the item being answered is the last.", min=0.1, max=600)] = 60,
     n: Annotated[int, typer.Option("-n", "--number", help="Number of items on the paper.", min=3, max=200)] = 25,
     topics: Annotated[Optional[List[str]], typer.Option("--topics", "-t", help="Limit to these topics (repeatable; default all).", show_default=False)] = None,
     seed: Annotated[Optional[int], typer.Option("--seed", help="Same seed, same paper.", show_default=False)] = None,
@@ -37,6 +37,8 @@ def exam(
     from ..study.exam import prepare_exam, take_exam
 
     lg = lang(lang_opt)
+    if minutes != minutes:  # NaN passes every range check
+        raise fail("--minutes must be a number of minutes, not nan." if lg == "en" else "--minutes 必须是分钟数，不能是 nan。", 2)
     b = get_bank(bank, lg)
     chosen_topics = []
     for t in topics or []:
