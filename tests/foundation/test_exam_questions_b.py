@@ -47,9 +47,15 @@ def test_data_file_is_well_formed(bank):
 
 
 @pytest.mark.parametrize("topic", TOPICS)
-def test_enough_real_questions_per_topic_and_language(topic):
+def test_enough_real_questions_per_topic_and_language(bank, topic):
+    assert topic in bank.topics
     mine = [it for it in ITEMS if it["topic"] == topic]
     assert len(mine) >= 10, (topic, len(mine))
+    # an item belongs to the topic of the bank question it expects first
+    for it in mine:
+        first = it["accept"][0]
+        if first in bank.questions:
+            assert bank.questions[first].topic == topic, (topic, first)
     for lang in ("en", "zh"):
         assert sum(it["lang"] == lang for it in mine) >= 4, (topic, lang)
 
