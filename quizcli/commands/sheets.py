@@ -5,7 +5,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from .common import BankOpt, LangOpt, console, fail, get_bank, lang
+from .common import STATE, BankOpt, JsonOpt, LangOpt, console, fail, get_bank, lang
 
 export_app = typer.Typer(help="Take the bank elsewhere: an Anki deck.", no_args_is_help=True)
 
@@ -21,37 +21,76 @@ def sheet(
     seed: Annotated[int, typer.Option("--seed", help="Same arguments and seed, same sheet, byte for byte.")] = 1,
     kind: Annotated[str, typer.Option("--kind", "-k", help="concept, numeric, symbolic or mixed.")] = "mixed",
     difficulty: Annotated[str, typer.Option("--difficulty", "-d", help="easy, medium or hard (calculations).")] = "medium",
-    fmt: Annotated[str, typer.Option("--format", "-f", help="md, html or pdf.")] = "md",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md, html, pdf or json (the sheet as data: codes, points, answers).")] = "md",
     answers: Annotated[str, typer.Option("--answers", help="end (key on a new page), separate (a second file) or none.")] = "end",
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output file (md without -o prints to the screen).", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output file (md and json without -o print to the screen).", show_default=False)] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Title printed on the sheet.", show_default=False)] = None,
-    versions: Annotated[int, typer.Option("--versions", help="K different versions (seeds N…N+K−1), numbered files, one combined key.", min=1, max=100)] = 1,
+    forms: Annotated[int, typer.Option("--forms", help="K parallel forms A, B, C, … with the same structure, each with its key, and one combined key.", min=1, max=500)] = 1,
+    versions: Annotated[Optional[int], typer.Option("--versions", help="The same as --forms.", min=1, max=500, show_default=False)] = None,
+    per_topic: Annotated[Optional[int], typer.Option("--per-topic", help="Exactly this many questions from each topic (instead of -n).", min=1, max=100, show_default=False)] = None,
+    kind_quotas: Annotated[Optional[str], typer.Option("--kinds", help="Quotas per kind, e.g. choice=8,short=4,numeric=8 (instead of -n).", show_default=False)] = None,
+    points: Annotated[Optional[str], typer.Option("--points", help="Points per item by section or kind, e.g. objective=2,short=6,calc=8 (the defaults) or truefalse=1.", show_default=False)] = None,
+    space: Annotated[str, typer.Option("--space", help="Answer space: compact, normal or exam.")] = "normal",
+    students: Annotated[Optional[Path], typer.Option("--students", help="A file with one student number (or name) per line: one personalised form each.", show_default=False)] = None,
     date: Annotated[Optional[str], typer.Option("--date", help="Print this date on the sheet (none by default, so reruns are identical).", show_default=False)] = None,
-    lang_opt: LangOpt = None,
+    lang_opt: Annotated[Optional[str], typer.Option("--lang", "-l", help="zh, en, or both (zh with the English below; en+zh for the reverse).", show_default=False)] = None,
     bank: BankOpt = None,
 ) -> None:
-    """Write a practice sheet to print: header with name and date lines, numbered questions
-    grouped by kind with room to write, then the answer key with worked steps. The sheet
-    prints its seed and the command that reproduces it.
+    """Write a sheet to hand out: header with name, student number and score, instructions,
+    sections with points, every question with its code (A-07·k3f2: `quizcli key CODE` prints
+    its answer), T / F boxes, room to write, then a compact answer key (a grid for the
+    objective items, worked solutions for the rest). Items are spread evenly over the topics
+    and kinds, with no two on the same concept and kind and none giving another away.
 
     Examples:
       quizcli sheet cnn rnn -n 20 --seed 3 --format html -o week5.html
-      quizcli sheet neuron --kind numeric --format md -o drills.md
+      quizcli sheet cnn rnn --kinds choice=8,short=4,numeric=8 --points truefalse=1
       quizcli sheet all -n 30 --format pdf --answers separate -o final.pdf
-      quizcli sheet cnn --versions 30 --format html -o class.html    # one variant per student
+      quizcli sheet cnn rnn --forms 4 --format html -o midterm.html   # forms A–D + keys
+      quizcli sheet cnn --forms 100 --format pdf -o class.pdf          # one form per student
+      quizcli sheet cnn --lang both --format pdf -o bilingual.pdf
+      quizcli sheet cnn --format json                                  # codes, points, answers
     """
-    from ..render import sheets as sh
-    from ..study.items import kind_filters, select_items
-    from ..study.targets import UnknownTarget, resolve_targets
+    import json
+    import sys
 
-    lg = lang(lang_opt)
+    from ..render import sheets as sh
+    from ..study import sheets as ss
+    from ..study.items import kind_filters
+    from ..study.targets import UnknownTarget, resolve_targets
+    from ..core.sheet import SPACES
+
+    raw_lang = (lang_opt or STATE.lang or "").strip().lower()
+    second = None
+    if raw_lang in ("both", "zh+en", "en+zh"):
+        lg = "en" if raw_lang == "en+zh" else "zh"
+        second = "zh" if lg == "en" else "en"
+    else:
+        lg = lang(lang_opt)
     _SANDBOX_NOTICE.clear()
-    if fmt not in ("md", "html", "pdf"):
-        raise fail("--format must be md, html or pdf")
+    if fmt not in ("md", "html", "pdf", "json"):
+        raise fail("--format must be md, html, pdf or json" if lg == "en" else "--format 只能是 md、html、pdf 或 json")
     if answers not in ("end", "separate", "none"):
-        raise fail("--answers must be end, separate or none")
+        raise fail("--answers must be end, separate or none" if lg == "en" else "--answers 只能是 end、separate 或 none")
     if kind not in kind_filters():
         raise fail(f"--kind must be one of {', '.join(kind_filters())}")
+    if space not in SPACES:
+        raise fail(f"--space must be one of {', '.join(SPACES)}" if lg == "en" else f"--space 只能是 {'、'.join(SPACES)}")
+    k_forms = versions or forms
+    try:
+        quotas = ss.parse_quotas(kind_quotas, "--kinds")
+        pts_raw = ss.parse_points(points)
+    except ss.SheetError as e:
+        raise fail(e.t(lg))
+    roster: list[str] = []
+    if students is not None:
+        try:
+            roster = [ln.strip() for ln in students.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        except (OSError, UnicodeDecodeError) as e:
+            raise fail(f"Cannot read {students}: {e}" if lg == "en" else f"无法读取 {students}：{e}")
+        if not roster:
+            raise fail(f"{students} holds no student." if lg == "en" else f"{students} 中没有学生。")
+        k_forms = max(k_forms, len(roster)) if forms == 1 and not versions else k_forms
     if fmt == "pdf" and sh.find_browser() is None:
         raise fail(
             "PDF needs a headless Chromium, and none is installed. Install it (Debian/Ubuntu: "
@@ -68,31 +107,54 @@ def sheet(
         raise fail(f"No topic or concept '{e.name}'." + (f" Did you mean: {', '.join(e.suggestions)}?" if e.suggestions else ""))
     topic_names = tuple(t.topics) + tuple(t.concepts)
     default_title = ("Practice sheet — Neural Networks and Deep Learning" if lg == "en" else "练习卷 —— 神经网络与深度学习")
-    sheets = []
-    for v in range(versions):
-        s_seed = seed + v
-        items = sh.ordered(select_items(b, t.topics, t.concepts, kind=kind, n=n, seed=s_seed, difficulty=difficulty))
-        if not items:
-            raise fail("Nothing to put on a sheet there with that --kind.")
-        cmd = _command(targets, n, s_seed, kind, difficulty, lg)
-        sheets.append(sh.Sheet(title=title or default_title, topics=topic_names, items=tuple(items), seed=s_seed,
-                               command=cmd, lang=lg, date=date, version=(v + 1) if versions > 1 else None))
+    if second:
+        default_title = "练习卷 —— 神经网络与深度学习 / Practice sheet — Neural Networks and Deep Learning" if lg == "zh" else \
+            "Practice sheet — Neural Networks and Deep Learning / 练习卷 —— 神经网络与深度学习"
+    cmd = _command(targets, n, seed, kind, difficulty, raw_lang if second else lg, k_forms, per_topic, kind_quotas, points)
+    try:
+        built = _build(ss, b, t, n, seed, kind, difficulty, per_topic, quotas, pts_raw, k_forms, lg)
+    except ss.SheetError as e:
+        raise fail(e.t(lg))
+    if not roster and k_forms > 26:
+        roster = [f"{j:03d}" for j in range(1, k_forms + 1)]
+    sheets = ss.sheets_of(built, title=title or default_title, topics=topic_names, seed=seed, command=cmd, lang=lg,
+                          second=second, date=date, space=space, students=roster or None)
+    if fmt == "json":
+        data = ss.sheet_data(sheets[0], lg) if len(sheets) == 1 else \
+            {"forms": [{"form": s.form, **({"student": s.student} if s.student else {}), **ss.sheet_data(s, lg)} for s in sheets]}
+        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        if output is None:
+            sys.stdout.write(text)
+            return
+        try:
+            sh.write_file(output, text)
+        except sh.OutputError as e:
+            raise fail(_output_message(e, fmt, lg), code=2 if e.kind in ("is_dir", "no_dir") else 1)
+        _report_written([output], lg)
+        return
     if output is None and fmt != "md":
         output = Path(f"sheet-{'-'.join(topic_names[:3]) or 'all'}-{seed}.{fmt}")
-    per_version_answers = "none" if versions > 1 and answers != "none" else answers
+    many = len(sheets) > 1
     jobs: list[tuple[str, Optional[Path]]] = []  # (document, target) in writing order
-    for s in sheets:
-        out_path = _numbered(output, s.version) if output else None
-        if fmt == "md":
-            doc, key = sh.markdown(s, per_version_answers)
-        else:
-            doc, key = sh.html_sheet(s, per_version_answers)
-        jobs.append((doc, out_path))
-        if key is not None:
-            jobs.append((key, _suffixed(out_path, "key") if out_path else None))
-    if versions > 1 and answers != "none":
-        key = sh.combined_key_markdown(sheets) if fmt == "md" else sh.combined_key_html(sheets)
-        jobs.append((key, _suffixed(output, "key") if output else None))
+    if many and fmt == "pdf":
+        # a class set: every form in one PDF, every key in another (one browser run each)
+        jobs.append((sh.html_class_set(sheets), output))
+        if answers != "none":
+            jobs.append((sh.combined_key_html(sheets), _suffixed(output, "key")))
+    else:
+        for s in sheets:
+            out_path = _lettered(output, s.form) if output else None
+            per_form = answers if not many else ("separate" if answers != "none" else "none")
+            if fmt == "md":
+                doc, key = sh.markdown(s, per_form)
+            else:
+                doc, key = sh.html_sheet(s, per_form)
+            jobs.append((doc, out_path))
+            if key is not None:
+                jobs.append((key, _suffixed(out_path, "key") if out_path else None))
+        if many and answers != "none":
+            key = sh.combined_key_markdown(sheets) if fmt == "md" else sh.combined_key_html(sheets)
+            jobs.append((key, _suffixed(output, "key") if output else None))
     written: list[Path] = []
     try:
         for _, path in jobs:  # a folder or a missing folder as target: say so before any work
@@ -108,6 +170,20 @@ def sheet(
         _report_written(written, lg)
         raise fail(f"Could not print the PDF: {e}. Try --format html." if lg == "en" else f"PDF 打印失败：{e}。可改用 --format html。")
     _report_written(written, lg)
+
+
+def _build(ss, b, t, n, seed, kind, difficulty, per_topic, quotas, pts, k_forms, lg):
+    """The forms, with a progress bar on the terminal for a class set."""
+    kw = dict(n=n, seed=seed, kind=kind, difficulty=difficulty, per_topic=per_topic, kind_quotas=quotas or None,
+              points=pts or None, forms=k_forms)
+    if k_forms < 5:
+        return ss.build(b, t.topics, t.concepts, **kw)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console(stderr=True), transient=True) as prog:
+        task = prog.add_task("Building forms" if lg == "en" else "正在组卷", total=k_forms)
+        return ss.build(b, t.topics, t.concepts, progress=lambda done, total: prog.update(task, completed=done), **kw)
 
 
 def _report_written(written: list[Path], lg: str) -> None:
@@ -135,20 +211,30 @@ def _output_message(e, fmt: str, lg: str) -> str:
     return (zh if lg == "zh" else en)[e.kind]
 
 
-def _command(targets, n, seed, kind, difficulty, lg) -> str:
+def _command(targets, n, seed, kind, difficulty, lg, forms=1, per_topic=None, kind_quotas=None, points=None) -> str:
     parts = ["quizcli", "sheet", *(targets or [])]
-    parts += ["-n", str(n), "--seed", str(seed)]
+    if per_topic:
+        parts += ["--per-topic", str(per_topic)]
+    elif kind_quotas:
+        parts += ["--kinds", kind_quotas]
+    else:
+        parts += ["-n", str(n)]
+    parts += ["--seed", str(seed)]
     if kind != "mixed":
         parts += ["--kind", kind]
     if difficulty != "medium":
         parts += ["--difficulty", difficulty]
-    if lg == "zh":
-        parts += ["--lang", "zh"]
+    if forms > 1:
+        parts += ["--forms", str(forms)]
+    if points:
+        parts += ["--points", points]
+    if lg != "en":
+        parts += ["--lang", lg]
     return " ".join(parts)
 
 
-def _numbered(path: Path, version: Optional[int]) -> Path:
-    return path if version is None else path.with_name(f"{path.stem}-{version}{path.suffix}")
+def _lettered(path: Path, form: Optional[str]) -> Path:
+    return path if form is None else path.with_name(f"{path.stem}-{form}{path.suffix}")
 
 
 def _suffixed(path: Path, tag: str) -> Path:

@@ -325,7 +325,7 @@ def test_every_html_document_carries_the_content_security_policy(tmp_path):
     r = runner.invoke(app, ["sheet", "cnn", "-n", "4", "--versions", "2", "--format", "html", "-o", str(out)])
     assert r.exit_code == 0, _out(r)
     files = sorted(tmp_path.glob("v-*.html"))
-    assert len(files) == 3
+    assert len(files) == 5  # forms A and B, a key for each, the combined key
     for f in files:
         head = f.read_text(encoding="utf-8").split("</head>")[0]
         assert f'<meta http-equiv="Content-Security-Policy" content="{sh.CSP}">' in head
