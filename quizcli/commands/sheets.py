@@ -10,9 +10,110 @@ from .common import STATE, BankOpt, JsonOpt, LangOpt, console, fail, get_bank, l
 export_app = typer.Typer(help="Take the bank elsewhere: an Anki deck.", no_args_is_help=True)
 
 
+class_app = typer.Typer(help="For teachers: what a class's answers say about the items.", no_args_is_help=True)
+
+
 def register(app: typer.Typer) -> None:
-    app.command("sheet", help="A printable practice sheet with an answer key: Markdown, HTML or PDF.")(sheet)
+    app.command("sheet", help="A printable practice sheet with an answer key: Markdown, HTML, PDF or JSON.")(sheet)
+    app.command("key", help="The answer and worked solution of one question of a printed sheet, from its code.")(key)
     app.add_typer(export_app, name="export")
+    app.add_typer(class_app, name="class")
+
+
+def key(
+    code: Annotated[str, typer.Argument(help="The code printed beside a question, e.g. B-07·k3f2.1x9 (B-07.k3f2.1x9 too).")],
+    as_json: JsonOpt = False,
+    lang_opt: LangOpt = None,
+    bank: BankOpt = None,
+) -> None:
+    """Print the question a sheet's code names, with its answer and worked solution: a
+    grader needs no key file. The code holds the question (or problem family) and its
+    variant (seed, option order), so the item is rebuilt exactly.
+
+    Examples:
+      quizcli key B-07·k3f2.1x9
+      quizcli key A-03.561q --json
+    """
+    import json
+
+    from ..study import sheets as ss
+
+    lg = lang(lang_opt)
+    b = get_bank(bank, lg)
+    try:
+        d = ss.decode(b, code)
+    except ss.BadCode as e:
+        if e.candidates:
+            raise fail(f"The code {code} is ambiguous here (it could be {', '.join(e.candidates)})." if lg == "en"
+                       else f"代码 {code} 在此有歧义（可能是 {'、'.join(e.candidates)}）。")
+        raise fail(f"No question has the code {code}. A code looks like B-07·k3f2 or B-07·k3f2.1x9 (as printed beside the question)."
+                   if lg == "en" else f"没有题目的代码是 {code}。代码形如 B-07·k3f2 或 B-07·k3f2.1x9（印在题目旁）。")
+    if as_json:
+        data = ss.item_data(d.item, code.strip(), None, lg)
+        from ..render.sheets import _answer_parts
+
+        ans, lines = _answer_parts(d.item, lg)
+        data.update({"form": d.form, "number": d.number, "prompt": d.item.prompt.t(lg), "solution": lines})
+        _stdout(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        return
+    from ..render.sheets import key_view
+
+    console().print(key_view(d.item, code.strip(), lg))
+
+
+@class_app.command("report")
+def class_report(
+    files: Annotated[List[Path], typer.Argument(help="Files from `quizcli progress export`, one per student, or a folder of them.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table (the terminal) or html (a printable report with bar charts).")] = "table",
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="The HTML file to write (default: class-report.html).", show_default=False)] = None,
+    as_json: JsonOpt = False,
+    lang_opt: LangOpt = None,
+) -> None:
+    """Per item and per concept: how many answered, facility (share right), discrimination
+    (point-biserial correlation with the student's total, and the upper–lower 27 % index);
+    per problem family the misconceptions hit most and the facility by parameter (stride 1
+    vs > 1, padding 0 vs > 0, …). Items are flagged when discrimination < 0.2 or facility is
+    outside 30–70 %.
+
+    Examples:
+      quizcli class report exports/
+      quizcli class report ann.jsonl bo.jsonl cai.jsonl --json
+      quizcli class report exports/ --format html -o week5-report.html
+    """
+    import json
+
+    from ..study.classreport import ReportError, build
+
+    lg = lang(lang_opt)
+    if fmt not in ("table", "html"):
+        raise fail("--format must be table or html" if lg == "en" else "--format 只能是 table 或 html")
+    try:
+        data = build(files)
+    except ReportError as e:
+        raise fail(e.t(lg))
+    if as_json:
+        _stdout(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        return
+    if fmt == "html":
+        from ..render import sheets as sh
+        from ..render.classreport import html_report
+
+        target = output or Path("class-report.html")
+        try:
+            sh.write_file(target, html_report(data, lg))
+        except sh.OutputError as e:
+            raise fail(_output_message(e, "html", lg), code=2 if e.kind in ("is_dir", "no_dir") else 1)
+        _report_written([target], lg)
+        return
+    from ..render.classreport import tables
+
+    console().print(tables(data, lg))
+
+
+def _stdout(text: str) -> None:
+    import sys
+
+    sys.stdout.write(text)
 
 
 def sheet(

@@ -771,3 +771,41 @@ def print_pdf(html_doc: str, pdf_path: Path, timeout: float = 120.0) -> Printed:
         return Printed(pdf_path, no_sandbox, why)
     finally:
         part.unlink(missing_ok=True)
+
+
+# ----------------------------------------------------------------------------- key CODE
+
+
+def key_view(item: Item, code: str, lang: str, points: float | None = None):
+    """One coded item for a grader on the terminal: the question, the answer, the worked
+    solution (a rich renderable)."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from ..core.mathtext import render_inline
+
+    head = Text()
+    head.append(code, style="bold cyan")
+    head.append(f"  {item.id}  ·  {kinds.of(item).label.t(lang)}", style="dim")
+    if points is not None:
+        head.append(f"  ·  {_num(points)} " + _tr(lang, "pts", "分"), style="dim")
+    head.append("\n")
+    head.append(render_inline(item.prompt.t(lang), {}))
+    for j, o in enumerate(kinds.of(item).options(item)):
+        head.append(f"\n  {LETTERS[j]}. ", style="bold")
+        head.append(render_inline(o.text.t(lang), {}))
+    ans, lines = _answer_parts(item, lang)
+    out = [Panel(head, border_style="cyan")]
+    a = Text(_tr(lang, "Answer: ", "答案："), style="bold green")
+    a.append(render_inline(kinds.of(item).expected(item, lang), {}), style="bold")
+    out.append(a)
+    if kinds.of(item).self_rated:
+        out.append(Text(render_inline(ans, {})))
+    if lines:
+        out.append(Text(_tr(lang, "Worked solution", "解答过程"), style="bold green"))
+        for j, line in enumerate(lines, 1):
+            t = Text(f" {j}. ", style="bold")
+            t.append(render_inline(line, {}))
+            out.append(t)
+    return Group(*out)
