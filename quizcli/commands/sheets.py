@@ -403,3 +403,86 @@ def export_anki(
         raise fail(f"No topic or concept '{e.name}'.")
     n = build_deck(b, t.topics, t.concepts, output, lang=lg, both=both)
     console().print(f"{n} notes written to {output}." if lg == "en" else f"已将 {n} 张卡片写入 {output}。", markup=False)
+
+
+def _export_lang(raw: Optional[str]) -> tuple[str, str]:
+    """(the language messages use, the export's language: zh, en or both)."""
+    v = (raw or STATE.lang or "").strip().lower()
+    if v == "both":
+        return lang(None), "both"
+    lg = lang(raw)
+    return lg, lg
+
+
+@export_app.command("moodle")
+def export_moodle(
+    targets: Annotated[Optional[List[str]], typer.Argument(help="Topics or concepts (default: all).", show_default=False)] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The Moodle XML file to write.")] = Path("quizcli-moodle.xml"),
+    variants: Annotated[int, typer.Option("--variants", help="Seeded, engine-verified numerical variants per problem family (0: none).", min=0, max=200)] = 5,
+    lang_opt: Annotated[Optional[str], typer.Option("--lang", "-l", help="zh, en, or both (Moodle multilang spans).", show_default=False)] = None,
+    bank: BankOpt = None,
+) -> None:
+    """The bank as Moodle XML (Question bank → Import → Moodle XML format): a category per
+    topic; choice questions as multichoice with per-option feedback, true/false, numerical
+    with tolerance, short answers as essay with the model answer as grader information;
+    each problem family as numerical variants in its own category (for Moodle's random
+    question) plus a calculated question with its dataset where the formula allows.
+
+    Examples:
+      quizcli export moodle cnn rnn -o bank.xml
+      quizcli export moodle --variants 20 --lang both -o course.xml
+    """
+    from ..export.moodle import build_xml
+    from ..render import sheets as sh
+    from ..study.targets import UnknownTarget, resolve_targets
+
+    lg, xl = _export_lang(lang_opt)
+    b = get_bank(bank, lg)
+    try:
+        t = resolve_targets(b, list(targets or []))
+    except UnknownTarget as e:
+        raise fail(f"No topic or concept '{e.name}'." if lg == "en" else f"没有主题或知识点 '{e.name}'。")
+    topics = list(t.topics) or sorted({b.concepts[c].topic for c in t.concepts if c in b.concepts}, key=list(b.topics).index)
+    data, counts = build_xml(b, topics, t.concepts, lang=xl, variants=variants)
+    try:
+        sh.write_file(output, data)
+    except sh.OutputError as e:
+        raise fail(_output_message(e, "xml", lg), code=2 if e.kind in ("is_dir", "no_dir") else 1)
+    kinds_s = ", ".join(f"{v} {k}" for k, v in sorted(counts.by_type.items()))
+    console().print(f"{counts.questions} questions ({kinds_s}) written to {output}." if lg == "en"
+                    else f"已将 {counts.questions} 道题（{kinds_s}）写入 {output}。", markup=False)
+
+
+@export_app.command("qti")
+def export_qti(
+    targets: Annotated[Optional[List[str]], typer.Argument(help="Topics or concepts (default: all).", show_default=False)] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The QTI .zip package to write.")] = Path("quizcli-qti.zip"),
+    variants: Annotated[int, typer.Option("--variants", help="Seeded, engine-verified numerical variants per problem family (0: none).", min=0, max=200)] = 5,
+    lang_opt: Annotated[Optional[str], typer.Option("--lang", "-l", help="zh, en, or both (Chinese, then English).", show_default=False)] = None,
+    bank: BankOpt = None,
+) -> None:
+    """The bank as a QTI 1.2 package for Canvas (Import course content → "QTI .zip file"):
+    one quiz per topic with multiple_choice, multiple_answers, true_false, numerical and
+    essay questions; numerical ranges kept to the four decimals Canvas stores.
+
+    Example: quizcli export qti cnn rnn -o bank.zip
+    """
+    from ..export.qti import build_package
+    from ..render import sheets as sh
+    from ..study.targets import UnknownTarget, resolve_targets
+
+    lg, xl = _export_lang(lang_opt)
+    b = get_bank(bank, lg)
+    try:
+        t = resolve_targets(b, list(targets or []))
+    except UnknownTarget as e:
+        raise fail(f"No topic or concept '{e.name}'." if lg == "en" else f"没有主题或知识点 '{e.name}'。")
+    topics = list(t.topics) or sorted({b.concepts[c].topic for c in t.concepts if c in b.concepts}, key=list(b.topics).index)
+    data, counts = build_package(b, topics, t.concepts, lang=xl, variants=variants)
+    try:
+        sh.write_file(output, data)
+    except sh.OutputError as e:
+        raise fail(_output_message(e, "zip", lg), code=2 if e.kind in ("is_dir", "no_dir") else 1)
+    kinds_s = ", ".join(f"{v} {k}" for k, v in sorted(counts.by_type.items()))
+    console().print(f"{counts.questions} questions ({kinds_s}) written to {output}." if lg == "en"
+                    else f"已将 {counts.questions} 道题（{kinds_s}）写入 {output}。", markup=False)
