@@ -37,7 +37,7 @@ MOODLE_LANG = {"zh": "zh_cn", "en": "en"}
 # shown as plain text, never handed to MathJax
 _UNSAFE_TEX = re.compile(r"\\(?:href|url|class|style|cssId|html|data|unicode|require|def|gdef|edef|let|"
                          r"newcommand|renewcommand|newenvironment|mmlToken|bbox|texttip|toggle|mathtip)(?![A-Za-z])")
-_RAW_SCRIPT = re.compile(r"[A-Za-z0-9α-ωΑ-Ω)\]]+(?:[_^]\{[^{}]*\}|[_^][A-Za-z0-9])+")
+_RAW_SCRIPT = re.compile(r"[A-Za-z0-9α-ωΑ-Ω)\]]*(?:[_^]\{[^{}]*\})+")
 
 
 def grade(percent: float) -> str:
