@@ -247,8 +247,16 @@ def _select(cands: list[_Cand], n: int, rng: random.Random, topic_quota: dict[st
     blocked: list[set[int]] = [set(), set(), set(), set()]  # candidate positions clashing at each level
     # (level, quotas met: 2 both, 1 the topic's, 0 none): the rules give way before the balance
     attempts = [(0, 2), (1, 2), (0, 1), (1, 1), (0, 0), (1, 0), (2, 2), (2, 1), (2, 0), (3, 2), (3, 1), (3, 0)]
+    relaxed = 0
     for _ in range(n):
         pick = None
+        # the scarcest kind and topic first: what few candidates remain is taken while it can be
+        avail_c: dict[str, int] = {}
+        avail_t: dict[str, int] = {}
+        for i, c in enumerate(order):
+            if i not in blocked[0]:
+                avail_c[c.cls] = avail_c.get(c.cls, 0) + 1
+                avail_t[c.topic] = avail_t.get(c.topic, 0) + 1
         for level, need in attempts:
             best, best_score = None, None
             for i, c in enumerate(order):
@@ -259,7 +267,9 @@ def _select(cands: list[_Cand], n: int, rng: random.Random, topic_quota: dict[st
                 tq, cq = t_left.get(c.topic, 0) > 0, c_left.get(c.cls, 0) > 0
                 if need == 2 and not (tq and cq) or need == 1 and not tq:
                     continue
-                score = t_left.get(c.topic, 0) + c_left.get(c.cls, 0)
+                score = (t_left.get(c.topic, 0) + c_left.get(c.cls, 0),
+                         -(avail_c.get(c.cls, 0) - c_left.get(c.cls, 0)),
+                         -(avail_t.get(c.topic, 0) - t_left.get(c.topic, 0)))
                 if best_score is None or score > best_score:
                     best, best_score = i, score
             if best is not None:
@@ -267,6 +277,7 @@ def _select(cands: list[_Cand], n: int, rng: random.Random, topic_quota: dict[st
                 break
         if pick is None:
             break
+        relaxed += level
         p = order[pick]
         chosen.append(p)
         t_left[p.topic] = t_left.get(p.topic, 0) - 1
@@ -275,7 +286,27 @@ def _select(cands: list[_Cand], n: int, rng: random.Random, topic_quota: dict[st
             for level in range(4):
                 if i not in blocked[level] and _conflicts(c, p, level):
                     blocked[level].add(i)
-    return chosen
+    return chosen, relaxed
+
+
+def _best_selection(cands, n, seed, topic_quota, class_quota, strict, tries: int = 16) -> list[_Cand]:
+    """The greedy selection from several seeded orders: the one closest to the quotas (topics
+    first, then kinds) with the fewest relaxed rules; the first perfect one is taken."""
+    best, best_score = None, None
+    for t in range(tries):
+        chosen, relaxed = _select(cands, n, random.Random(f"{seed}/select/{t}"), topic_quota, class_quota, strict)
+        tc: dict[str, int] = {}
+        cc: dict[str, int] = {}
+        for c in chosen:
+            tc[c.topic] = tc.get(c.topic, 0) + 1
+            cc[c.cls] = cc.get(c.cls, 0) + 1
+        score = (n - len(chosen), sum(abs(tc.get(k, 0) - v) for k, v in topic_quota.items()),
+                 sum(abs(cc.get(k, 0) - v) for k, v in class_quota.items()), relaxed)
+        if best_score is None or score < best_score:
+            best, best_score = chosen, score
+        if score[1:] == (0, 0, 0) and score[0] == 0:
+            break
+    return best
 
 
 def _order(chosen: list[_Cand], classes: list[str], topics: list[str]) -> list[_Cand]:
@@ -474,8 +505,7 @@ def build(bank: Bank, topics: Sequence[str] = (), concepts: Sequence[str] = (), 
         topic_quota = water_fill(n, caps_t)
     if not kind_quotas:
         class_quota = water_fill(n, caps_c)
-    rng = random.Random(seed)
-    chosen = _order(_select(cands, n, rng, topic_quota, class_quota, strict), classes, topic_order)
+    chosen = _order(_best_selection(cands, n, seed, topic_quota, class_quota, strict), classes, topic_order)
     pts = dict(default_points(), **(points or {}))
 
     out = []
