@@ -289,9 +289,12 @@ def _select(cands: list[_Cand], n: int, rng: random.Random, topic_quota: dict[st
     return chosen, relaxed
 
 
-def _best_selection(cands, n, seed, topic_quota, class_quota, strict, tries: int = 16) -> list[_Cand]:
+def _best_selection(cands, n, seed, topic_quota, class_quota, strict, tries: int | None = None) -> list[_Cand]:
     """The greedy selection from several seeded orders: the one closest to the quotas (topics
-    first, then kinds) with the fewest relaxed rules; the first perfect one is taken."""
+    first, then kinds) with the fewest relaxed rules; the first perfect one is taken. (Fewer
+    tries for a long sheet, whose every try costs more.)"""
+    if tries is None:
+        tries = 16 if n <= 40 else 4 if n <= 150 else 2
     best, best_score = None, None
     for t in range(tries):
         chosen, relaxed = _select(cands, n, random.Random(f"{seed}/select/{t}"), topic_quota, class_quota, strict)
