@@ -316,9 +316,9 @@ def _command(targets, n, seed, kind, difficulty, lg, forms=1, per_topic=None, ki
     parts = ["quizcli", "sheet", *(targets or [])]
     if per_topic:
         parts += ["--per-topic", str(per_topic)]
-    elif kind_quotas:
+    if kind_quotas:
         parts += ["--kinds", kind_quotas]
-    else:
+    if not per_topic and not kind_quotas:
         parts += ["-n", str(n)]
     parts += ["--seed", str(seed)]
     if kind != "mixed":

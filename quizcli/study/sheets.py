@@ -501,6 +501,11 @@ def build(bank: Bank, topics: Sequence[str] = (), concepts: Sequence[str] = (), 
         class_quota = quota_classes(kind_quotas, admitted)
         n = sum(class_quota.values())
         strict = True
+    if per_topic and kind_quotas and n != per_topic * len(topic_order):
+        raise SheetError(f"--per-topic {per_topic} over {len(topic_order)} topics makes {per_topic * len(topic_order)} questions, "
+                         f"--kinds {n}: give one of them, or make them agree",
+                         f"--per-topic {per_topic} 共 {len(topic_order)} 个主题，即 {per_topic * len(topic_order)} 题，"
+                         f"而 --kinds 合计 {n} 题：请只给其一，或使二者一致")
     if per_topic:
         n = per_topic * len(topic_order)
         topic_quota = {t: per_topic for t in topic_order}

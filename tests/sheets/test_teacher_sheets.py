@@ -83,6 +83,8 @@ def test_bad_quotas_and_points_are_refused_clearly():
     assert r.exit_code == 1 and "no kind 'poems'" in r.output
     r = runner.invoke(app, ["--lang", "zh", "sheet", "cnn", "--points", "essay=3"])
     assert r.exit_code == 1 and "--points" in r.output and "Traceback" not in r.output
+    r = runner.invoke(app, ["sheet", "cnn", "rnn", "--per-topic", "3", "--kinds", "choice=2"])
+    assert r.exit_code == 1 and "make them agree" in r.output
     r = runner.invoke(app, ["sheet", "cnn", "--space", "huge"])
     assert r.exit_code == 1 and "compact" in r.output
 
