@@ -221,6 +221,9 @@ def _markdown_key(sheet: Sheet) -> str:
 # ----------------------------------------------------------------------------- HTML
 
 
+_TEXT_ARG = re.compile(r"\\text\{([^{}]*)\}")
+
+
 def _math_html(latex: str, display: bool) -> str:
     """MathML for one formula, rebuilt by the allow-list sanitizer: latex2mathml copies
     \\text{…} (and \\href, \\class, \\style arguments) into its output unescaped."""
@@ -228,6 +231,9 @@ def _math_html(latex: str, display: bool) -> str:
 
     from .htmlsafe import mathml
 
+    # latex2mathml copies a \text{…} argument verbatim: undo TeX's escapes there, so the key
+    # shows output_padding, not output\_padding
+    latex = _TEXT_ARG.sub(lambda m: "\\text{" + re.sub(r"\\([_%&#$])", r"\1", m.group(1)) + "}", latex)
     try:
         raw = convert(latex, display="block" if display else "inline")
     except Exception:

@@ -238,3 +238,14 @@ def test_a_class_set_of_100_forms_prints_in_one_browser_run(tmp_path):
     assert pages >= 100
     text = _pdf_text(out)
     assert "Student: 100" in text and "Form CV" in text
+
+
+def test_the_key_shows_output_padding_without_a_tex_escape(tmp_path):
+    from quizcli import generators
+    from quizcli.render.sheets import text_html
+
+    p = generators.generate("transposed_conv_output", 5)
+    step = next(s.en for s in p.steps if "output" in s.en and "padding" in s.en)
+    assert r"output\_padding" in step  # the step is written in TeX …
+    html = text_html(step)
+    assert "output_padding" in html and r"output\_padding" not in html  # … and printed as read
