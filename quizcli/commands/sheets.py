@@ -191,7 +191,8 @@ def sheet(
             raise fail(f"Cannot read {students}: {e}" if lg == "en" else f"无法读取 {students}：{e}")
         if not roster:
             raise fail(f"{students} holds no student." if lg == "en" else f"{students} 中没有学生。")
-        k_forms = max(k_forms, len(roster)) if forms == 1 and not versions else k_forms
+        if forms == 1 and not versions:
+            k_forms = len(roster)  # one form each; with --forms K the K forms are dealt out in turn
     if fmt == "pdf" and sh.find_browser() is None:
         raise fail(
             "PDF needs a headless Chromium, and none is installed. Install it (Debian/Ubuntu: "
@@ -237,15 +238,18 @@ def sheet(
         output = Path(f"sheet-{'-'.join(topic_names[:3]) or 'all'}-{seed}.{fmt}")
     many = len(sheets) > 1
     jobs: list[tuple[str, Optional[Path]]] = []  # (document, target) in writing order
+    dealt = bool(roster) and len(built.forms) < len(sheets)  # K forms dealt out over a roster
+    keys = ss.distinct_forms(sheets) if dealt else sheets
     if many and fmt == "pdf":
         # a class set: every form in one PDF, every key in another (one browser run each)
         jobs.append((sh.html_class_set(sheets), output))
         if answers != "none":
-            jobs.append((sh.combined_key_html(sheets), _suffixed(output, "key")))
+            jobs.append((sh.combined_key_html(keys), _suffixed(output, "key")))
     else:
-        for s in sheets:
-            out_path = _lettered(output, s.form) if output else None
-            per_form = answers if not many else ("separate" if answers != "none" else "none")
+        for j, s in enumerate(sheets):
+            tag = f"{j + 1:03d}-{s.form}" if dealt else s.form
+            out_path = _lettered(output, tag) if output else None
+            per_form = answers if not many else ("separate" if answers != "none" and not dealt else "none")
             if fmt == "md":
                 doc, key = sh.markdown(s, per_form)
             else:
@@ -253,8 +257,12 @@ def sheet(
             jobs.append((doc, out_path))
             if key is not None:
                 jobs.append((key, _suffixed(out_path, "key") if out_path else None))
+        if dealt and answers != "none":
+            for k in keys:
+                _, key = sh.markdown(k, "separate") if fmt == "md" else sh.html_sheet(k, "separate")
+                jobs.append((key, _lettered(output, f"{k.form}-key") if output else None))
         if many and answers != "none":
-            key = sh.combined_key_markdown(sheets) if fmt == "md" else sh.combined_key_html(sheets)
+            key = sh.combined_key_markdown(keys) if fmt == "md" else sh.combined_key_html(keys)
             jobs.append((key, _suffixed(output, "key") if output else None))
     written: list[Path] = []
     try:

@@ -565,13 +565,28 @@ def build(bank: Bank, topics: Sequence[str] = (), concepts: Sequence[str] = (), 
 def sheets_of(built: Built, *, title: str, topics: tuple[str, ...], seed: int, command: str, lang: str,
               second: str | None = None, date: str | None = None, space: str = "normal",
               students: Sequence[str] | None = None) -> list[Sheet]:
+    """One sheet per form; with a roster, one per student, the forms dealt out in turn
+    (student 1 form A, student 2 form B, …, then A again)."""
     many = len(built.forms) > 1
     out = []
-    for j, (letter, items, codes, pts) in enumerate(built.forms):
+    count = max(len(built.forms), len(students or ()))
+    for j in range(count):
+        letter, items, codes, pts = built.forms[j % len(built.forms)]
         student = students[j] if students and j < len(students) else None
         out.append(Sheet(title=title, topics=topics, items=items, seed=seed, command=command, lang=lang,
                          date=date, form=letter if many else None, codes=codes, points=pts,
                          student=student, space=space, second=second))
+    return out
+
+
+def distinct_forms(sheets: Sequence[Sheet]) -> list[Sheet]:
+    """Each form once (the keys of a roster dealt several copies of each form)."""
+    seen: set = set()
+    out = []
+    for s in sheets:
+        if s.form not in seen:
+            seen.add(s.form)
+            out.append(replace(s, student=None))
     return out
 
 

@@ -249,3 +249,16 @@ def test_the_key_shows_output_padding_without_a_tex_escape(tmp_path):
     assert r"output\_padding" in step  # the step is written in TeX …
     html = text_html(step)
     assert "output_padding" in html and r"output\_padding" not in html  # … and printed as read
+
+
+def test_a_roster_is_dealt_the_forms_in_turn(tmp_path):
+    roster = tmp_path / "roster.txt"
+    roster.write_text("ann\nbo\ncai\ndan\neve\n", encoding="utf-8")
+    out = tmp_path / "x.html"
+    _run(["sheet", "cnn", "-n", "5", "--forms", "2", "--students", str(roster), "--format", "html", "-o", str(out)])
+    names = sorted(p.name for p in tmp_path.glob("x*.html"))
+    assert names == ["x-001-A.html", "x-002-B.html", "x-003-A.html", "x-004-B.html", "x-005-A.html",
+                     "x-A-key.html", "x-B-key.html", "x-key.html"]
+    assert "<strong>cai</strong>" in (tmp_path / "x-003-A.html").read_text() and "Form A" in (tmp_path / "x-003-A.html").read_text()
+    combined = (tmp_path / "x-key.html").read_text()
+    assert combined.count("Answer key — Form") == 2  # each form's key once, not once per student
