@@ -124,17 +124,25 @@ def sheet(
     difficulty: Annotated[str, typer.Option("--difficulty", "-d", help="easy, medium or hard (calculations).")] = "medium",
     fmt: Annotated[str, typer.Option("--format", "-f", help="md, html, pdf or json (the sheet as data: codes, points, answers).")] = "md",
     answers: Annotated[str, typer.Option("--answers", help="end (key on a new page), separate (a second file) or none.")] = "end",
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output file (md and json without -o print to the screen).", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option(
+        "-o", "--output", help="Output file (md and json without -o print to the screen).", show_default=False)] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Title printed on the sheet.", show_default=False)] = None,
-    forms: Annotated[int, typer.Option("--forms", help="K parallel forms A, B, C, … with the same structure, each with its key, and one combined key.", min=1, max=500)] = 1,
+    forms: Annotated[int, typer.Option(
+        "--forms", help="K parallel forms A, B, C, … with the same structure, each with its key, and one combined key.", min=1, max=500)] = 1,
     versions: Annotated[Optional[int], typer.Option("--versions", help="The same as --forms.", min=1, max=500, show_default=False)] = None,
-    per_topic: Annotated[Optional[int], typer.Option("--per-topic", help="Exactly this many questions from each topic (instead of -n).", min=1, max=100, show_default=False)] = None,
-    kind_quotas: Annotated[Optional[str], typer.Option("--kinds", help="Quotas per kind, e.g. choice=8,short=4,numeric=8 (instead of -n).", show_default=False)] = None,
-    points: Annotated[Optional[str], typer.Option("--points", help="Points per item by section or kind, e.g. objective=2,short=6,calc=8 (the defaults) or truefalse=1.", show_default=False)] = None,
+    per_topic: Annotated[Optional[int], typer.Option(
+        "--per-topic", help="Exactly this many questions from each topic (instead of -n).", min=1, max=100, show_default=False)] = None,
+    kind_quotas: Annotated[Optional[str], typer.Option(
+        "--kinds", help="Quotas per kind, e.g. choice=8,short=4,numeric=8 (instead of -n).", show_default=False)] = None,
+    points: Annotated[Optional[str], typer.Option(
+        "--points", help="Points per item by section or kind, e.g. objective=2,short=6,calc=8 (the defaults) or truefalse=1.", show_default=False)] = None,
     space: Annotated[str, typer.Option("--space", help="Answer space: compact, normal or exam.")] = "normal",
-    students: Annotated[Optional[Path], typer.Option("--students", help="A file with one student number (or name) per line: one personalised form each.", show_default=False)] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help="Print this date on the sheet (none by default, so reruns are identical).", show_default=False)] = None,
-    lang_opt: Annotated[Optional[str], typer.Option("--lang", "-l", help="zh, en, or both (zh with the English below; en+zh for the reverse).", show_default=False)] = None,
+    students: Annotated[Optional[Path], typer.Option(
+        "--students", help="A file with one student number (or name) per line: one personalised form each.", show_default=False)] = None,
+    date: Annotated[Optional[str], typer.Option(
+        "--date", help="Print this date on the sheet (none by default, so reruns are identical).", show_default=False)] = None,
+    lang_opt: Annotated[Optional[str], typer.Option(
+        "--lang", "-l", help="zh, en, or both (zh with the English below; en+zh for the reverse).", show_default=False)] = None,
     bank: BankOpt = None,
 ) -> None:
     """Write a sheet to hand out: header with name, student number and score, instructions,

@@ -399,7 +399,6 @@ def build_xml(bank: Bank, topics: Sequence[str], concepts: Sequence[str] = (), l
     topics = list(topics) or list(bank.topics)
     wanted = set(concepts)
     for t in topics:
-        title = bank.topics[t].title if t in bank.topics else Bilingual(t, t)
         path = f"quizcli/{t}"
         _category(quiz, path)
         for q in bank.questions.values():
@@ -410,7 +409,6 @@ def build_xml(bank: Bank, topics: Sequence[str], concepts: Sequence[str] = (), l
             for fid in _families_for({t}, wanted, bank) if not wanted else _families_for(set(), wanted, bank):
                 if fid_topic(fid) == t:
                     _family(quiz, fid, path, lang, variants, counts)
-        del title
     ET.indent(quiz)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="utf-8") + b"\n", counts
 

@@ -345,16 +345,6 @@ def form_letter(j: int) -> str:
     return s
 
 
-def _perm_rank(perm: Sequence[int]) -> int:
-    items = sorted(perm)
-    rank = 0
-    for i, p in enumerate(perm):
-        j = items.index(p)
-        rank += j * math.factorial(len(perm) - 1 - i)
-        items.pop(j)
-    return rank
-
-
 def _perm_unrank(rank: int, n: int) -> list[int]:
     items = list(range(n))
     out = []
@@ -363,13 +353,6 @@ def _perm_unrank(rank: int, n: int) -> list[int]:
         j, rank = divmod(rank, f)
         out.append(items.pop(j))
     return out
-
-
-def _variant(item: Item) -> int:
-    if item.problem is not None:
-        p = item.problem
-        return p.seed * 3 + DIFFICULTIES.index(p.difficulty)
-    return getattr(item, "_perm_rank", 0)
 
 
 def _base_id(item: Item) -> str:

@@ -96,7 +96,9 @@ def test_points_instructions_boxes_codes_and_compact_key(tmp_path):
     data = json.loads(_run(["sheet", "cnn", "rnn", "-n", "20", "--seed", "3", "--points", "truefalse=1", "--format", "json"]).output)
     items = data["items"]
     total = sum(i["points"] for i in items)
-    assert all(i["points"] == (1 if i["kind"] == "truefalse" else {"short": 6}.get(i["kind"], 8 if i["kind"] in ("numeric", "generated", "symbolic") else 2)) for i in items)
+    calc = ("numeric", "generated", "symbolic")
+    assert all(i["points"] == (1 if i["kind"] == "truefalse" else 6 if i["kind"] == "short" else 8 if i["kind"] in calc else 2)
+               for i in items)
     assert f"{total:g} points" in doc and "Score" in doc and "Student no." in doc
     sections = re.findall(r"<h2>[^<]*\((?:\d+ × \d+ = )?(\d+) points\)</h2>|<h2>[^<]*, (\d+) points\)</h2>", doc)
     assert sum(int(a or b) for a, b in sections) == total
