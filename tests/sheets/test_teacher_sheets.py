@@ -264,3 +264,34 @@ def test_a_roster_is_dealt_the_forms_in_turn(tmp_path):
     assert "<strong>cai</strong>" in (tmp_path / "x-003-A.html").read_text() and "Form A" in (tmp_path / "x-003-A.html").read_text()
     combined = (tmp_path / "x-key.html").read_text()
     assert combined.count("Answer key — Form") == 2  # each form's key once, not once per student
+
+
+@pytest.mark.parametrize("extra", [["--lang", "both"], ["--lang", "zh", "--space", "exam"], ["--forms", "2", "--answers", "end"]])
+def test_every_new_layout_is_well_formed_html(tmp_path, extra):
+    from html.parser import HTMLParser
+
+    class _Checker(HTMLParser):
+        VOID = {"br", "meta", "hr", "img", "link", "input", "mspace", "none", "mprescripts"}
+
+        def __init__(self):
+            super().__init__()
+            self.stack, self.errors = [], []
+
+        def handle_starttag(self, tag, attrs):
+            if tag not in self.VOID:
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag):
+            if tag in self.VOID:
+                return
+            if not self.stack or self.stack[-1] != tag:
+                self.errors.append((tag, list(self.stack[-3:])))
+            else:
+                self.stack.pop()
+
+    out = tmp_path / "w.html"
+    _run(["sheet", "cnn", "rnn", "-n", "14", "--seed", "9", *extra, "--format", "html", "-o", str(out)])
+    for f in tmp_path.glob("w*.html"):
+        p = _Checker()
+        p.feed(f.read_text(encoding="utf-8"))
+        assert p.errors == [] and p.stack == [], (f.name, p.errors[:3])
