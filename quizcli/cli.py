@@ -24,7 +24,7 @@ COMMAND_MODULES = {
     "drill": "study",
     "review": "progress", "stats": "progress", "progress": "progress",
     "exam": "exam",
-    "sheet": "sheets", "export": "sheets",
+    "sheet": "sheets", "export": "sheets", "key": "sheets", "class": "sheets",
 }
 _ORDER = ("content", "problems", "study", "progress", "exam", "sheets")
 _GLOBAL_WITH_VALUE = {"--lang", "-l", "--bank", "--home"}

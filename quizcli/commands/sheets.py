@@ -5,14 +5,115 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from .common import BankOpt, LangOpt, console, fail, get_bank, lang
+from .common import STATE, BankOpt, JsonOpt, LangOpt, console, fail, get_bank, lang
 
 export_app = typer.Typer(help="Take the bank elsewhere: an Anki deck.", no_args_is_help=True)
 
 
+class_app = typer.Typer(help="For teachers: what a class's answers say about the items.", no_args_is_help=True)
+
+
 def register(app: typer.Typer) -> None:
-    app.command("sheet", help="A printable practice sheet with an answer key: Markdown, HTML or PDF.")(sheet)
+    app.command("sheet", help="A printable practice sheet with an answer key: Markdown, HTML, PDF or JSON.")(sheet)
+    app.command("key", help="The answer and worked solution of one question of a printed sheet, from its code.")(key)
     app.add_typer(export_app, name="export")
+    app.add_typer(class_app, name="class")
+
+
+def key(
+    code: Annotated[str, typer.Argument(help="The code printed beside a question, e.g. B-07·k3f2.1x9 (B-07.k3f2.1x9 too).")],
+    as_json: JsonOpt = False,
+    lang_opt: LangOpt = None,
+    bank: BankOpt = None,
+) -> None:
+    """Print the question a sheet's code names, with its answer and worked solution: a
+    grader needs no key file. The code holds the question (or problem family) and its
+    variant (seed, option order), so the item is rebuilt exactly.
+
+    Examples:
+      quizcli key B-07·k3f2.1x9
+      quizcli key A-03.561q --json
+    """
+    import json
+
+    from ..study import sheets as ss
+
+    lg = lang(lang_opt)
+    b = get_bank(bank, lg)
+    try:
+        d = ss.decode(b, code)
+    except ss.BadCode as e:
+        if e.candidates:
+            raise fail(f"The code {code} is ambiguous here (it could be {', '.join(e.candidates)})." if lg == "en"
+                       else f"代码 {code} 在此有歧义（可能是 {'、'.join(e.candidates)}）。")
+        raise fail(f"No question has the code {code}. A code looks like B-07·k3f2 or B-07·k3f2.1x9 (as printed beside the question)."
+                   if lg == "en" else f"没有题目的代码是 {code}。代码形如 B-07·k3f2 或 B-07·k3f2.1x9（印在题目旁）。")
+    if as_json:
+        data = ss.item_data(d.item, code.strip(), None, lg)
+        from ..render.sheets import _answer_parts
+
+        ans, lines = _answer_parts(d.item, lg)
+        data.update({"form": d.form, "number": d.number, "prompt": d.item.prompt.t(lg), "solution": lines})
+        _stdout(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        return
+    from ..render.sheets import key_view
+
+    console().print(key_view(d.item, code.strip(), lg))
+
+
+@class_app.command("report")
+def class_report(
+    files: Annotated[List[Path], typer.Argument(help="Files from `quizcli progress export`, one per student, or a folder of them.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table (the terminal) or html (a printable report with bar charts).")] = "table",
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="The HTML file to write (default: class-report.html).", show_default=False)] = None,
+    as_json: JsonOpt = False,
+    lang_opt: LangOpt = None,
+) -> None:
+    """Per item and per concept: how many answered, facility (share right), discrimination
+    (point-biserial correlation with the student's total, and the upper–lower 27 % index);
+    per problem family the misconceptions hit most and the facility by parameter (stride 1
+    vs > 1, padding 0 vs > 0, …). Items are flagged when discrimination < 0.2 or facility is
+    outside 30–70 %.
+
+    Examples:
+      quizcli class report exports/
+      quizcli class report ann.jsonl bo.jsonl cai.jsonl --json
+      quizcli class report exports/ --format html -o week5-report.html
+    """
+    import json
+
+    from ..study.classreport import ReportError, build
+
+    lg = lang(lang_opt)
+    if fmt not in ("table", "html"):
+        raise fail("--format must be table or html" if lg == "en" else "--format 只能是 table 或 html")
+    try:
+        data = build(files)
+    except ReportError as e:
+        raise fail(e.t(lg))
+    if as_json:
+        _stdout(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        return
+    if fmt == "html":
+        from ..render import sheets as sh
+        from ..render.classreport import html_report
+
+        target = output or Path("class-report.html")
+        try:
+            sh.write_file(target, html_report(data, lg))
+        except sh.OutputError as e:
+            raise fail(_output_message(e, "html", lg), code=2 if e.kind in ("is_dir", "no_dir") else 1)
+        _report_written([target], lg)
+        return
+    from ..render.classreport import tables
+
+    console().print(tables(data, lg))
+
+
+def _stdout(text: str) -> None:
+    import sys
+
+    sys.stdout.write(text)
 
 
 def sheet(
@@ -21,37 +122,85 @@ def sheet(
     seed: Annotated[int, typer.Option("--seed", help="Same arguments and seed, same sheet, byte for byte.")] = 1,
     kind: Annotated[str, typer.Option("--kind", "-k", help="concept, numeric, symbolic or mixed.")] = "mixed",
     difficulty: Annotated[str, typer.Option("--difficulty", "-d", help="easy, medium or hard (calculations).")] = "medium",
-    fmt: Annotated[str, typer.Option("--format", "-f", help="md, html or pdf.")] = "md",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md, html, pdf or json (the sheet as data: codes, points, answers).")] = "md",
     answers: Annotated[str, typer.Option("--answers", help="end (key on a new page), separate (a second file) or none.")] = "end",
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output file (md without -o prints to the screen).", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option(
+        "-o", "--output", help="Output file (md and json without -o print to the screen).", show_default=False)] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Title printed on the sheet.", show_default=False)] = None,
-    versions: Annotated[int, typer.Option("--versions", help="K different versions (seeds N…N+K−1), numbered files, one combined key.", min=1, max=100)] = 1,
-    date: Annotated[Optional[str], typer.Option("--date", help="Print this date on the sheet (none by default, so reruns are identical).", show_default=False)] = None,
-    lang_opt: LangOpt = None,
+    forms: Annotated[int, typer.Option(
+        "--forms", help="K parallel forms A, B, C, … with the same structure, each with its key, and one combined key.", min=1, max=500)] = 1,
+    versions: Annotated[Optional[int], typer.Option("--versions", help="The same as --forms.", min=1, max=500, show_default=False)] = None,
+    per_topic: Annotated[Optional[int], typer.Option(
+        "--per-topic", help="Exactly this many questions from each topic (instead of -n).", min=1, max=100, show_default=False)] = None,
+    kind_quotas: Annotated[Optional[str], typer.Option(
+        "--kinds", help="Quotas per kind, e.g. choice=8,short=4,numeric=8 (instead of -n).", show_default=False)] = None,
+    points: Annotated[Optional[str], typer.Option(
+        "--points", help="Points per item by section or kind, e.g. objective=2,short=6,calc=8 (the defaults) or truefalse=1.", show_default=False)] = None,
+    space: Annotated[str, typer.Option("--space", help="Answer space: compact, normal or exam.")] = "normal",
+    students: Annotated[Optional[Path], typer.Option(
+        "--students", help="A file with one student number (or name) per line: one personalised form each.", show_default=False)] = None,
+    date: Annotated[Optional[str], typer.Option(
+        "--date", help="Print this date on the sheet (none by default, so reruns are identical).", show_default=False)] = None,
+    lang_opt: Annotated[Optional[str], typer.Option(
+        "--lang", "-l", help="zh, en, or both (zh with the English below; en+zh for the reverse).", show_default=False)] = None,
     bank: BankOpt = None,
 ) -> None:
-    """Write a practice sheet to print: header with name and date lines, numbered questions
-    grouped by kind with room to write, then the answer key with worked steps. The sheet
-    prints its seed and the command that reproduces it.
+    """Write a sheet to hand out: header with name, student number and score, instructions,
+    sections with points, every question with its code (A-07·k3f2: `quizcli key CODE` prints
+    its answer), T / F boxes, room to write, then a compact answer key (a grid for the
+    objective items, worked solutions for the rest). Items are spread evenly over the topics
+    and kinds, with no two on the same concept and kind and none giving another away.
 
     Examples:
       quizcli sheet cnn rnn -n 20 --seed 3 --format html -o week5.html
-      quizcli sheet neuron --kind numeric --format md -o drills.md
+      quizcli sheet cnn rnn --kinds choice=8,short=4,numeric=8 --points truefalse=1
       quizcli sheet all -n 30 --format pdf --answers separate -o final.pdf
-      quizcli sheet cnn --versions 30 --format html -o class.html    # one variant per student
+      quizcli sheet cnn rnn --forms 4 --format html -o midterm.html   # forms A–D + keys
+      quizcli sheet cnn --forms 100 --format pdf -o class.pdf          # one form per student
+      quizcli sheet cnn --lang both --format pdf -o bilingual.pdf
+      quizcli sheet cnn --format json                                  # codes, points, answers
     """
-    from ..render import sheets as sh
-    from ..study.items import kind_filters, select_items
-    from ..study.targets import UnknownTarget, resolve_targets
+    import json
+    import sys
 
-    lg = lang(lang_opt)
+    from ..render import sheets as sh
+    from ..study import sheets as ss
+    from ..study.items import kind_filters
+    from ..study.targets import UnknownTarget, resolve_targets
+    from ..core.sheet import SPACES
+
+    raw_lang = (lang_opt or STATE.lang or "").strip().lower()
+    second = None
+    if raw_lang in ("both", "zh+en", "en+zh"):
+        lg = "en" if raw_lang == "en+zh" else "zh"
+        second = "zh" if lg == "en" else "en"
+    else:
+        lg = lang(lang_opt)
     _SANDBOX_NOTICE.clear()
-    if fmt not in ("md", "html", "pdf"):
-        raise fail("--format must be md, html or pdf")
+    if fmt not in ("md", "html", "pdf", "json"):
+        raise fail("--format must be md, html, pdf or json" if lg == "en" else "--format 只能是 md、html、pdf 或 json")
     if answers not in ("end", "separate", "none"):
-        raise fail("--answers must be end, separate or none")
+        raise fail("--answers must be end, separate or none" if lg == "en" else "--answers 只能是 end、separate 或 none")
     if kind not in kind_filters():
         raise fail(f"--kind must be one of {', '.join(kind_filters())}")
+    if space not in SPACES:
+        raise fail(f"--space must be one of {', '.join(SPACES)}" if lg == "en" else f"--space 只能是 {'、'.join(SPACES)}")
+    k_forms = versions or forms
+    try:
+        quotas = ss.parse_quotas(kind_quotas, "--kinds")
+        pts_raw = ss.parse_points(points)
+    except ss.SheetError as e:
+        raise fail(e.t(lg))
+    roster: list[str] = []
+    if students is not None:
+        try:
+            roster = [ln.strip() for ln in students.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        except (OSError, UnicodeDecodeError) as e:
+            raise fail(f"Cannot read {students}: {e}" if lg == "en" else f"无法读取 {students}：{e}")
+        if not roster:
+            raise fail(f"{students} holds no student." if lg == "en" else f"{students} 中没有学生。")
+        if forms == 1 and not versions:
+            k_forms = len(roster)  # one form each; with --forms K the K forms are dealt out in turn
     if fmt == "pdf" and sh.find_browser() is None:
         raise fail(
             "PDF needs a headless Chromium, and none is installed. Install it (Debian/Ubuntu: "
@@ -68,31 +217,61 @@ def sheet(
         raise fail(f"No topic or concept '{e.name}'." + (f" Did you mean: {', '.join(e.suggestions)}?" if e.suggestions else ""))
     topic_names = tuple(t.topics) + tuple(t.concepts)
     default_title = ("Practice sheet — Neural Networks and Deep Learning" if lg == "en" else "练习卷 —— 神经网络与深度学习")
-    sheets = []
-    for v in range(versions):
-        s_seed = seed + v
-        items = sh.ordered(select_items(b, t.topics, t.concepts, kind=kind, n=n, seed=s_seed, difficulty=difficulty))
-        if not items:
-            raise fail("Nothing to put on a sheet there with that --kind.")
-        cmd = _command(targets, n, s_seed, kind, difficulty, lg)
-        sheets.append(sh.Sheet(title=title or default_title, topics=topic_names, items=tuple(items), seed=s_seed,
-                               command=cmd, lang=lg, date=date, version=(v + 1) if versions > 1 else None))
+    if second:
+        default_title = "练习卷 —— 神经网络与深度学习 / Practice sheet — Neural Networks and Deep Learning" if lg == "zh" else \
+            "Practice sheet — Neural Networks and Deep Learning / 练习卷 —— 神经网络与深度学习"
+    cmd = _command(targets, n, seed, kind, difficulty, raw_lang if second else lg, k_forms, per_topic, kind_quotas, points)
+    try:
+        built = _build(ss, b, t, n, seed, kind, difficulty, per_topic, quotas, pts_raw, k_forms, lg)
+    except ss.SheetError as e:
+        raise fail(e.t(lg))
+    if not roster and k_forms > 26:
+        roster = [f"{j:03d}" for j in range(1, k_forms + 1)]
+    sheets = ss.sheets_of(built, title=title or default_title, topics=topic_names, seed=seed, command=cmd, lang=lg,
+                          second=second, date=date, space=space, students=roster or None)
+    if fmt == "json":
+        data = ss.sheet_data(sheets[0], lg) if len(sheets) == 1 else \
+            {"forms": [{"form": s.form, **({"student": s.student} if s.student else {}), **ss.sheet_data(s, lg)} for s in sheets]}
+        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        if output is None:
+            sys.stdout.write(text)
+            return
+        try:
+            sh.write_file(output, text)
+        except sh.OutputError as e:
+            raise fail(_output_message(e, fmt, lg), code=2 if e.kind in ("is_dir", "no_dir") else 1)
+        _report_written([output], lg)
+        return
     if output is None and fmt != "md":
         output = Path(f"sheet-{'-'.join(topic_names[:3]) or 'all'}-{seed}.{fmt}")
-    per_version_answers = "none" if versions > 1 and answers != "none" else answers
+    many = len(sheets) > 1
     jobs: list[tuple[str, Optional[Path]]] = []  # (document, target) in writing order
-    for s in sheets:
-        out_path = _numbered(output, s.version) if output else None
-        if fmt == "md":
-            doc, key = sh.markdown(s, per_version_answers)
-        else:
-            doc, key = sh.html_sheet(s, per_version_answers)
-        jobs.append((doc, out_path))
-        if key is not None:
-            jobs.append((key, _suffixed(out_path, "key") if out_path else None))
-    if versions > 1 and answers != "none":
-        key = sh.combined_key_markdown(sheets) if fmt == "md" else sh.combined_key_html(sheets)
-        jobs.append((key, _suffixed(output, "key") if output else None))
+    dealt = bool(roster) and len(built.forms) < len(sheets)  # K forms dealt out over a roster
+    keys = ss.distinct_forms(sheets) if dealt else sheets
+    if many and fmt == "pdf":
+        # a class set: every form in one PDF, every key in another (one browser run each)
+        jobs.append((sh.html_class_set(sheets), output))
+        if answers != "none":
+            jobs.append((sh.combined_key_html(keys), _suffixed(output, "key")))
+    else:
+        for j, s in enumerate(sheets):
+            tag = f"{j + 1:03d}-{s.form}" if dealt else s.form
+            out_path = _lettered(output, tag) if output else None
+            per_form = answers if not many else ("separate" if answers != "none" and not dealt else "none")
+            if fmt == "md":
+                doc, key = sh.markdown(s, per_form)
+            else:
+                doc, key = sh.html_sheet(s, per_form)
+            jobs.append((doc, out_path))
+            if key is not None:
+                jobs.append((key, _suffixed(out_path, "key") if out_path else None))
+        if dealt and answers != "none":
+            for k in keys:
+                _, key = sh.markdown(k, "separate") if fmt == "md" else sh.html_sheet(k, "separate")
+                jobs.append((key, _lettered(output, f"{k.form}-key") if output else None))
+        if many and answers != "none":
+            key = sh.combined_key_markdown(keys) if fmt == "md" else sh.combined_key_html(keys)
+            jobs.append((key, _suffixed(output, "key") if output else None))
     written: list[Path] = []
     try:
         for _, path in jobs:  # a folder or a missing folder as target: say so before any work
@@ -108,6 +287,20 @@ def sheet(
         _report_written(written, lg)
         raise fail(f"Could not print the PDF: {e}. Try --format html." if lg == "en" else f"PDF 打印失败：{e}。可改用 --format html。")
     _report_written(written, lg)
+
+
+def _build(ss, b, t, n, seed, kind, difficulty, per_topic, quotas, pts, k_forms, lg):
+    """The forms, with a progress bar on the terminal for a class set."""
+    kw = dict(n=n, seed=seed, kind=kind, difficulty=difficulty, per_topic=per_topic, kind_quotas=quotas or None,
+              points=pts or None, forms=k_forms)
+    if k_forms < 5:
+        return ss.build(b, t.topics, t.concepts, **kw)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console(stderr=True), transient=True) as prog:
+        task = prog.add_task("Building forms" if lg == "en" else "正在组卷", total=k_forms)
+        return ss.build(b, t.topics, t.concepts, progress=lambda done, total: prog.update(task, completed=done), **kw)
 
 
 def _report_written(written: list[Path], lg: str) -> None:
@@ -135,20 +328,30 @@ def _output_message(e, fmt: str, lg: str) -> str:
     return (zh if lg == "zh" else en)[e.kind]
 
 
-def _command(targets, n, seed, kind, difficulty, lg) -> str:
+def _command(targets, n, seed, kind, difficulty, lg, forms=1, per_topic=None, kind_quotas=None, points=None) -> str:
     parts = ["quizcli", "sheet", *(targets or [])]
-    parts += ["-n", str(n), "--seed", str(seed)]
+    if per_topic:
+        parts += ["--per-topic", str(per_topic)]
+    if kind_quotas:
+        parts += ["--kinds", kind_quotas]
+    if not per_topic and not kind_quotas:
+        parts += ["-n", str(n)]
+    parts += ["--seed", str(seed)]
     if kind != "mixed":
         parts += ["--kind", kind]
     if difficulty != "medium":
         parts += ["--difficulty", difficulty]
-    if lg == "zh":
-        parts += ["--lang", "zh"]
+    if forms > 1:
+        parts += ["--forms", str(forms)]
+    if points:
+        parts += ["--points", points]
+    if lg != "en":
+        parts += ["--lang", lg]
     return " ".join(parts)
 
 
-def _numbered(path: Path, version: Optional[int]) -> Path:
-    return path if version is None else path.with_name(f"{path.stem}-{version}{path.suffix}")
+def _lettered(path: Path, form: Optional[str]) -> Path:
+    return path if form is None else path.with_name(f"{path.stem}-{form}{path.suffix}")
 
 
 def _suffixed(path: Path, tag: str) -> Path:
@@ -216,3 +419,86 @@ def export_anki(
         raise fail(f"No topic or concept '{e.name}'.")
     n = build_deck(b, t.topics, t.concepts, output, lang=lg, both=both)
     console().print(f"{n} notes written to {output}." if lg == "en" else f"已将 {n} 张卡片写入 {output}。", markup=False)
+
+
+def _export_lang(raw: Optional[str]) -> tuple[str, str]:
+    """(the language messages use, the export's language: zh, en or both)."""
+    v = (raw or STATE.lang or "").strip().lower()
+    if v == "both":
+        return lang(None), "both"
+    lg = lang(raw)
+    return lg, lg
+
+
+@export_app.command("moodle")
+def export_moodle(
+    targets: Annotated[Optional[List[str]], typer.Argument(help="Topics or concepts (default: all).", show_default=False)] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The Moodle XML file to write.")] = Path("quizcli-moodle.xml"),
+    variants: Annotated[int, typer.Option("--variants", help="Seeded, engine-verified numerical variants per problem family (0: none).", min=0, max=200)] = 5,
+    lang_opt: Annotated[Optional[str], typer.Option("--lang", "-l", help="zh, en, or both (Moodle multilang spans).", show_default=False)] = None,
+    bank: BankOpt = None,
+) -> None:
+    """The bank as Moodle XML (Question bank → Import → Moodle XML format): a category per
+    topic; choice questions as multichoice with per-option feedback, true/false, numerical
+    with tolerance, short answers as essay with the model answer as grader information;
+    each problem family as numerical variants in its own category (for Moodle's random
+    question) plus a calculated question with its dataset where the formula allows.
+
+    Examples:
+      quizcli export moodle cnn rnn -o bank.xml
+      quizcli export moodle --variants 20 --lang both -o course.xml
+    """
+    from ..export.moodle import build_xml
+    from ..render import sheets as sh
+    from ..study.targets import UnknownTarget, resolve_targets
+
+    lg, xl = _export_lang(lang_opt)
+    b = get_bank(bank, lg)
+    try:
+        t = resolve_targets(b, list(targets or []))
+    except UnknownTarget as e:
+        raise fail(f"No topic or concept '{e.name}'." if lg == "en" else f"没有主题或知识点 '{e.name}'。")
+    topics = list(t.topics) or sorted({b.concepts[c].topic for c in t.concepts if c in b.concepts}, key=list(b.topics).index)
+    data, counts = build_xml(b, topics, t.concepts, lang=xl, variants=variants)
+    try:
+        sh.write_file(output, data)
+    except sh.OutputError as e:
+        raise fail(_output_message(e, "xml", lg), code=2 if e.kind in ("is_dir", "no_dir") else 1)
+    kinds_s = ", ".join(f"{v} {k}" for k, v in sorted(counts.by_type.items()))
+    console().print(f"{counts.questions} questions ({kinds_s}) written to {output}." if lg == "en"
+                    else f"已将 {counts.questions} 道题（{kinds_s}）写入 {output}。", markup=False)
+
+
+@export_app.command("qti")
+def export_qti(
+    targets: Annotated[Optional[List[str]], typer.Argument(help="Topics or concepts (default: all).", show_default=False)] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The QTI .zip package to write.")] = Path("quizcli-qti.zip"),
+    variants: Annotated[int, typer.Option("--variants", help="Seeded, engine-verified numerical variants per problem family (0: none).", min=0, max=200)] = 5,
+    lang_opt: Annotated[Optional[str], typer.Option("--lang", "-l", help="zh, en, or both (Chinese, then English).", show_default=False)] = None,
+    bank: BankOpt = None,
+) -> None:
+    """The bank as a QTI 1.2 package for Canvas (Import course content → "QTI .zip file"):
+    one quiz per topic with multiple_choice, multiple_answers, true_false, numerical and
+    essay questions; numerical ranges kept to the four decimals Canvas stores.
+
+    Example: quizcli export qti cnn rnn -o bank.zip
+    """
+    from ..export.qti import build_package
+    from ..render import sheets as sh
+    from ..study.targets import UnknownTarget, resolve_targets
+
+    lg, xl = _export_lang(lang_opt)
+    b = get_bank(bank, lg)
+    try:
+        t = resolve_targets(b, list(targets or []))
+    except UnknownTarget as e:
+        raise fail(f"No topic or concept '{e.name}'." if lg == "en" else f"没有主题或知识点 '{e.name}'。")
+    topics = list(t.topics) or sorted({b.concepts[c].topic for c in t.concepts if c in b.concepts}, key=list(b.topics).index)
+    data, counts = build_package(b, topics, t.concepts, lang=xl, variants=variants)
+    try:
+        sh.write_file(output, data)
+    except sh.OutputError as e:
+        raise fail(_output_message(e, "zip", lg), code=2 if e.kind in ("is_dir", "no_dir") else 1)
+    kinds_s = ", ".join(f"{v} {k}" for k, v in sorted(counts.by_type.items()))
+    console().print(f"{counts.questions} questions ({kinds_s}) written to {output}." if lg == "en"
+                    else f"已将 {counts.questions} 道题（{kinds_s}）写入 {output}。", markup=False)

@@ -1,4 +1,5 @@
-"""The bank's concept questions as an Anki package, built with genanki (MIT)."""
+"""The bank's concept questions as an Anki package, built with genanki (MIT). Maths is
+written for Anki's MathJax, `\\( … \\)`; no raw `^{…}` or `_{…}` reaches a card."""
 from __future__ import annotations
 
 import html
@@ -7,7 +8,7 @@ from pathlib import Path
 from .. import kinds
 from ..core.models import Bank, Question
 from ..core.session import Item
-from ..render.sheets import text_html
+from .moodle import mathjax_html as text_html
 
 # Fixed ids: Anki matches model, deck and notes across re-imports by them.
 MODEL_ID = 1607392319

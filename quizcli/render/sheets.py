@@ -24,24 +24,25 @@ from ..study.exam import SECTIONS, section_of
 from ..study.items import Item
 from ..core.mathtext import MATH
 
+from ..core.sheet import Sheet
+
 LETTERS = "ABCDEFGHIJ"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
-
-@dataclass(frozen=True)
-class Sheet:
-    title: str
-    topics: tuple[str, ...]
-    items: tuple[Item, ...]
-    seed: int
-    command: str
-    lang: str
-    date: str | None = None
-    version: int | None = None
+__all__ = ["Sheet", "ordered", "markdown", "html_sheet", "html_class_set", "combined_key_html",
+           "combined_key_markdown", "text_html", "print_pdf", "write_file", "check_target", "OutputError"]
 
 
 def _tr(lang: str, en: str, zh: str) -> str:
     return zh if lang == "zh" else en
+
+
+def _trs(sheet: Sheet, en: str, zh: str, sep: str = " / ") -> str:
+    """An interface string in the sheet's language, then (for --lang both) the other one."""
+    first = _tr(sheet.lang, en, zh)
+    if sheet.second and sheet.second != sheet.lang:
+        return first + sep + _tr(sheet.second, en, zh)
+    return first
 
 
 def _grouped(items: Sequence[Item]) -> list[tuple[object, list[tuple[int, Item]]]]:
@@ -60,6 +61,57 @@ def ordered(items: Sequence[Item]) -> list[Item]:
     return sorted(items, key=lambda it: order[section_of(it).id])
 
 
+def _points(sheet: Sheet) -> list[float]:
+    if sheet.points:
+        return list(sheet.points)
+    return [float(section_of(it).points) for it in sheet.items]
+
+
+def _code(sheet: Sheet, i: int) -> str:
+    return sheet.codes[i - 1] if sheet.codes else ""
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def _pts_word(sheet: Sheet, x: float) -> str:
+    return _trs(sheet, f"{_num(x)} pt" + ("" if x == 1 else "s"), f"{_num(x)} 分")
+
+
+def _heading(sheet: Sheet) -> str:
+    label = sheet.label
+    if not label:
+        return sheet.title
+    if sheet.form:
+        return f"{sheet.title} — {_trs(sheet, 'Form', '试卷')} {label}"
+    return f"{sheet.title} ({_tr(sheet.lang, 'version', '版本')} {label})"
+
+
+def _instructions(sheet: Sheet) -> str:
+    total = _num(sum(_points(sheet)))
+    n = len(sheet.items)
+    en = (f"{n} questions, {total} points. Write the letter of your choice in the brackets, tick T or F for "
+          "true/false, and show your working for short answers and calculations.")
+    zh = f"共 {n} 题，满分 {total} 分。选择题将所选字母填入括号内，判断题在“对”或“错”的方框中打勾，简答题与计算题写出过程。"
+    return _tr(sheet.lang, en, zh), (_tr(sheet.second, en, zh) if sheet.second and sheet.second != sheet.lang else None)
+
+
+def _section_title(sheet: Sheet, s, members, pts: list[float]) -> str:
+    total = sum(pts[i - 1] for i, _ in members)
+    each = {pts[i - 1] for i, _ in members}
+    n = len(members)
+    if len(each) == 1:
+        e = _num(next(iter(each)))
+        en, zh = f"{n} × {e} = {_num(total)} points", f"共 {n} 题，每题 {e} 分，共 {_num(total)} 分"
+    else:
+        en, zh = f"{n} questions, {_num(total)} points", f"共 {n} 题，共 {_num(total)} 分"
+    title = s.title.t(sheet.lang)
+    if sheet.second and sheet.second != sheet.lang:
+        title += " " + s.title.t(sheet.second)
+    return f"{title} ({_tr(sheet.lang, en, zh)})"
+
+
 def _answer_parts(it: Item, lang: str) -> tuple[str, list[str]]:
     """(the answer, the worked steps or explanation lines)."""
     if it.question is not None:
@@ -73,28 +125,65 @@ def _answer_parts(it: Item, lang: str) -> tuple[str, list[str]]:
     return it.problem.answer_text, [s.t(lang) for s in it.problem.steps]
 
 
+def _objective(it: Item) -> bool:
+    return section_of(it).id == "objective"
+
+
+def _short_answer(it: Item, lang: str) -> str:
+    """The answer as a grid cell shows it: letters for choices, T/F (对/错) for true/false."""
+    ans = kinds.of(it).expected(it, lang)
+    return {"true": "T", "false": "F"}.get(ans, ans)
+
+
+def _key_parts(it: Item, lang: str) -> tuple[str, list[str]]:
+    """What the compact key prints: a self-rated answer as its numbered key points (what a
+    marker ticks), everything else as the answer and its worked steps."""
+    if it.question is not None and kinds.of(it).self_rated and it.question.key_points:
+        marks = "①②③④⑤⑥⑦⑧⑨⑩"
+        pts = " ".join(f"{marks[j] if j < len(marks) else str(j + 1) + '.'} {k.t(lang)}" for j, k in enumerate(it.question.key_points))
+        return pts, []
+    return _answer_parts(it, lang)
+
+
 # ----------------------------------------------------------------------------- Markdown
+
+
+def _md_text(sheet: Sheet, t) -> str:
+    first = t.t(sheet.lang)
+    if sheet.second and sheet.second != sheet.lang:
+        return first + "  \n" + "*" + t.t(sheet.second).replace("\n", " ") + "*"
+    return first
 
 
 def markdown(sheet: Sheet, answers: str = "end") -> tuple[str, str | None]:
     """(sheet, separate key or None)."""
     lang = sheet.lang
-    out = [f"# {sheet.title}" + (f" ({_tr(lang, 'version', '版本')} {sheet.version})" if sheet.version else ""), ""]
-    out.append(f"{_tr(lang, 'Topics', '主题')}: {', '.join(sheet.topics)}  ")
-    out.append(f"{_tr(lang, 'Name', '姓名')}: ______________  {_tr(lang, 'Date', '日期')}: {sheet.date or '______________'}  ")
+    pts = _points(sheet)
+    out = [f"# {_heading(sheet)}", ""]
+    out.append(f"{_trs(sheet, 'Topics', '主题')}: {', '.join(sheet.topics)}  ")
+    who = f"{_trs(sheet, 'Student', '学号')}: {sheet.student}" if sheet.student else f"{_trs(sheet, 'Student no.', '学号')}: ______________"
+    out.append(f"{_trs(sheet, 'Name', '姓名')}: ______________  {who}  {_trs(sheet, 'Date', '日期')}: {sheet.date or '______________'}  "
+               f"{_trs(sheet, 'Score', '得分')}: ______ / {_num(sum(pts))}  ")
+    first, second = _instructions(sheet)
+    out.append(f"*{first}*" + (f"  \n*{second}*" if second else "") + "  ")
     out.append(f"{_tr(lang, 'Seed', '种子')} {sheet.seed} · {_tr(lang, 'reproduce with', '复现命令')}: `{sheet.command}`")
     out.append("")
     for s, members in _grouped(sheet.items):
-        out += [f"## {s.title.t(lang)}", ""]
+        out += [f"## {_section_title(sheet, s, members, pts)}", ""]
         for i, it in members:
-            out.append(f"**{i}.** {it.prompt.t(lang)}")
-            options = kinds.of(it).options(it)
+            code = _code(sheet, i)
+            tail = f" ({_pts_word(sheet, pts[i - 1])}" + (f" · `{code}`" if code else "") + ")"
+            kind = kinds.of(it)
+            options = kind.options(it)
+            box = "  ( &nbsp; )" if options else ("  ☐ " + _tr(lang, "T", "对") + " ☐ " + _tr(lang, "F", "错")) if _objective(it) else ""
+            out.append(f"**{i}.** {_md_text(sheet, it.prompt)}{box}{tail}")
             if options:
                 out.append("")
                 for j, o in enumerate(options):
-                    out.append(f"- **{LETTERS[j]}.** {o.text.t(lang)}")
-            if s.id != "objective":
-                out += ["", "&nbsp;", "", "&nbsp;", ""]
+                    out.append(f"- **{LETTERS[j]}.** {_md_text(sheet, o.text)}")
+            if not _objective(it):
+                lines = {"compact": 1, "normal": 2, "exam": 4}.get(sheet.space, 2) * (2 if section_of(it).id == "calc" else 1)
+                out += ["", *(["&nbsp;", ""] * lines)]
             out.append("")
     key = _markdown_key(sheet)
     if answers == "end":
@@ -107,11 +196,21 @@ def markdown(sheet: Sheet, answers: str = "end") -> tuple[str, str | None]:
 
 def _markdown_key(sheet: Sheet) -> str:
     lang = sheet.lang
-    v = f" ({_tr(lang, 'version', '版本')} {sheet.version})" if sheet.version else ""
-    out = [f"## {_tr(lang, 'Answer key', '参考答案')}{v}", ""]
+    label = f" — {_tr(lang, 'Form', '试卷')} {sheet.label}" if sheet.form else (f" ({_tr(lang, 'version', '版本')} {sheet.label})" if sheet.label else "")
+    out = [f"## {_tr(lang, 'Answer key', '参考答案')}{label}", ""]
+    grid = [(i, it) for i, it in enumerate(sheet.items, 1) if _objective(it)]
+    for row in range(0, len(grid), 10):
+        cells = grid[row:row + 10]
+        out.append("| " + " | ".join(f"**{i}.**" for i, _ in cells) + " |")
+        out.append("|" + "---|" * len(cells))
+        out.append("| " + " | ".join(_short_answer(it, lang) for _, it in cells) + " |")
+        out.append("")
     for i, it in enumerate(sheet.items, 1):
-        ans, lines = _answer_parts(it, lang)
-        out.append(f"**{i}.** {ans}")
+        if _objective(it):
+            continue
+        ans, lines = _key_parts(it, lang)
+        code = _code(sheet, i)
+        out.append(f"**{i}.** {ans}" + (f"  `{code}`" if code else ""))
         out.append("")
         for line in lines:
             out.append(f"> {line}  ")
@@ -122,6 +221,9 @@ def _markdown_key(sheet: Sheet) -> str:
 # ----------------------------------------------------------------------------- HTML
 
 
+_TEXT_ARG = re.compile(r"\\text\{([^{}]*)\}")
+
+
 def _math_html(latex: str, display: bool) -> str:
     """MathML for one formula, rebuilt by the allow-list sanitizer: latex2mathml copies
     \\text{…} (and \\href, \\class, \\style arguments) into its output unescaped."""
@@ -129,6 +231,9 @@ def _math_html(latex: str, display: bool) -> str:
 
     from .htmlsafe import mathml
 
+    # latex2mathml copies a \text{…} argument verbatim: undo TeX's escapes there, so the key
+    # shows output_padding, not output\_padding
+    latex = _TEXT_ARG.sub(lambda m: "\\text{" + re.sub(r"\\([_%&#$])", r"\1", m.group(1)) + "}", latex)
     try:
         raw = convert(latex, display="block" if display else "inline")
     except Exception:
@@ -136,8 +241,30 @@ def _math_html(latex: str, display: bool) -> str:
     return mathml(raw)
 
 
+# A matrix written as text, [1 2; 3 4] (two rows or more): typeset as a matrix.
+_NUM = r"-?\d+(?:\.\d+)?"
+_MATRIX = re.compile(rf"\[\s*({_NUM}(?:[ ,]+{_NUM})*(?:\s*;\s*{_NUM}(?:[ ,]+{_NUM})*)+)\s*\]")
+
+
+def _matrices(text: str) -> str:
+    def conv(m: re.Match) -> str:
+        rows = [re.split(r"[ ,]+", r.strip()) for r in m.group(1).split(";")]
+        if len({len(r) for r in rows}) != 1:
+            return m.group(0)
+        return "$\\begin{bmatrix}" + "\\\\".join(" & ".join(r) for r in rows) + "\\end{bmatrix}$"
+
+    out, pos = [], 0
+    for mm in MATH.finditer(text):  # only outside the maths already there
+        out.append(_MATRIX.sub(conv, text[pos:mm.start()]))
+        out.append(mm.group(0))
+        pos = mm.end()
+    out.append(_MATRIX.sub(conv, text[pos:]))
+    return "".join(out)
+
+
 def text_html(text: str) -> str:
     """Markdown-lite with $math$ → HTML (MathML for the math)."""
+    text = _matrices(text)
     parts: list[str] = []
     pos = 0
     for m in MATH.finditer(text):
@@ -168,29 +295,51 @@ def _inline_html(s: str) -> str:
 
 
 CSS = """
-@page { size: A4; margin: 18mm 16mm; }
+@page { size: A4; margin: 15mm 15mm 14mm; }
 body { font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", "Source Han Serif SC", "Songti SC", "SimSun",
-       "DejaVu Serif", "Times New Roman", serif; font-size: 11pt; line-height: 1.5; color: #111; max-width: 180mm; margin: auto; }
+       "DejaVu Serif", "Times New Roman", serif; font-size: 10.5pt; line-height: 1.42; color: #111; max-width: 180mm; margin: auto; }
 math { font-family: "DejaVu Math TeX Gyre", "STIX Two Math", "Cambria Math", math; }
-h1 { font-size: 17pt; margin: 0 0 4pt; }
-h2 { font-size: 13pt; border-bottom: 1px solid #888; margin-top: 14pt; }
-.meta { color: #333; font-size: 10pt; margin-bottom: 6pt; }
-.meta span { margin-right: 18pt; }
-.q { break-inside: avoid; page-break-inside: avoid; margin: 8pt 0; }
-.q .n { font-weight: bold; margin-right: 4pt; }
-.q p { display: inline; margin: 0; }
-.opts { list-style: none; padding-left: 18pt; margin: 4pt 0; columns: 2; }
-.opts li { break-inside: avoid; }
-.space { border-bottom: 1px dotted #aaa; height: 22pt; }
-.space.tall { height: 70pt; }
-.key { page-break-before: always; break-before: page; }
-.key .a { margin: 6pt 0; break-inside: avoid; }
-.key .a > p:first-of-type { display: inline; margin: 0; }
-.key .steps { color: #333; font-size: 10pt; margin: 2pt 0 0 18pt; }
-.key .steps p { margin: 1pt 0; }
-code { font-family: "DejaVu Sans Mono", monospace; font-size: 9.5pt; }
-.repro { font-size: 9pt; color: #555; }
+h1 { font-size: 15pt; margin: 0 0 3pt; }
+h2 { font-size: 11.5pt; border-bottom: 1px solid #888; margin: 10pt 0 4pt; break-after: avoid; page-break-after: avoid; }
+.meta { font-size: 10pt; margin: 2pt 0; display: flex; flex-wrap: wrap; gap: 4pt 16pt; }
+.meta .blank { display: inline-block; min-width: 30mm; border-bottom: 1px solid #333; }
+.instr { font-size: 9.5pt; font-style: italic; margin: 3pt 0; }
+.q { break-inside: avoid; page-break-inside: avoid; margin: 5pt 0 6pt; }
+.q .head { display: flex; gap: 6pt; align-items: baseline; }
+.q .n { font-weight: bold; min-width: 16pt; }
+.q .txt { flex: 1; }
+.q .txt p { display: inline; margin: 0; }
+.q .side { white-space: nowrap; font-size: 9pt; text-align: right; }
+.pts { color: #222; }
+.code { font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt; color: #666; display: block; }
+.bracket { font-weight: normal; letter-spacing: 10pt; }
+.tf { white-space: nowrap; margin-left: 6pt; }
+.box { display: inline-block; width: 9pt; height: 9pt; border: 1px solid #222; vertical-align: -1pt; margin: 0 3pt 0 12pt; }
+.l2 { color: #444; font-size: 9pt; }
+.l2 p { display: inline; margin: 0; }
+.opts { list-style: none; padding-left: 22pt; margin: 2pt 0 0; display: grid; gap: 1pt 10pt; }
+.opts.c4 { grid-template-columns: repeat(4, 1fr); }
+.opts.c2 { grid-template-columns: repeat(2, 1fr); }
+.opts.c1 { grid-template-columns: 1fr; }
+.opts li p { display: inline; margin: 0; }
+.space { margin-left: 22pt; border-bottom: 1px dotted #999; }
+.key { break-before: page; page-break-before: always; }
+.key.first { break-before: auto; page-break-before: auto; }
+.grid { border-collapse: collapse; margin: 4pt 0 8pt; font-size: 10pt; }
+.grid td, .grid th { border: 1px solid #999; padding: 1pt 5pt; text-align: center; min-width: 18pt; }
+.grid th { background: #f0f0f0; font-weight: bold; }
+.key .a { margin: 5pt 0; break-inside: avoid; }
+.key .a p { display: inline; margin: 0; }
+.key .steps { color: #333; font-size: 9.5pt; margin: 1pt 0 0 18pt; }
+.key .steps p { margin: 0; }
+code { font-family: "DejaVu Sans Mono", monospace; font-size: 9pt; }
+.repro { font-size: 8pt; color: #555; }
+.form { break-before: page; page-break-before: always; }
+.form.first { break-before: auto; page-break-before: auto; }
 """
+
+# answer space (pt) by section and --space
+SPACE_PT = {"compact": {"short": 46, "calc": 64}, "normal": {"short": 84, "calc": 118}, "exam": {"short": 150, "calc": 190}}
 
 
 # The sheet needs its inline <style> and nothing else: no script, no frame, no file or
@@ -208,73 +357,130 @@ def _html_doc(title: str, body: str, lang: str) -> str:
     )
 
 
+def _both_html(sheet: Sheet, t) -> str:
+    """A bilingual text: the sheet's language, and the other one under it for --lang both."""
+    first = text_html(t.t(sheet.lang))
+    if sheet.second and sheet.second != sheet.lang:
+        return first + f'<div class="l2" lang="{sheet.second}">{text_html(t.t(sheet.second))}</div>'
+    return first
+
+
+def _opts_class(sheet: Sheet, options) -> str:
+    from ..core.mathtext import plain_subscripts
+
+    longest = max(len(plain_subscripts(o.text.t(sheet.lang))) for o in options)
+    wide = max(len(re.findall(r"[\u3000-\u9fff\uff00-\uffef]", o.text.t(sheet.lang))) for o in options)
+    size = longest + wide  # a CJK character is two columns wide
+    if sheet.second and sheet.second != sheet.lang:
+        size = max(size, max(len(o.text.t(sheet.second)) for o in options))
+    return "c4" if size <= 16 and len(options) <= 4 else "c2" if size <= 40 else "c1"
+
+
 def _html_questions(sheet: Sheet) -> str:
     lang = sheet.lang
+    pts = _points(sheet)
     out = []
     for s, members in _grouped(sheet.items):
-        out.append(f"<h2>{html.escape(s.title.t(lang))}</h2>")
+        out.append(f"<h2>{html.escape(_section_title(sheet, s, members, pts))}</h2>")
         for i, it in members:
-            q = [f'<div class="q" id="q{i}"><span class="n">{i}.</span>{text_html(it.prompt.t(lang))}']
-            options = kinds.of(it).options(it)
+            kind = kinds.of(it)
+            options = kind.options(it)
+            mark = ""
             if options:
-                q.append('<ul class="opts">' + "".join(
-                    f"<li><strong>{LETTERS[j]}.</strong> {text_html(o.text.t(lang))}</li>" for j, o in enumerate(options)) + "</ul>")
-            if s.id == "objective":
-                q.append('<div class="space"></div>')
-            else:
-                q.append('<div class="space tall"></div>' * (2 if s.id == "calc" else 1))
+                mark = '<span class="bracket">（）</span>' if lang == "zh" else '<span class="bracket">( )</span>'
+            elif _objective(it):
+                t_, f_ = _tr(lang, "T", "对"), _tr(lang, "F", "错")
+                mark = f'<span class="tf"><span class="box"></span>{t_}<span class="box"></span>{f_}</span>'
+            code = _code(sheet, i)
+            side = f'<span class="pts">{html.escape(_pts_word(sheet, pts[i - 1]))}</span>' + (
+                f'<span class="code">{html.escape(code)}</span>' if code else "")
+            q = [f'<div class="q {s.id}" id="q{i}"><div class="head"><span class="n">{i}.</span>'
+                 f'<div class="txt">{_both_html(sheet, it.prompt)} {mark}</div><div class="side">{side}</div></div>']
+            if options:
+                cls = _opts_class(sheet, options)
+                q.append(f'<ul class="opts {cls}">' + "".join(
+                    f"<li><strong>{LETTERS[j]}.</strong> {_both_html(sheet, o.text)}</li>" for j, o in enumerate(options)) + "</ul>")
+            if not _objective(it):
+                h = SPACE_PT.get(sheet.space, SPACE_PT["normal"])["calc" if s.id == "calc" else "short"]
+                q.append(f'<div class="space" style="height: {h}pt"></div>')
             q.append("</div>")
             out.append("".join(q))
     return "\n".join(out)
 
 
-def _html_key(sheet: Sheet) -> str:
+def _html_key(sheet: Sheet, first: bool = False) -> str:
     lang = sheet.lang
-    v = f" ({_tr(lang, 'version', '版本')} {sheet.version})" if sheet.version else ""
-    out = [f'<section class="key"><h2>{_tr(lang, "Answer key", "参考答案")}{v}</h2>']
-    for i, it in enumerate(sheet.items, 1):
-        ans, lines = _answer_parts(it, lang)
+    label = f" — {_tr(lang, 'Form', '试卷')} {sheet.label}" if sheet.form else (f" ({_tr(lang, 'version', '版本')} {sheet.label})" if sheet.label else "")
+    who = f" · {_tr(lang, 'Student', '学号')} {html.escape(sheet.student)}" if sheet.student else ""
+    out = [f'<section class="key{" first" if first else ""}"><h2>{_tr(lang, "Answer key", "参考答案")}{label}{who}</h2>']
+    grid = [(i, it) for i, it in enumerate(sheet.items, 1) if _objective(it)]
+    for row in range(0, len(grid), 10):
+        cells = grid[row:row + 10]
+        out.append('<table class="grid"><tr>' + "".join(f"<th>{i}</th>" for i, _ in cells) + "</tr><tr>"
+                   + "".join(f'<td id="a{i}">{html.escape(_short_answer(it, lang))}</td>' for i, it in cells) + "</tr></table>")
+    rest = [(i, it) for i, it in enumerate(sheet.items, 1) if not _objective(it)]
+    for i, it in rest:
+        ans, lines = _key_parts(it, lang)
         steps = "".join(f"<div>{text_html(line)}</div>" for line in lines)
-        out.append(f'<div class="a" id="a{i}"><span class="n"><strong>{i}.</strong></span> {text_html(ans)}<div class="steps">{steps}</div></div>')
+        code = _code(sheet, i)
+        c = f' <span class="code" style="display:inline">{html.escape(code)}</span>' if code else ""
+        out.append(f'<div class="a" id="a{i}"><span class="n"><strong>{i}.</strong></span> {text_html(ans)}{c}<div class="steps">{steps}</div></div>')
     out.append("</section>")
     return "\n".join(out)
 
 
 def _html_header(sheet: Sheet) -> str:
     lang = sheet.lang
-    v = f" ({_tr(lang, 'version', '版本')} {sheet.version})" if sheet.version else ""
+    total = _num(sum(_points(sheet)))
+    who = (f'<span>{_trs(sheet, "Student", "学号")}: <strong>{html.escape(sheet.student)}</strong></span>' if sheet.student
+           else f'<span>{_trs(sheet, "Student no.", "学号")}: <span class="blank"></span></span>')
+    first, second = _instructions(sheet)
     return (
-        f"<h1>{html.escape(sheet.title)}{v}</h1>"
-        f'<div class="meta"><span>{_tr(lang, "Topics", "主题")}: {html.escape(", ".join(sheet.topics))}</span>'
-        f'<span>{_tr(lang, "Name", "姓名")}: ________________</span>'
-        f'<span>{_tr(lang, "Date", "日期")}: {html.escape(sheet.date) if sheet.date else "____________"}</span></div>'
-        f'<div class="repro">{_tr(lang, "Seed", "种子")} {sheet.seed} · {_tr(lang, "reproduce with", "复现命令")}: '
+        f"<h1>{html.escape(_heading(sheet))}</h1>"
+        f'<div class="meta"><span>{_trs(sheet, "Name", "姓名")}: <span class="blank"></span></span>{who}'
+        f'<span>{_trs(sheet, "Date", "日期")}: {html.escape(sheet.date) if sheet.date else "<span class=blank></span>"}</span>'
+        f'<span>{_trs(sheet, "Score", "得分")}: <span class="blank" style="min-width:14mm"></span> / {total}</span></div>'
+        f'<div class="meta"><span>{_trs(sheet, "Topics", "主题")}: {html.escape(", ".join(sheet.topics))}</span></div>'
+        + (f'<div class="instr">{html.escape(first)}' + (f"<br>{html.escape(second)}" if second else "") + "</div>" if sheet.instructions else "")
+        + f'<div class="repro">{_tr(lang, "Seed", "种子")} {sheet.seed} · {_tr(lang, "reproduce with", "复现命令")}: '
         f"<code>{html.escape(sheet.command)}</code></div>"
     )
 
 
-def html_sheet(sheet: Sheet, answers: str = "end") -> tuple[str, str | None]:
-    """(sheet, separate key or None), each one self-contained HTML document."""
+def _body(sheet: Sheet, answers: str) -> str:
     body = _html_header(sheet) + "\n" + _html_questions(sheet)
     if answers == "end":
         body += "\n" + _html_key(sheet)
-    doc = _html_doc(sheet.title, body, sheet.lang)
+    return body
+
+
+def html_sheet(sheet: Sheet, answers: str = "end") -> tuple[str, str | None]:
+    """(sheet, separate key or None), each one self-contained HTML document."""
+    doc = _html_doc(sheet.title, _body(sheet, answers), sheet.lang)
     if answers == "separate":
-        key_title = f"{sheet.title} — {_tr(sheet.lang, 'answer key', '参考答案')}"
-        return doc, _html_doc(key_title, f"<h1>{html.escape(key_title)}</h1>" + _html_key(sheet).replace('class="key"', 'class="key first"'), sheet.lang)
+        key_title = f"{_heading(sheet)} — {_tr(sheet.lang, 'answer key', '参考答案')}"
+        return doc, _html_doc(key_title, f"<h1>{html.escape(key_title)}</h1>" + _html_key(sheet, first=True), sheet.lang)
     return doc, None
+
+
+def html_class_set(sheets: Sequence[Sheet]) -> str:
+    """Every form in one document, each starting on a new page (one browser prints them all)."""
+    parts = [f'<section class="form{" first" if j == 0 else ""}">{_body(s, "none")}</section>' for j, s in enumerate(sheets)]
+    return _html_doc(sheets[0].title, "\n".join(parts), sheets[0].lang)
 
 
 def combined_key_html(sheets: Sequence[Sheet]) -> str:
     lang = sheets[0].lang
-    title = f"{sheets[0].title} — {_tr(lang, 'answer keys, all versions', '全部版本参考答案')}"
-    body = f"<h1>{html.escape(title)}</h1>" + "\n".join(_html_key(s) for s in sheets)
+    what = ("answer keys, all forms", "全部试卷参考答案") if sheets[0].form else ("answer keys, all versions", "全部版本参考答案")
+    title = f"{sheets[0].title} — {_tr(lang, *what)}"
+    body = f"<h1>{html.escape(title)}</h1>" + "\n".join(_html_key(s, first=(j == 0)) for j, s in enumerate(sheets))
     return _html_doc(title, body, lang)
 
 
 def combined_key_markdown(sheets: Sequence[Sheet]) -> str:
     lang = sheets[0].lang
-    title = f"{sheets[0].title} — {_tr(lang, 'answer keys, all versions', '全部版本参考答案')}"
+    what = ("answer keys, all forms", "全部试卷参考答案") if sheets[0].form else ("answer keys, all versions", "全部版本参考答案")
+    title = f"{sheets[0].title} — {_tr(lang, *what)}"
     return "\n".join([f"# {title}", ""] + [_markdown_key(s) for s in sheets]).rstrip() + "\n"
 
 
@@ -571,3 +777,41 @@ def print_pdf(html_doc: str, pdf_path: Path, timeout: float = 120.0) -> Printed:
         return Printed(pdf_path, no_sandbox, why)
     finally:
         part.unlink(missing_ok=True)
+
+
+# ----------------------------------------------------------------------------- key CODE
+
+
+def key_view(item: Item, code: str, lang: str, points: float | None = None):
+    """One coded item for a grader on the terminal: the question, the answer, the worked
+    solution (a rich renderable)."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from ..core.mathtext import render_inline
+
+    head = Text()
+    head.append(code, style="bold cyan")
+    head.append(f"  {item.id}  ·  {kinds.of(item).label.t(lang)}", style="dim")
+    if points is not None:
+        head.append(f"  ·  {_num(points)} " + _tr(lang, "pts", "分"), style="dim")
+    head.append("\n")
+    head.append(render_inline(item.prompt.t(lang), {}))
+    for j, o in enumerate(kinds.of(item).options(item)):
+        head.append(f"\n  {LETTERS[j]}. ", style="bold")
+        head.append(render_inline(o.text.t(lang), {}))
+    ans, lines = _answer_parts(item, lang)
+    out = [Panel(head, border_style="cyan")]
+    a = Text(_tr(lang, "Answer: ", "答案："), style="bold green")
+    a.append(render_inline(kinds.of(item).expected(item, lang), {}), style="bold")
+    out.append(a)
+    if kinds.of(item).self_rated:
+        out.append(Text(render_inline(ans, {})))
+    if lines:
+        out.append(Text(_tr(lang, "Worked solution", "解答过程"), style="bold green"))
+        for j, line in enumerate(lines, 1):
+            t = Text(f" {j}. ", style="bold")
+            t.append(render_inline(line, {}))
+            out.append(t)
+    return Group(*out)

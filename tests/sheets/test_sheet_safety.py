@@ -231,12 +231,13 @@ def test_a_whole_printed_sheet_keeps_all_its_maths(monkeypatch, tmp_path):
     """A big mixed sheet (bank questions and generated problems) with and without the
     sanitizer: the same <math> elements, the same MathML inside them."""
     out = tmp_path / "s.html"
-    r = runner.invoke(app, ["sheet", "-n", "120", "--seed", "5", "--format", "html", "-o", str(out)])
+    # 160 items: the compact key (issue 16) prints fewer formulas per item than the old one did
+    r = runner.invoke(app, ["sheet", "-n", "160", "--seed", "5", "--format", "html", "-o", str(out)])
     assert r.exit_code == 0, _out(r)
     safe = _tree(out.read_text(encoding="utf-8"))
     monkeypatch.setattr(htmlsafe, "mathml", lambda s: s)
     raw_out = tmp_path / "raw.html"
-    r = runner.invoke(app, ["sheet", "-n", "120", "--seed", "5", "--format", "html", "-o", str(raw_out)])
+    r = runner.invoke(app, ["sheet", "-n", "160", "--seed", "5", "--format", "html", "-o", str(raw_out)])
     assert r.exit_code == 0, _out(r)
     raw = _tree(raw_out.read_text(encoding="utf-8"))
     assert raw.tags["math"] > 100
@@ -325,7 +326,7 @@ def test_every_html_document_carries_the_content_security_policy(tmp_path):
     r = runner.invoke(app, ["sheet", "cnn", "-n", "4", "--versions", "2", "--format", "html", "-o", str(out)])
     assert r.exit_code == 0, _out(r)
     files = sorted(tmp_path.glob("v-*.html"))
-    assert len(files) == 3
+    assert len(files) == 5  # forms A and B, a key for each, the combined key
     for f in files:
         head = f.read_text(encoding="utf-8").split("</head>")[0]
         assert f'<meta http-equiv="Content-Security-Policy" content="{sh.CSP}">' in head

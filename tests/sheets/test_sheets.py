@@ -40,7 +40,10 @@ def test_markdown_has_every_question_and_answer_and_balanced_math(tmp_path):
     body, key = text.split("## Answer key")
     numbers = re.findall(r"^\*\*(\d+)\.\*\*", body, re.M)
     assert numbers == [str(i) for i in range(1, 16)]
-    assert re.findall(r"^\*\*(\d+)\.\*\*", key, re.M) == numbers
+    # the compact key: an answer grid for the objective items, then worked solutions
+    in_grid = re.findall(r"\*\*(\d+)\.\*\*", "\n".join(ln for ln in key.splitlines() if ln.startswith("| ")))
+    solved = re.findall(r"^\*\*(\d+)\.\*\*", key, re.M)
+    assert sorted(in_grid + solved, key=int) == numbers and in_grid and solved
     assert "quizcli sheet neuron cnn -n 15 --seed 2" in body and "Name:" in body
     for line in text.splitlines():
         assert line.count("$") % 2 == 0, line  # every $ opens and closes on its line
@@ -92,10 +95,12 @@ def test_answers_separate_and_versions(tmp_path):
     out = tmp_path / "class.html"
     _run(["sheet", "cnn", "-n", "5", "--seed", "10", "--versions", "3", "--format", "html", "-o", str(out)])
     files = sorted(p.name for p in tmp_path.glob("class*.html"))
-    assert files == ["class-1.html", "class-2.html", "class-3.html", "class-key.html"]
+    # --versions is --forms: forms A, B, C of one structure, a key each, one combined key
+    assert files == ["class-A-key.html", "class-A.html", "class-B-key.html", "class-B.html",
+                     "class-C-key.html", "class-C.html", "class-key.html"]
     key = (tmp_path / "class-key.html").read_text()
-    assert all(f"version {v}" in key for v in (1, 2, 3))
-    assert "--seed 12" in (tmp_path / "class-3.html").read_text()
+    assert all(f"Form {v}" in key for v in "ABC")
+    assert "--seed 10 --forms 3" in (tmp_path / "class-C.html").read_text()
 
 
 def test_chinese_sheet(tmp_path):
