@@ -27,10 +27,12 @@ from collections import Counter
 import numpy as np
 import pytest
 
+from bank_text import states
 from quizcli.bank.store import load_bank
 from quizcli.bank.search import search
 from quizcli.engine.layers import Dense
 from quizcli.engine.tools import count_params
+from quizcli.generators import hopfield_step
 from quizcli.grading.numeric import grade_numeric
 from quizcli.grading.symbolic import grade_symbolic, parse_expression
 
@@ -265,16 +267,26 @@ def test_hopfield_energy_and_update(bank):
     assert "= 4" in body and "= -2" in body and "-6" in body
 
 
-def test_energy_never_increases_under_asynchronous_updates():
+def _hopfield_family(W, b, s, i, ask):
+    """quizcli's hopfield_step family on this network (unit i counted from 0 here)."""
+    prm = {"w": tuple(tuple(float(v) for v in r) for r in W), "s": tuple(float(v) for v in s),
+           "b": tuple(float(v) for v in b), "i": i + 1, "ask": ask}
+    return hopfield_step.solve(prm).answer
+
+
+def test_energy_never_increases_under_asynchronous_updates(bank):
+    # the claims of hopfield_energy: ΔE = −Δs_i h_i ≤ 0, and asynchronous updates end in a local minimum
+    states(bank, "hopfield_energy", r"\Delta E = -\Delta s_i\, h_i", "ΔE = −Δs_i h_i",
+           "asynchronous updates end in a local minimum", "异步更新最终停在局部极小点")
     rng = np.random.default_rng(0)
-    for _ in range(200):
+    for trial in range(200):
         n = int(rng.integers(3, 8))
         A = rng.normal(size=(n, n))
         W = (A + A.T) / 2
         np.fill_diagonal(W, 0)
         b = rng.normal(size=n)
         s = rng.choice([-1.0, 1.0], size=n)
-        for _ in range(10 * n):
+        for step in range(10 * n):
             i = int(rng.integers(n))
             before = hopfield_energy(W, b, s)
             h = W[i] @ s + b[i]
@@ -283,6 +295,12 @@ def test_energy_never_increases_under_asynchronous_updates():
             after = hopfield_energy(W, b, new)
             assert after <= before + 1e-12
             assert math.isclose(after - before, -(new[i] - s[i]) * h, abs_tol=1e-9)
+            if trial < 40:      # the family quizcli drills takes the same step and energies
+                assert _hopfield_family(W, b, s, i, "state") == tuple(new)
+                assert math.isclose(_hopfield_family(W, b, s, i, "energy"), before, abs_tol=1e-9)
+                assert math.isclose(_hopfield_family(W, b, s, i, "energy_after"), after, abs_tol=1e-9)
+                assert hopfield_step.check({"w": tuple(map(tuple, W)), "s": tuple(s), "b": tuple(b), "i": i + 1,
+                                            "ask": "state"}) == tuple(new)
             s = new
         # after enough sweeps the state is stable: a local minimum under single flips
         for _ in range(n * n):
@@ -383,8 +401,11 @@ def test_pca_share_from_eigenvalues(bank):
     assert "81.25" in bank.concepts["pca"].body.en and "1.5" in bank.concepts["pca"].body.en
 
 
-def test_pca_reconstruction_error_is_the_discarded_variance():
+def test_pca_reconstruction_error_is_the_discarded_variance(bank):
     # the body's claim: mean squared reconstruction error = sum of discarded eigenvalues
+    states(bank, "pca", "the mean squared reconstruction error is exactly the discarded part",
+           "平均平方重构误差正好是舍弃的部分", r"\sum_{i > k}\lambda_i",
+           "each eigenvalue is the variance along its direction", "每个特征值就是沿该方向的方差")
     rng = np.random.default_rng(2)
     X = rng.normal(size=(500, 4)) @ rng.normal(size=(4, 4))
     Xc = X - X.mean(0)
@@ -440,7 +461,12 @@ def test_kmeans_step_and_objective(bank):
     assert_numeric(bank, "unsupervised.kmeans_objective", J_after, places=4)
 
 
-def test_kmeans_objective_never_increases():
+def test_kmeans_objective_never_increases(bank):
+    # the entry's claims: each step lowers (or keeps) J; assignment and update each minimise J
+    states(bank, "kmeans", "each step lowers (or keeps) the within-cluster sum of squared distances J",
+           "每一步都使簇内平方距离之和 J 下降（或不变）",
+           "For fixed centres this minimises $J$ over the assignments", "中心固定时，这一步使 $J$ 对分配变量最小",
+           "For fixed assignments this minimises $J$ over the centres", "分配固定时，这一步使 $J$ 对中心最小")
     rng = np.random.default_rng(4)
     for _ in range(30):
         X = rng.normal(size=(40, 2)) + rng.integers(0, 3, size=(40, 1)) * 3
@@ -699,7 +725,10 @@ def test_pca_example_that_hurts_classification(bank):
     assert "discriminant" in q_(bank, "unsupervised.pca_hurts_classification").answer.en
 
 
-def test_pca_denoises_low_rank_data():
+def test_pca_denoises_low_rank_data(bank):
+    # unsupervised.pca_denoise: project on the top k components and reconstruct; the result is cleaner
+    states(bank, "unsupervised.pca_denoise", "x̂ = x̄ + W Wᵀ(x − x̄)", "the reconstruction is cleaner than the input",
+           "重构结果比输入更干净", "discarded components ≈ mostly noise", "被舍弃的成分 ≈ 主要是噪声")
     rng = np.random.default_rng(12)
     signal = rng.normal(size=(500, 2)) @ rng.normal(size=(2, 20)) * 3     # rank-2 signal
     noisy = signal + rng.normal(scale=0.3, size=signal.shape)

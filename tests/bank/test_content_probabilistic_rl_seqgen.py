@@ -24,9 +24,11 @@ from functools import lru_cache
 import numpy as np
 import pytest
 
+from bank_text import states
 from quizcli.bank.store import load_bank
 from quizcli.bank.search import search
 from quizcli.engine.activations import softmax as engine_softmax
+from quizcli.generators import q_learning_step
 
 TOPICS = ("probabilistic", "rl", "seq_generation")
 
@@ -485,15 +487,23 @@ def test_symbolic_answer_matches_its_definition(qid):
 # ----------------------------------------------------------- 3. formulas of the entries
 
 def test_boltzmann_conditional_is_a_sigmoid_and_tends_to_a_step_as_T_falls():
+    # what boltzmann_machine and probabilistic.bm_temperature state, checked below by enumeration
+    states(bank(), "boltzmann_machine", r"p(x) = \exp(-E(x)/T)/Z", "E(x) = −Σ_{i<j} w_ij x_i x_j − Σ_i b_i x_i",
+           r"p(x_i = 1 \mid x_{\setminus i}) = \sigma\left(\frac{\sum_j w_{ij} x_j + b_i}{T}\right)",
+           "Each unit turns on with probability σ((Σ_j w_ij x_j + b_i)/T)", "每个单元以概率 σ((Σ_j w_ij x_j + b_i)/T) 取 1",
+           r"As $T \to 0$ the update becomes the deterministic threshold rule of a Hopfield network",
+           r"$T \to 0$ 时更新退化为 Hopfield 网络的确定性阈值规则")
+    states(bank(), "probabilistic.bm_temperature", "for large T the argument is near 0 and the probability near 1/2",
+           "T 很大时自变量接近 0，概率接近 1/2", "a step function", "成为阶跃函数")
     rng = np.random.default_rng(1)
     n = 4
     w = np.triu(rng.normal(size=(n, n)), 1)
     b = rng.normal(size=n)
     W = w + w.T
     for T in (0.5, 1.0, 3.0):
-        states = list(itertools.product((0, 1), repeat=n))
-        p = {s: math.exp(-bm_energy(s, w, b) / T) for s in states}
-        for s in states:
+        configs = list(itertools.product((0, 1), repeat=n))
+        p = {s: math.exp(-bm_energy(s, w, b) / T) for s in configs}
+        for s in configs:
             for i in range(n):
                 on, off = list(s), list(s)
                 on[i], off[i] = 1, 0
@@ -506,6 +516,10 @@ def test_boltzmann_conditional_is_a_sigmoid_and_tends_to_a_step_as_T_falls():
 
 
 def test_rbm_conditionals_factorise_into_sigmoids():
+    # the claims of rbm, checked below by enumerating the joint distribution
+    states(bank(), "rbm", "E(v, h) = −aᵀv − bᵀh − vᵀWh", "p(h_j = 1 | v) = σ(b_j + Σ_i w_ij v_i)",
+           "p(v_i = 1 | h) = σ(a_i + Σ_j w_ij h_j)", "the units of one layer are independent given the other",
+           "给定一层时另一层的单元相互独立")
     rng = np.random.default_rng(2)
     a, b, W = rng.normal(size=3), rng.normal(size=2), rng.normal(size=(3, 2))
     hs = list(itertools.product((0, 1), repeat=2))
@@ -526,6 +540,10 @@ def test_rbm_conditionals_factorise_into_sigmoids():
 
 def test_rbm_likelihood_gradient_is_data_minus_model_expectation():
     """The gradient CD approximates: ∂ log p(v)/∂w_ij = E_p(h|v)[v_i h_j] − E_model[v_i h_j]."""
+    states(bank(), "contrastive_divergence",
+           r"\frac{\partial \log p(v)}{\partial w_{ij}} = \mathbb{E}_{p(h \mid v)}[v_i h_j] - \mathbb{E}_{p(v', h')}[v'_i h'_j]",
+           r"The first (positive, data) term is exact: $v_i\, p(h_j = 1 \mid v)$",
+           r"第一项（正相、数据项）可以精确计算：$v_i\, p(h_j = 1 \mid v)$")
     rng = np.random.default_rng(3)
     a, b, W = rng.normal(size=3), rng.normal(size=2), rng.normal(size=(3, 2))
     vs = list(itertools.product((0, 1), repeat=3))
@@ -587,6 +605,13 @@ def test_q_learning_finds_the_value_iteration_optimum_and_sarsa_is_on_policy():
     """Tabular Q-learning with ε-greedy behaviour converges to Q* of the Bellman optimality
     equation (computed by value iteration); SARSA on the same data converges to the value of
     the ε-greedy policy, which is lower."""
+    states(bank(), "value_function",
+           r"Q^*(s, a) = \sum_{s'} p(s' \mid s, a)\left[r + \gamma \max_{a'} Q^*(s', a')\right]",
+           "the optimality equation as an update = value iteration", "把最优方程当作更新式 = 值迭代")
+    states(bank(), "q_learning",
+           "In the tabular case it converges to $Q^*$ with probability 1", "它以概率 1 收敛到 $Q^*$",
+           r"$\sum \alpha_t = \infty$, $\sum \alpha_t^2 < \infty$",
+           "so it learns the value of the ε-greedy policy itself", "因此学到的是 ε-贪心策略本身的值")
     # two states, two actions; P[s][a] = [(prob, next, reward)]
     P = {0: {0: [(1.0, 0, 0.0)], 1: [(0.8, 1, 1.0), (0.2, 0, 0.0)]},
          1: {0: [(1.0, 0, 2.0)], 1: [(1.0, 1, 0.5)]}}
@@ -615,7 +640,15 @@ def test_q_learning_finds_the_value_iteration_optimum_and_sarsa_is_on_policy():
             s2, r = step(s, a)
             a2 = act(q, s2)
             target = r + gamma * (q[s2].max() if algo == "q" else q[s2, a2])
-            q[s, a] += (0.5 / (1 + t / 5000)) * (target - q[s, a])
+            alpha = 0.5 / (1 + t / 5000)
+            if t <= 300:        # the update is the one quizcli's q_learning_step family drills
+                family = q_learning_step.solve({
+                    "q": tuple(map(tuple, q.tolist())), "s": s + 1, "a": a + 1, "r": r, "s_next": s2 + 1,
+                    "a_next": a2 + 1, "alpha": alpha, "gamma": gamma,
+                    "method": "qlearning" if algo == "q" else "sarsa"}).answer
+            q[s, a] += alpha * (target - q[s, a])
+            if t <= 300:
+                assert family == pytest.approx(q[s, a], rel=1e-9, abs=1e-9), (algo, t)
             s, a = s2, a2
         if algo == "q":
             assert np.allclose(q, q_star, atol=0.15), (q, q_star)

@@ -21,6 +21,7 @@ import re
 import numpy as np
 import pytest
 
+from bank_text import states
 from quizcli.bank.search import search
 from quizcli.bank.store import load_bank
 
@@ -178,8 +179,12 @@ def test_exam_questions_find_the_new_concept_first(bank, query, cid):
     assert _first(bank, query) == cid, (query, [m.concept_id for m in search(bank, query)[:3]])
 
 
-def test_every_new_concept_has_exam_questions_in_both_languages():
+def test_every_new_concept_has_exam_questions_in_both_languages(bank):
     qs = dict(SEARCH)
+    # the concepts the queries aim at are the bank's, each in the topic it was added to
+    assert {c: bank.concepts[c].topic for c in ALL_NEW if c in bank.concepts} == \
+        {c: t for t, cs in NEW_CONCEPTS.items() for c in cs}
+    assert {cid for _q, cid in SEARCH} <= set(bank.concepts)
     langs = {}
     for q, cid in SEARCH:
         langs.setdefault(cid, set()).add("zh" if re.search(r"[\u4e00-\u9fff]", q) else "en")
@@ -327,8 +332,12 @@ def test_bias_variance_numbers(bank):
     assert np.mean((preds - 2) ** 2) == 1.625 and "1.625" in body
 
 
-def test_bias_variance_decomposition_by_simulation():
+def test_bias_variance_decomposition_by_simulation(bank):
     """The decomposition the entry states, checked by Monte Carlo on polynomial fits."""
+    states(bank, "bias_variance",
+           r"\mathbb{E}_{D,\epsilon}[(y - f_D(x))^2] = (\mathbb{E}_D[f_D(x)] - f^\star(x))^2 + "
+           r"\mathbb{E}_D[(f_D(x) - \mathbb{E}_D[f_D(x)])^2] + \sigma^2",
+           "bias², variance and noise, in that order", "三项依次为偏差²、方差和噪声")
     rng = np.random.default_rng(0)
     x0, sigma = 0.3, 0.2
     f = np.sin
@@ -436,9 +445,15 @@ def _hard_margin_svm(X, y):
     return best
 
 
-def test_hard_margin_svm_support_vectors():
+def test_hard_margin_svm_support_vectors(bank):
     """w is a combination of the support vectors only, they sit at y(w·x + b) = 1, and
     removing a point outside the margin changes nothing (linear.tf_svm_remove_point)."""
+    states(bank, "svm", r"w = \sum_n \alpha_n y_n x_n", r"$\alpha_n > 0$ only for points with $y_n(w^\top x_n + b) = 1$",
+           "Removing any other point leaves the classifier unchanged", "去掉其他任何点，分类器都不变")
+    states(bank, "linear.tf_svm_remove_point", "strictly outside the margin and retraining leaves a hard-margin SVM unchanged",
+           "严格位于间隔之外的训练样本后重新训练，硬间隔 SVM 的结果不变")
+    assert bank.questions["linear.tf_svm_remove_point"].answer is True
+    states(bank, "max_margin", "band width 2/‖w‖", "间隔带宽度 2/‖w‖")
     X = np.array([[2.0, 2.0], [3.0, 3.0], [4.0, 1.0], [0.0, 0.0], [-1.0, 1.0], [1.0, -1.0]])
     y = np.array([1, 1, 1, -1, -1, -1.0])
     w, b, S = _hard_margin_svm(X, y)
@@ -489,8 +504,12 @@ def test_fgsm_questions(bank):
     assert "192" in bank.questions["regularization.fgsm_dimension"].explanation.en and 150528 / 784 == 192
 
 
-def test_fgsm_step_increases_the_loss_of_a_logistic_model():
+def test_fgsm_step_increases_the_loss_of_a_logistic_model(bank):
     """FGSM as the entry states it: a step along sign(∇ₓL), weights fixed, raises the loss."""
+    states(bank, "adversarial_examples", r"x_{adv} = x + \epsilon\,\mathrm{sign}(\nabla_x \mathcal{L}(\theta, x, y))",
+           r"one step that increases the loss as much as possible within an $\epsilon$-box",
+           r"一步就在 $\epsilon$ 范围内尽可能增大损失",
+           "The gradient is taken with respect to the input x, with the weights fixed", "梯度是对输入 x 求的（权重固定）")
     rng = np.random.default_rng(3)
     w, b = rng.normal(size=50), 0.1
     x, y = rng.normal(size=50), 1.0

@@ -303,6 +303,17 @@ def test_case_file_is_well_formed():
         assert c["expect"] in ("equal", "different", "refused"), c
         if "source" in c:                       # every difference from the source has a reason
             assert c["source"] != c["expect"] and c.get("why"), c
+        assert isinstance(c["a"], str) and isinstance(c["b"], str) and isinstance(c["line"], int), c
+        assert isinstance(c["vars"], list) and all(isinstance(v, str) and v.isidentifier() for v in c["vars"]), c
+        # written in quizcli's grammar: a case to compare has both sides parse; a case marked
+        # refused has a side the parser refuses (the grader must then refuse the pair)
+        refused = []
+        for side in ("a", "b"):
+            try:
+                parse_expression(c[side], c["vars"])
+            except ParseError:
+                refused.append(side)
+        assert bool(refused) == (c["expect"] == "refused"), (c, refused)
 
 
 def _id(c):
