@@ -395,6 +395,14 @@ IN_COURSE_SCORE = 12.0
 IN_COURSE_SCORE_KNOWN = 8.0  # when nearly every word is the course's
 
 
+def _named_in(query: str, name: str) -> bool:
+    """`name` stands in `query` as a whole word (an English name may touch Chinese characters:
+    为什么vae生成…)."""
+    if _CJK.search(name):
+        return name in query
+    return re.search(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])", query) is not None
+
+
 def _similarity(idx: _Index, q: set[str], doc: list[str]) -> float:
     if not q or not doc:
         return 0.0
@@ -424,15 +432,23 @@ def find(bank: Bank, query: str, limit: int = 6) -> Found:
     concepts = [Match(exact, 100.0)] if exact else search(bank, cleaned, limit=limit)
     questions = []
     near_concepts = {m.concept_id for m in concepts[:3]}
-    for qid, texts in idx.q_texts.items():
+    # a concept's own name ("tanh", "batch normalization") asks for the concept page; a short
+    # query is an exam question only when it matches one closely
+    words = len([t for t in q_tokens if t.isascii()]) + len([t for t in q_tokens if not t.isascii()]) // 2
+    need = 2.0 if exact else (QUESTION_SURE if words <= 3 else QUESTION_MATCH)
+    for qid, texts in ({} if exact else idx.q_texts).items():
         sim = max((_similarity(idx, q_tokens, t) for t in texts), default=0.0)
         # a question about another concept that merely shares the wording ("ReLU 的优缺点" vs
         # "Sigmoid 的优缺点") is not the question asked, unless the match is close
-        if sim >= QUESTION_MATCH and (sim >= QUESTION_SURE or set(idx.q_concepts.get(qid, ())) & near_concepts):
+        if sim >= need and (sim >= QUESTION_SURE or set(idx.q_concepts.get(qid, ())) & near_concepts):
             questions.append(Hit("question", qid, round(sim, 3)))
     questions.sort(key=lambda h: (-h.score, h.id))
     top = concepts[0].score if concepts else 0.0
     hits = questions[:3] + [Hit("concept", m.concept_id, round(m.score / max(top, 1e-9), 3)) for m in concepts]
+    # two of the course's own names in one question ("why are VAE samples blurrier than GAN
+    # samples") say it is about the course even when no entry scores high
+    q_norm = _stem_words(normalize(cleaned))
+    named = {cid for cid, names in idx.names.items() if any(len(n) >= 3 and _named_in(q_norm, _stem_words(n)) for n in names)}
     in_course = bool(exact) or bool(questions) or (coverage >= IN_COURSE and top >= IN_COURSE_SCORE) or \
-        (coverage >= 0.9 and top >= IN_COURSE_SCORE_KNOWN)
+        (coverage >= 0.9 and top >= IN_COURSE_SCORE_KNOWN) or (len(named) >= 2 and coverage >= IN_COURSE)
     return Found(hits=hits[:limit + 3], in_course=in_course, coverage=round(coverage, 3))
