@@ -498,6 +498,22 @@ def _fold(line: str) -> str:
     return "\r\n".join(out)
 
 
+def task_short(t: dict[str, Any], lang: str) -> str:
+    """One task in a few words (the calendar's rows)."""
+    zh = lang == "zh"
+    k = t["kind"]
+    what = ", ".join(t["concepts"] or t["families"])
+    name = {"review": ("review", "复习"), "learn": ("learn", "学习"), "practise": ("practise", "练习"),
+            "mock": ("MOCK EXAM", "模拟考"), "explain": ("leech", "顽固错题")}[k][1 if zh else 0]
+    if k == "review" and not t.get("light"):
+        what = (f"{t['items']} 道到期" if zh else f"{t['items']} due") + (f" ({what})" if what else "")
+    elif k == "mock":
+        what = f"{t['items']} 题" if zh else f"{t['items']} items"
+    elif k == "explain":
+        what = f"{t['card']} ×{t['lapses']}"
+    return f"{name} {what} [{t['minutes']}′]"
+
+
 def task_line(t: dict[str, Any], lang: str) -> str:
     """One task in words, with the command that does it."""
     zh = lang == "zh"
