@@ -26,7 +26,8 @@ def exam(
     toward your weak and unseen concepts while covering every topic. Answers are not shown
     until the end; then: scores per section and topic, every missed item with its solution,
     and tonight's plan (explain and drill commands, weakest first). Exam answers update your
-    review schedule too.
+    review schedule too. Within a section the items are interleaved (no two of one family or
+    concept in a row): harder to sit, better for remembering.
 
     Examples:
       quizcli exam

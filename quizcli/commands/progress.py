@@ -38,7 +38,8 @@ def review(
 ) -> None:
     """Ask the items whose review is due (FSRS schedule), most overdue first. A generator
     family comes back as a fresh variant of the same kind of problem. Nothing due: says
-    when the next review is."""
+    when the next review is. Items are interleaved (never two of one kind of problem in a
+    row): that feels harder and works better, because choosing the method is practised too."""
     from datetime import datetime
 
     from ..render.drill_ui import JsonUI, RichUI

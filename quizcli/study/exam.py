@@ -71,6 +71,13 @@ def build_paper(bank: Bank, topics: Sequence[str], n: int = 25, seed: int | None
         fam = generators.get(c[1]).family
         return 0.05 + max((weights.get(x, 1.0) for x in fam.concepts[:2]), default=1.0)
 
+    def dup_key(c: Any) -> tuple[str, str]:
+        if isinstance(c, Question):
+            return (c.concepts[0] if c.concepts else c.id, c.type)
+        fam = generators.get(c[1]).family
+        return (fam.concepts[0] if fam.concepts else c[1], "generated")
+
+    on_paper: set[tuple[str, str]] = set()
     chosen: list[Item] = []
     stalled = 0
     i = 0
@@ -87,15 +94,19 @@ def build_paper(bank: Bank, topics: Sequence[str], n: int = 25, seed: int | None
         pool = pools[(t, s.id)]
         k = rng.choices(range(len(pool)), weights=[weight(c) for c in pool])[0]
         c = pool.pop(k)
+        key = dup_key(c)
+        if key in on_paper:
+            continue  # a near-duplicate (same concept, same kind) of an item already on the paper
+        on_paper.add(key)
         quota[s.id] -= 1
         if isinstance(c, Question):
             chosen.append(Item.of_question(c))
         else:
             p = generators.generate(c[1], rng.randrange(1, 10_000), difficulty)
             chosen.append(Item.of_problem(p))
-    order = {s.id: j for j, s in enumerate(SECTIONS)}
-    chosen.sort(key=lambda it: order[section_of(it).id])
-    return chosen
+    from .interleave import interleave
+
+    return [it for s in SECTIONS for it in interleave([x for x in chosen if section_of(x).id == s.id])]
 
 
 def item_points(item: Item) -> int:
