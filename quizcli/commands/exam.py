@@ -20,6 +20,7 @@ def exam(
     paper: Annotated[Optional[Path], typer.Option("--paper", help="Also write the paper and its answer key as Markdown to this file.", show_default=False)] = None,
     feedback: Annotated[str, typer.Option("--feedback", help="end (answers and marks in the report, like a real paper) or now (after each item).")] = "end",
     resume: Annotated[bool, typer.Option("--resume", help="Go on with the paused exam: same paper, the time left kept.")] = False,
+    confidence: Annotated[Optional[bool], typer.Option("--confidence/--no-confidence", help="Say how sure you are (1 sure, 2 unsure, 3 guess) for each item; or add it to the answer: 55 !1 (default: QUIZCLI_CONFIDENCE).", show_default=False)] = None,
     json_out: JsonOpt = False,
     lang_opt: LangOpt = None,
     bank: BankOpt = None,
@@ -86,6 +87,11 @@ def exam(
     from ..render.exam import ExamJsonUI, ExamUI, report_view
 
     ui = ExamJsonUI(lg, b, feedback=feedback) if json_out else ExamUI(console(), lg, b, None, feedback=feedback)
+    from ..render.confidence import add_confidence, default_on
+
+    confident = default_on() if confidence is None else confidence
+    if confident:
+        add_confidence(ui)
     if not json_out:
         left_items = len(items) - len(done)
         if resume:
@@ -98,7 +104,7 @@ def exam(
             msg = ("Mock exam: {n} items, {m:g} minutes, feedback after each item. q ends the exam."
                    if lg == "en" else "模拟考试：{n} 题，{m:g} 分钟，每题之后给出反馈。输入 q 交卷。")
         console().print(msg.format(n=len(items), k=left_items, m=minutes), markup=False)
-    rep, answers = sit_exam(items, ui, recorder, minutes, weights, done)
+    rep, answers = sit_exam(items, ui, recorder, minutes, weights, done, confidence=confident)
     if rep["stopped"] == "interrupt" and not json_out:
         choice = _ask_after_interrupt(lg)
         if choice == "pause":

@@ -3,7 +3,7 @@
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -32,6 +32,7 @@ def _store_or_exit(lg: str):
 
 def review(
     n: Annotated[int, typer.Option("-n", "--number", help="At most this many items.", min=1)] = 20,
+    confidence: Annotated[Optional[bool], typer.Option("--confidence/--no-confidence", help="Say how sure you are (1 sure, 2 unsure, 3 guess) before each result; or add it to the answer: 55 !1 (default: QUIZCLI_CONFIDENCE).", show_default=False)] = None,
     json_out: JsonOpt = False,
     lang_opt: LangOpt = None,
     bank: BankOpt = None,
@@ -69,11 +70,15 @@ def review(
         return
     ui = JsonUI(lg, b) if json_out else RichUI(console(), lg, b)
     from ..progress.store import StoreRecorder
+    from ..render.confidence import add_confidence, default_on
 
     from .study import _start_symbolic_warmup
 
+    confident = default_on() if confidence is None else confidence
+    if confident:
+        add_confidence(ui)
     _start_symbolic_warmup(items)
-    run_drill(items, ui, StoreRecorder(store), mode="review")
+    run_drill(items, ui, StoreRecorder(store), mode="review", confidence=confident)
 
 
 def stats(json_out: JsonOpt = False, lang_opt: LangOpt = None, bank: BankOpt = None) -> None:

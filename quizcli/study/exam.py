@@ -200,7 +200,7 @@ def take_exam(items: Sequence[Item], ui, recorder, minutes: float, weights: dict
 
 
 def sit_exam(items: Sequence[Item], ui, recorder, minutes: float, weights: dict[str, float] | None = None,
-             done: Sequence[Answered] = ()) -> tuple[dict[str, Any], list[Answered]]:
+             done: Sequence[Answered] = (), confidence: bool = False) -> tuple[dict[str, Any], list[Answered]]:
     """`take_exam` for a paper perhaps begun before: the items answered in `done` (already
     recorded) are not asked again, and the report covers the whole paper. Returns the report
     and every answer of the paper (to pause it: see `paused_state`)."""
@@ -214,7 +214,7 @@ def sit_exam(items: Sequence[Item], ui, recorder, minutes: float, weights: dict[
     deadline = time.monotonic() + minutes * 60
     if hasattr(ui, "deadline"):
         ui.deadline = deadline
-    s = run_drill(todo, ui, ExamRecorder(recorder), mode="exam", deadline=deadline)
+    s = run_drill(todo, ui, ExamRecorder(recorder), mode="exam", deadline=deadline, confidence=confidence)
     answers = done + [as_exam(a) for a in s.answered]
     rep = report(items, answers, weakness=weights)
     rep["stopped"] = s.stopped

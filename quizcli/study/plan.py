@@ -83,15 +83,16 @@ class ConceptState:
     seen: int = 0
     points: float = 0.0  # sum of scores (0–1 each)
     retrievability: float | None = None
+    confident_errors: int = 0  # answers said "sure" and wrong: they come back (Butterfield & Metcalfe 2001)
 
     @property
     def weakness(self) -> float:
         """Laplace-smoothed share of points lost (an unseen concept is 0.5), raised by a
         card the student is likely to have forgotten (1 − retrievability)."""
         err = (self.seen - self.points + 1) / (self.seen + 2)
-        if self.retrievability is None:
-            return err
-        return max(err, 0.5 * err + 0.5 * (1 - self.retrievability))
+        if self.retrievability is not None:
+            err = max(err, 0.5 * err + 0.5 * (1 - self.retrievability))
+        return min(1.0, err + min(0.3, 0.1 * self.confident_errors))
 
 
 @dataclass
@@ -138,10 +139,12 @@ def gather(bank, rows: Iterable[Mapping[str, Any]], card_rows: Iterable[Mapping[
         if r["correct"] is None:
             continue
         sc = _score(r)
+        sure_wrong = r.get("confidence") == 1 and sc < 0.5
         for c in _concepts(r)[:2]:
             if c in cs:
                 cs[c].seen += 1
                 cs[c].points += sc
+                cs[c].confident_errors += int(sure_wrong)
         if str(r["card"]).startswith("family:"):
             fam_seen.setdefault(r["card"].split(":", 1)[1], []).append(sc)
     sched = _scheduler()
