@@ -269,7 +269,10 @@ def make_plan(bank, inputs: Inputs, exam: date, today: date, minutes: int, topic
     def topic_of(cid: str) -> str:
         return cstates[cid].topic
 
+    covered_by_last: set[str] | None = None
     for di, d in enumerate(days):
+        if d == last_mock:
+            covered_by_last = set(covered)
         days_left = (exam - d).days
         target = target_retention(days_left)
         budget = float(minutes)
@@ -346,7 +349,10 @@ def make_plan(bank, inputs: Inputs, exam: date, today: date, minutes: int, topic
             picks = []
             for _ in range(min(2, max(1, n_items // 2))):
                 if fam_queue:
-                    picks.append(fam_queue.pop(0))
+                    head = fam_key(fam_queue[0])[:2]
+                    k = next((i for i, f in enumerate(fam_queue) if fam_key(f)[:2] == head
+                              and inputs.families[f]["topic"] not in covered), 0)
+                    picks.append(fam_queue.pop(k))
             if picks:
                 tasks.append({"kind": "practise", "concepts": [], "families": picks, "items": n_items,
                               "minutes": int(round(n_items * PRACTISE_MIN)),
@@ -370,7 +376,10 @@ def make_plan(bank, inputs: Inputs, exam: date, today: date, minutes: int, topic
             if d in normal_days_before_last and uncovered and len(uncovered) >= room:
                 pick = next(c for c in learn_queue if topic_of(c) in uncovered)
             else:
-                pick = learn_queue[0]
+                # among the equally weak, a topic not yet in the plan first
+                top = round(cstates[learn_queue[0]].weakness, 6)
+                pick = next((c for c in learn_queue if round(cstates[c].weakness, 6) == top and topic_of(c) not in covered),
+                            learn_queue[0])
             learn_queue.remove(pick)
             learn.append(pick)
             covered.add(topic_of(pick))
@@ -382,7 +391,8 @@ def make_plan(bank, inputs: Inputs, exam: date, today: date, minutes: int, topic
     if carried:
         notes.append({"en": f"{carried} due reviews do not fit in {minutes} minutes a day before the exam.",
                       "zh": f"每天 {minutes} 分钟，考试前还有 {carried} 道到期复习排不下。"})
-    missing = [t for t in topics if t not in covered and any(s.topic == t for s in cstates.values())]
+    reach = covered if covered_by_last is None else covered_by_last
+    missing = [t for t in topics if t not in reach and any(s.topic == t for s in cstates.values())]
     if missing:
         notes.append({"en": "Not every topic fits before the last mock: " + ", ".join(missing) + ".",
                       "zh": "最后一次模拟考之前排不下这些主题：" + "、".join(missing) + "。"})
