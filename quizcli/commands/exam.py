@@ -172,6 +172,7 @@ def _remove(path: Path) -> None:
 
 def _ask_after_interrupt(lg: str) -> str:
     """hand_in, pause or discard: asked after Ctrl-C (end of input hands in; a second Ctrl-C pauses)."""
+    console().print()
     q = ("Ctrl-C: hand in now (h), pause and go on later with quizcli exam --resume (p), or discard the paper (d)? "
          if lg == "en" else "Ctrl-C：立即交卷（h），暂停、之后用 quizcli exam --resume 继续（p），还是放弃本卷（d）？")
     words = {"h": "hand_in", "hand in": "hand_in", "交卷": "hand_in", "p": "pause", "pause": "pause", "暂停": "pause",

@@ -60,6 +60,9 @@ class ExamUI(RichUI):
     def summary(self, s) -> None:
         if s.stopped == "time":
             self.out.print(Text(self._t("Time is up.", "时间到。"), style="bold red"))
+        if not self.feedback_now and any(getattr(kinds.get(a.kind), "self_rated", False) for a in s.graded):
+            self.out.print(Text(self._t("Short answers are marked by the key points whose terms they contain: compare yours with the model answers below.",
+                                        "简答题按答案中出现的要点术语给分：请对照下面的参考答案。"), style="dim"))
 
 
 class ExamJsonUI(JsonUI):
