@@ -290,7 +290,7 @@ def make_plan(bank, inputs: Inputs, exam: date, today: date, minutes: int, topic
                           "topics": topics, "number": MOCKS - len(mocks) + mocks.index(d) + 1})
             out_days.append(_day(d, tasks, target, over, carried_in=carried))
             continue
-        if di == len(days) - 1 and len(days) > 1:
+        if di == len(days) - 1:
             # the last day: a light review of the weakest concepts
             weakest = [s for s in order if s.seen][:5] or order[:5]
             light = min(budget, max(10.0, minutes / 2))
@@ -394,8 +394,12 @@ def make_plan(bank, inputs: Inputs, exam: date, today: date, minutes: int, topic
     reach = covered if covered_by_last is None else covered_by_last
     missing = [t for t in topics if t not in reach and any(s.topic == t for s in cstates.values())]
     if missing:
-        notes.append({"en": "Not every topic fits before the last mock: " + ", ".join(missing) + ".",
-                      "zh": "最后一次模拟考之前排不下这些主题：" + "、".join(missing) + "。"})
+        shown = missing[:6]
+        more_en = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
+        more_zh = f"等 {len(missing)} 个" if len(missing) > 6 else ""
+        when_en, when_zh = ("the last mock", "最后一次模拟考") if last_mock else ("the exam", "考试")
+        notes.append({"en": f"Not every topic fits before {when_en}: " + ", ".join(shown) + more_en + ".",
+                      "zh": f"{when_zh}之前排不下这些主题：" + "、".join(shown) + more_zh + "。"})
     if leeches:
         notes.append({"en": f"{len(leeches)} leeches are left for after the exam plan's days.",
                       "zh": f"还有 {len(leeches)} 个顽固错题排不进计划。"})

@@ -244,3 +244,13 @@ def test_ics_file(runner, tmp_path):
     assert all(len(line) <= 75 for line in lines)
     assert data.count(b"BEGIN:VEVENT") == 15  # 14 study days and the exam
     assert b"DTSTART;VALUE=DATE:20270115" in data
+
+
+def test_short_horizons(bank, store):
+    """One day left: only the light review. Two days: the mock, then the light review
+    (never a mock the night before)."""
+    p = P.plan_from_store(bank, store, EXAM, EXAM - timedelta(days=1), 40, list(bank.topics))
+    assert [[t["kind"] for t in d["tasks"]] for d in p["days"]] == [["review"]]
+    assert any("mock" in n["en"] for n in p["notes"])
+    p = P.plan_from_store(bank, store, EXAM, EXAM - timedelta(days=2), 40, list(bank.topics))
+    assert [[t["kind"] for t in d["tasks"]] for d in p["days"]] == [["mock"], ["review"]]
