@@ -160,3 +160,35 @@ def test_tonights_plan_is_weakest_first(bank, tmp_path):
     first_calc = {c for it in calc for c in it.concepts[:2]}
     assert first_calc <= set(plan)
     assert max(plan.index(c) for c in first_calc) < min(plan.index(c) for c in short.concepts[:2])
+
+
+def test_tonights_plan_from_a_filled_store_is_weakest_first(bank, tmp_path):
+    """A store filled with earlier answers, then a piped mock where every calculation is
+    answered 0: every concept of a zero-scored item comes before any concept whose items
+    earned more than half their points, and none is left out."""
+    from quizcli.core.session import Answered
+    from quizcli.progress.store import Store, store_path
+
+    home = tmp_path / "h"
+    home.mkdir()
+    store = Store(store_path(home))
+    for q in list(bank.questions_in("cnn"))[:6]:  # some history, so the weights are not flat
+        store.record(Answered(q.id, q.id, q.type, q.topic, q.concepts, "x", False, "again", 5, None, "y", score=0.0))
+    from quizcli.study.exam import prepare_exam
+
+    items, _ = prepare_exam(bank, list(bank.topics), 12, 7, [dict(r) for r in store.answers()])
+    store.close()
+    answers = ["0" if section_of(it).id == "calc" else _right_answer(it)[0] for it in items]
+    lines = "".join(a + "\n" for a in answers)
+    r = runner.invoke(app, ["--home", str(home), "exam", "-n", "12", "--seed", "7", "--json"], input=lines)
+    assert r.exit_code == 0, r.output
+    events = [json.loads(x) for x in r.output.splitlines() if x.strip()]
+    assert [e["item"] for e in events if e["event"] == "item"] == [i.id for i in items]  # the same paper
+    rep = events[-1]
+    plan = [p["concept"] for p in rep["plan"]]
+    zero = {c for w in rep["wrong"] if w["earned"] == 0 for c in w["concepts"][:2]}
+    assert zero and zero <= set(plan)
+    good = {c for it in items for c in it.concepts[:2]} - {c for w in rep["wrong"] if w["earned"] <= w["points"] / 2
+                                                            for c in w["concepts"][:2]}
+    for c in set(plan) & good:
+        assert all(plan.index(z) < plan.index(c) for z in zero)
