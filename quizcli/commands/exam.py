@@ -9,7 +9,7 @@ from .common import BankOpt, JsonOpt, LangOpt, console, fail, get_bank, lang
 
 
 def register(app: typer.Typer) -> None:
-    app.command("exam", help="The night before: a timed mock exam over all topics, then a report and tonight's plan.")(exam)
+    app.command("exam", help="A timed mock exam over all topics, interleaved like a real paper, then a report and tonight's plan; Ctrl-C pauses (exam --resume).")(exam)
 
 
 def exam(

@@ -11,7 +11,8 @@ TodayOpt = Annotated[Optional[str], typer.Option("--today", help="Plan as if tod
 
 
 def register(app: typer.Typer) -> None:
-    app.command("plan", help="Study to a date: a day-by-day plan to the exam (reviews, weak concepts, practice, two mocks).")(plan)
+    app.command("plan", help="Study to a date: a day-by-day plan to the exam (reviews, weak concepts, practice, two mocks). "
+                "Practice is interleaved (problem types mixed): it feels harder and works better, because choosing the method is what the exam asks.")(plan)
     app.command("today", help="Today's part of the saved study plan (short for quizcli plan).")(today)
 
 

@@ -13,7 +13,7 @@ progress_app = typer.Typer(help="Move or reset your progress: export, import, re
 
 
 def register(app: typer.Typer) -> None:
-    app.command("review", help="Spaced review: the items that are due now, most overdue first.")(review)
+    app.command("review", help="Spaced review: the items that are due now, most overdue first, interleaved (mixed problem types feel harder and work better).")(review)
     app.command("stats", help="Progress: mastery per topic, accuracy over time, weakest concepts, streak.")(stats)
     app.add_typer(progress_app, name="progress")
 
