@@ -24,9 +24,10 @@ COMMAND_MODULES = {
     "drill": "study",
     "review": "progress", "stats": "progress", "progress": "progress",
     "exam": "exam",
+    "plan": "plan", "today": "plan",
     "sheet": "sheets", "export": "sheets", "key": "sheets", "class": "sheets",
 }
-_ORDER = ("content", "problems", "study", "progress", "exam", "sheets")
+_ORDER = ("content", "problems", "study", "progress", "exam", "plan", "sheets")
 _GLOBAL_WITH_VALUE = {"--lang", "-l", "--bank", "--home"}
 
 

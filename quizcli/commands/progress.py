@@ -3,7 +3,7 @@
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -13,7 +13,7 @@ progress_app = typer.Typer(help="Move or reset your progress: export, import, re
 
 
 def register(app: typer.Typer) -> None:
-    app.command("review", help="Spaced review: the items that are due now, most overdue first.")(review)
+    app.command("review", help="Spaced review: the items that are due now, most overdue first, interleaved (mixed problem types feel harder and work better).")(review)
     app.command("stats", help="Progress: mastery per topic, accuracy over time, weakest concepts, streak.")(stats)
     app.add_typer(progress_app, name="progress")
 
@@ -32,13 +32,15 @@ def _store_or_exit(lg: str):
 
 def review(
     n: Annotated[int, typer.Option("-n", "--number", help="At most this many items.", min=1)] = 20,
+    confidence: Annotated[Optional[bool], typer.Option("--confidence/--no-confidence", help="Say how sure you are (1 sure, 2 unsure, 3 guess) before each result; or add it to the answer: 55 !1 (default: QUIZCLI_CONFIDENCE).", show_default=False)] = None,
     json_out: JsonOpt = False,
     lang_opt: LangOpt = None,
     bank: BankOpt = None,
 ) -> None:
     """Ask the items whose review is due (FSRS schedule), most overdue first. A generator
     family comes back as a fresh variant of the same kind of problem. Nothing due: says
-    when the next review is."""
+    when the next review is. Items are interleaved (never two of one kind of problem in a
+    row): that feels harder and works better, because choosing the method is practised too."""
     from datetime import datetime
 
     from ..render.drill_ui import JsonUI, RichUI
@@ -68,11 +70,15 @@ def review(
         return
     ui = JsonUI(lg, b) if json_out else RichUI(console(), lg, b)
     from ..progress.store import StoreRecorder
+    from ..render.confidence import add_confidence, default_on
 
     from .study import _start_symbolic_warmup
 
+    confident = default_on() if confidence is None else confidence
+    if confident:
+        add_confidence(ui)
     _start_symbolic_warmup(items)
-    run_drill(items, ui, StoreRecorder(store), mode="review")
+    run_drill(items, ui, StoreRecorder(store), mode="review", confidence=confident)
 
 
 def stats(json_out: JsonOpt = False, lang_opt: LangOpt = None, bank: BankOpt = None) -> None:

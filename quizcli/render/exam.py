@@ -25,9 +25,10 @@ class ExamUI(RichUI):
     """The drill screen plus a countdown and the section headings; no answers shown
     until the end (like a real paper)."""
 
-    def __init__(self, console, lang: str, bank: Bank, deadline: float):
+    def __init__(self, console, lang: str, bank: Bank, deadline: float, feedback: str = "end"):
         super().__init__(console, lang, bank)
         self.deadline = deadline
+        self.feedback_now = feedback == "now"
         self._section: str | None = None
 
     def show_item(self, item: Item, index: int, total: int) -> None:
@@ -41,20 +42,45 @@ class ExamUI(RichUI):
         self.out.print(Text("⏱ " + _clock(left) + self._t(" left", " 剩余"), style="bold red" if left < 300 else "bold"))
 
     def feedback(self, item, a, result) -> None:
+        if self.feedback_now:
+            return super().feedback(item, a, result)
         if a.correct is None:
             self.out.print(Text(self._t("Skipped.", "已跳过。"), style="dim"))
         else:
             self.out.print(Text(self._t("Answer recorded.", "已作答。"), style="dim"))
 
     def key_points(self, item, text, found):
-        return super().key_points(item, text, found)
+        """Feedback now: the model answer and the student's own marking, as in a drill.
+        Deferred (like a real paper): nothing is shown; the answer is marked by the key
+        points whose terms it contains, and the report shows the model answer."""
+        if self.feedback_now:
+            return super().key_points(item, text, found)
+        return ""
 
     def summary(self, s) -> None:
         if s.stopped == "time":
             self.out.print(Text(self._t("Time is up.", "时间到。"), style="bold red"))
+        if not self.feedback_now and any(getattr(kinds.get(a.kind), "self_rated", False) for a in s.graded):
+            self.out.print(Text(self._t("Short answers are marked by the key points whose terms they contain: compare yours with the model answers below.",
+                                        "简答题按答案中出现的要点术语给分：请对照下面的参考答案。"), style="dim"))
 
 
 class ExamJsonUI(JsonUI):
+    def __init__(self, lang: str, bank: Bank, stream=None, feedback: str = "end"):
+        super().__init__(lang, bank, stream)
+        self.feedback_now = feedback == "now"
+
+    def key_points(self, item, text, found):
+        if self.feedback_now:
+            return super().key_points(item, text, found)
+        return ""  # marked by the key points found; the model answer comes with the report
+
+    def feedback(self, item, a, result) -> None:
+        if self.feedback_now:
+            return super().feedback(item, a, result)
+        self._emit({"event": "recorded", "item": item.id, "answer": a.answer, "skipped": a.correct is None,
+                    "seconds": a.seconds})
+
     def summary(self, s) -> None:
         pass  # the report follows
 

@@ -66,6 +66,22 @@ def stats_view(data: dict[str, Any], bank: Bank, lang: str) -> Group:
             name = f"{x['concept']} {c.title.t(lang)}" if c else x["concept"]
             w.add_row(name, f"{x['right']}/{x['total']}", f"quizcli explain {x['concept']}")
         parts.append(w)
+    cal = data.get("calibration") or {}
+    if any(v["answers"] for v in cal.get("levels", {}).values()):
+        names = {"sure": tr("sure", "确定"), "unsure": tr("unsure", "不确定"), "guess": tr("guess", "猜的")}
+        c = Table(title=tr("Calibration: how often you are right when you say…", "校准：你说……时答对的比例"),
+                  header_style="bold cyan", title_justify="left")
+        c.add_column(tr("confidence", "把握"))
+        c.add_column(tr("right", "正确率"), justify="right")
+        c.add_column(tr("answers", "作答"), justify="right")
+        for k, v in cal["levels"].items():
+            c.add_row(names[k], "–" if v["accuracy"] is None else f"{100 * v['accuracy']:.0f}%", str(v["answers"]))
+        parts.append(c)
+        if cal["overconfident_topics"]:
+            o = Text(tr("Overconfident topics (sure, but often wrong; the plan gives them more time): ",
+                        "过度自信的主题（自认为确定却常答错；学习计划会多安排时间）："), style="bold yellow")
+            o.append(", ".join(f"{x['topic']} {100 * x['sure_accuracy']:.0f}%" for x in cal["overconfident_topics"]))
+            parts.append(o)
     if data["misconceptions"]:
         m = Table(title=tr("Mistakes you make most", "最常犯的错误"), header_style="bold cyan", title_justify="left")
         m.add_column(tr("misconception", "错误类型"))

@@ -6,6 +6,7 @@ the recorder the moment it is graded: quitting, end of input or Ctrl-C loses not
 """
 from __future__ import annotations
 
+import re
 import time
 from typing import Protocol, Sequence
 
@@ -40,8 +41,19 @@ def _is_command(item: Item, text: str, words: set[str]) -> bool:
     return t not in kinds.of(item).answer_words(item)
 
 
-def ask_item(item: Item, ui: DrillUI, mode: str = "drill") -> tuple[Answered | None, GradeResult | None, str | None]:
-    """Ask one item until it is answered, skipped or the student stops.
+def split_confidence(text: str) -> tuple[str, int | None]:
+    """'55 !1' -> ('55', 1): a confidence (1 sure, 2 unsure, 3 guess) typed after the answer."""
+    m = _CONF.match(text)
+    return (m.group(1), int(m.group(2))) if m else (text, None)
+
+
+_CONF = re.compile(r"^(.*\S)\s+!([123])\s*$", re.S)
+
+
+def ask_item(item: Item, ui: DrillUI, mode: str = "drill", confidence: bool = False) -> tuple[Answered | None, GradeResult | None, str | None]:
+    """Ask one item until it is answered, skipped or the student stops. With `confidence`,
+    the student says how sure they are before the result (a `ui.confidence(item)` prompt, or
+    '!1'..'!3' after the answer): a right guess counts as Hard for the scheduler, not Good.
 
     Returns (answered or None, grade result or None, stop reason or None)."""
     start = time.monotonic()
@@ -57,6 +69,9 @@ def ask_item(item: Item, ui: DrillUI, mode: str = "drill") -> tuple[Answered | N
         if text.strip() in HINT and text.strip() not in kinds.of(item).answer_words(item):
             ui.hint(item)
             continue
+        text, conf = split_confidence(text)
+        if conf is None and confidence and hasattr(ui, "confidence"):
+            conf = ui.confidence(item)
         if kinds.of(item).self_rated:
             from ..grading import key_terms_found, parse_point_selection, rating_from_points
             from ..grading.result import ParseError
@@ -74,45 +89,60 @@ def ask_item(item: Item, ui: DrillUI, mode: str = "drill") -> tuple[Answered | N
                 except ParseError as e:
                     ui.warn(e.message_en, e.message_zh)
             rating = rating_from_points(len(had), len(kps))
-            a = _answered(item, text.strip(), rating in ("good", "easy"), rating, start, None, mode, f"{len(had)}/{len(kps)}",
-                          score=len(had) / len(kps) if kps else 0.0)
+            right = rating in ("good", "easy")
+            if conf == 3 and right:
+                rating = "hard"  # a right guess is not yet known
+            a = _answered(item, text.strip(), right, rating, start, None, mode, f"{len(had)}/{len(kps)}",
+                          score=len(had) / len(kps) if kps else 0.0, confidence=conf)
             return a, None, None
         result = grade(item, text)
         if result.correct is None:
             ui.invalid(item, text, result)
             continue
-        a = _answered(item, text.strip(), bool(result.correct), "good" if result.correct else "again", start,
-                      result.misconception, mode, expected_text(item, "en"), score=1.0 if result.correct else 0.0)
+        rating = ("hard" if conf == 3 else "good") if result.correct else "again"
+        a = _answered(item, text.strip(), bool(result.correct), rating, start,
+                      result.misconception, mode, expected_text(item, "en"), score=1.0 if result.correct else 0.0, confidence=conf)
         return a, result, None
 
 
 def _answered(item: Item, text: str, correct, rating, start: float, misconception, mode: str, expected: str,
-              score: float | None = None) -> Answered:
+              score: float | None = None, confidence: int | None = None) -> Answered:
     return Answered(
         item=item.id, card=item.card_id, kind=item.kind, topic=item.topic, concepts=item.concepts,
         answer=text, correct=correct, rating=rating, seconds=round(time.monotonic() - start, 2),
-        misconception=misconception, expected=expected, mode=mode, score=score,
+        misconception=misconception, expected=expected, mode=mode, score=score, confidence=confidence,
     )
 
 
 def run_drill(items: Sequence[Item], ui: DrillUI, recorder: Recorder | None = None, mode: str = "drill",
-              deadline: float | None = None) -> Summary:
+              deadline: float | None = None, confidence: bool = False) -> Summary:
     """Ask every item in order; stop on quit, end of input, Ctrl-C or the deadline
-    (time.monotonic() value: the item being answered when time runs out is the last)."""
+    (time.monotonic() value: the item being answered when time runs out is the last).
+    With `confidence`, a confident error is asked again at the end of the session (once;
+    its card is due again within a day, FSRS's Again)."""
     recorder = recorder or NullRecorder()
+    items = list(items)
     summary = Summary(total_items=len(items))
     t0 = time.monotonic()
+    again: set[str] = set()
     try:
-        for i, item in enumerate(items, 1):
+        i = 0
+        while i < len(items):
+            item = items[i]
+            i += 1
             if deadline is not None and time.monotonic() >= deadline:
                 summary.stopped = "time"
                 break
             ui.show_item(item, i, len(items))
-            answered, result, stop = ask_item(item, ui, mode)
+            answered, result, stop = ask_item(item, ui, mode, confidence)
             if answered is not None:
                 _record(recorder, ui, answered)
                 summary.answered.append(answered)
                 ui.feedback(item, answered, result)
+                if answered.confidence == 1 and answered.correct is False and mode != "exam" and item.id not in again:
+                    again.add(item.id)
+                    items.append(item)  # a confident error comes back later in the session
+                    summary.total_items = len(items)
             if stop:
                 summary.stopped = stop
                 break

@@ -71,6 +71,13 @@ def build_paper(bank: Bank, topics: Sequence[str], n: int = 25, seed: int | None
         fam = generators.get(c[1]).family
         return 0.05 + max((weights.get(x, 1.0) for x in fam.concepts[:2]), default=1.0)
 
+    def dup_key(c: Any) -> tuple[str, str]:
+        if isinstance(c, Question):
+            return (c.concepts[0] if c.concepts else c.id, c.type)
+        fam = generators.get(c[1]).family
+        return (fam.concepts[0] if fam.concepts else c[1], "generated")
+
+    on_paper: set[tuple[str, str]] = set()
     chosen: list[Item] = []
     stalled = 0
     i = 0
@@ -87,15 +94,19 @@ def build_paper(bank: Bank, topics: Sequence[str], n: int = 25, seed: int | None
         pool = pools[(t, s.id)]
         k = rng.choices(range(len(pool)), weights=[weight(c) for c in pool])[0]
         c = pool.pop(k)
+        key = dup_key(c)
+        if key in on_paper:
+            continue  # a near-duplicate (same concept, same kind) of an item already on the paper
+        on_paper.add(key)
         quota[s.id] -= 1
         if isinstance(c, Question):
             chosen.append(Item.of_question(c))
         else:
             p = generators.generate(c[1], rng.randrange(1, 10_000), difficulty)
             chosen.append(Item.of_problem(p))
-    order = {s.id: j for j, s in enumerate(SECTIONS)}
-    chosen.sort(key=lambda it: order[section_of(it).id])
-    return chosen
+    from .interleave import interleave
+
+    return [it for s in SECTIONS for it in interleave([x for x in chosen if section_of(x).id == s.id])]
 
 
 def item_points(item: Item) -> int:
@@ -114,7 +125,7 @@ def report(items: Sequence[Item], answered: Sequence[Answered], weakness: dict[s
     sections: dict[str, dict[str, float]] = {s.id: {"earned": 0.0, "max": 0.0, "items": 0} for s in SECTIONS}
     topics: dict[str, dict[str, float]] = {}
     wrong = []
-    concept_misses: dict[str, int] = {}
+    lost: dict[str, list[float]] = {}  # concept -> [share of its items' points lost, points lost]
     for it in items:
         a = by_id.get(it.id)
         s = section_of(it)
@@ -129,11 +140,17 @@ def report(items: Sequence[Item], answered: Sequence[Answered], weakness: dict[s
             wrong.append({"item": it.id, "section": s.id, "answer": a.answer if a else None,
                           "earned": round(got, 2), "points": pts, "concepts": list(it.concepts)})
             for c in it.concepts[:2]:
-                concept_misses[c] = concept_misses.get(c, 0) + 1
+                v = lost.setdefault(c, [0.0, 0.0])
+                v[0] += (pts - got) / pts
+                v[1] += pts - got
     weakness = weakness or {}
-    plan_ids = sorted(concept_misses, key=lambda c: (-concept_misses[c], -weakness.get(c, 0.0), c))
-    plan = [{"concept": c, "missed": concept_misses[c], "explain": f"quizcli explain {c}",
-             "drill": f"quizcli drill {c} -n 8"} for c in plan_ids[:8]]
+    # weakest first: the share of points lost (a 0 / 8 before a 4.5 / 6), then the points
+    # lost, then the history's weakness; every concept of an item scored 0 is in the plan
+    plan_ids = sorted(lost, key=lambda c: (-round(lost[c][0], 6), -lost[c][1], -weakness.get(c, 0.0), c))
+    zero = {c for w in wrong if w["earned"] == 0 for c in w["concepts"][:2]}
+    keep = plan_ids[:8] + [c for c in plan_ids[8:] if c in zero]
+    plan = [{"concept": c, "missed": round(lost[c][0], 2), "points_lost": round(lost[c][1], 2),
+             "explain": f"quizcli explain {c}", "drill": f"quizcli drill {c} -n 8"} for c in keep]
     total = sum(v["earned"] for v in sections.values())
     total_max = sum(v["max"] for v in sections.values())
     return {
@@ -179,15 +196,50 @@ def prepare_exam(bank: Bank, topics: Sequence[str], n: int, seed: int | None,
 def take_exam(items: Sequence[Item], ui, recorder, minutes: float, weights: dict[str, float] | None = None) -> dict[str, Any]:
     """Sit the paper through `ui` within `minutes`, recording each answer the moment it is
     given; returns the report (see `report`) with why it stopped and the minutes used."""
+    return sit_exam(items, ui, recorder, minutes, weights)[0]
+
+
+def sit_exam(items: Sequence[Item], ui, recorder, minutes: float, weights: dict[str, float] | None = None,
+             done: Sequence[Answered] = (), confidence: bool = False) -> tuple[dict[str, Any], list[Answered]]:
+    """`take_exam` for a paper perhaps begun before: the items answered in `done` (already
+    recorded) are not asked again, and the report covers the whole paper. Returns the report
+    and every answer of the paper (to pause it: see `paused_state`)."""
     import time
 
     from .drill import run_drill
 
+    done = list(done)
+    asked = {a.item for a in done}
+    todo = [it for it in items if it.id not in asked]
     deadline = time.monotonic() + minutes * 60
     if hasattr(ui, "deadline"):
         ui.deadline = deadline
-    s = run_drill(items, ui, ExamRecorder(recorder), mode="exam", deadline=deadline)
-    rep = report(items, [as_exam(a) for a in s.answered], weakness=weights)
+    s = run_drill(todo, ui, ExamRecorder(recorder), mode="exam", deadline=deadline, confidence=confidence)
+    answers = done + [as_exam(a) for a in s.answered]
+    rep = report(items, answers, weakness=weights)
     rep["stopped"] = s.stopped
     rep["minutes_used"] = round(s.seconds / 60, 1)
-    return rep
+    rep["seconds_left"] = max(0.0, round(minutes * 60 - s.seconds, 1))
+    return rep, answers
+
+
+def paused_state(items: Sequence[Item], answers: Sequence[Answered], seconds_left: float,
+                 weights: dict[str, float] | None, topics: Sequence[str]) -> dict[str, Any]:
+    """What `quizcli exam --resume` needs: the same paper (item ids reproduce generated
+    problems), the answers given, the time left."""
+    return {"version": 1, "items": [it.id for it in items], "answers": [a.to_dict() for a in answers],
+            "seconds_left": round(float(seconds_left), 1), "weights": dict(weights or {}), "topics": list(topics)}
+
+
+def resume_state(bank: Bank, state: dict[str, Any]) -> tuple[list[Item], list[Answered], float, dict[str, float]]:
+    """The paper, answers and time left of a paused exam; ValueError when it cannot be read."""
+    from .items import UnknownItem, item_from_id
+
+    try:
+        items = [item_from_id(bank, i) for i in state["items"]]
+        answers = [Answered.from_dict(d) for d in state["answers"]]
+        left = float(state["seconds_left"])
+        weights = {str(k): float(v) for k, v in (state.get("weights") or {}).items()}
+    except (KeyError, TypeError, ValueError, UnknownItem) as e:
+        raise ValueError(str(e)) from None
+    return items, answers, left, weights

@@ -97,7 +97,9 @@ def select_items(
             p = generators.generate(fid, rng.randrange(1, 10_000), difficulty)
             items.append(Item.of_problem(p))
     rng.shuffle(items)
-    return items
+    from .interleave import interleave
+
+    return interleave(items)
 
 
 def _weighted_sample(pool: list[Question], k: int, rng: random.Random, weights: dict[str, float] | None) -> list[Question]:

@@ -12,7 +12,10 @@ def due_items(bank: Bank, store, limit: int, seed: int | None = None) -> list[It
     """The items whose cards are due in `store` (progress.store.Store), most overdue first.
 
     A generator family's card comes back as a fresh variant of the same kind of problem; a
-    card whose question has left the bank is passed over."""
+    card whose question has left the bank is passed over. The order is interleaved (see
+    study/interleave.py): never two of one family or first concept in a row when avoidable."""
+    from .interleave import interleave
+
     rng = random.Random(seed)
     items = []
     for row in store.due_cards(limit=limit):
@@ -24,4 +27,4 @@ def due_items(bank: Bank, store, limit: int, seed: int | None = None) -> list[It
                 items.append(item_from_id(bank, card))
         except UnknownItem:
             continue
-    return items
+    return interleave(items)

@@ -70,6 +70,7 @@ def compute(rows: Iterable[Mapping[str, Any]], topics: Iterable[str] = (), today
         streak += 1
         d -= timedelta(days=1)
     return {
+        "calibration": calibration(graded),
         "answered": len(rows),
         "graded": len(graded),
         "correct": sum(int(r["correct"]) for r in graded),
@@ -99,3 +100,44 @@ def concept_weights(rows: Iterable[Mapping[str, Any]], concept_ids: Iterable[str
             acc = sum(v[-5:]) / len(v[-5:])
             out[c] = 0.3 + 2.7 * (1 - acc)
     return out
+
+
+CONFIDENCE_LEVELS = {1: "sure", 2: "unsure", 3: "guess"}
+OVERCONFIDENT_MIN = 3  # "sure" answers a topic needs before it can be called overconfident
+OVERCONFIDENT_BELOW = 0.75  # accuracy of "sure" answers under which a topic is overconfident
+
+
+def _points(row: Mapping[str, Any]) -> float:
+    s = row.get("score") if hasattr(row, "get") else None
+    return float(s) if s is not None else float(bool(row["correct"]))
+
+
+def calibration(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Accuracy per confidence level (mean score of the graded answers that said it), per
+    topic, and the overconfident topics: at least OVERCONFIDENT_MIN "sure" answers, fewer than
+    OVERCONFIDENT_BELOW of them right (lowest first). Answers without a confidence are left out."""
+    levels: dict[int, list[float]] = {}
+    per_topic: dict[str, dict[int, list[float]]] = {}
+    for r in rows:
+        c = r.get("confidence") if hasattr(r, "get") else None
+        if r["correct"] is None or c not in CONFIDENCE_LEVELS:
+            continue
+        p = _points(r)
+        levels.setdefault(c, []).append(p)
+        per_topic.setdefault(r["topic"], {}).setdefault(c, []).append(p)
+
+    def cell(v: list[float]) -> dict[str, Any]:
+        return {"answers": len(v), "accuracy": round(sum(v) / len(v), 4) if v else None}
+
+    over = []
+    for t, lv in per_topic.items():
+        sure = lv.get(1, [])
+        if len(sure) >= OVERCONFIDENT_MIN and sum(sure) / len(sure) < OVERCONFIDENT_BELOW:
+            over.append({"topic": t, "sure_answers": len(sure), "sure_accuracy": round(sum(sure) / len(sure), 4),
+                         "sure_wrong": sum(1 for x in sure if x < 0.5)})
+    over.sort(key=lambda d: (d["sure_accuracy"], -d["sure_answers"], d["topic"]))
+    return {
+        "levels": {CONFIDENCE_LEVELS[k]: cell(levels.get(k, [])) for k in CONFIDENCE_LEVELS},
+        "topics": {t: {CONFIDENCE_LEVELS[k]: cell(lv.get(k, [])) for k in CONFIDENCE_LEVELS} for t, lv in sorted(per_topic.items())},
+        "overconfident_topics": over,
+    }
