@@ -431,7 +431,7 @@ def find(bank: Bank, query: str, limit: int = 6) -> Found:
     exact = bank.exact(cleaned)
     concepts = [Match(exact, 100.0)] if exact else search(bank, cleaned, limit=limit)
     questions = []
-    near_concepts = {m.concept_id for m in concepts[:3]}
+    near_concepts = {m.concept_id for m in concepts[:5]}
     # a concept's own name ("tanh", "batch normalization") asks for the concept page; a short
     # query is an exam question only when it matches one closely
     words = len([t for t in q_tokens if t.isascii()]) + len([t for t in q_tokens if not t.isascii()]) // 2
@@ -448,7 +448,8 @@ def find(bank: Bank, query: str, limit: int = 6) -> Found:
     # two of the course's own names in one question ("why are VAE samples blurrier than GAN
     # samples") say it is about the course even when no entry scores high
     q_norm = _stem_words(normalize(cleaned))
-    named = {cid for cid, names in idx.names.items() if any(len(n) >= 3 and _named_in(q_norm, _stem_words(n)) for n in names)}
+    named = {cid for cid, names in idx.names.items() if any(len(n) >= 2 and _named_in(q_norm, _stem_words(n)) for n in names)}
     in_course = bool(exact) or bool(questions) or (coverage >= IN_COURSE and top >= IN_COURSE_SCORE) or \
-        (coverage >= 0.9 and top >= IN_COURSE_SCORE_KNOWN) or (len(named) >= 2 and coverage >= IN_COURSE)
+        (coverage >= 0.9 and top >= IN_COURSE_SCORE_KNOWN) or (len(named) >= 2 and coverage >= IN_COURSE) or \
+        (len(named) >= 1 and coverage >= 0.9)  # 为什么用BN层: every word known, one of them a course name
     return Found(hits=hits[:limit + 3], in_course=in_course, coverage=round(coverage, 3))
