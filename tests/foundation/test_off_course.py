@@ -20,8 +20,11 @@ OFF = yaml.safe_load((DATA / "off_course.yaml").read_text(encoding="utf-8"))["it
 runner = CliRunner()
 
 
-def test_off_course_set_is_well_formed():
+def test_off_course_set_is_well_formed(bank):
     assert len(OFF) >= 40
+    # none of them is worded like a question the bank holds (they would be course questions)
+    prompts = {q.prompt.en.strip().lower() for q in bank.questions.values()} | {q.prompt.zh.strip() for q in bank.questions.values()}
+    assert not [it["q"] for it in OFF if it["q"].strip().lower() in prompts]
     for lang in ("en", "zh"):
         assert sum(it["lang"] == lang for it in OFF) >= 15, lang
     for it in OFF:
