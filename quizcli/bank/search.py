@@ -403,16 +403,34 @@ def _named_in(query: str, name: str) -> bool:
     return re.search(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])", query) is not None
 
 
-def _similarity(idx: _Index, q: set[str], doc: list[str]) -> float:
+def _similarity(idx: _Index, q: set[str], doc: frozenset[str], doc_mass: float, q_mass: float) -> float:
+    """F1 of the rarity-weighted overlap between a query's words and one phrasing's."""
     if not q or not doc:
         return 0.0
     idf = idx.vocab_idf
-    shared = sum(idf.get(t, idx.oov_idf) for t in q if t in doc)
+    shared = sum(idf.get(t, idx.oov_idf) for t in q & doc)
     if not shared:
         return 0.0
-    cq = shared / sum(idf.get(t, idx.oov_idf) for t in q)
-    cd = shared / sum(idf.get(t, idx.oov_idf) for t in doc)
+    cq = shared / q_mass
+    cd = shared / doc_mass
     return 2 * cq * cd / (cq + cd)
+
+
+def _question_docs(idx: _Index) -> dict[str, list[tuple[frozenset[str], float]]]:
+    """Each question's phrasings as token sets with their rarity mass, built once per index."""
+    docs = getattr(idx, "_q_docs", None)
+    if docs is None:
+        idf = idx.vocab_idf
+        docs = {qid: [(frozenset(t), sum(idf.get(x, idx.oov_idf) for x in t)) for t in texts if t]
+                for qid, texts in idx.q_texts.items()}
+        # which questions a word occurs in: a query is compared only with those sharing a word
+        postings: dict[str, set[str]] = {}
+        for qid, texts in docs.items():
+            for toks, _ in texts:
+                for t in toks:
+                    postings.setdefault(t, set()).add(qid)
+        idx._q_docs, idx._q_postings = docs, postings
+    return docs
 
 
 def find(bank: Bank, query: str, limit: int = 6) -> Found:
@@ -436,8 +454,11 @@ def find(bank: Bank, query: str, limit: int = 6) -> Found:
     # query is an exam question only when it matches one closely
     words = len([t for t in q_tokens if t.isascii()]) + len([t for t in q_tokens if not t.isascii()]) // 2
     need = 2.0 if exact else (QUESTION_SURE if words <= 3 else QUESTION_MATCH)
-    for qid, texts in ({} if exact else idx.q_texts).items():
-        sim = max((_similarity(idx, q_tokens, t) for t in texts), default=0.0)
+    docs = _question_docs(idx)
+    q_mass = sum(idf.get(t, idx.oov_idf) for t in q_tokens)
+    candidates = set().union(*(idx._q_postings.get(t, ()) for t in q_tokens)) if q_tokens and not exact else set()
+    for qid in sorted(candidates):
+        sim = max((_similarity(idx, q_tokens, toks, mass, q_mass) for toks, mass in docs[qid]), default=0.0)
         # a question about another concept that merely shares the wording ("ReLU 的优缺点" vs
         # "Sigmoid 的优缺点") is not the question asked, unless the match is close
         if sim >= need and (sim >= QUESTION_SURE or set(idx.q_concepts.get(qid, ())) & near_concepts):
@@ -448,7 +469,10 @@ def find(bank: Bank, query: str, limit: int = 6) -> Found:
     # two of the course's own names in one question ("why are VAE samples blurrier than GAN
     # samples") say it is about the course even when no entry scores high
     q_norm = _stem_words(normalize(cleaned))
-    named = {cid for cid, names in idx.names.items() if any(len(n) >= 2 and _named_in(q_norm, _stem_words(n)) for n in names)}
+    stemmed = getattr(idx, "_stemmed_names", None)
+    if stemmed is None:
+        stemmed = idx._stemmed_names = [(cid, [_stem_words(n) for n in names if len(n) >= 2]) for cid, names in idx.names.items()]
+    named = {cid for cid, names in stemmed if any(n in q_norm and _named_in(q_norm, n) for n in names)}
     in_course = bool(exact) or bool(questions) or (coverage >= IN_COURSE and top >= IN_COURSE_SCORE) or \
         (coverage >= 0.9 and top >= IN_COURSE_SCORE_KNOWN) or (len(named) >= 2 and coverage >= IN_COURSE) or \
         (len(named) >= 1 and coverage >= 0.9)  # 为什么用BN层: every word known, one of them a course name
