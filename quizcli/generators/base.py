@@ -132,6 +132,102 @@ class Misconception:
 
 
 @dataclass(frozen=True)
+class StepMistake:
+    """A wrong method at one step: the value it gives, recomputed from the values the student
+    has entered before (`fn(env)`, env as for `Step.fn`), and feedback that names it."""
+
+    id: str
+    feedback: Bilingual
+    fn: Callable[[dict], Answer]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One gradable step of a worked solution.
+
+    id: a short key (`a`, `h`, `delta2`); later steps name it in `uses`.
+    name: what the step computes, as a prompt asks it ("the pre-activation a").
+    text: the line shown in the worked solution, built from the shown numbers.
+    value: the exact value (number, vector or matrix); `shown` is what the text shows
+          (each shown line is computed from the shown values of the lines before, so a
+          student redoing a line with the shown numbers gets the shown result).
+    uses: the parameters and earlier step ids `fn` reads.
+    fn(env) -> value: the step recomputed from `env` (parameters and earlier step values by
+          id): given the student's own earlier numbers, this is what the step should be
+          (error carried forward).
+    rule, formula, substituted: the hint ladder's first three rungs (the rule's name, the
+          formula, the formula with the numbers); the fourth is `text`.
+    """
+
+    id: str
+    name: Bilingual
+    text: Bilingual
+    value: Answer
+    uses: tuple[str, ...]
+    fn: Callable[[dict], Answer]
+    shown: Answer = None
+    digits: int = 4
+    rtol: float = 1e-3
+    atol: float = 5e-4
+    rule: Bilingual | None = None
+    formula: Bilingual | None = None
+    substituted: Bilingual | None = None
+    mistakes: tuple[StepMistake, ...] = ()
+
+    def recompute(self, env: dict) -> Answer:
+        return self.fn(env)
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        def tx(b):
+            return None if b is None else (b.t(lang) if lang else b.to_dict())
+
+        return {"id": self.id, "name": tx(self.name), "text": tx(self.text), "value": to_jsonable(self.value),
+                "uses": list(self.uses), "tolerance": {"rel": self.rtol, "abs": self.atol}}
+
+
+def round_value(v: Any, digits: int) -> Any:
+    """A number, vector or matrix rounded entry by entry (as a step shows it)."""
+    if isinstance(v, (list, tuple)):
+        return tuple(round_value(x, digits) for x in v)
+    return round(float(v), digits)
+
+
+class Chain:
+    """Builds a family's steps: each step's value from the exact values before it, its shown
+    value from the shown values before it (so the worked text has no rounding drift).
+
+        ch = Chain(params)
+        ch.step("a", name, lambda e: ..., uses=("x", "w"), text=lambda s: bi(...))
+        ch.steps  # tuple[Step, ...]
+
+    `text(s)` receives the shown environment (parameters and shown step values, this step's
+    included) and returns the step's line in both languages; `substituted(s)` likewise."""
+
+    def __init__(self, params: dict):
+        self.exact: dict = dict(params)
+        self.shown: dict = dict(params)
+        self._steps: list[Step] = []
+
+    def step(self, id: str, name: Bilingual, fn: Callable[[dict], Answer], *, uses: tuple[str, ...],
+             text: Callable[[dict], Bilingual], digits: int = 4, rtol: float = 1e-3, atol: float = 5e-4,
+             rule: Bilingual | None = None, formula: Bilingual | None = None,
+             substituted: Callable[[dict], Bilingual] | None = None,
+             mistakes: tuple[StepMistake, ...] = ()) -> Any:
+        value = fn(self.exact)
+        shown = round_value(fn(self.shown), digits)
+        self.exact[id] = value
+        self.shown[id] = shown
+        self._steps.append(Step(id=id, name=name, text=text(self.shown), value=value, uses=tuple(uses), fn=fn,
+                                shown=shown, digits=digits, rtol=rtol, atol=atol, rule=rule, formula=formula,
+                                substituted=substituted(self.shown) if substituted else None, mistakes=tuple(mistakes)))
+        return value
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return tuple(self._steps)
+
+
+@dataclass(frozen=True)
 class Solution:
     """What `solve` returns: the student's route to the answer."""
 
@@ -144,6 +240,7 @@ class Solution:
     rtol: float = 1e-2
     atol: float = 1e-6
     hint: Bilingual | None = None
+    chain: tuple[Step, ...] = ()  # the gradable steps; () = one final step (the answer)
 
 
 @dataclass(frozen=True)
@@ -167,6 +264,20 @@ class Problem:
     engine_answer: Answer = None
     hint: Bilingual | None = None
     seed: int | None = None
+    chain: tuple[Step, ...] = ()
+
+    @property
+    def gradable_steps(self) -> tuple[Step, ...]:
+        """The declared steps, or one step asking the final answer for a family that declares none."""
+        if self.chain:
+            return self.chain
+        ans = self.answer
+        text = bi(f"Answer: {self.answer_text}", f"答案：{self.answer_text}")
+        if self.steps:
+            text = Bilingual(" ".join(s.en for s in self.steps), " ".join(s.zh for s in self.steps))
+        return (Step(id="answer", name=bi("the answer", "答案"), text=text, value=ans, uses=tuple(k for k, _ in self.params),
+                     fn=lambda env, _a=ans: _a, shown=ans, rtol=self.rtol, atol=self.atol, formula=self.hint,
+                     mistakes=tuple(StepMistake(m.id, m.feedback, (lambda env, _v=m.value: _v)) for m in self.misconceptions)),)
 
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         """JSON form: {"family", "params", "answer", "steps", "conventions", ...}.
@@ -189,7 +300,8 @@ class Problem:
             "answer": to_jsonable(self.answer),
             "answer_text": self.answer_text,
             "tolerance": {"rel": self.rtol, "abs": self.atol},
-            "steps": [tx(s) for s in self.steps],
+            "steps": [{**s.to_dict(lang), "text": tx(s.text)} for s in self.gradable_steps],
+            "worked": [tx(s) for s in self.steps],
             "conventions": [tx(c) for c in self.conventions],
             "misconceptions": [
                 {"id": m.id, "value": to_jsonable(m.value), "feedback": tx(m.feedback)} for m in self.misconceptions
@@ -314,6 +426,7 @@ def build_problem(fm: FamilyModule, params: dict, *, pid: str, difficulty: str, 
         engine_answer=engine,
         hint=sol.hint,
         seed=seed,
+        chain=sol.chain,
     )
 
 
