@@ -23,6 +23,7 @@ def drill(
     seed: SeedOpt = None,
     difficulty: DiffOpt = "medium",
     item: Annotated[Optional[List[str]], typer.Option("--item", "-i", help="Drill exactly this item: a question id or family:seed (repeatable).", show_default=False)] = None,
+    steps: Annotated[bool, typer.Option("--steps", help="Ask every calculation step by step, each step graded at once (errors carried forward).")] = False,
     json_out: JsonOpt = False,
     lang_opt: LangOpt = None,
     bank: BankOpt = None,
@@ -32,6 +33,9 @@ def drill(
     Type the answer and Enter. Empty or ? shows a hint, s skips, q ends the drill
     (the summary is printed and every answer so far is kept; Ctrl-C does the same).
     Answers can be piped, one per line: end of input ends the drill cleanly.
+    With --steps a calculation is asked one step at a time: ? climbs the hint ladder
+    (rule, formula, numbers, the step done; each rung costs part of the step's credit),
+    w shows the last finished calculation's worked solution.
 
     Examples:
       quizcli drill cnn
@@ -40,6 +44,7 @@ def drill(
       quizcli drill 卷积神经网络 --lang zh
       quizcli drill dropout
       quizcli drill --item conv_output:7
+      quizcli drill rnn --kind numeric --steps
       printf 'B\\n42\\n' | quizcli drill cnn -n 2 --seed 1 --json
     """
     from ..study.items import kind_filters, UnknownItem, item_from_id, select_items
@@ -73,7 +78,12 @@ def drill(
 
     ui = JsonUI(lg, b) if json_out else RichUI(console(), lg, b)
     recorder = _recorder(lg)
-    run_drill(items, ui, recorder)
+    step_mode = None
+    if steps:
+        from ..study.steps import StepMode
+
+        step_mode = StepMode()
+    run_drill(items, ui, recorder, steps=step_mode)
 
 
 def _start_symbolic_warmup(items) -> None:

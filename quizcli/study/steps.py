@@ -1,0 +1,230 @@
+"""A calculation asked step by step (issue 14): each step graded at once against the exact
+value and against the value it should have given the student's own earlier numbers (error
+carried forward), the wrong method named where one matches, a four-rung hint ladder.
+
+The face is any object with `ask(item) -> str | None`, `invalid(item, text, result)` and
+`step_event(item, event)`; an event is a dict whose texts are `Bilingual` (the face picks the
+language): {"event": "step" | "hint" | "graded" | "worked", ...}.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.models import Bilingual
+from ..core.session import Answered, Item
+
+QUIT = {"q", "quit", "exit", ":q", "退出"}
+SKIP = {"s", "skip", "跳过"}
+HINT = {"?", "？", "h", "hint", "提示"}
+WORKED = {"w", "worked", "解答"}
+
+RUNGS = 4  # rule, formula, formula with numbers, the step done
+RUNG_COST = 0.25  # each rung taken costs this share of the step's credit
+
+
+def _b(en: str, zh: str) -> Bilingual:
+    return Bilingual(en=en, zh=zh)
+
+
+def hint_rung(item: Item, step: Any, level: int) -> Bilingual:
+    """Rung `level` (1–4) of a step's hint ladder: the rule's name, the formula, the formula
+    with the numbers substituted, the step done."""
+    p = item.problem
+    if level == 1:
+        r = step.rule or step.name
+        return _b("Rule: " + r.en, "规则：" + r.zh)
+    if level == 2:
+        f = step.formula or p.hint or step.name
+        return _b("Formula: " + f.en, "公式：" + f.zh)
+    if level == 3:
+        s = step.substituted or step.formula or p.hint or step.name
+        return _b("With the numbers: " + s.en, "代入数值：" + s.zh)
+    return _b("Step done: " + step.text.en, "本步解答：" + step.text.zh)
+
+
+def step_credit(rungs: int) -> float:
+    return max(0.0, 1.0 - RUNG_COST * min(rungs, RUNGS))
+
+
+def rating_from_score(score: float, hints: int) -> str:
+    """What FSRS is told about a step-by-step answer."""
+    if score >= 0.999 and hints == 0:
+        return "good"
+    if score >= 0.5:
+        return "hard"
+    return "again"
+
+
+def parse_value(text: str, like: Any) -> Any:
+    """The student's number, vector or matrix, shaped like `like` (tuples)."""
+    from ..grading.numeric import parse_array, parse_number
+
+    if not isinstance(like, (list, tuple)):
+        try:
+            return float(parse_number(text))
+        except Exception:
+            arr = parse_array(text)
+            return float(arr.reshape(-1)[0])
+    arr = parse_array(text)
+    import numpy as np
+
+    a = np.asarray(arr, dtype=float).reshape(np.asarray(like, dtype=float).shape)
+    lst = a.tolist()
+    return tuple(tuple(r) if isinstance(r, list) else r for r in lst)
+
+
+@dataclass
+class StepOutcome:
+    index: int
+    id: str
+    answer: str
+    correct: bool
+    carried: bool
+    expected: Any  # the value given the student's earlier answers
+    exact: Any
+    misconception: str | None
+    misconceptions: tuple[str, ...]
+    hints: int
+    credit: float
+    off: tuple[str, ...]  # earlier steps whose entered value was off (for a carried step)
+    skipped: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..generators.base import to_jsonable
+
+        return {"index": self.index, "id": self.id, "answer": self.answer, "correct": self.correct,
+                "carried": self.carried, "expected": to_jsonable(self.expected), "misconception": self.misconception,
+                "hints": self.hints, "credit": round(self.credit, 4), "skipped": self.skipped}
+
+
+def grade_step(step: Any, text: str, env: dict, wrong: set[str]):
+    """Grade one typed step. Returns (outcome fields, the student's value) or (GradeResult, None)
+    when the text is not a value of the right form (ask again)."""
+    from ..generators.base import answers_agree
+    from ..grading import grade_numeric
+
+    exact = step.value
+    given = step.recompute(env)
+    r = grade_numeric(text, exact, rtol=step.rtol, atol=step.atol)
+    if r.correct is None:
+        return r, None
+    value = parse_value(text, exact)
+    off = tuple(u for u in step.uses if u in wrong)
+    if r.correct:
+        return dict(correct=True, carried=False, expected=given, exact=exact, misconception=None, misconceptions=(), off=()), value
+    if off and grade_numeric(text, given, rtol=step.rtol, atol=step.atol).correct:
+        return dict(correct=False, carried=True, expected=given, exact=exact, misconception=None, misconceptions=(), off=off), value
+    names = []
+    for m in step.mistakes:
+        try:
+            mv = m.fn(env)
+        except (ArithmeticError, ValueError, KeyError, TypeError):
+            continue
+        if mv is not None and grade_numeric(text, mv, rtol=step.rtol, atol=step.atol).correct \
+                and not answers_agree(mv, given, rtol=step.rtol, atol=step.atol):
+            names.append(m.id)
+    return dict(correct=False, carried=False, expected=given, exact=exact,
+                misconception=names[0] if names else None, misconceptions=tuple(names), off=off), value
+
+
+def _mistake(step: Any, mid: str | None):
+    for m in step.mistakes:
+        if m.id == mid:
+            return m
+    return None
+
+
+def ask_steps(item: Item, ui: Any, mode: str = "drill", shown: frozenset[int] = frozenset()):
+    """Ask `item`'s steps one by one; steps whose index (1-based) is in `shown` are shown
+    worked (fading) and not asked. Returns (answered or None, None, stop reason or None)."""
+    p = item.problem
+    steps = p.gradable_steps
+    n = len(steps)
+    env: dict = dict(p.params)
+    wrong: set[str] = set()
+    outcomes: list[StepOutcome] = []
+    start = time.monotonic()
+    stop = None
+    for i, st in enumerate(steps, 1):
+        if i in shown:
+            env[st.id] = st.value
+            ui.step_event(item, {"event": "worked", "index": i, "total": n, "name": st.name, "text": st.text})
+            continue
+        ui.step_event(item, {"event": "step", "index": i, "total": n, "name": st.name, "step": st})
+        rungs = 0
+        while True:
+            text = ui.ask(item)
+            if text is None:
+                stop = "eof"
+                break
+            t = text.strip()
+            low = t.lower()
+            if low in QUIT:
+                stop = "quit"
+                break
+            if low in HINT:
+                if rungs < RUNGS:
+                    rungs += 1
+                ui.step_event(item, {"event": "hint", "step": i, "level": rungs, "text": hint_rung(item, st, rungs)})
+                continue
+            if low in WORKED:
+                ui.step_event(item, {"event": "solution", "step": i})
+                continue
+            if low in SKIP:
+                env[st.id] = st.value  # later steps are graded from the right value
+                o = StepOutcome(i, st.id, "", False, False, st.recompute(env), st.value, None, (), rungs, 0.0, (), skipped=True)
+                outcomes.append(o)
+                ui.step_event(item, {"event": "graded", "step": i, "outcome": o, "text": st.text})
+                break
+            res, value = grade_step(st, t, env, wrong)
+            if value is None:
+                ui.invalid(item, t, res)
+                continue
+            ok = res["correct"] or res["carried"]
+            o = StepOutcome(i, st.id, t, res["correct"], res["carried"], res["expected"], res["exact"], res["misconception"],
+                            res["misconceptions"], rungs, step_credit(rungs) if ok else 0.0, res["off"])
+            outcomes.append(o)
+            env[st.id] = value
+            if not res["correct"]:
+                wrong.add(st.id)
+            m = _mistake(st, o.misconception)
+            others = [_mistake(st, x) for x in o.misconceptions[1:]]
+            ui.step_event(item, {"event": "graded", "step": i, "outcome": o, "text": st.text,
+                                 "off_names": [s.name for s in steps if s.id in o.off],
+                                 "feedback": m.feedback if m else None,
+                                 "also": [x.feedback for x in others if x]})
+            break
+        if stop:
+            break
+    if not outcomes:
+        return None, None, stop
+    asked = n - len(shown)
+    score = sum(o.credit for o in outcomes) / asked if asked else 1.0
+    hints = sum(o.hints for o in outcomes)
+    complete = len(outcomes) == asked
+    all_right = complete and all(o.correct for o in outcomes)
+    miscon = next((o.misconception for o in outcomes if o.misconception), None)
+    from ..generators.base import fmt_answer
+
+    a = Answered(item=item.id, card=item.card_id, kind=item.kind, topic=item.topic, concepts=item.concepts,
+                 answer=" | ".join(o.answer or "-" for o in outcomes), correct=all_right,
+                 rating=rating_from_score(score, hints), seconds=round(time.monotonic() - start, 2),
+                 misconception=miscon, expected=p.answer_text or fmt_answer(p.answer), mode=mode,
+                 score=round(score, 4), hints=hints, steps=tuple(o.to_dict() for o in outcomes))
+    return a, None, stop
+
+
+class StepMode:
+    """What `run_drill` asks step by step: every calculation (`--steps`), all steps asked."""
+
+    def __init__(self, shown=None):
+        self._shown = shown  # item -> frozenset of step indices shown worked (fading); None: none
+
+    def applies(self, item: Item) -> bool:
+        return item.problem is not None
+
+    def ask(self, item: Item, ui: Any, mode: str = "drill"):
+        shown = self._shown(item) if self._shown else frozenset()
+        return ask_steps(item, ui, mode, shown)
