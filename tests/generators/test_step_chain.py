@@ -14,7 +14,7 @@ from quizcli.generators.base import answers_agree, fmt_answer, round_value
 
 FAMILIES = sorted(families())
 # the families that declare their steps (the others keep one final step, the answer)
-MULTI_STEP = {"rnn_step", "softmax_ce_grad", "lstm_step"}
+MULTI_STEP = {"rnn_step", "softmax_ce_grad", "lstm_step", "gru_step"}
 
 
 class _Only(dict):
