@@ -167,15 +167,21 @@ class Step:
     fn: Callable[[dict], Answer]
     shown: Answer = None
     digits: int = 4
+    sig: int | None = None  # shown to `sig` significant digits instead of `digits` decimals
     rtol: float = 1e-3
     atol: float = 5e-4
     rule: Bilingual | None = None
     formula: Bilingual | None = None
     substituted: Bilingual | None = None
     mistakes: tuple[StepMistake, ...] = ()
+    params: tuple[tuple[str, Any], ...] = ()  # the parameters it uses, as the family parsed them
+
+    def env(self, env: dict) -> dict:
+        """`env` (earlier step values by id) completed with the parsed parameters."""
+        return {**env, **dict(self.params)}
 
     def recompute(self, env: dict) -> Answer:
-        return self.fn(env)
+        return self.fn(self.env(env))
 
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         def tx(b):
@@ -185,11 +191,29 @@ class Step:
                 "uses": list(self.uses), "tolerance": {"rel": self.rtol, "abs": self.atol}}
 
 
-def round_value(v: Any, digits: int) -> Any:
-    """A number, vector or matrix rounded entry by entry (as a step shows it)."""
+def round_value(v: Any, digits: int, sig: int | None = None) -> Any:
+    """A number, vector or matrix rounded entry by entry (as a step shows it): to `digits`
+    decimals, or to `sig` significant digits when given."""
     if isinstance(v, (list, tuple)):
-        return tuple(round_value(x, digits) for x in v)
+        return tuple(round_value(x, digits, sig) for x in v)
+    if sig:
+        return float(f"{float(v):.{sig}g}")
     return round(float(v), digits)
+
+
+def fmt_sig(x: float, sig: int = 6) -> str:
+    """A number to `sig` significant digits, without exponent unless it is tiny."""
+    x = float(x)
+    if x == 0:
+        return "0"
+    s = f"{x:.{sig}g}"
+    if "e" in s:
+        exp = int(s.split("e")[1])
+        if exp >= -5:
+            s = f"{x:.{sig - 1 - exp}f}"
+    if "." in s and "e" not in s:
+        s = s.rstrip("0").rstrip(".")
+    return s
 
 
 class Chain:
@@ -207,19 +231,21 @@ class Chain:
         self.exact: dict = dict(params)
         self.shown: dict = dict(params)
         self._steps: list[Step] = []
+        self._params = dict(params)
 
     def step(self, id: str, name: Bilingual, fn: Callable[[dict], Answer], *, uses: tuple[str, ...],
-             text: Callable[[dict], Bilingual], digits: int = 4, rtol: float = 1e-3, atol: float = 5e-4,
+             text: Callable[[dict], Bilingual], digits: int = 4, sig: int | None = None, rtol: float = 1e-3, atol: float = 5e-4,
              rule: Bilingual | None = None, formula: Bilingual | None = None,
              substituted: Callable[[dict], Bilingual] | None = None,
              mistakes: tuple[StepMistake, ...] = ()) -> Any:
         value = fn(self.exact)
-        shown = round_value(fn(self.shown), digits)
+        shown = round_value(fn(self.shown), digits, sig)
         self.exact[id] = value
         self.shown[id] = shown
         self._steps.append(Step(id=id, name=name, text=text(self.shown), value=value, uses=tuple(uses), fn=fn,
-                                shown=shown, digits=digits, rtol=rtol, atol=atol, rule=rule, formula=formula,
-                                substituted=substituted(self.shown) if substituted else None, mistakes=tuple(mistakes)))
+                                shown=shown, digits=digits, sig=sig, rtol=rtol, atol=atol, rule=rule, formula=formula,
+                                substituted=substituted(self.shown) if substituted else None, mistakes=tuple(mistakes),
+                                params=tuple((k, self._params[k]) for k in uses if k in self._params)))
         return value
 
     @property

@@ -119,7 +119,7 @@ def grade_step(step: Any, text: str, env: dict, wrong: set[str]):
     names = []
     for m in step.mistakes:
         try:
-            mv = m.fn(env)
+            mv = m.fn(step.env(env))
         except (ArithmeticError, ValueError, KeyError, TypeError):
             continue
         if mv is not None and grade_numeric(text, mv, rtol=step.rtol, atol=step.atol).correct \

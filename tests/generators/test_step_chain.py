@@ -10,11 +10,11 @@
 import pytest
 
 from quizcli.generators import families, generate
-from quizcli.generators.base import answers_agree, fmt_answer, round_value
+from quizcli.generators.base import answers_agree, fmt_answer, fmt_sig, round_value
 
 FAMILIES = sorted(families())
 # the families that declare their steps (the others keep one final step, the answer)
-MULTI_STEP = {"rnn_step", "softmax_ce_grad", "lstm_step", "gru_step"}
+MULTI_STEP = {"rnn_step", "softmax_ce_grad", "lstm_step", "gru_step", "backprop_step"}
 
 
 class _Only(dict):
@@ -55,11 +55,12 @@ def test_shown_lines_have_no_rounding_drift(family):
         shown = dict(p.params)
         for st in steps:
             # the line recomputed from the numbers shown before it gives the number it shows
-            redo = round_value(st.recompute(shown), st.digits)
+            redo = round_value(st.recompute(shown), st.digits, st.sig)
             assert redo == st.shown, (p.id, st.id, redo, st.shown)
             assert answers_agree(_flat(st.shown), _flat(st.value), rtol=st.rtol, atol=st.atol), (p.id, st.id)
             for s in _flat(st.shown):
-                assert fmt_answer(s, st.digits) in st.text.en and fmt_answer(s, st.digits) in st.text.zh, (p.id, st.id, s, st.text.en)
+                f = fmt_sig(s, st.sig) if st.sig else fmt_answer(s, st.digits)
+                assert f in st.text.en and f in st.text.zh, (p.id, st.id, s, st.text.en)
             shown[st.id] = st.shown
 
 
