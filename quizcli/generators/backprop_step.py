@@ -433,7 +433,7 @@ def _chain(x, W1, b1, W2, b2, t, lr, ask, rc, rtol, atol, wname):
         return lambda s: bi(f(s), f(s))
 
     sig_h = bi("the logistic sigmoid σ(a) = 1/(1 + e^{−a})", "logistic sigmoid：σ(a) = 1/(1 + e^{−a})")
-    ch.step("net_h", bi("the hidden net inputs net_h = W(1) x + b(1)", "隐藏层净输入 net_h = W(1) x + b(1)"),
+    ch.step("net_h", bi("the hidden net inputs net_h", "隐藏层净输入 net_h"),
             lambda e: _o(sum(e["w1"][j][i] * e["x"][i] for i in range(D)) + e["b1"][j] for j in range(H)),
             uses=("w1", "x", "b1"),
             text=tx(lambda s: lines(s, "net_h", lambda s, j: f"$net_{{h_{j + 1}}} = " + " + ".join(f"{_p(W1[j][i])} \\cdot {_p(x[i])}" for i in range(D))
@@ -443,7 +443,7 @@ def _chain(x, W1, b1, W2, b2, t, lr, ask, rc, rtol, atol, wname):
             substituted=tx(lambda s: "; ".join(f"net_h{j + 1} = " + " + ".join(f"{_p(W1[j][i])}·{_p(x[i])}" for i in range(D)) + f" + {_p(b1[j])}" for j in range(H))),
             mistakes=(StepMistake("forgot_bias", bi("You left out the bias.", "漏掉了偏置。"),
                                   lambda e: _o(sum(e["w1"][j][i] * e["x"][i] for i in range(D)) for j in range(H))),))
-    ch.step("h", bi("the hidden activations h = σ(net_h)", "隐藏层激活 h = σ(net_h)"),
+    ch.step("h", bi("the hidden activations h", "隐藏层激活 h"),
             lambda e: _o(_sig(v) for v in _t(e["net_h"])), uses=("net_h",),
             text=tx(lambda s: lines(s, "h", lambda s, j: f"$h_{j + 1} = \\sigma({_g(_t(s['net_h'])[j])}) = {_g(_t(s['h'])[j])}$")), **tol,
             rule=sig_h, formula=bi("h_j = 1/(1 + e^{−net_h_j})", "h_j = 1/(1 + e^{−net_h_j})"),
@@ -451,7 +451,7 @@ def _chain(x, W1, b1, W2, b2, t, lr, ask, rc, rtol, atol, wname):
             mistakes=(StepMistake("no_hidden_sigmoid", bi("You fed the net input forward: the hidden units output h = σ(net_h).",
                                                           "你把净输入直接传了下去：隐藏单元的输出是 h = σ(net_h)。"),
                                   lambda e: e["net_h"]),))
-    ch.step("net_o", bi("the output net inputs net_o = W(2) h + b(2)", "输出层净输入 net_o = W(2) h + b(2)"),
+    ch.step("net_o", bi("the output net inputs net_o", "输出层净输入 net_o"),
             lambda e: _o(sum(e["w2"][k][j] * _t(e["h"])[j] for j in range(H)) + e["b2"][k] for k in range(K)),
             uses=("w2", "h", "b2"),
             text=tx(lambda s: lines(s, "net_o", lambda s, k: f"$net_{{o_{k + 1}}} = " + " + ".join(f"{_p(W2[k][j])} \\cdot {_g(_t(s['h'])[j])}" for j in range(H))
@@ -459,7 +459,7 @@ def _chain(x, W1, b1, W2, b2, t, lr, ask, rc, rtol, atol, wname):
             rule=bi("a neuron's net input: weighted sum plus bias", "神经元的净输入：加权和加偏置"),
             formula=bi("net_o_k = Σ_j w(2)_kj h_j + b(2)_k", "net_o_k = Σ_j w(2)_kj h_j + b(2)_k"),
             substituted=tx(lambda s: "; ".join(f"net_o{k + 1} = " + " + ".join(f"{_p(W2[k][j])}·{_g(_t(s['h'])[j])}" for j in range(H)) + f" + {_p(b2[k])}" for k in range(K))))
-    ch.step("o", bi("the outputs o = σ(net_o)", "输出 o = σ(net_o)"),
+    ch.step("o", bi("the outputs o", "输出 o"),
             lambda e: _o(_sig(v) for v in _t(e["net_o"])), uses=("net_o",),
             text=tx(lambda s: lines(s, "o", lambda s, k: f"$o_{k + 1} = \\sigma({_g(_t(s['net_o'])[k])}) = {_g(_t(s['o'])[k])}$")), **tol,
             rule=sig_h, formula=bi("o_k = 1/(1 + e^{−net_o_k})", "o_k = 1/(1 + e^{−net_o_k})"),
@@ -467,7 +467,7 @@ def _chain(x, W1, b1, W2, b2, t, lr, ask, rc, rtol, atol, wname):
             mistakes=(StepMistake("no_output_sigmoid", bi("You used the net input as the output: o = σ(net_o).",
                                                           "你把净输入当成了输出：o = σ(net_o)。"), lambda e: e["net_o"]),))
     if ask == "loss":
-        ch.step("E", bi("the loss E = ½Σ(t − o)²", "损失 E = ½Σ(t − o)²"),
+        ch.step("E", bi("the loss E", "损失 E"),
                 lambda e: 0.5 * sum((tk - ok) ** 2 for tk, ok in zip(e["t"], _t(e["o"]))), uses=("t", "o"),
                 text=tx(lambda s: "$E = \\frac{1}{2}[" + " + ".join(f"({_g(t[k])} - {_g(_t(s['o'])[k])})^2" for k in range(K))
                         + f"] = {_g(s['E'])}$"), **tol,
@@ -482,7 +482,7 @@ def _chain(x, W1, b1, W2, b2, t, lr, ask, rc, rtol, atol, wname):
             return _o(sign * scale * (o[k] - tt[k]) for k in range(K))
         return _o(sign * scale * (o[k] - tt[k]) * o[k] * (1 - o[k]) for k in range(K))
 
-    ch.step("d_o", bi("the output error terms δ_o = (o − t)·o(1 − o)", "输出层误差项 δ_o = (o − t)·o(1 − o)"), d_o, uses=("o", "t"),
+    ch.step("d_o", bi("the output error terms δ_o", "输出层误差项 δ_o"), d_o, uses=("o", "t"),
             text=tx(lambda s: lines(s, "d_o", lambda s, k: f"$\\delta_{{o_{k + 1}}} = ({_g(_t(s['o'])[k])} - {_g(t[k])}) \\cdot {_g(_t(s['o'])[k])} "
                                     f"\\cdot (1 - {_g(_t(s['o'])[k])}) = {_g(_t(s['d_o'])[k])}$")), **tol,
             rule=bi("the chain rule through the loss and the output sigmoid", "链式法则：经过损失与输出层 sigmoid"),
@@ -514,7 +514,7 @@ def _chain(x, W1, b1, W2, b2, t, lr, ask, rc, rtol, atol, wname):
             mis.append(StepMistake("wrong_weight_index", bi("δ_h_j collects the weights LEAVING h_j, column j of W(2): Σ_k δ_k w_kj.",
                                                             "δ_h_j 汇总从 h_j 出发的权重，即 W(2) 的第 j 列：Σ_k δ_k w_kj。"),
                                    lambda e: d_h(e, transposed=True)))
-        ch.step("d_h", bi("the hidden error terms δ_h = h(1 − h)·Σ_k δ_o_k w_kj", "隐藏层误差项 δ_h = h(1 − h)·Σ_k δ_o_k w_kj"), d_h,
+        ch.step("d_h", bi("the hidden error terms δ_h", "隐藏层误差项 δ_h"), d_h,
                 uses=("d_o", "h", "w2"), text=tx(lambda s: lines(s, "d_h", dh_line)), **tol,
                 rule=bi("back-propagation: the error flows back through the OLD output weights", "反向传播：误差经更新前的输出层权重传回"),
                 formula=bi("δ_h_j = h_j(1 − h_j)·Σ_k δ_o_k w(2)_kj", "δ_h_j = h_j(1 − h_j)·Σ_k δ_o_k w(2)_kj"),
@@ -539,13 +539,13 @@ def _chain(x, W1, b1, W2, b2, t, lr, ask, rc, rtol, atol, wname):
         gm = (StepMistake("net_instead_of_activation", bi("∂E/∂w_kj = δ_k·h_j with the activation h_j, not the net input.",
                                                           "∂E/∂w_kj = δ_k·h_j，用激活值 h_j，不是净输入。"),
                           lambda e: _t(e["d_o"])[r] * _t(e["net_h"])[c]),)
-    ch.step("grad", bi(f"the gradient ∂E/∂{wname.replace('{', '').replace('}', '').replace('^', '')}", "该权重的梯度 ∂E/∂w"), grad,
+    ch.step("grad", bi(f"the gradient ∂E/∂{wname.replace('{', '').replace('}', '').replace('^', '')}", f"梯度 ∂E/∂{wname.replace('{', '').replace('}', '').replace('^', '')}"), grad,
             uses=(dkey, ikey) + (("net_h",) if ask == "w2" else ()),
             text=tx(gline), **tol, rule=bi("a weight's gradient: its δ times its input", "权重的梯度：δ 乘该权重的输入"),
             formula=bi(f"∂E/∂w = δ (of the unit it enters) × the input it carries", "∂E/∂w = （所进入单元的）δ × 它传递的输入"),
             substituted=tx(lambda s: gline(s).rsplit(" = ", 1)[0] + "$"), mistakes=gm)
     old = (W2 if ask == "w2" else W1)[r][c]
-    ch.step("w_new", bi("the updated weight w − η·∂E/∂w", "更新后的权重 w − η·∂E/∂w"),
+    ch.step("w_new", bi(f"the updated weight {wname.replace('{', '').replace('}', '').replace('^', '')}", f"更新后的权重 {wname.replace('{', '').replace('}', '').replace('^', '')}"),
             lambda e: e[layer][r][c] - e["lr"] * e["grad"], uses=(layer, "lr", "grad"),
             text=tx(lambda s: f"${wname} \\leftarrow {_g(old)} - {_g(lr)} \\cdot {_p(s['grad'])} = {_g(s['w_new'], 8)}$"),
             rtol=rtol, atol=atol, sig=8,

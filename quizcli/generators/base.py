@@ -267,6 +267,7 @@ class Solution:
     atol: float = 1e-6
     hint: Bilingual | None = None
     chain: tuple[Step, ...] = ()  # the gradable steps; () = one final step (the answer)
+    answer_of: tuple[str, ...] = ()  # the answer is these steps' values joined (μ, σ², y…); () = the last step
 
 
 @dataclass(frozen=True)
@@ -291,6 +292,7 @@ class Problem:
     hint: Bilingual | None = None
     seed: int | None = None
     chain: tuple[Step, ...] = ()
+    answer_of: tuple[str, ...] = ()
 
     @property
     def gradable_steps(self) -> tuple[Step, ...]:
@@ -328,6 +330,7 @@ class Problem:
             "tolerance": {"rel": self.rtol, "abs": self.atol},
             "steps": [{**s.to_dict(lang), "text": tx(s.text)} for s in self.gradable_steps],
             "worked": [tx(s) for s in self.steps],
+            "answer_of": list(self.answer_of) or None,
             "conventions": [tx(c) for c in self.conventions],
             "misconceptions": [
                 {"id": m.id, "value": to_jsonable(m.value), "feedback": tx(m.feedback)} for m in self.misconceptions
@@ -453,6 +456,7 @@ def build_problem(fm: FamilyModule, params: dict, *, pid: str, difficulty: str, 
         hint=sol.hint,
         seed=seed,
         chain=sol.chain,
+        answer_of=sol.answer_of,
     )
 
 

@@ -150,7 +150,7 @@ def _chain(Wx, Wh, b, x, h, has_b):
                          lambda e: _pre(e, transpose_hh=True))]
     if has_b:
         mis_a.append(StepMistake("forgot_bias", bi("You forgot the bias b.", "漏加了偏置 b。"), lambda e: _pre(e, bias=False)))
-    ch.step("a", bi("the pre-activation a = W_xh x_t + W_hh h_{t−1} + b", "预激活 a = W_xh x_t + W_hh h_{t−1} + b"),
+    ch.step("a", bi("the pre-activation a", "预激活 a"),
             lambda e: _pre(e), uses=("wx", "wh", "b", "x", "h"),
             text=lambda s: bi("Pre-activation $a = W_{xh} x_t + W_{hh} h_{t-1} + b$, row $i$ of each matrix times its vector: "
                               + "; ".join(rows_text(s)) + ".",
@@ -165,7 +165,7 @@ def _chain(Wx, Wh, b, x, h, has_b):
     def th(s):
         return "$, $".join(f"\\tanh({_n(v)}) = {_n(t)}" for v, t in zip(s["a"], s["h_t"]))
 
-    ch.step("h_t", bi("the new state h_t = tanh(a)", "新状态 h_t = tanh(a)"),
+    ch.step("h_t", bi("the new state h_t", "新状态 h_t"),
             lambda e: tuple(math.tanh(v) for v in e["a"]), uses=("a",),
             text=lambda s: bi(f"$h_t = \\tanh(a)$: ${th(s)}$, so $h_t$ = {_vec(s['h_t'])}.",
                               f"$h_t = \\tanh(a)$：${th(s)}$，即 $h_t$ = {_vec(s['h_t'])}。"),

@@ -198,7 +198,7 @@ def _chain(z, t, y):
     def onehot(e):
         return tuple(1.0 if i == int(e["target"]) - 1 else 0.0 for i in range(n))
 
-    ch.step("probs", bi("the probabilities ŷ = softmax(z)", "概率 ŷ = softmax(z)"), lambda e: softmax(e["z"]), uses=("z",),
+    ch.step("probs", bi("the probabilities ŷ", "概率 ŷ"), lambda e: softmax(e["z"]), uses=("z",),
             text=lambda s: bi(f"Softmax of the logits: $\\hat{{y}}$ = {_vec(s['probs'])}.", f"先算 softmax：$\\hat{{y}}$ = {_vec(s['probs'])}。"),
             rtol=RTOL, atol=ATOL,
             rule=bi("softmax: exponentiate, then normalise", "softmax：取指数，再归一化"),
@@ -207,7 +207,7 @@ def _chain(z, t, y):
                                      "ŷ_i = e^{z_i} / (" + " + ".join(f"e^{{{_v(v)}}}" for v in z) + ")"),
             mistakes=(StepMistake("no_softmax", bi("You copied the logits: exponentiate and normalise them first.",
                                                    "你直接抄了 logits：要先取指数再归一化。"), lambda e: tuple(e["z"])),))
-    ch.step("grad", bi("the gradient ∂L/∂z = ŷ − y", "梯度 ∂L/∂z = ŷ − y"),
+    ch.step("grad", bi("the gradient ∂L/∂z", "梯度 ∂L/∂z"),
             lambda e: tuple(a - b for a, b in zip(e["probs"], onehot(e))), uses=("probs", "target"),
             text=lambda s: bi(f"$\\hat{{y}} - y$ = {_vec(s['grad'])}: subtract 1 at the true class, keep the other probabilities.",
                               f"$\\hat{{y}} - y$ = {_vec(s['grad'])}：真实类别处减 1，其余概率不变。"),

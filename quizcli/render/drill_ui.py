@@ -107,10 +107,13 @@ class RichUI:
         elif e == "hint":
             self.out.print(Text(f"💡 {ev['level']}/4 " + render_inline(ev["text"].t(lang), {}), style="yellow"))
         elif e == "solution":
-            self._show_solution() if self._last_problem is not item.problem else None
-            if self._last_problem is not item.problem:
-                self.out.print(Text(self._t("(the solution of this calculation is shown once you have answered it)",
-                                            "（本题解答在作答后显示）"), style="dim"))
+            if self._last_problem is not None:
+                self.out.print(Text(self._t(f"Worked solution of the last calculation ({self._last_problem.id}):",
+                                            f"上一道计算题（{self._last_problem.id}）的解答："), style="dim"))
+                self._show_solution()
+            else:
+                self.out.print(Text(self._t("This calculation's worked solution is shown once you have answered it.",
+                                            "本题解答在作答后显示。"), style="dim"))
         elif e == "graded":
             from ..generators.base import fmt_answer
 
@@ -122,8 +125,8 @@ class RichUI:
                 self.out.print(Text("✓ " + self._t("Right.", "正确。"), style="bold green"))
             elif o.carried:
                 names = ", ".join(render_inline(b.t(lang), {}) for b in ev.get("off_names") or [])
-                self.out.print(Text("✓ " + self._t(f"Right given your earlier value (that of {names} was off; this step counts).",
-                                                   f"按你前面的数值计算是对的（{names} 的值有误；本步计分）。"), style="bold green"))
+                self.out.print(Text("✓ " + self._t(f"Right given your earlier value ({names} was off; this step counts).",
+                                                   f"按你前面的数值计算是对的（{names}有误；本步计分）。"), style="bold green"))
             else:
                 line = Text("✗ " + self._t("Not quite. ", "不对。"), style="bold red")
                 line.append(self._t("Expected: ", "应为：") + exp, style="bold")
@@ -222,8 +225,8 @@ class RichUI:
         extra_zh = f"，其中 {carried} 步按前面的数值计分" if carried else ""
         hints_en = f", {a.hints} hint rung{'s' if a.hints != 1 else ''}" if a.hints else ""
         hints_zh = f"，用了 {a.hints} 级提示" if a.hints else ""
-        self.out.print(Text(self._t(f"Steps right: {right} of {n}{extra_en}{hints_en} · score {a.score:.2f}",
-                                    f"步骤正确：{right}/{n}{extra_zh}{hints_zh} · 得分 {a.score:.2f}"), style=style))
+        self.out.print(Text(self._t(f"Steps right: {right} of {n}{extra_en}{hints_en} · score {a.score:.3g}",
+                                    f"步骤正确：{right}/{n}{extra_zh}{hints_zh} · 得分 {a.score:.3g}"), style=style))
         if not a.correct:
             from .problems import solution_block
 
