@@ -118,6 +118,7 @@ class Misconception:
     id: str
     value: Answer
     feedback: Bilingual
+    also: tuple[str, ...] = ()  # other wrong methods giving the same number (named in `feedback` too)
 
     @property
     def feedback_en(self) -> str:
@@ -128,7 +129,7 @@ class Misconception:
         return self.feedback.zh
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "value": to_jsonable(self.value), "feedback": self.feedback.to_dict()}
+        return {"id": self.id, "value": to_jsonable(self.value), "feedback": self.feedback.to_dict(), "also": list(self.also)}
 
 
 @dataclass(frozen=True)
@@ -333,7 +334,8 @@ class Problem:
             "answer_of": list(self.answer_of) or None,
             "conventions": [tx(c) for c in self.conventions],
             "misconceptions": [
-                {"id": m.id, "value": to_jsonable(m.value), "feedback": tx(m.feedback)} for m in self.misconceptions
+                {"id": m.id, "value": to_jsonable(m.value), "feedback": tx(m.feedback), "also": list(m.also)}
+                for m in self.misconceptions
             ],
             "engine_answer": to_jsonable(self.engine_answer),
         }
@@ -474,7 +476,16 @@ def _distinct_misconceptions(sol: Solution) -> tuple[Misconception, ...]:
         if same_shape and (answers_agree(m.value, sol.answer, rtol=rtol, atol=atol)
                            or answers_agree(sol.answer, m.value, rtol=rtol, atol=atol)):
             continue
-        if any(_shape(o.value) == _shape(m.value) and answers_agree(m.value, o.value, rtol=rtol, atol=atol) for o in out):
+        same = [i for i, o in enumerate(out)
+                if _shape(o.value) == _shape(m.value) and answers_agree(m.value, o.value, rtol=rtol, atol=atol)]
+        if same:
+            # two slips give the same wrong number (ignoring the padding and forgetting the +1 when
+            # s = 2p): the student is told both, not only the first
+            o = out[same[0]]
+            if m.id != o.id and m.id not in o.also:
+                out[same[0]] = Misconception(o.id, o.value, Bilingual(
+                    o.feedback.en + " The same number also comes from another slip: " + m.feedback.en,
+                    o.feedback.zh + " 同一个数也可能来自另一个错误：" + m.feedback.zh), o.also + (m.id,))
             continue
         out.append(m)
     return tuple(out)
