@@ -217,14 +217,120 @@ def ask_steps(item: Item, ui: Any, mode: str = "drill", shown: frozenset[int] = 
 
 
 class StepMode:
-    """What `run_drill` asks step by step: every calculation (`--steps`), all steps asked."""
+    """What `run_drill` asks step by step.
 
-    def __init__(self, shown=None):
-        self._shown = shown  # item -> frozenset of step indices shown worked (fading); None: none
+    fade=None (`--steps`): every calculation, every step asked. fade="backward" | "forward":
+    faded worked examples (Atkinson, Renkl & Merrill 2003) for the families that declare their
+    steps, from the student's history: a family seen for the first time is a worked example with
+    one step to fill in (the last one backward, the first one forward); each clean solve blanks
+    one more step, a miss steps back one; once every step was blanked and solved cleanly the
+    family is mastered and asked as a single final answer again. `history`: (card, correct,
+    hints) of past answers, oldest first; answers given in this session are added to it."""
+
+    def __init__(self, fade: str | None = None, history=()):
+        if fade not in (None, "backward", "forward"):
+            raise ValueError("fade must be backward or forward")
+        self.fade = fade
+        self.history = [tuple(h) for h in history]
+
+    def blanks(self, item: Item) -> int:
+        n = len(item.problem.gradable_steps)
+        return fade_level(self.history, item.card_id, n)
+
+    def shown(self, item: Item) -> frozenset[int]:
+        """The 1-based indices of the steps shown worked (not asked)."""
+        if self.fade is None:
+            return frozenset()
+        n = len(item.problem.gradable_steps)
+        k = min(self.blanks(item), n)
+        asked = range(n - k + 1, n + 1) if self.fade == "backward" else range(1, k + 1)
+        return frozenset(set(range(1, n + 1)) - set(asked))
 
     def applies(self, item: Item) -> bool:
-        return item.problem is not None
+        if item.problem is None:
+            return False
+        if self.fade is None:
+            return True
+        chain = item.problem.chain
+        return len(chain) >= 2 and self.blanks(item) <= len(item.problem.gradable_steps)
 
     def ask(self, item: Item, ui: Any, mode: str = "drill"):
-        shown = self._shown(item) if self._shown else frozenset()
-        return ask_steps(item, ui, mode, shown)
+        out = ask_steps(item, ui, mode, self.shown(item))
+        self.note(out[0])
+        return out
+
+    def note(self, a: Answered | None) -> None:
+        if a is not None and a.correct is not None:
+            self.history.append((a.card, a.correct, a.hints))
+
+
+def _clean(correct, hints) -> bool:
+    return bool(correct) and not (hints or 0)
+
+
+def fade_level(history, card: str, n: int) -> int:
+    """How many of a family's n steps are blanked next time: 1 for a family never seen, one more
+    after each clean solve (right, no hints), one fewer after a miss (at least 1); n + 1 means
+    mastered (asked as a single final answer)."""
+    k = 1
+    for c, correct, hints in history:
+        if c != card or correct is None:
+            continue
+        if _clean(correct, hints):
+            k = min(k + 1, n + 1)
+        else:
+            k = max(1, k - 1)
+    return k
+
+
+def history_from_store(store) -> list[tuple[str, bool | None, int]]:
+    """(card, correct, hints) of every answer in a progress store, oldest first."""
+    out = []
+    for r in store.answers():
+        keys = r.keys()
+        correct = None if r["correct"] is None else bool(r["correct"])
+        out.append((r["card"], correct, int(r["hints"] or 0) if "hints" in keys else 0))
+    return out
+
+
+def mistake_ids(store, days: float, now=None) -> list[str]:
+    """The items answered wrong in the last `days` days, most recent first, one per card (a
+    family's card once, whatever its seeds), leaving out those answered right since."""
+    from datetime import datetime, timedelta, timezone
+
+    now = now or datetime.now(timezone.utc)
+    since = now - timedelta(days=days)
+    last: dict[str, tuple[datetime, str, bool]] = {}
+    for r in store.answers():
+        if r["correct"] is None:
+            continue
+        try:
+            ts = datetime.fromisoformat(r["ts"])
+        except (TypeError, ValueError):
+            continue
+        if ts.tzinfo is None:
+            ts = ts.replace(tzinfo=timezone.utc)
+        last[r["card"]] = (ts, r["item"], bool(r["correct"]))
+    wrong = [(ts, item, card) for card, (ts, item, ok) in last.items() if not ok and ts >= since]
+    return [item for _, item, _ in sorted(wrong, reverse=True)]
+
+
+def mistake_items(bank, store, days: float, limit: int, seed: int | None = None, now=None) -> list[Item]:
+    """Items to re-ask for `drill --mistakes`: the questions themselves, fresh variants of families."""
+    import random
+
+    from .items import UnknownItem, item_from_id
+
+    rng = random.Random(seed)
+    items = []
+    for iid in mistake_ids(store, days, now)[:limit]:
+        try:
+            if iid.count(":") >= 1 and iid not in bank.questions:
+                from ..generators.base import parse_problem_id, problem_id
+
+                fam, _, diff = parse_problem_id(iid)
+                iid = problem_id(fam, rng.randrange(1, 10_000), diff)
+            items.append(item_from_id(bank, iid))
+        except (UnknownItem, ValueError):
+            continue
+    return items
