@@ -202,6 +202,18 @@ def round_value(v: Any, digits: int, sig: int | None = None) -> Any:
     return round(float(v), digits)
 
 
+def strip_results(line: str) -> str:
+    """A worked line without its results, for the hint ladder's 'formula with the numbers' rung:
+    each '; '-separated part loses its last ' = value' ('$a = 1·2 + 3 = 5$' → '$a = 1·2 + 3$')."""
+    out = []
+    for part in line.split("; "):
+        head = part.rsplit(" = ", 1)[0] if " = " in part else part
+        if head.count("$") % 2:
+            head += "$"
+        out.append(head)
+    return "; ".join(out)
+
+
 def fmt_sig(x: float, sig: int = 6) -> str:
     """A number to `sig` significant digits, without exponent unless it is tiny."""
     x = float(x)

@@ -182,7 +182,7 @@ def _chain(x, g, b, eps):
                     + f"$y_i = \\gamma \\hat{{x}}_i + \\beta = {fmt_num(g)} \\hat{{x}}_i {sb}$: y = ({', '.join(fmt_num(v, 4) for v in s['y'])})"),
             rtol=RTOL, atol=ATOL, rule=bi("the learnable scale and shift", "可学习的缩放与平移"),
             formula=bi("y_i = γ x̂_i + β", "y_i = γ x̂_i + β"),
-            substituted=tx(lambda s, l: ", ".join(f"{fmt_num(g)}·{fmt_num(h, 4)} {sb}" for h in s["xhat"])),
+            substituted=tx(lambda s, l: ", ".join(f"{fmt_num(g)}·{'(' + fmt_num(h, 4) + ')' if h < 0 else fmt_num(h, 4)} {sb}" for h in s["xhat"])),
             mistakes=(StepMistake("forgot_scale_shift", bi("You stopped at x̂: apply y = γx̂ + β.", "你停在了 x̂：还要做 y = γx̂ + β。"),
                                   lambda e: tuple(e["xhat"])),
                       StepMistake("shift_before_scale", bi("Scale first, then add β: y = γx̂ + β, not γ(x̂ + β).",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import random
 
-from .base import Chain, Family, Misconception, StepMistake, Param, ParamError, Solution, bi, pick
+from .base import strip_results, Chain, Family, Misconception, StepMistake, Param, ParamError, Solution, bi, pick
 from ._shared import tenths, num as _n, paren as _p, vec as _vec, block as _blk, as_matrix as _as_matrix, sigmoid as _sig
 
 ASKS = ("h", "gates")
@@ -304,8 +304,8 @@ def _chain(Wx, Wh, b, x, h, reset, chung, pre, idx, one, upd):
         ch.step(key, bi(*nm), lambda e, k=k: gate(e, k), uses=P, text=lambda s, line=line: bi(line(s), line(s)),
                 rtol=RTOL, atol=ATOL, rule=bi("a gate: sigmoid of an affine map", "门：仿射变换后取 sigmoid"),
                 formula=bi(f"{key} = σ(W_x{key} x_t + W_h{key} h_{{t−1}} + b_{key})", f"{key} = σ(W_x{key} x_t + W_h{key} h_{{t−1}} + b_{key})"),
-                substituted=lambda s, k=k, key=key: bi("; ".join(f"{key}{idx(u)} = σ({pre(k * H + u, h)})" for u in range(H)),
-                                                       "；".join(f"{key}{idx(u)} = σ({pre(k * H + u, h)})" for u in range(H))),
+                substituted=lambda s, k=k, key=key: bi("; ".join(f"${key}{idx(u)} = \\sigma({pre(k * H + u, h)})$" for u in range(H)),
+                                                       "；".join(f"${key}{idx(u)} = \\sigma({pre(k * H + u, h)})$" for u in range(H))),
                 mistakes=(StepMistake("tanh_gates", bi("Gates use the sigmoid (values in (0, 1)), not tanh.", "门用 sigmoid（取值在 (0, 1)），不用 tanh。"),
                                       lambda e, k=k: gate(e, k, math.tanh)),))
 
@@ -344,8 +344,7 @@ def _chain(Wx, Wh, b, x, h, reset, chung, pre, idx, one, upd):
                                           "候选状态：对 x 与重置后的状态做仿射变换再取 tanh"),
             formula=bi("h̃ = tanh(W_xh x_t + W_hh (r ⊙ h_{t−1}) + b_h)" if reset == "before" else "h̃ = tanh(W_xh x_t + b_h + r ⊙ (W_hh h_{t−1}))",
                        "h̃ = tanh(W_xh x_t + W_hh (r ⊙ h_{t−1}) + b_h)" if reset == "before" else "h̃ = tanh(W_xh x_t + b_h + r ⊙ (W_hh h_{t−1}))"),
-            substituted=lambda s: bi(cline(s).en.rsplit(" = \\tanh(", 1)[0] + "$" if H == 1 else cline(s).en,
-                                     cline(s).zh.rsplit(" = \\tanh(", 1)[0] + "$" if H == 1 else cline(s).zh),
+            substituted=lambda s: bi(strip_results(strip_results(cline(s).en.rstrip("."))), strip_results(strip_results(cline(s).zh.rstrip("。")))),
             mistakes=(StepMistake("sigmoid_candidate", bi("The candidate h̃ uses tanh; only the gates r and z use σ.",
                                                           "候选状态 h̃ 用 tanh；只有门 r、z 用 σ。"), lambda e: cand(e, act=_sig)),
                       StepMistake("forgot_reset", bi("You left out the reset gate: the candidate uses r ⊙ h_{t−1}, not h_{t−1}.",
@@ -373,8 +372,7 @@ def _chain(Wx, Wh, b, x, h, reset, chung, pre, idx, one, upd):
             rtol=RTOL, atol=ATOL, rule=bi("the update: interpolate between the old state and the candidate",
                                           "更新：在旧状态与候选状态之间插值"),
             formula=bi(f_en, f_en),
-            substituted=lambda s: bi(hline(s).en.split(": ", 1)[1].rsplit(" = ", 1)[0] + "$" if H == 1 else hline(s).en,
-                                     hline(s).zh.split("：", 1)[1].rsplit(" = ", 1)[0] + "$" if H == 1 else hline(s).zh),
+            substituted=lambda s: bi(strip_results(hline(s).en.split(": ", 1)[1].rstrip(".")), strip_results(hline(s).zh.split("：", 1)[1].rstrip("。").replace("$；$", "$; $"))),
             mistakes=(StepMistake("swapped_z", bi("You swapped z and 1 − z: follow the stated update convention.",
                                                   "你把 z 和 1 − z 用反了：按题目给出的更新约定。"), lambda e: hval(e, swap=True)),))
     return ch.steps

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import random
 
-from .base import Chain, Family, Misconception, StepMistake, Param, ParamError, Solution, bi, pick
+from .base import strip_results, Chain, Family, Misconception, StepMistake, Param, ParamError, Solution, bi, pick
 from ._shared import tenths, num as _n, paren as _p, vec as _vec, block as _blk, as_matrix as _as_matrix, sigmoid as _sig
 
 ASKS = ("c", "h", "gates")
@@ -261,7 +261,7 @@ def _chain(Wx, Wh, b, x, h, c):
                         ("门：仿射变换后取 sigmoid" if gname != "g" else "候选值：仿射变换后取 tanh")),
                 formula=bi(f"{gname} = {'tanh' if gname == 'g' else 'σ'}(W_x{gname} x_t + W_h{gname} h_{{t−1}} + b_{gname})",
                            f"{gname} = {'tanh' if gname == 'g' else 'σ'}(W_x{gname} x_t + W_h{gname} h_{{t−1}} + b_{gname})"),
-                substituted=lambda s, line=line: bi(line(s).split(", $", 1)[0] if H == 1 else line(s), line(s).split(", $", 1)[0] if H == 1 else line(s)),
+                substituted=lambda s, line=line: bi(strip_results(line(s).replace(", $", "; $")), strip_results(line(s).replace(", $", "; $"))),
                 mistakes=(wrong_act, StepMistake("no_recurrent_term", bi("You left out the recurrent term W_h·h_{t−1}.", "漏掉了循环项 W_h·h_{t−1}。"),
                                                  lambda e, k=k, act=act: _o(act(v) for v in pre(e, k, recurrent=False)))))
 
@@ -280,7 +280,7 @@ def _chain(Wx, Wh, b, x, h, c):
                               f"记忆单元 $c_t = f \\odot c_{{t-1}} + i \\odot g$：{cl(s).replace('$; $', '$；$')}。"),
             rtol=RTOL, atol=ATOL, rule=bi("the cell update: forget some of the old, add some of the new", "记忆更新：遗忘一部分旧的，加入一部分新的"),
             formula=bi("c_t = f ⊙ c_{t−1} + i ⊙ g", "c_t = f ⊙ c_{t−1} + i ⊙ g"),
-            substituted=lambda s: bi(cl(s).rsplit(" = ", 1)[0] + "$" if H == 1 else cl(s), cl(s).rsplit(" = ", 1)[0] + "$" if H == 1 else cl(s)),
+            substituted=lambda s: bi(strip_results(cl(s)), strip_results(cl(s))),
             mistakes=(StepMistake("swapped_f_i", bi("You swapped the gates: the forget gate scales the OLD cell state, c_t = f ⊙ c_{t−1} + i ⊙ c̃.",
                                                     "你把两个门用反了：遗忘门作用于旧的记忆单元，c_t = f ⊙ c_{t−1} + i ⊙ c̃。"),
                                   lambda e: cval(e, swap=True)),
@@ -297,7 +297,7 @@ def _chain(Wx, Wh, b, x, h, c):
                               f"输出 $h_t = o \\odot \\tanh(c_t)$：{hl(s).replace('$; $', '$；$')}。"),
             rtol=RTOL, atol=ATOL, rule=bi("the output: the gate times the squashed cell state", "输出：输出门乘压缩后的记忆单元"),
             formula=bi("h_t = o ⊙ tanh(c_t)", "h_t = o ⊙ tanh(c_t)"),
-            substituted=lambda s: bi(hl(s).rsplit(" = ", 1)[0] + "$" if H == 1 else hl(s), hl(s).rsplit(" = ", 1)[0] + "$" if H == 1 else hl(s)),
+            substituted=lambda s: bi(strip_results(hl(s)), strip_results(hl(s))),
             mistakes=(StepMistake("forgot_tanh_c", bi("You forgot the tanh on the cell state: h_t = o ⊙ tanh(c_t), not o ⊙ c_t.",
                                                       "漏掉了记忆单元上的 tanh：h_t = o ⊙ tanh(c_t)，不是 o ⊙ c_t。"),
                                   lambda e: _o(o * cc for o, cc in zip(_t(e["o"]), _t(e["c_t"])))),))
