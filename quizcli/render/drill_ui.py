@@ -282,6 +282,7 @@ class JsonUI:
     def __init__(self, lang: str, bank: Bank, stream=None):
         self.lang, self.bank = lang, bank
         self.stream = stream
+        self._last_problem = None  # `w` during a step-by-step calculation: the last one's solution
 
     def _emit(self, obj: dict) -> None:
         out = self.stream or sys.stdout
@@ -337,7 +338,10 @@ class JsonUI:
         elif e == "hint":
             self._emit({"event": "hint", "item": item.id, "step": ev["step"], "level": ev["level"], "text": tx(ev["text"])})
         elif e == "solution":
-            self._emit({"event": "solution", "item": item.id, "available": False})
+            last = self._last_problem
+            self._emit({"event": "solution", "item": last.id if last else None, "available": last is not None,
+                        "steps": [render_inline(s.t(lang), self.bank.math) for s in last.steps] if last else [],
+                        "answer": last.answer_text if last else None})
         elif e == "graded":
             from ..generators.base import to_jsonable
 
@@ -350,6 +354,8 @@ class JsonUI:
                         "credit": round(o.credit, 4), "feedback": " ".join(tx(b) for b in fbs)})
 
     def feedback(self, item: Item, a: Answered, result: GradeResult | None) -> None:
+        if item.problem is not None:
+            self._last_problem = item.problem
         if a.steps:
             self._emit({"event": "item_graded", "item": item.id, "correct": a.correct, "score": a.score, "rating": a.rating,
                         "hints": a.hints, "steps": list(a.steps), "expected": expected_text(item, self.lang),
