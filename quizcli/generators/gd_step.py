@@ -319,11 +319,11 @@ def _quad_chain(w, lr, a, c):
 
 def _update_step(ch, w, lr, b, sub, d, has_b):
     def new(e, sign=-1, rate=True, bias=True):
-        g = _t(e["grad"])
-        eta = float(lr) if rate else 1.0
-        vals = [float(w[i]) + sign * eta * g[i] for i in range(d)]
+        g = [_F(v) for v in _t(e["grad"])]  # exact fractions: 3 − 0.1·12 is 1.8, not 1.7999…
+        eta = _F(lr) if rate else 1
+        vals = [_F(w[i]) + sign * eta * g[i] for i in range(d)]
         if has_b:
-            vals.append(float(b) + sign * eta * g[d] if bias else float(b))
+            vals.append(_F(b) + sign * eta * g[d] if bias else _F(b))
         return _out(vals)
 
     def line(s):
@@ -355,7 +355,7 @@ def _linear_chain(w, lr, X, y, b, has_b, loss, N, d):
     X = tuple(tuple(float(v) for v in row) for row in X)
 
     def resid(e):
-        return _out(sum(float(wi) * xi for wi, xi in zip(w, row)) + float(b) - float(t) for row, t in zip(X, y))
+        return _out(sum(_F(wi) * _F(xi) for wi, xi in zip(w, row)) + _F(b) - _F(t) for row, t in zip(X, y))
 
     def lin(row):
         return " + ".join(f"{_p(wi)} \\cdot {_p(xi)}" for wi, xi in zip(w, row))
@@ -372,9 +372,9 @@ def _linear_chain(w, lr, X, y, b, has_b, loss, N, d):
     avg = loss != "half_sum"
 
     def grad(e, k=k, avg=avg, with_x=True):
-        r = _t(e["resid"])
-        sc = k / N if avg else k
-        g = [sc * sum(rn * (row[i] if with_x else 1.0) for rn, row in zip(r, X)) for i in range(d)]
+        r = [_F(v) for v in _t(e["resid"])]
+        sc = _F(k) / N if avg else _F(k)
+        g = [sc * sum(rn * (_F(row[i]) if with_x else 1) for rn, row in zip(r, X)) for i in range(d)]
         if has_b:
             g.append(sc * sum(r))
         return _out(g)

@@ -88,3 +88,30 @@ def _flat(v):
     if isinstance(v, (list, tuple)):
         return tuple(x for e in v for x in (_flat(e) if isinstance(e, (list, tuple)) else (float(e),)))
     return (float(v),)
+
+
+def test_gen_and_solve_json_give_steps_as_objects():
+    import json
+
+    from typer.testing import CliRunner
+
+    from quizcli.cli import app
+
+    runner = CliRunner()
+    r = runner.invoke(app, ["gen", "rnn_step", "--seed", "3", "--answer", "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    assert [s["id"] for s in d["steps"]] == ["a", "h_t"]
+    a, h = d["steps"]
+    assert set(a) >= {"name", "text", "value", "uses"} and a["value"] == [-0.74, 1.32] and h["uses"] == ["a"]
+    assert "-0.74" in a["text"] and d["worked"][0] == a["text"]
+    r = runner.invoke(app, ["gen", "rnn_step", "--seed", "3", "--json"])  # without --answer: no steps
+    assert "steps" not in json.loads(r.output) and "worked" not in json.loads(r.output)
+    r = runner.invoke(app, ["solve", "gd_step", "w=3", "lr=0.1", "a=1", "c=-3", "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    assert [(s["id"], s["value"]) for s in d["steps"]] == [("grad", 12.0), ("new", 1.8)]  # 2·(3 + 3) = 12; 3 − 0.1·12
+    # a family that declares no steps: one final step, the answer
+    r = runner.invoke(app, ["solve", "conv_output", "n=32", "k=3", "s=1", "p=1", "--json"])
+    d = json.loads(r.output)
+    assert len(d["steps"]) == 1 and d["steps"][0]["id"] == "answer" and d["steps"][0]["value"] == d["answer"]
