@@ -24,7 +24,7 @@ adding a file). The module defines:
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Sequence
 
@@ -176,6 +176,27 @@ class Step:
     substituted: Bilingual | None = None
     mistakes: tuple[StepMistake, ...] = ()
     params: tuple[tuple[str, Any], ...] = ()  # the parameters it uses, as the family parsed them
+    text_fn: Callable[[dict], Bilingual] | None = field(default=None, compare=False)  # text / substituted
+    subst_fn: Callable[[dict], Bilingual] | None = field(default=None, compare=False)  # for other numbers
+
+    def text_for(self, env: dict) -> Bilingual:
+        """The step's line (rung 4) with the student's own earlier numbers; `text` if it cannot be built."""
+        return self._with(self.text_fn, env) or self.text
+
+    def substituted_for(self, env: dict) -> Bilingual | None:
+        """The formula with the student's own earlier numbers (rung 3); `substituted` if it cannot be built."""
+        return self._with(self.subst_fn, env) or self.substituted
+
+    def _with(self, fn, env: dict):
+        if fn is None:
+            return None
+        e = self.env(env)
+        try:
+            if self.id not in e:
+                e[self.id] = round_value(self.fn(e), self.digits, self.sig)
+            return fn(e)
+        except (KeyError, IndexError, TypeError, ValueError, ArithmeticError):
+            return None
 
     def env(self, env: dict) -> dict:
         """`env` (earlier step values by id) completed with the parsed parameters."""
@@ -258,7 +279,8 @@ class Chain:
         self._steps.append(Step(id=id, name=name, text=text(self.shown), value=value, uses=tuple(uses), fn=fn,
                                 shown=shown, digits=digits, sig=sig, rtol=rtol, atol=atol, rule=rule, formula=formula,
                                 substituted=substituted(self.shown) if substituted else None, mistakes=tuple(mistakes),
-                                params=tuple((k, self._params[k]) for k in uses if k in self._params)))
+                                params=tuple((k, self._params[k]) for k in uses if k in self._params),
+                                text_fn=text, subst_fn=substituted))
         return value
 
     @property

@@ -33,6 +33,18 @@ def _hint_text(item: Item, lang: str) -> str:
     return kinds.of(item).hint(item, lang)
 
 
+def _step_value_text(v: Any, st: Any) -> str:
+    """A step's value as its worked line shows it (4 decimals, or the step's significant digits)."""
+    from ..generators.base import fmt_answer, fmt_sig
+
+    sig = getattr(st, "sig", None)
+    if not sig:
+        return fmt_answer(v, getattr(st, "digits", 4) or 4)
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(fmt_sig(x, sig) for x in v) + "]"
+    return fmt_sig(v, sig)
+
+
 class RichUI:
     """The terminal screen."""
 
@@ -115,10 +127,8 @@ class RichUI:
                 self.out.print(Text(self._t("This calculation's worked solution is shown once you have answered it.",
                                             "本题解答在作答后显示。"), style="dim"))
         elif e == "graded":
-            from ..generators.base import fmt_answer
-
             o = ev["outcome"]
-            exp = fmt_answer(o.expected)
+            exp = _step_value_text(o.expected, ev.get("st"))
             if o.skipped:
                 self.out.print(Text(self._t(f"Skipped. This step: {exp}", f"已跳过。本步：{exp}"), style="dim"))
             elif o.correct:

@@ -28,10 +28,18 @@ def _b(en: str, zh: str) -> Bilingual:
     return Bilingual(en=en, zh=zh)
 
 
-def hint_rung(item: Item, step: Any, level: int) -> Bilingual:
+def hint_rung(item: Item, step: Any, level: int, env: dict | None = None) -> Bilingual:
     """Rung `level` (1–4) of a step's hint ladder: the rule's name, the formula, the formula
-    with the numbers substituted, the step done."""
+    with the numbers substituted, the step done; with `env` (the student's earlier values by
+    step id) the last two use the student's own numbers, so they agree with error carried forward."""
     p = item.problem
+    if env is not None and level == 3:
+        sub = step.substituted_for(env)
+        if sub is not None:
+            return _b("With the numbers: " + sub.en, "代入数值：" + sub.zh)
+    if env is not None and level >= 4:
+        t = step.text_for(env)
+        return _b("Step done: " + t.en, "本步解答：" + t.zh)
     if level == 1:
         r = step.rule or step.name
         return _b("Rule: " + r.en, "规则：" + r.zh)
@@ -167,7 +175,7 @@ def ask_steps(item: Item, ui: Any, mode: str = "drill", shown: frozenset[int] = 
             if low in HINT:
                 if rungs < RUNGS:
                     rungs += 1
-                ui.step_event(item, {"event": "hint", "step": i, "level": rungs, "text": hint_rung(item, st, rungs)})
+                ui.step_event(item, {"event": "hint", "step": i, "level": rungs, "text": hint_rung(item, st, rungs, env)})
                 continue
             if low in WORKED:
                 ui.step_event(item, {"event": "solution", "step": i})
@@ -176,7 +184,7 @@ def ask_steps(item: Item, ui: Any, mode: str = "drill", shown: frozenset[int] = 
                 env[st.id] = st.value  # later steps are graded from the right value
                 o = StepOutcome(i, st.id, "", False, False, st.recompute(env), st.value, None, (), rungs, 0.0, (), skipped=True)
                 outcomes.append(o)
-                ui.step_event(item, {"event": "graded", "step": i, "outcome": o, "text": st.text})
+                ui.step_event(item, {"event": "graded", "step": i, "outcome": o, "text": st.text, "st": st})
                 break
             res, value = grade_step(st, t, env, wrong)
             if value is None:
@@ -191,7 +199,7 @@ def ask_steps(item: Item, ui: Any, mode: str = "drill", shown: frozenset[int] = 
                 wrong.add(st.id)
             m = _mistake(st, o.misconception)
             others = [_mistake(st, x) for x in o.misconceptions[1:]]
-            ui.step_event(item, {"event": "graded", "step": i, "outcome": o, "text": st.text,
+            ui.step_event(item, {"event": "graded", "step": i, "outcome": o, "text": st.text, "st": st,
                                  "off_names": [s.name for s in steps if s.id in o.off],
                                  "feedback": m.feedback if m else None,
                                  "also": [x.feedback for x in others if x]})
