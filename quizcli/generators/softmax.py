@@ -108,11 +108,10 @@ def solve(prm: dict) -> Solution:
         steps.append(bi(f"Divide by the temperature: $z/T$ = {_vec(s)}.", f"除以温度：$z/T$ = {_vec(s)}。"))
     steps.append(bi(f"$m = {_num(m)}$; shifted: $z/T - m$ = {_vec(shifted)}.",
                     f"$m = {_num(m)}$；平移后 $z/T - m$ = {_vec(shifted)}。"))
-    exps = "; ".join(f"$e^{{{_num(x)}}} = {_num(v)}$" for x, v in zip(shifted, e))
-    steps.append(bi(f"Exponentiate: {exps}; sum $S = {_num(tot)}$.", f"取指数：{exps}；求和 $S = {_num(tot)}$。"))
-    divs = "; ".join(f"$p_{i + 1} = {_num(v)}/{_num(tot)} = {_num(q)}$" for i, (v, q) in enumerate(zip(e, p)))
-    steps.append(bi(f"Divide by $S$: {divs}. The probabilities sum to 1.",
-                    f"除以 $S$：{divs}。各概率之和为 1。"))
+    chain = _chain(z, t)  # each shown line from the shown numbers before it
+    steps.append(bi(f"{chain[0].text.en}; sum {chain[1].text.en}.", f"{chain[0].text.zh}；求和 {chain[1].text.zh}。"))
+    steps.append(bi(f"Divide by $S$: {chain[2].text.en}. The probabilities sum to 1.",
+                    f"除以 $S$：{chain[2].text.zh}。各概率之和为 1。"))
 
     miscon = []
     if abs(sum(z)) > 1e-9:
@@ -146,7 +145,7 @@ def solve(prm: dict) -> Solution:
                       "以 e 为底的指数；logits 除以温度：softmax(z/T)。"),)
     return Solution(
         prompt=prompt, answer=p, steps=tuple(steps), misconceptions=tuple(miscon), conventions=conventions,
-        answer_text="[" + ", ".join(f"{x:.4f}" for x in p) + "]", rtol=RTOL, atol=ATOL, chain=_chain(z, t),
+        answer_text="[" + ", ".join(f"{x:.4f}" for x in p) + "]", rtol=RTOL, atol=ATOL, chain=chain,
         hint=bi("Exponentiate each z_i/T (subtract the largest first), then divide by the sum.",
                 "对每个 z_i/T 取指数（先减去最大值），再除以总和。"),
     )
