@@ -288,6 +288,12 @@ def _chain(Wx, Wh, b, x, h, reset, chung, pre, idx, one, upd):
     ch = Chain({"wx": Wx, "wh": Wh, "b": b, "x": x, "h": h})
     P = ("wx", "wh", "b", "x", "h")
 
+    def n6(v):
+        return _n(v, 6)
+
+    def p6(v):
+        return f"({_n(v, 6)})" if v < 0 else _n(v, 6)
+
     def lin_x(e, row):
         return sum(e["wx"][row][j] * e["x"][j] for j in range(D)) + e["b"][row]
 
@@ -300,9 +306,9 @@ def _chain(Wx, Wh, b, x, h, reset, chung, pre, idx, one, upd):
     for k, key, nm in ((0, "r", ("the reset gate r", "重置门 r")), (1, "z", ("the update gate z", "更新门 z"))):
         def line(s, k=k, key=key):
             return "; ".join(f"${key}{idx(u)} = \\sigma({pre(k * H + u, h)}) = "
-                             f"\\sigma({_n(lin_x(s, k * H + u) + lin_h(s, k * H + u, h))}) = {_n(_t(s[key])[u])}$" for u in range(H))
+                             f"\\sigma({_n(lin_x(s, k * H + u) + lin_h(s, k * H + u, h))}) = {n6(_t(s[key])[u])}$" for u in range(H))
         ch.step(key, bi(*nm), lambda e, k=k: gate(e, k), uses=P, text=lambda s, line=line: bi(line(s), line(s)),
-                rtol=RTOL, atol=ATOL, rule=bi("a gate: sigmoid of an affine map", "门：仿射变换后取 sigmoid"),
+                digits=6, rtol=RTOL, atol=ATOL, rule=bi("a gate: sigmoid of an affine map", "门：仿射变换后取 sigmoid"),
                 formula=bi(f"{key} = σ(W_x{key} x_t + W_h{key} h_{{t−1}} + b_{key})", f"{key} = σ(W_x{key} x_t + W_h{key} h_{{t−1}} + b_{key})"),
                 substituted=lambda s, k=k, key=key: bi("; ".join(f"${key}{idx(u)} = \\sigma({pre(k * H + u, h)})$" for u in range(H)),
                                                        "；".join(f"${key}{idx(u)} = \\sigma({pre(k * H + u, h)})$" for u in range(H))),
@@ -332,15 +338,15 @@ def _chain(Wx, Wh, b, x, h, reset, chung, pre, idx, one, upd):
             else:
                 xs = " + ".join([f"{_p(Wx[row][j])} \\cdot {_p(x[j])}" for j in range(D)] + [_p(b[row])])
                 hs = " + ".join(f"{_p(Wh[row][j])} \\cdot {_p(h[j])}" for j in range(H))
-                inner = f"{xs} + {_n(r[u])} \\cdot ({hs})"
+                inner = f"{xs} + {n6(r[u])} \\cdot ({hs})"
                 a = lin_x(s, row) + r[u] * lin_h(s, row, h)
-            cl.append(f"$\\tilde{{h}}{idx(u)} = \\tanh({inner}) = \\tanh({_n(a)}) = {_n(_t(s['h_cand'])[u])}$")
+            cl.append(f"$\\tilde{{h}}{idx(u)} = \\tanh({inner}) = \\tanh({_n(a)}) = {n6(_t(s['h_cand'])[u])}$")
         pre_en = (f"with $r \\odot h_{{t-1}}$ = {one(rh)}: " if reset == "before" else "")
         pre_zh = (f"其中 $r \\odot h_{{t-1}}$ = {one(rh)}：" if reset == "before" else "")
         return bi(f"Candidate, {pre_en}" + "; ".join(cl) + ".", f"候选状态，{pre_zh}" + "；".join(cl) + "。")
 
     ch.step("h_cand", bi("the candidate state h̃", "候选状态 h̃"), lambda e: cand(e), uses=P + ("r",), text=cline,
-            rtol=RTOL, atol=ATOL, rule=bi("the candidate: tanh of an affine map of x and the reset state",
+            digits=6, rtol=RTOL, atol=ATOL, rule=bi("the candidate: tanh of an affine map of x and the reset state",
                                           "候选状态：对 x 与重置后的状态做仿射变换再取 tanh"),
             formula=bi("h̃ = tanh(W_xh x_t + W_hh (r ⊙ h_{t−1}) + b_h)" if reset == "before" else "h̃ = tanh(W_xh x_t + b_h + r ⊙ (W_hh h_{t−1}))",
                        "h̃ = tanh(W_xh x_t + W_hh (r ⊙ h_{t−1}) + b_h)" if reset == "before" else "h̃ = tanh(W_xh x_t + b_h + r ⊙ (W_hh h_{t−1}))"),
@@ -358,12 +364,12 @@ def _chain(Wx, Wh, b, x, h, reset, chung, pre, idx, one, upd):
     def hline(s):
         z, n, hn = _t(s["z"]), _t(s["h_cand"]), _t(s["h_t"])
         if chung:
-            hl = "; ".join(f"$h_{{t{'' if H == 1 else f',{u + 1}'}}} = (1 - {_n(z[u])}) \\cdot {_p(h[u])} + "
-                           f"{_n(z[u])} \\cdot {_p(n[u])} = {_n(hn[u])}$" for u in range(H))
+            hl = "; ".join(f"$h_{{t{'' if H == 1 else f',{u + 1}'}}} = (1 - {n6(z[u])}) \\cdot {_p(h[u])} + "
+                           f"{n6(z[u])} \\cdot {p6(n[u])} = {_n(hn[u])}$" for u in range(H))
             return bi(f"New state ${upd}$ (Chung et al.'s convention): {hl}.",
                       f"新状态 ${upd}$（Chung 等人的约定）：{hl.replace('$; $', '$；$')}。")
-        hl = "; ".join(f"$h_{{t{'' if H == 1 else f',{u + 1}'}}} = {_n(z[u])} \\cdot {_p(h[u])} + "
-                       f"(1 - {_n(z[u])}) \\cdot {_p(n[u])} = {_n(hn[u])}$" for u in range(H))
+        hl = "; ".join(f"$h_{{t{'' if H == 1 else f',{u + 1}'}}} = {n6(z[u])} \\cdot {_p(h[u])} + "
+                       f"(1 - {n6(z[u])}) \\cdot {p6(n[u])} = {_n(hn[u])}$" for u in range(H))
         return bi(f"New state $h_t = z \\odot h_{{t-1}} + (1 - z) \\odot \\tilde{{h}}$: {hl}.",
                   f"新状态 $h_t = z \\odot h_{{t-1}} + (1 - z) \\odot \\tilde{{h}}$：{hl.replace('$; $', '$；$')}。")
 

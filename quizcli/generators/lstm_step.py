@@ -141,7 +141,7 @@ def solve(prm: dict) -> Solution:
         f"权重：" + "；".join(f"{gname}：{s}" for gname, s in zip(GATES, gate_lines_zh)) + "。"
         f"已知 $x_t$ = {one(x)}，$h_{{t-1}}$ = {one(h)}，$c_{{t-1}}$ = {one(c)}，求{what[1]}（保留 4 位小数）。",
     )
-    chain = _chain(Wx, Wh, b, x, h, c) if ask in ("c", "h") else ()
+    chain = _chain(Wx, Wh, b, x, h, c, ask) if ask in ("c", "h") else ()
     if chain:
         glines = [st.text.en for st in chain[:4]]
         steps = [bi("Gates ($\\sigma$ for i, f, o; $\\tanh$ for the candidate g): " + "; ".join(glines) + ".",
@@ -217,11 +217,18 @@ def _o(v):
     return float(v[0]) if len(v) == 1 else v
 
 
-def _chain(Wx, Wh, b, x, h, c):
+def _chain(Wx, Wh, b, x, h, c, ask="h"):
     """Six gradable steps: the gates i, f, g, o (each from the parameters), c_t, h_t."""
     H, D = len(h), len(x)
     ch = Chain({"wx": Wx, "wh": Wh, "b": b, "x": x, "h": h, "c": c})
     P = ("wx", "wh", "b", "x", "h")
+    cd = 6 if ask == "h" else 4  # c_t feeds h_t: one more digit shown there (no drift in h_t's line)
+
+    def n6(v, d=6):
+        return _n(v, d)
+
+    def p6(v, d=6):
+        return f"({_n(v, d)})" if v < 0 else _n(v, d)
 
     def pre(e, k, recurrent=True):
         return [sum(e["wx"][r][j] * e["x"][j] for j in range(D))
@@ -244,7 +251,7 @@ def _chain(Wx, Wh, b, x, h, c):
                                    + [f"{_p(Wh[r][j])} \\cdot {_p(h[j])}" for j in range(H)] + [_p(b[r])])
                 z = pre(s, k)[u]
                 lhs = gname if H == 1 else f"{gname}_{u + 1}"
-                out.append(f"$z_{{{sub}}} = {terms} = {_n(z)}$, ${lhs} = {tex}({_n(z)}) = {_n(_t(s[gname])[u])}$")
+                out.append(f"$z_{{{sub}}} = {terms} = {_n(z)}$, ${lhs} = {tex}({_n(z)}) = {n6(_t(s[gname])[u])}$")
             return "; ".join(out)
 
         if gname == "g":
@@ -256,7 +263,7 @@ def _chain(Wx, Wh, b, x, h, c):
                                                      "门用 sigmoid（取值在 (0, 1)，表示放行的比例），不用 tanh。"),
                                     lambda e, k=k, o=other: _o(o(v) for v in pre(e, k)))
         ch.step(gname, bi(names[gname][0], names[gname][1]), lambda e, k=k, act=act: _o(act(v) for v in pre(e, k)), uses=P,
-                text=lambda s, line=line: bi(line(s), line(s)), rtol=RTOL, atol=ATOL,
+                text=lambda s, line=line: bi(line(s), line(s)), digits=6, rtol=RTOL, atol=ATOL,
                 rule=bi(("a gate: sigmoid of an affine map" if gname != "g" else "the candidate: tanh of an affine map"),
                         ("门：仿射变换后取 sigmoid" if gname != "g" else "候选值：仿射变换后取 tanh")),
                 formula=bi(f"{gname} = {'tanh' if gname == 'g' else 'σ'}(W_x{gname} x_t + W_h{gname} h_{{t−1}} + b_{gname})",
@@ -266,8 +273,8 @@ def _chain(Wx, Wh, b, x, h, c):
                                                  lambda e, k=k, act=act: _o(act(v) for v in pre(e, k, recurrent=False)))))
 
     def cl(s):
-        return "; ".join(f"$c_{{t{'' if H == 1 else f',{u + 1}'}}} = {_n(_t(s['f'])[u])} \\cdot {_p(c[u])} + "
-                         f"{_n(_t(s['i'])[u])} \\cdot {_p(_t(s['g'])[u])} = {_n(_t(s['c_t'])[u])}$" for u in range(H))
+        return "; ".join(f"$c_{{t{'' if H == 1 else f',{u + 1}'}}} = {n6(_t(s['f'])[u])} \\cdot {_p(c[u])} + "
+                         f"{n6(_t(s['i'])[u])} \\cdot {p6(_t(s['g'])[u])} = {n6(_t(s['c_t'])[u], cd)}$" for u in range(H))
 
     def cval(e, swap=False, forget=True):
         i, f, g, cp = _t(e["i"]), _t(e["f"]), _t(e["g"]), _t(e["c"])
@@ -278,7 +285,7 @@ def _chain(Wx, Wh, b, x, h, c):
     ch.step("c_t", bi("the new cell state c_t", "新的记忆单元 c_t"), cval, uses=("i", "f", "g", "c"),
             text=lambda s: bi(f"Cell state $c_t = f \\odot c_{{t-1}} + i \\odot g$: {cl(s)}.",
                               f"记忆单元 $c_t = f \\odot c_{{t-1}} + i \\odot g$：{cl(s).replace('$; $', '$；$')}。"),
-            rtol=RTOL, atol=ATOL, rule=bi("the cell update: forget some of the old, add some of the new", "记忆更新：遗忘一部分旧的，加入一部分新的"),
+            digits=cd, rtol=RTOL, atol=ATOL, rule=bi("the cell update: forget some of the old, add some of the new", "记忆更新：遗忘一部分旧的，加入一部分新的"),
             formula=bi("c_t = f ⊙ c_{t−1} + i ⊙ g", "c_t = f ⊙ c_{t−1} + i ⊙ g"),
             substituted=lambda s: bi(strip_results(cl(s)), strip_results(cl(s))),
             mistakes=(StepMistake("swapped_f_i", bi("You swapped the gates: the forget gate scales the OLD cell state, c_t = f ⊙ c_{t−1} + i ⊙ c̃.",
@@ -288,7 +295,7 @@ def _chain(Wx, Wh, b, x, h, c):
                                   lambda e: cval(e, forget=False))))
 
     def hl(s):
-        return "; ".join(f"$h_{{t{'' if H == 1 else f',{u + 1}'}}} = {_n(_t(s['o'])[u])} \\cdot \\tanh({_n(_t(s['c_t'])[u])}) = "
+        return "; ".join(f"$h_{{t{'' if H == 1 else f',{u + 1}'}}} = {n6(_t(s['o'])[u])} \\cdot \\tanh({n6(_t(s['c_t'])[u], cd)}) = "
                          f"{_n(_t(s['h_t'])[u])}$" for u in range(H))
 
     ch.step("h_t", bi("the new output h_t", "新的输出 h_t"),
