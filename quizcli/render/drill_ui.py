@@ -227,7 +227,7 @@ class RichUI:
 
     def _step_feedback(self, item: Item, a: Answered) -> None:
         """The end of a step-by-step calculation: steps right, the score, the solution if anything was missed."""
-        n = len(item.problem.gradable_steps)
+        n = a.steps[0].get("of") or len(item.problem.gradable_steps)  # the steps asked (a faded example shows the others)
         right = sum(1 for st in a.steps if st.get("correct") or st.get("carried"))
         carried = sum(1 for st in a.steps if st.get("carried"))
         style = "bold green" if a.correct else "bold yellow"
@@ -260,7 +260,7 @@ class RichUI:
         stepped = [a for a in s.answered if a.steps]
         if stepped:
             share = sum(a.score or 0 for a in stepped) / len(stepped)
-            parts.append(Text(self._t(f"Step-by-step: {len(stepped)} calculations, share of steps right {share:.0%}",
+            parts.append(Text(self._t(f"Step-by-step: {len(stepped)} calculation{'s' if len(stepped) != 1 else ''}, share of steps right {share:.0%}",
                                       f"分步作答：{len(stepped)} 道计算题，步骤得分率 {share:.0%}")))
         missed = [a.item for a in s.answered if a.correct is not True]
         if missed:

@@ -220,7 +220,7 @@ def ask_steps(item: Item, ui: Any, mode: str = "drill", shown: frozenset[int] = 
                  answer=" | ".join(o.answer or "-" for o in outcomes), correct=all_right,
                  rating=rating_from_score(score, hints), seconds=round(time.monotonic() - start, 2),
                  misconception=miscon, expected=p.answer_text or fmt_answer(p.answer), mode=mode,
-                 score=round(score, 4), hints=hints, steps=tuple(o.to_dict() for o in outcomes))
+                 score=round(score, 4), hints=hints, steps=tuple({**o.to_dict(), "of": asked} for o in outcomes))
     return a, None, stop
 
 

@@ -58,3 +58,17 @@ def test_w_shows_the_last_calculation_and_a_skip_shows_the_solution():
     assert "Worked solution" in rest.split("2/2")[0]  # the skip shows the worked solution
     after = rest.split("2/2", 1)[1]
     assert "Worked solution" in after and "→ Answer: " + problem("conv_output:7").answer_text in after
+
+
+def test_faded_example_counts_only_the_steps_asked():
+    from quizcli.bank.store import load_bank
+
+    out = io.StringIO()
+    con = Console(file=out, width=80, force_terminal=False, color_system=None)
+    feed = ["0.2"]
+    con.input = lambda prompt="": feed.pop(0) if feed else (_ for _ in ()).throw(EOFError)
+    ui = RichUI(con, "en", load_bank())
+    run_drill([Item.of_problem(problem("lstm_step:2"))], ui, None, steps=StepMode("backward", []))
+    text = out.getvalue()
+    assert "Step 5 of 6 (worked):" in text and "Step 6 of 6: the new output" in text
+    assert "Steps right: 0 of 1 · score 0" in text and "1 calculation," in text
