@@ -28,6 +28,16 @@ def _b(en: str, zh: str) -> Bilingual:
     return Bilingual(en=en, zh=zh)
 
 
+def _event(ui: Any, item: Item, ev: dict) -> None:
+    """Hand a step event to the face; a face without `step_event` (study.scripted) keeps it in
+    its `events` list, so a script's drill with steps still works."""
+    fn = getattr(ui, "step_event", None)
+    if fn is not None:
+        fn(item, ev)
+    elif isinstance(getattr(ui, "events", None), list):
+        ui.events.append(ev)
+
+
 def hint_rung(item: Item, step: Any, level: int, env: dict | None = None) -> Bilingual:
     """Rung `level` (1–4) of a step's hint ladder: the rule's name, the formula, the formula
     with the numbers substituted, the step done; with `env` (the student's earlier values by
@@ -158,9 +168,9 @@ def ask_steps(item: Item, ui: Any, mode: str = "drill", shown: frozenset[int] = 
     for i, st in enumerate(steps, 1):
         if i in shown:
             env[st.id] = st.value
-            ui.step_event(item, {"event": "worked", "index": i, "total": n, "name": st.name, "text": st.text})
+            _event(ui, item, {"event": "worked", "index": i, "total": n, "name": st.name, "text": st.text})
             continue
-        ui.step_event(item, {"event": "step", "index": i, "total": n, "name": st.name, "step": st})
+        _event(ui, item, {"event": "step", "index": i, "total": n, "name": st.name, "step": st})
         rungs = 0
         while True:
             text = ui.ask(item)
@@ -175,16 +185,16 @@ def ask_steps(item: Item, ui: Any, mode: str = "drill", shown: frozenset[int] = 
             if low in HINT:
                 if rungs < RUNGS:
                     rungs += 1
-                ui.step_event(item, {"event": "hint", "step": i, "level": rungs, "text": hint_rung(item, st, rungs, env)})
+                _event(ui, item, {"event": "hint", "step": i, "level": rungs, "text": hint_rung(item, st, rungs, env)})
                 continue
             if low in WORKED:
-                ui.step_event(item, {"event": "solution", "step": i})
+                _event(ui, item, {"event": "solution", "step": i})
                 continue
             if low in SKIP:
                 env[st.id] = st.value  # later steps are graded from the right value
                 o = StepOutcome(i, st.id, "", False, False, st.recompute(env), st.value, None, (), rungs, 0.0, (), skipped=True)
                 outcomes.append(o)
-                ui.step_event(item, {"event": "graded", "step": i, "outcome": o, "text": st.text, "st": st})
+                _event(ui, item, {"event": "graded", "step": i, "outcome": o, "text": st.text, "st": st})
                 break
             res, value = grade_step(st, t, env, wrong)
             if value is None:
@@ -199,7 +209,7 @@ def ask_steps(item: Item, ui: Any, mode: str = "drill", shown: frozenset[int] = 
                 wrong.add(st.id)
             m = _mistake(st, o.misconception)
             others = [_mistake(st, x) for x in o.misconceptions[1:]]
-            ui.step_event(item, {"event": "graded", "step": i, "outcome": o, "text": st.text, "st": st,
+            _event(ui, item, {"event": "graded", "step": i, "outcome": o, "text": st.text, "st": st,
                                  "off_names": [s.name for s in steps if s.id in o.off],
                                  "feedback": m.feedback if m else None,
                                  "also": [x.feedback for x in others if x]})

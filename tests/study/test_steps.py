@@ -168,3 +168,12 @@ def test_cli_json_events(tmp_path, monkeypatch):
 def test_cli_json_chinese_prompt(tmp_path, monkeypatch):
     ev = _drill(["--item", "rnn_step:3", "--steps", "--lang", "zh"], ["q"], tmp_path, monkeypatch)
     assert [e for e in ev if e["event"] == "step"][0]["prompt"].startswith("第 1 步（共 2 步）：预激活 a")
+
+
+def test_scripted_face_without_step_events_still_works():
+    from quizcli.study.scripted import ScriptedUI
+
+    ui = ScriptedUI(["-0.74 1.32", "-0.6291 0.8668"])
+    s = run_drill([_item("rnn_step:3")], ui, None, steps=StepMode())
+    assert s.answered[0].score == 1.0
+    assert [e["event"] for e in ui.events if e["event"] in ("step", "graded")] == ["step", "graded", "step", "graded", "graded"]
