@@ -14,7 +14,7 @@ from quizcli.generators.base import answers_agree, fmt_answer, fmt_sig, round_va
 
 FAMILIES = sorted(families())
 # the families that declare their steps (the others keep one final step, the answer)
-MULTI_STEP = {"rnn_step", "softmax_ce_grad", "lstm_step", "gru_step", "backprop_step", "batchnorm", "gd_step", "attention_values", "layernorm", "q_learning_step", "softmax", "perceptron_step"}
+MULTI_STEP = {"rnn_step", "softmax_ce_grad", "lstm_step", "gru_step", "backprop_step", "batchnorm", "gd_step", "attention_values", "layernorm", "q_learning_step", "softmax", "perceptron_step", "cross_entropy"}
 
 
 class _Only(dict):
