@@ -66,7 +66,7 @@ def gen(
     if json_out:
         d = p.to_dict(lg)
         if not answer:
-            for k in ("answer", "answer_text", "steps", "misconceptions", "engine_answer"):
+            for k in ("answer", "answer_text", "steps", "worked", "misconceptions", "engine_answer"):
                 d.pop(k, None)
         emit(d)
         return
@@ -151,7 +151,7 @@ def solve(
     if json_out:
         d = p.to_dict(lg)
         emit({"family": d["family"], "params": d["params"], "answer": d["answer"], "steps": d["steps"],
-              "conventions": d["conventions"], "prompt": d["prompt"], "answer_text": d["answer_text"]})
+              "worked": d["worked"], "conventions": d["conventions"], "prompt": d["prompt"], "answer_text": d["answer_text"]})
         return
     from ..render.problems import problem_view
 

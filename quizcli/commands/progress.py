@@ -78,7 +78,11 @@ def review(
     if confident:
         add_confidence(ui)
     _start_symbolic_warmup(items)
-    run_drill(items, ui, StoreRecorder(store), mode="review", confidence=confident)
+    from ..study.steps import StepMode, history_from_store
+
+    # calculations come back as faded worked examples, from the student's own history
+    run_drill(items, ui, StoreRecorder(store), mode="review", confidence=confident,
+              steps=StepMode("backward", history_from_store(store)))
 
 
 def stats(json_out: JsonOpt = False, lang_opt: LangOpt = None, bank: BankOpt = None) -> None:

@@ -23,6 +23,11 @@ def drill(
     seed: SeedOpt = None,
     difficulty: DiffOpt = "medium",
     item: Annotated[Optional[List[str]], typer.Option("--item", "-i", help="Drill exactly this item: a question id or family:seed (repeatable).", show_default=False)] = None,
+    steps: Annotated[bool, typer.Option("--steps", help="Ask every calculation step by step, every step, each graded at once (errors carried forward).")] = False,
+    fade: Annotated[str, typer.Option("--fade", help="Faded worked examples for calculations, from your history: backward (the last steps blanked first), forward, or off (final answers only).")] = "backward",
+    mistakes: Annotated[bool, typer.Option("--mistakes", help="Re-ask the items answered wrong in the last --days days (fresh variants of calculations).")] = False,
+    days: Annotated[float, typer.Option("--days", help="With --mistakes: how many days back.", min=0.01, max=3650)] = 7,
+    confidence: Annotated[Optional[bool], typer.Option("--confidence/--no-confidence", help="Say how sure you are (1 sure, 2 unsure, 3 guess) before each result, or add it to the answer: 55 !1 (default: QUIZCLI_CONFIDENCE).", show_default=False)] = None,
     json_out: JsonOpt = False,
     lang_opt: LangOpt = None,
     bank: BankOpt = None,
@@ -32,6 +37,12 @@ def drill(
     Type the answer and Enter. Empty or ? shows a hint, s skips, q ends the drill
     (the summary is printed and every answer so far is kept; Ctrl-C does the same).
     Answers can be piped, one per line: end of input ends the drill cleanly.
+    With --steps a calculation is asked one step at a time: ? climbs the hint ladder
+    (rule, formula, numbers, the step done; each rung costs part of the step's credit),
+    w shows the last finished calculation's worked solution. Without it, a calculation
+    whose steps are declared comes as a faded worked example (--fade): the first time
+    one step to fill in, one more after each clean solve, one fewer after a miss, and
+    a single final answer once mastered.
 
     Examples:
       quizcli drill cnn
@@ -40,6 +51,8 @@ def drill(
       quizcli drill 卷积神经网络 --lang zh
       quizcli drill dropout
       quizcli drill --item conv_output:7
+      quizcli drill rnn --kind numeric --steps
+      quizcli drill --mistakes --days 3
       printf 'B\\n42\\n' | quizcli drill cnn -n 2 --seed 1 --json
     """
     from ..study.items import kind_filters, UnknownItem, item_from_id, select_items
@@ -50,8 +63,20 @@ def drill(
         raise fail(f"--kind must be one of {', '.join(kind_filters())}")
     if difficulty not in ("easy", "medium", "hard"):
         raise fail("--difficulty must be easy, medium or hard")
+    if fade not in ("backward", "forward", "off"):
+        raise fail("--fade must be backward, forward or off" if lg == "en" else "--fade 须为 backward、forward 或 off")
     b = get_bank(bank, lg)
-    if item:
+    recorder = None
+    if mistakes:
+        from ..study.steps import mistake_items
+
+        recorder = _recorder(lg)
+        store = getattr(recorder, "store", None)
+        items = mistake_items(b, store, days, n, seed=seed) if store is not None else []
+        if not items:
+            raise fail(f"No item was answered wrong in the last {days:g} days." if lg == "en"
+                       else f"最近 {days:g} 天内没有答错的题目。")
+    elif item:
         try:
             items = [item_from_id(b, i) for i in item]
         except UnknownItem as e:
@@ -72,8 +97,20 @@ def drill(
     from ..study.drill import run_drill
 
     ui = JsonUI(lg, b) if json_out else RichUI(console(), lg, b)
-    recorder = _recorder(lg)
-    run_drill(items, ui, recorder)
+    recorder = recorder or _recorder(lg)
+    step_mode = None
+    if steps or fade != "off":
+        from ..study.steps import StepMode, history_from_store
+
+        store = getattr(recorder, "store", None)
+        history = history_from_store(store) if store is not None and not steps else ()
+        step_mode = StepMode(None if steps else fade, history)
+    from ..render.confidence import add_confidence, default_on
+
+    confident = default_on() if confidence is None else confidence
+    if confident:
+        add_confidence(ui)
+    run_drill(items, ui, recorder, confidence=confident, steps=step_mode)
 
 
 def _start_symbolic_warmup(items) -> None:

@@ -9,6 +9,7 @@ import math
 import random
 
 from .base import (
+    Chain, StepMistake,
     Family,
     Misconception,
     Param,
@@ -156,11 +157,61 @@ def solve(prm: dict) -> Solution:
         "no_softmax", pack(s, _combine(s, V)),
         bi("You used the raw scores as weights; apply softmax so that they are positive and sum to 1.",
            "你直接把得分当权重；要先做 softmax，使权重为正且和为 1。")))
+    chain = _chain(Q, K, V, i, ask)
+    steps = [bi(f"Scores of query {i} against every key, $s_j = q_{i} \\cdot k_j / \\sqrt{{{dk}}}$ (d_k = {dk}): {chain[0].text.en}.",
+                f"第 {i} 个查询对每个键的得分 $s_j = q_{i} \\cdot k_j / \\sqrt{{{dk}}}$（d_k = {dk}）：{chain[0].text.zh}。"),
+             bi(f"Softmax over the keys (the row sums to 1): {chain[1].text.en}.", f"在键的方向上做 softmax（这一行和为 1）：{chain[1].text.zh}。")]
+    if ask != "weights":
+        steps.append(bi(f"Output: {chain[2].text.en}.", f"输出：{chain[2].text.zh}。"))
     return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi("Rows are tokens; weights of one query = softmax over the keys of q·k/√d_k; natural exponent.",
                                     "每行一个词元；一个查询的权重 = 对所有键的 q·k/√d_k 做 softmax；以 e 为底。"),),
                     answer_text="[" + ", ".join(f"{x:.4f}" for x in ans) + "]", rtol=RTOL, atol=ATOL,
+                    chain=chain, answer_of=("alpha", "o") if ask == "both" else (),
                     hint=bi("Scores q_i·k_j/√d_k, softmax over j, then Σ α_j v_j.", "得分 q_i·k_j/√d_k，对 j 做 softmax，再算 Σ α_j v_j。"))
+
+
+def _chain(Q, K, V, i, ask):
+    """Scores q·k_j/√d_k, the weights α = softmax(s), then (unless only the weights are asked)
+    the output Σ α_j v_j; each line from the shown numbers before it."""
+    q, dk = Q[i - 1], len(K[0])
+    root = math.sqrt(dk)
+    ch = Chain({})
+
+    def tx(f):
+        return lambda s: bi(f(s), f(s))
+
+    def dots(k):
+        return " + ".join(f"{fmt_num(a)} \\cdot {fmt_num(b) if b >= 0 else '(' + fmt_num(b) + ')'}" for a, b in zip(q, k))
+
+    def scores(e, scale=root):
+        return tuple(_dot(q, k) / scale for k in K)
+
+    ch.step("s", bi(f"the scores s_j of query {i}", f"第 {i} 个查询的得分 s_j"), scores, uses=("q", "k"),
+            text=tx(lambda s: "; ".join(f"$s_{j + 1} = ({dots(k)})/\\sqrt{{{dk}}} = {fmt_num(s['s'][j], 6)}$" for j, k in enumerate(K))),
+            digits=6, rtol=RTOL, atol=ATOL, rule=bi("scaled dot product of the query with each key", "查询与每个键的缩放点积"),
+            formula=bi("s_j = q_i · k_j / √d_k", "s_j = q_i · k_j / √d_k"),
+            substituted=tx(lambda s: "; ".join(f"$s_{j + 1} = ({dots(k)})/\\sqrt{{{dk}}}$" for j, k in enumerate(K))),
+            mistakes=(StepMistake("no_scaling", bi("Divide the scores by √d_k.", "得分要除以 √d_k。"), lambda e: scores(e, 1.0)),
+                      StepMistake("divided_by_dk", bi("Scale by √d_k, not by d_k.", "缩放因子是 √d_k，不是 d_k。"), lambda e: scores(e, dk))))
+    ch.step("alpha", bi("the attention weights α = softmax(s)", "注意力权重 α = softmax(s)"), lambda e: tuple(_softmax(e["s"])), uses=("s",),
+            text=tx(lambda s: f"α = softmax({', '.join(fmt_num(x, 6) for x in s['s'])}) = ({', '.join(fmt_num(a, 6) for a in s['alpha'])})"),
+            digits=6, rtol=RTOL, atol=ATOL, rule=bi("softmax over the keys: exponentiate, then normalise", "在键的方向上做 softmax：取指数再归一化"),
+            formula=bi("α_j = e^{s_j} / Σ_l e^{s_l}", "α_j = e^{s_j} / Σ_l e^{s_l}"),
+            substituted=tx(lambda s: "α_j = e^{s_j} / (" + " + ".join(f"e^{{{fmt_num(x, 6)}}}" for x in s["s"]) + ")"),
+            mistakes=(StepMistake("no_softmax", bi("Apply softmax to the scores so that the weights are positive and sum to 1.",
+                                                   "要对得分做 softmax，使权重为正且和为 1。"), lambda e: tuple(e["s"])),))
+    if ask != "weights":
+        def terms(s):
+            return " + ".join(f"{fmt_num(a, 6)} \\cdot ({', '.join(fmt_num(x) for x in vj)})" for a, vj in zip(s["alpha"], V))
+
+        ch.step("o", bi(f"the output o_{i} = Σ α_j v_j", f"输出 o_{i} = Σ α_j v_j"), lambda e: tuple(_combine(e["alpha"], V)), uses=("alpha", "v"),
+                text=tx(lambda s: f"$o_{i} = \\sum_j \\alpha_j v_j = {terms(s)}$ = ({', '.join(fmt_num(x, 4) for x in s['o'])})"),
+                rtol=RTOL, atol=ATOL, rule=bi("the weighted sum of the values", "值的加权和"), formula=bi("o_i = Σ_j α_j v_j", "o_i = Σ_j α_j v_j"),
+                substituted=tx(lambda s: f"$o_{i} = {terms(s)}$"),
+                mistakes=(StepMistake("used_keys_as_values", bi("The output is the weighted sum of the VALUES, not the keys.",
+                                                                "输出是值的加权和，不是键。"), lambda e: tuple(_combine(e["alpha"], K))),))
+    return ch.steps
 
 
 def check(prm: dict):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from .base import Chain, Family, Misconception, StepMistake, fmt_sig, Param, ParamError, Solution, bi, pick
 from ._shared import tenths
 
 ASKS = ("loss", "delta_out", "delta_hidden", "w2", "w1")
@@ -394,12 +394,169 @@ def solve(prm: dict) -> Solution:
            "E = ½Σ_k (t_k − o_k)²（有 ½ 时 ∂E/∂o = o − t）；权重按 (输出, 输入) 存放：w_kj 从单元 j 指向单元 k；"
            "先用旧权重算出全部梯度，再同时更新所有权重和偏置（偏置的更新不影响所求的值）。"),
     )
+    chain = _chain(x, W1, b1, W2, b2, t, lr, ask, rc, rtol, atol, wname)
     return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
-                    conventions=conventions, answer_text=answer_text, rtol=rtol, atol=atol,
+                    conventions=conventions, answer_text=answer_text, rtol=rtol, atol=atol, chain=chain,
                     hint=bi("Forward, then δ_o = (o − t)·o(1 − o), δ_h = h(1 − h)·Σ δ_o w (old w), ∂E/∂w = δ × input, "
                             "w ← w − η·∂E/∂w.",
                             "先前向，再 δ_o = (o − t)·o(1 − o)，δ_h = h(1 − h)·Σ δ_o w（旧权重），∂E/∂w = δ × 输入，"
                             "w ← w − η·∂E/∂w。"))
+
+
+def _o(v):
+    v = tuple(v)
+    return float(v[0]) if len(v) == 1 else v
+
+
+def _t(v):
+    return tuple(v) if isinstance(v, (list, tuple)) else (v,)
+
+
+SIG = 6  # the steps show 6 significant digits
+
+
+def _chain(x, W1, b1, W2, b2, t, lr, ask, rc, rtol, atol, wname):
+    """The gradable steps: net_h, h, net_o, o, then what the asked value needs (E; δ_o; δ_h;
+    the weight's gradient and its update). Every shown line is computed from the shown values."""
+    D, H, K = len(x), len(W1), len(W2)
+    r, c = rc
+    ch = Chain({"x": x, "w1": W1, "b1": b1, "w2": W2, "b2": b2, "t": t, "lr": lr})
+    tol = dict(rtol=RTOL, atol=1e-6, sig=SIG)
+
+    def idx(u, n):
+        return f"_{u + 1}"
+
+    def lines(s, key, fmt):
+        return "; ".join(fmt(s, u) for u in range(len(_t(s[key]))))
+
+    def tx(f):
+        return lambda s: bi(f(s), f(s))
+
+    sig_h = bi("the logistic sigmoid σ(a) = 1/(1 + e^{−a})", "logistic sigmoid：σ(a) = 1/(1 + e^{−a})")
+    ch.step("net_h", bi("the hidden net inputs net_h", "隐藏层净输入 net_h"),
+            lambda e: _o(sum(e["w1"][j][i] * e["x"][i] for i in range(D)) + e["b1"][j] for j in range(H)),
+            uses=("w1", "x", "b1"),
+            text=tx(lambda s: lines(s, "net_h", lambda s, j: f"$net_{{h_{j + 1}}} = " + " + ".join(f"{_p(W1[j][i])} \\cdot {_p(x[i])}" for i in range(D))
+                                    + f" + {_p(b1[j])} = {_g(_t(s['net_h'])[j])}$")), **tol,
+            rule=bi("a neuron's net input: weighted sum plus bias", "神经元的净输入：加权和加偏置"),
+            formula=bi("net_h_j = Σ_i w(1)_ji x_i + b(1)_j", "net_h_j = Σ_i w(1)_ji x_i + b(1)_j"),
+            substituted=tx(lambda s: "; ".join(f"net_h{j + 1} = " + " + ".join(f"{_p(W1[j][i])}·{_p(x[i])}" for i in range(D)) + f" + {_p(b1[j])}" for j in range(H))),
+            mistakes=(StepMistake("forgot_bias", bi("You left out the bias.", "漏掉了偏置。"),
+                                  lambda e: _o(sum(e["w1"][j][i] * e["x"][i] for i in range(D)) for j in range(H))),))
+    ch.step("h", bi("the hidden activations h", "隐藏层激活 h"),
+            lambda e: _o(_sig(v) for v in _t(e["net_h"])), uses=("net_h",),
+            text=tx(lambda s: lines(s, "h", lambda s, j: f"$h_{j + 1} = \\sigma({_g(_t(s['net_h'])[j])}) = {_g(_t(s['h'])[j])}$")), **tol,
+            rule=sig_h, formula=bi("h_j = 1/(1 + e^{−net_h_j})", "h_j = 1/(1 + e^{−net_h_j})"),
+            substituted=tx(lambda s: ", ".join(f"1/(1 + e^{{−({_g(v)})}})" for v in _t(s["net_h"]))),
+            mistakes=(StepMistake("no_hidden_sigmoid", bi("You fed the net input forward: the hidden units output h = σ(net_h).",
+                                                          "你把净输入直接传了下去：隐藏单元的输出是 h = σ(net_h)。"),
+                                  lambda e: e["net_h"]),))
+    ch.step("net_o", bi("the output net inputs net_o", "输出层净输入 net_o"),
+            lambda e: _o(sum(e["w2"][k][j] * _t(e["h"])[j] for j in range(H)) + e["b2"][k] for k in range(K)),
+            uses=("w2", "h", "b2"),
+            text=tx(lambda s: lines(s, "net_o", lambda s, k: f"$net_{{o_{k + 1}}} = " + " + ".join(f"{_p(W2[k][j])} \\cdot {_g(_t(s['h'])[j])}" for j in range(H))
+                                    + f" + {_p(b2[k])} = {_g(_t(s['net_o'])[k])}$")), **tol,
+            rule=bi("a neuron's net input: weighted sum plus bias", "神经元的净输入：加权和加偏置"),
+            formula=bi("net_o_k = Σ_j w(2)_kj h_j + b(2)_k", "net_o_k = Σ_j w(2)_kj h_j + b(2)_k"),
+            substituted=tx(lambda s: "; ".join(f"net_o{k + 1} = " + " + ".join(f"{_p(W2[k][j])}·{_g(_t(s['h'])[j])}" for j in range(H)) + f" + {_p(b2[k])}" for k in range(K))))
+    ch.step("o", bi("the outputs o", "输出 o"),
+            lambda e: _o(_sig(v) for v in _t(e["net_o"])), uses=("net_o",),
+            text=tx(lambda s: lines(s, "o", lambda s, k: f"$o_{k + 1} = \\sigma({_g(_t(s['net_o'])[k])}) = {_g(_t(s['o'])[k])}$")), **tol,
+            rule=sig_h, formula=bi("o_k = 1/(1 + e^{−net_o_k})", "o_k = 1/(1 + e^{−net_o_k})"),
+            substituted=tx(lambda s: ", ".join(f"1/(1 + e^{{−({_g(v)})}})" for v in _t(s["net_o"]))),
+            mistakes=(StepMistake("no_output_sigmoid", bi("You used the net input as the output: o = σ(net_o).",
+                                                          "你把净输入当成了输出：o = σ(net_o)。"), lambda e: e["net_o"]),))
+    if ask == "loss":
+        ch.step("E", bi("the loss E", "损失 E"),
+                lambda e: 0.5 * sum((tk - ok) ** 2 for tk, ok in zip(e["t"], _t(e["o"]))), uses=("t", "o"),
+                text=tx(lambda s: "$E = \\frac{1}{2}[" + " + ".join(f"({_g(t[k])} - {_g(_t(s['o'])[k])})^2" for k in range(K))
+                        + f"] = {_g(s['E'])}$"), **tol,
+                rule=bi("the half squared error", "半平方误差"), formula=bi("E = ½Σ_k (t_k − o_k)²", "E = ½Σ_k (t_k − o_k)²"),
+                mistakes=(StepMistake("no_half", bi("You forgot the ½: E = ½Σ_k (t_k − o_k)².", "漏掉了 ½：E = ½Σ_k (t_k − o_k)²。"),
+                                      lambda e: sum((tk - ok) ** 2 for tk, ok in zip(e["t"], _t(e["o"])))),))
+        return ch.steps
+
+    def d_o(e, kind="sigmoid", scale=1.0, sign=1.0):
+        o, tt = _t(e["o"]), e["t"]
+        if kind == "none":
+            return _o(sign * scale * (o[k] - tt[k]) for k in range(K))
+        return _o(sign * scale * (o[k] - tt[k]) * o[k] * (1 - o[k]) for k in range(K))
+
+    ch.step("d_o", bi("the output error terms δ_o", "输出层误差项 δ_o"), d_o, uses=("o", "t"),
+            text=tx(lambda s: lines(s, "d_o", lambda s, k: f"$\\delta_{{o_{k + 1}}} = ({_g(_t(s['o'])[k])} - {_g(t[k])}) \\cdot {_g(_t(s['o'])[k])} "
+                                    f"\\cdot (1 - {_g(_t(s['o'])[k])}) = {_g(_t(s['d_o'])[k])}$")), **tol,
+            rule=bi("the chain rule through the loss and the output sigmoid", "链式法则：经过损失与输出层 sigmoid"),
+            formula=bi("δ_o_k = ∂E/∂net_o_k = (o_k − t_k)·o_k(1 − o_k)", "δ_o_k = ∂E/∂net_o_k = (o_k − t_k)·o_k(1 − o_k)"),
+            substituted=tx(lambda s: "; ".join(f"({_g(_t(s['o'])[k])} − {_g(t[k])})·{_g(_t(s['o'])[k])}·(1 − {_g(_t(s['o'])[k])})" for k in range(K))),
+            mistakes=(StepMistake("no_output_derivative", bi("You forgot the sigmoid's derivative o(1 − o): δ_o = (o − t)·o(1 − o), not o − t.",
+                                                             "漏掉了 sigmoid 的导数 o(1 − o)：δ_o = (o − t)·o(1 − o)，不是 o − t。"),
+                                  lambda e: d_o(e, kind="none")),
+                      StepMistake("sign_flipped", bi("Sign error: δ_o = (o − t)·o(1 − o), not (t − o)·o(1 − o).",
+                                                     "符号错了：δ_o = (o − t)·o(1 − o)，不是 (t − o)·o(1 − o)。"), lambda e: d_o(e, sign=-1.0)),
+                      StepMistake("doubled_gradient", bi("Doubled: with E = ½Σ(t − o)² the ½ cancels the 2 of the square.",
+                                                         "多了一倍：E = ½Σ(t − o)² 中的 ½ 与平方求导的 2 抵消。"), lambda e: d_o(e, scale=2.0))))
+    if ask == "delta_out":
+        return ch.steps
+    if ask in ("delta_hidden", "w1"):
+        def d_h(e, deriv=True, transposed=False):
+            dd, hh, w2 = _t(e["d_o"]), _t(e["h"]), e["w2"]
+            back = [sum(dd[k] * (w2[j][k] if transposed else w2[k][j]) for k in range(K)) for j in range(H)]
+            return _o(back[j] * (hh[j] * (1 - hh[j]) if deriv else 1.0) for j in range(H))
+
+        def dh_line(s, j):
+            terms = " + ".join(f"{_p(_t(s['d_o'])[k])} \\cdot {_p(W2[k][j])}" for k in range(K))
+            hj = _g(_t(s["h"])[j])
+            return f"$\\delta_{{h_{j + 1}}} = {hj} \\cdot (1 - {hj}) \\cdot ({terms}) = {_g(_t(s['d_h'])[j])}$"
+
+        mis = [StepMistake("no_hidden_derivative", bi("You forgot the hidden unit's sigmoid derivative h(1 − h).",
+                                                      "漏掉了隐藏单元 sigmoid 的导数 h(1 − h)。"), lambda e: d_h(e, deriv=False))]
+        if K == H:
+            mis.append(StepMistake("wrong_weight_index", bi("δ_h_j collects the weights LEAVING h_j, column j of W(2): Σ_k δ_k w_kj.",
+                                                            "δ_h_j 汇总从 h_j 出发的权重，即 W(2) 的第 j 列：Σ_k δ_k w_kj。"),
+                                   lambda e: d_h(e, transposed=True)))
+        ch.step("d_h", bi("the hidden error terms δ_h", "隐藏层误差项 δ_h"), d_h,
+                uses=("d_o", "h", "w2"), text=tx(lambda s: lines(s, "d_h", dh_line)), **tol,
+                rule=bi("back-propagation: the error flows back through the OLD output weights", "反向传播：误差经更新前的输出层权重传回"),
+                formula=bi("δ_h_j = h_j(1 − h_j)·Σ_k δ_o_k w(2)_kj", "δ_h_j = h_j(1 − h_j)·Σ_k δ_o_k w(2)_kj"),
+                substituted=tx(lambda s: "; ".join(dh_line(s, j).rsplit(" = ", 1)[0].replace("$", "").split(" = ", 1)[1] for j in range(H))),
+                mistakes=tuple(mis))
+    if ask == "delta_hidden":
+        return ch.steps
+    layer = "w2" if ask == "w2" else "w1"
+    dkey, ikey = ("d_o", "h") if ask == "w2" else ("d_h", "x")
+    dname = f"\\delta_{{o_{r + 1}}}" if ask == "w2" else f"\\delta_{{h_{r + 1}}}"
+    iname = f"h_{c + 1}" if ask == "w2" else f"x_{c + 1}"
+
+    def grad(e):
+        return _t(e[dkey])[r] * _t(e[ikey])[c]
+
+    def gline(s):
+        inp = _g(_t(s["h"])[c]) if ask == "w2" else _p(x[c])
+        return f"$\\partial E / \\partial {wname} = {dname} \\cdot {iname} = {_p(_t(s[dkey])[r])} \\cdot {inp} = {_g(s['grad'])}$"
+
+    gm = ()
+    if ask == "w2":
+        gm = (StepMistake("net_instead_of_activation", bi("∂E/∂w_kj = δ_k·h_j with the activation h_j, not the net input.",
+                                                          "∂E/∂w_kj = δ_k·h_j，用激活值 h_j，不是净输入。"),
+                          lambda e: _t(e["d_o"])[r] * _t(e["net_h"])[c]),)
+    ch.step("grad", bi(f"the gradient ∂E/∂{wname.replace('{', '').replace('}', '').replace('^', '')}", f"梯度 ∂E/∂{wname.replace('{', '').replace('}', '').replace('^', '')}"), grad,
+            uses=(dkey, ikey) + (("net_h",) if ask == "w2" else ()),
+            text=tx(gline), **tol, rule=bi("a weight's gradient: its δ times its input", "权重的梯度：δ 乘该权重的输入"),
+            formula=bi(f"∂E/∂w = δ (of the unit it enters) × the input it carries", "∂E/∂w = （所进入单元的）δ × 它传递的输入"),
+            substituted=tx(lambda s: gline(s).rsplit(" = ", 1)[0] + "$"), mistakes=gm)
+    old = (W2 if ask == "w2" else W1)[r][c]
+    ch.step("w_new", bi(f"the updated weight {wname.replace('{', '').replace('}', '').replace('^', '')}", f"更新后的权重 {wname.replace('{', '').replace('}', '').replace('^', '')}"),
+            lambda e: e[layer][r][c] - e["lr"] * e["grad"], uses=(layer, "lr", "grad"),
+            text=tx(lambda s: f"${wname} \\leftarrow {_g(old)} - {_g(lr)} \\cdot {_p(s['grad'])} = {_g(s['w_new'], 8)}$"),
+            rtol=rtol, atol=atol, sig=8,
+            rule=bi("gradient descent: step against the gradient", "梯度下降：沿梯度的反方向走一步"),
+            formula=bi("w ← w − η·∂E/∂w", "w ← w − η·∂E/∂w"),
+            substituted=tx(lambda s: f"{_g(old)} − {_g(lr)}·{_p(s['grad'])}"),
+            mistakes=(StepMistake("sign_flipped", bi("Sign error: w ← w − η·∂E/∂w; you added the gradient.", "符号错了：w ← w − η·∂E/∂w；你加上了梯度。"),
+                                  lambda e: e[layer][r][c] + e["lr"] * e["grad"]),
+                      StepMistake("forgot_learning_rate", bi(f"You forgot the learning rate η = {_g(lr)}.", f"漏乘了学习率 η = {_g(lr)}。"),
+                                  lambda e: e[layer][r][c] - e["grad"] if e["lr"] != 1 else None)))
+    return ch.steps
 
 
 def check(prm: dict):

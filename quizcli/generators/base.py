@@ -24,7 +24,7 @@ adding a file). The module defines:
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Sequence
 
@@ -118,6 +118,7 @@ class Misconception:
     id: str
     value: Answer
     feedback: Bilingual
+    also: tuple[str, ...] = ()  # other wrong methods giving the same number (named in `feedback` too)
 
     @property
     def feedback_en(self) -> str:
@@ -128,7 +129,163 @@ class Misconception:
         return self.feedback.zh
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "value": to_jsonable(self.value), "feedback": self.feedback.to_dict()}
+        return {"id": self.id, "value": to_jsonable(self.value), "feedback": self.feedback.to_dict(), "also": list(self.also)}
+
+
+@dataclass(frozen=True)
+class StepMistake:
+    """A wrong method at one step: the value it gives, recomputed from the values the student
+    has entered before (`fn(env)`, env as for `Step.fn`), and feedback that names it."""
+
+    id: str
+    feedback: Bilingual
+    fn: Callable[[dict], Answer]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One gradable step of a worked solution.
+
+    id: a short key (`a`, `h`, `delta2`); later steps name it in `uses`.
+    name: what the step computes, as a prompt asks it ("the pre-activation a").
+    text: the line shown in the worked solution, built from the shown numbers.
+    value: the exact value (number, vector or matrix); `shown` is what the text shows
+          (each shown line is computed from the shown values of the lines before, so a
+          student redoing a line with the shown numbers gets the shown result).
+    uses: the parameters and earlier step ids `fn` reads.
+    fn(env) -> value: the step recomputed from `env` (parameters and earlier step values by
+          id): given the student's own earlier numbers, this is what the step should be
+          (error carried forward).
+    rule, formula, substituted: the hint ladder's first three rungs (the rule's name, the
+          formula, the formula with the numbers); the fourth is `text`.
+    """
+
+    id: str
+    name: Bilingual
+    text: Bilingual
+    value: Answer
+    uses: tuple[str, ...]
+    fn: Callable[[dict], Answer]
+    shown: Answer = None
+    digits: int = 4
+    sig: int | None = None  # shown to `sig` significant digits instead of `digits` decimals
+    rtol: float = 1e-3
+    atol: float = 5e-4
+    rule: Bilingual | None = None
+    formula: Bilingual | None = None
+    substituted: Bilingual | None = None
+    mistakes: tuple[StepMistake, ...] = ()
+    params: tuple[tuple[str, Any], ...] = ()  # the parameters it uses, as the family parsed them
+    text_fn: Callable[[dict], Bilingual] | None = field(default=None, compare=False)  # text / substituted
+    subst_fn: Callable[[dict], Bilingual] | None = field(default=None, compare=False)  # for other numbers
+
+    def text_for(self, env: dict) -> Bilingual:
+        """The step's line (rung 4) with the student's own earlier numbers; `text` if it cannot be built."""
+        return self._with(self.text_fn, env) or self.text
+
+    def substituted_for(self, env: dict) -> Bilingual | None:
+        """The formula with the student's own earlier numbers (rung 3); `substituted` if it cannot be built."""
+        return self._with(self.subst_fn, env) or self.substituted
+
+    def _with(self, fn, env: dict):
+        if fn is None:
+            return None
+        e = self.env(env)
+        try:
+            if self.id not in e:
+                e[self.id] = round_value(self.fn(e), self.digits, self.sig)
+            return fn(e)
+        except (KeyError, IndexError, TypeError, ValueError, ArithmeticError):
+            return None
+
+    def env(self, env: dict) -> dict:
+        """`env` (earlier step values by id) completed with the parsed parameters."""
+        return {**env, **dict(self.params)}
+
+    def recompute(self, env: dict) -> Answer:
+        return self.fn(self.env(env))
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        def tx(b):
+            return None if b is None else (b.t(lang) if lang else b.to_dict())
+
+        return {"id": self.id, "name": tx(self.name), "text": tx(self.text), "value": to_jsonable(self.value),
+                "uses": list(self.uses), "tolerance": {"rel": self.rtol, "abs": self.atol}}
+
+
+def round_value(v: Any, digits: int, sig: int | None = None) -> Any:
+    """A number, vector or matrix rounded entry by entry (as a step shows it): to `digits`
+    decimals, or to `sig` significant digits when given."""
+    if isinstance(v, (list, tuple)):
+        return tuple(round_value(x, digits, sig) for x in v)
+    if sig:
+        return float(f"{float(v):.{sig}g}")
+    return round(float(v), digits)
+
+
+def strip_results(line: str) -> str:
+    """A worked line without its results, for the hint ladder's 'formula with the numbers' rung:
+    each '; '-separated part loses its last ' = value' ('$a = 1·2 + 3 = 5$' → '$a = 1·2 + 3$')."""
+    out = []
+    for part in line.split("; "):
+        head = part.rsplit(" = ", 1)[0] if " = " in part else part
+        if head.count("$") % 2:
+            head += "$"
+        out.append(head)
+    return "; ".join(out)
+
+
+def fmt_sig(x: float, sig: int = 6) -> str:
+    """A number to `sig` significant digits, without exponent unless it is tiny."""
+    x = float(x)
+    if x == 0:
+        return "0"
+    s = f"{x:.{sig}g}"
+    if "e" in s:
+        exp = int(s.split("e")[1])
+        if exp >= -5:
+            s = f"{x:.{sig - 1 - exp}f}"
+    if "." in s and "e" not in s:
+        s = s.rstrip("0").rstrip(".")
+    return s
+
+
+class Chain:
+    """Builds a family's steps: each step's value from the exact values before it, its shown
+    value from the shown values before it (so the worked text has no rounding drift).
+
+        ch = Chain(params)
+        ch.step("a", name, lambda e: ..., uses=("x", "w"), text=lambda s: bi(...))
+        ch.steps  # tuple[Step, ...]
+
+    `text(s)` receives the shown environment (parameters and shown step values, this step's
+    included) and returns the step's line in both languages; `substituted(s)` likewise."""
+
+    def __init__(self, params: dict):
+        self.exact: dict = dict(params)
+        self.shown: dict = dict(params)
+        self._steps: list[Step] = []
+        self._params = dict(params)
+
+    def step(self, id: str, name: Bilingual, fn: Callable[[dict], Answer], *, uses: tuple[str, ...],
+             text: Callable[[dict], Bilingual], digits: int = 4, sig: int | None = None, rtol: float = 1e-3, atol: float = 5e-4,
+             rule: Bilingual | None = None, formula: Bilingual | None = None,
+             substituted: Callable[[dict], Bilingual] | None = None,
+             mistakes: tuple[StepMistake, ...] = ()) -> Any:
+        value = fn(self.exact)
+        shown = round_value(fn(self.shown), digits, sig)
+        self.exact[id] = value
+        self.shown[id] = shown
+        self._steps.append(Step(id=id, name=name, text=text(self.shown), value=value, uses=tuple(uses), fn=fn,
+                                shown=shown, digits=digits, sig=sig, rtol=rtol, atol=atol, rule=rule, formula=formula,
+                                substituted=substituted(self.shown) if substituted else None, mistakes=tuple(mistakes),
+                                params=tuple((k, self._params[k]) for k in uses if k in self._params),
+                                text_fn=text, subst_fn=substituted))
+        return value
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return tuple(self._steps)
 
 
 @dataclass(frozen=True)
@@ -144,6 +301,8 @@ class Solution:
     rtol: float = 1e-2
     atol: float = 1e-6
     hint: Bilingual | None = None
+    chain: tuple[Step, ...] = ()  # the gradable steps; () = one final step (the answer)
+    answer_of: tuple[str, ...] = ()  # the answer is these steps' values joined (μ, σ², y…); () = the last step
 
 
 @dataclass(frozen=True)
@@ -167,6 +326,21 @@ class Problem:
     engine_answer: Answer = None
     hint: Bilingual | None = None
     seed: int | None = None
+    chain: tuple[Step, ...] = ()
+    answer_of: tuple[str, ...] = ()
+
+    @property
+    def gradable_steps(self) -> tuple[Step, ...]:
+        """The declared steps, or one step asking the final answer for a family that declares none."""
+        if self.chain:
+            return self.chain
+        ans = self.answer
+        text = bi(f"Answer: {self.answer_text}", f"答案：{self.answer_text}")
+        if self.steps:
+            text = Bilingual(" ".join(s.en for s in self.steps), " ".join(s.zh for s in self.steps))
+        return (Step(id="answer", name=bi("the answer", "答案"), text=text, value=ans, uses=tuple(k for k, _ in self.params),
+                     fn=lambda env, _a=ans: _a, shown=ans, rtol=self.rtol, atol=self.atol, formula=self.hint,
+                     mistakes=tuple(StepMistake(m.id, m.feedback, (lambda env, _v=m.value: _v)) for m in self.misconceptions)),)
 
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         """JSON form: {"family", "params", "answer", "steps", "conventions", ...}.
@@ -189,10 +363,13 @@ class Problem:
             "answer": to_jsonable(self.answer),
             "answer_text": self.answer_text,
             "tolerance": {"rel": self.rtol, "abs": self.atol},
-            "steps": [tx(s) for s in self.steps],
+            "steps": [{**s.to_dict(lang), "text": tx(s.text)} for s in self.gradable_steps],
+            "worked": [tx(s) for s in self.steps],
+            "answer_of": list(self.answer_of) or None,
             "conventions": [tx(c) for c in self.conventions],
             "misconceptions": [
-                {"id": m.id, "value": to_jsonable(m.value), "feedback": tx(m.feedback)} for m in self.misconceptions
+                {"id": m.id, "value": to_jsonable(m.value), "feedback": tx(m.feedback), "also": list(m.also)}
+                for m in self.misconceptions
             ],
             "engine_answer": to_jsonable(self.engine_answer),
         }
@@ -314,6 +491,8 @@ def build_problem(fm: FamilyModule, params: dict, *, pid: str, difficulty: str, 
         engine_answer=engine,
         hint=sol.hint,
         seed=seed,
+        chain=sol.chain,
+        answer_of=sol.answer_of,
     )
 
 
@@ -331,7 +510,16 @@ def _distinct_misconceptions(sol: Solution) -> tuple[Misconception, ...]:
         if same_shape and (answers_agree(m.value, sol.answer, rtol=rtol, atol=atol)
                            or answers_agree(sol.answer, m.value, rtol=rtol, atol=atol)):
             continue
-        if any(_shape(o.value) == _shape(m.value) and answers_agree(m.value, o.value, rtol=rtol, atol=atol) for o in out):
+        same = [i for i, o in enumerate(out)
+                if _shape(o.value) == _shape(m.value) and answers_agree(m.value, o.value, rtol=rtol, atol=atol)]
+        if same:
+            # two slips give the same wrong number (ignoring the padding and forgetting the +1 when
+            # s = 2p): the student is told both, not only the first
+            o = out[same[0]]
+            if m.id != o.id and m.id not in o.also:
+                out[same[0]] = Misconception(o.id, o.value, Bilingual(
+                    o.feedback.en + " The same number also comes from another slip: " + m.feedback.en,
+                    o.feedback.zh + " 同一个数也可能来自另一个错误：" + m.feedback.zh), o.also + (m.id,))
             continue
         out.append(m)
     return tuple(out)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
+from .base import Chain, StepMistake, Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
 
 FAMILY = Family(
     id="batchnorm",
@@ -122,11 +122,77 @@ def solve(prm: dict) -> Solution:
     ]
     conventions = (bi("Training mode: the batch's own mean and biased variance (÷N) normalise it; ε sits inside the square root.",
                       "训练模式：用本批次的均值和有偏方差（÷N）做归一化；ε 在根号内。"),)
+    chain = _chain(x, g, b, eps)
+    steps = [bi(st.text.en + ".", st.text.zh + "。") for st in chain]
     return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=conventions, answer_text="[" + ", ".join(fmt_num(v, 4) for v in ans) + "]",
-                    rtol=RTOL, atol=ATOL,
+                    rtol=RTOL, atol=ATOL, chain=chain, answer_of=("mu", "var", "y"),
                     hint=bi("μ and σ² (÷N) of the batch, x̂ = (x − μ)/√(σ² + ε), y = γx̂ + β.",
                             "先求批均值 μ 和方差 σ²（÷N），x̂ = (x − μ)/√(σ² + ε)，y = γx̂ + β。"))
+
+
+def _par(v, d=6):
+    return f"({fmt_num(v, d)})" if v < 0 else fmt_num(v, d)
+
+
+def _chain(x, g, b, eps):
+    """μ, σ² (÷N), √(σ² + ε), x̂, y: each shown line from the shown numbers before it."""
+    n = len(x)
+    ch = Chain({"x": x, "gamma": g, "beta": b, "eps": eps})
+    total = fmt_num(x[0]) + "".join(f" - {fmt_num(-v)}" if v < 0 else f" + {fmt_num(v)}" for v in x[1:])
+
+    def tx(f):
+        return lambda s: bi(f(s, "en"), f(s, "zh"))
+
+    ch.step("mu", bi("the batch mean μ", "批均值 μ"), lambda e: sum(e["x"]) / n, uses=("x",),
+            text=tx(lambda s, l: (f"Mean: " if l == "en" else "均值：") + f"$\\mu = ({total})/{n} = {fmt_num(s['mu'], 6)}$"),
+            digits=6, rtol=RTOL, atol=ATOL, rule=bi("the mean of the batch", "批次的均值"), formula=bi("μ = (1/N) Σ x_i", "μ = (1/N) Σ x_i"),
+            substituted=tx(lambda s, l: f"μ = ({total})/{n}"))
+
+    def sq(s):
+        return " + ".join(f"({fmt_num(v - s['mu'], 4)})^2" if v - s["mu"] < 0 else f"{fmt_num(v - s['mu'], 4)}^2" for v in x)
+
+    def var(e, d=n):
+        return sum((v - e["mu"]) ** 2 for v in e["x"]) / d
+
+    ch.step("var", bi("the batch variance σ²", "批方差 σ²"), var, uses=("x", "mu"),
+            text=tx(lambda s, l: ("Variance (biased, divide by N): " if l == "en" else "方差（有偏，除以 N）：")
+                    + f"$\\sigma^2 = ({sq(s)})/{n} = {fmt_num(s['var'], 6)}$"),
+            digits=6, rtol=RTOL, atol=ATOL, rule=bi("the biased variance of the batch (divide by N)", "批次的有偏方差（除以 N）"),
+            formula=bi("σ² = (1/N) Σ (x_i − μ)²", "σ² = (1/N) Σ (x_i − μ)²"), substituted=tx(lambda s, l: f"σ² = ({sq(s)})/{n}"),
+            mistakes=(StepMistake("unbiased_variance", bi("Divide by N, not N − 1: batch norm normalises with the biased batch variance.",
+                                                          "除以 N，不是 N − 1：批量归一化用有偏的批方差。"), lambda e: var(e, n - 1)),))
+    eps_term = "" if eps == 0 else f" + {fmt_num(eps, 8)}"
+    ch.step("std", bi("the standard deviation √(σ² + ε)", "标准差 √(σ² + ε)"), lambda e: math.sqrt(e["var"] + e["eps"]), uses=("var", "eps"),
+            text=tx(lambda s, l: f"$\\sqrt{{{fmt_num(s['var'], 6)}{eps_term}}} = {fmt_num(s['std'], 6)}$"),
+            digits=6, rtol=RTOL, atol=ATOL, rule=bi("ε inside the square root", "ε 在根号内"), formula=bi("√(σ² + ε)", "√(σ² + ε)"),
+            substituted=tx(lambda s, l: f"√({fmt_num(s['var'], 6)}{eps_term})"))
+
+    def xh(e, div="std"):
+        return tuple((v - e["mu"]) / (e["std"] if div == "std" else e["var"] + e["eps"]) for v in e["x"])
+
+    ch.step("xhat", bi("the normalised values x̂", "归一化后的 x̂"), xh, uses=("x", "mu", "std", "var", "eps"),
+            text=tx(lambda s, l: ("Normalise: " if l == "en" else "归一化：") + "$\\hat{x}_i = (x_i - \\mu)/\\sqrt{\\sigma^2 + \\epsilon}$"
+                    + f" = (x_i − {_par(s['mu'])})/{fmt_num(s['std'], 6)}: $\\hat{{x}}$ = ({', '.join(fmt_num(h, 6) for h in s['xhat'])})"),
+            digits=6, rtol=RTOL, atol=ATOL, rule=bi("standardise: subtract the mean, divide by the standard deviation", "标准化：减均值，除以标准差"),
+            formula=bi("x̂_i = (x_i − μ)/√(σ² + ε)", "x̂_i = (x_i − μ)/√(σ² + ε)"),
+            substituted=tx(lambda s, l: ", ".join(f"({fmt_num(v)} − {_par(s['mu'])})/{fmt_num(s['std'], 6)}" for v in x)),
+            mistakes=(StepMistake("divided_by_variance", bi("Divide by the standard deviation √(σ² + ε), not by the variance.",
+                                                            "除以标准差 √(σ² + ε)，不是方差。"), lambda e: xh(e, div="var")),))
+    sb = f"- {fmt_num(-b)}" if b < 0 else f"+ {fmt_num(b)}"
+    ch.step("y", bi("the outputs y = γx̂ + β", "输出 y = γx̂ + β"), lambda e: tuple(e["gamma"] * h + e["beta"] for h in e["xhat"]),
+            uses=("xhat", "gamma", "beta"),
+            text=tx(lambda s, l: ("Scale and shift: " if l == "en" else "缩放与平移：")
+                    + f"$y_i = \\gamma \\hat{{x}}_i + \\beta = {fmt_num(g)} \\hat{{x}}_i {sb}$: y = ({', '.join(fmt_num(v, 4) for v in s['y'])})"),
+            rtol=RTOL, atol=ATOL, rule=bi("the learnable scale and shift", "可学习的缩放与平移"),
+            formula=bi("y_i = γ x̂_i + β", "y_i = γ x̂_i + β"),
+            substituted=tx(lambda s, l: ", ".join(f"{fmt_num(g)}·{'(' + fmt_num(h, 6) + ')' if h < 0 else fmt_num(h, 6)} {sb}" for h in s["xhat"])),
+            mistakes=(StepMistake("forgot_scale_shift", bi("You stopped at x̂: apply y = γx̂ + β.", "你停在了 x̂：还要做 y = γx̂ + β。"),
+                                  lambda e: tuple(e["xhat"])),
+                      StepMistake("shift_before_scale", bi("Scale first, then add β: y = γx̂ + β, not γ(x̂ + β).",
+                                                           "先乘 γ 再加 β：y = γx̂ + β，不是 γ(x̂ + β)。"),
+                                  lambda e: tuple(e["gamma"] * (h + e["beta"]) for h in e["xhat"]))))
+    return ch.steps
 
 
 def check(prm: dict):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
+from .base import Chain, StepMistake, Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
 from ._shared import multiclass_kind, random_probs as _probs
 
 FAMILY = Family(
@@ -178,10 +178,10 @@ def solve(prm: dict) -> Solution:
         steps = [
             bi(r"$\mathrm{CE} = -\ln(\mathrm{softmax}(z)_t) = -z_t + \ln \sum_j e^{z_j}$ (one-hot target: only the true class counts).",
                r"$\mathrm{CE} = -\ln(\mathrm{softmax}(z)_t) = -z_t + \ln \sum_j e^{z_j}$（one-hot 目标：只有真实类别那一项）。"),
-            bi(f"$\\ln({exps}) = {_v(lse)}$", f"$\\ln({exps}) = {_v(lse)}$"),
-            bi(f"$\\mathrm{{CE}} = -{_p(z[t - 1])} + {_v(lse)} = {_v(ans)}$ (equivalently softmax gives "
+            bi(f"$\\ln({exps}) = {fmt_num(lse, 6)}$", f"$\\ln({exps}) = {fmt_num(lse, 6)}$"),
+            bi(f"$\\mathrm{{CE}} = -{_p(z[t - 1])} + {fmt_num(lse, 6)} = {_v(ans)}$ (equivalently softmax gives "
                f"$\\hat{{y}}_{t} = {_sig(yh[t - 1])}$ and $-\\ln({_sig(yh[t - 1])}) \\approx {_v(ans)}$).",
-               f"$\\mathrm{{CE}} = -{_p(z[t - 1])} + {_v(lse)} = {_v(ans)}$（等价地，softmax 得 "
+               f"$\\mathrm{{CE}} = -{_p(z[t - 1])} + {fmt_num(lse, 6)} = {_v(ans)}$（等价地，softmax 得 "
                f"$\\hat{{y}}_{t} = {_sig(yh[t - 1])}$，$-\\ln({_sig(yh[t - 1])}) \\approx {_v(ans)}$）。"),
         ]
     else:
@@ -232,7 +232,39 @@ def solve(prm: dict) -> Solution:
                       "自然对数；类别从 1 开始数；目标为 one-hot。"),)
     return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=conventions, answer_text=f"{ans:.4f}", rtol=RTOL, atol=ATOL,
+                    chain=_chain(z, t) if mode == "logits" else (),
                     hint=bi("Only the true class counts: CE = −ln ŷ_t.", "只有真实类别那一项：CE = −ln ŷ_t。"))
+
+
+def _chain(z, t):
+    """Logits given: ln Σ_j e^{z_j} (shown to 6 decimals), then CE = −z_t + ln Σ e^{z_j}."""
+    ch = Chain({})
+    exps = " + ".join(f"e^{{{_v(x)}}}" for x in z)
+
+    def lse(e):
+        m = max(z)
+        return m + math.log(sum(math.exp(x - m) for x in z))
+
+    ch.step("lse", bi("the log-sum-exp ln Σ_j e^{z_j}", "对数和指数 ln Σ_j e^{z_j}"), lse, uses=("z",), digits=6,
+            text=lambda s: bi(f"$\\ln({exps}) = {fmt_num(s['lse'], 6)}$", f"$\\ln({exps}) = {fmt_num(s['lse'], 6)}$"),
+            rtol=RTOL, atol=ATOL, rule=bi("the log of softmax's normaliser", "softmax 归一化常数的对数"),
+            formula=bi("ln Σ_j e^{z_j}", "ln Σ_j e^{z_j}"), substituted=lambda s: bi(f"$\\ln({exps})$", f"$\\ln({exps})$"))
+
+    def ce(e, sign=1):
+        return sign * (-z[t - 1] + e["lse"])
+
+    ch.step("ce", bi("the loss CE = −z_t + ln Σ e^{z_j}", "损失 CE = −z_t + ln Σ e^{z_j}"), ce, uses=("target", "lse"),
+            text=lambda s: bi(f"$\\mathrm{{CE}} = -{_p(z[t - 1])} + {fmt_num(s['lse'], 6)} = {_v(s['ce'])}$",
+                              f"$\\mathrm{{CE}} = -{_p(z[t - 1])} + {fmt_num(s['lse'], 6)} = {_v(s['ce'])}$"),
+            rtol=RTOL, atol=ATOL, rule=bi("cross-entropy of a one-hot target: minus the log-probability of the true class",
+                                          "one-hot 目标的交叉熵：真实类别对数概率的相反数"),
+            formula=bi("CE = −ln softmax(z)_t = −z_t + ln Σ_j e^{z_j}", "CE = −ln softmax(z)_t = −z_t + ln Σ_j e^{z_j}"),
+            substituted=lambda s: bi(f"$-{_p(z[t - 1])} + {fmt_num(s['lse'], 6)}$", f"$-{_p(z[t - 1])} + {fmt_num(s['lse'], 6)}$"),
+            mistakes=(StepMistake("forgot_minus", bi("The loss is −ln ŷ_t, a positive number: mind the sign.", "损失是 −ln ŷ_t，为正数：注意符号。"),
+                                  lambda e: ce(e, -1)),
+                      StepMistake("forgot_logsumexp", bi("The logit is not a log-probability: add ln Σ e^{z_j}.",
+                                                         "logit 不是对数概率：还要加上 ln Σ e^{z_j}。"), lambda e: -z[t - 1])))
+    return ch.steps
 
 
 def check(prm: dict):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
+from .base import strip_results, Chain, Family, Misconception, StepMistake, Param, ParamError, Solution, bi, fmt_num, pick
 from ._shared import frac as _F, num as _n, paren as _p, vec as _vec
 
 LOSSES = ("mean", "half_mean", "half_sum")
@@ -169,7 +169,7 @@ def _solve_quad(w, lr, a, c) -> Solution:
             f"You forgot the learning rate: multiply the gradient by η = {_n(lr)}.", f"漏乘了学习率 η = {_n(lr)}。")))
     return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi("Plain gradient descent: w ← w − η∇f(w).", "普通梯度下降：w ← w − η∇f(w)。"),),
-                    rtol=RTOL, atol=ATOL,
+                    rtol=RTOL, atol=ATOL, chain=_quad_chain(w, lr, a, c),
                     hint=bi("∂f/∂w = 2a(w − c); w ← w − η·∂f/∂w.", "∂f/∂w = 2a(w − c)；w ← w − η·∂f/∂w。"))
 
 
@@ -284,9 +284,131 @@ def _solve_linear(w, lr, data, loss) -> Solution:
                                     "from the gradients at the start values.",
                                     f"损失 ${ltex}$；全批量梯度下降一步，所有参数都用初值处的梯度同时更新。"),),
                     answer_text=("[" + ", ".join(fmt_num(v, 4) for v in ans) + "]") if isinstance(ans, tuple) else fmt_num(ans, 4),
-                    rtol=RTOL, atol=ATOL,
+                    rtol=RTOL, atol=ATOL, chain=_linear_chain(w, lr, X, y, b, has_b, loss, N, d),
                     hint=bi("∂L/∂w = c·Σ(ŷ − y)x, ∂L/∂b = c·Σ(ŷ − y) with c = 2/N, 1/N or 1; then θ ← θ − η·∂L/∂θ.",
                             "∂L/∂w = c·Σ(ŷ − y)x，∂L/∂b = c·Σ(ŷ − y)，c = 2/N、1/N 或 1；再 θ ← θ − η·∂L/∂θ。"))
+
+
+def _t(v):
+    return tuple(v) if isinstance(v, (list, tuple)) else (v,)
+
+
+def _tx(f):
+    return lambda s: bi(f(s), f(s))
+
+
+def _quad_chain(w, lr, a, c):
+    """The gradient 2a_i(w_i − c_i), then the step."""
+    d = len(w)
+    ch = Chain({})
+    sub = (lambda i: f"_{i + 1}") if d > 1 else (lambda i: "")
+
+    def grad(e, k=2):
+        return _out(k * ai * (wi - ci) for ai, wi, ci in zip(a, w, c))
+
+    ch.step("grad", bi("the gradient ∂f/∂w", "梯度 ∂f/∂w"), grad, uses=("a", "w", "c"),
+            text=_tx(lambda s: "; ".join(f"$\\partial f / \\partial w{sub(i)} = 2 \\cdot {_n(a[i])} \\cdot ({_n(w[i])} - {_p(c[i])}) = {_n(_t(s['grad'])[i])}$"
+                                        for i in range(d))), rtol=RTOL, atol=ATOL,
+            rule=bi("the power rule and the chain rule", "幂函数求导与链式法则"), formula=bi("∂f/∂w_i = 2a_i(w_i − c_i)", "∂f/∂w_i = 2a_i(w_i − c_i)"),
+            substituted=_tx(lambda s: "; ".join(f"2·{_n(a[i])}·({_n(w[i])} − {_p(c[i])})" for i in range(d))),
+            mistakes=(StepMistake("forgot_factor_two", bi("You forgot the 2 of the square: d/dw a(w − c)² = 2a(w − c).",
+                                                          "漏掉了平方求导的 2：d/dw a(w − c)² = 2a(w − c)。"), lambda e: grad(e, 1)),))
+    _update_step(ch, w, lr, None, sub, d, has_b=False)
+    return ch.steps
+
+
+def _update_step(ch, w, lr, b, sub, d, has_b):
+    def new(e, sign=-1, rate=True, bias=True):
+        g = [_F(v) for v in _t(e["grad"])]  # exact fractions: 3 − 0.1·12 is 1.8, not 1.7999…
+        eta = _F(lr) if rate else 1
+        vals = [_F(w[i]) + sign * eta * g[i] for i in range(d)]
+        if has_b:
+            vals.append(_F(b) + sign * eta * g[d] if bias else _F(b))
+        return _out(vals)
+
+    def line(s):
+        g, nv = _t(s["grad"]), _t(s["new"])
+        ups = [f"$w{sub(i)} = {_n(w[i])} - {_n(lr)} \\cdot {_p(g[i])} = {_n(nv[i])}$" for i in range(d)]
+        if has_b:
+            ups.append(f"$b = {_n(b)} - {_n(lr)} \\cdot {_p(g[d])} = {_n(nv[d])}$")
+        return "; ".join(ups)
+
+    mis = [StepMistake("gradient_ascent", bi("You stepped uphill: gradient DEScent subtracts, θ ← θ − η∇L.",
+                                             "你沿梯度上升了：梯度下降要减去，θ ← θ − η∇L。"), lambda e: new(e, sign=1))]
+    if lr != 1:
+        mis.append(StepMistake("forgot_learning_rate", bi(f"You forgot the learning rate: multiply the gradient by η = {_n(lr)}.",
+                                                          f"漏乘了学习率 η = {_n(lr)}。"), lambda e: new(e, rate=False)))
+    if has_b:
+        mis.append(StepMistake("bias_not_updated", bi("You did not update the bias: b ← b − η·∂L/∂b too.", "漏掉了偏置的更新：b ← b − η·∂L/∂b。"),
+                               lambda e: new(e, bias=False)))
+    ch.step("new", bi("the new parameters", "更新后的参数"), new, uses=("grad", "w", "lr") + (("b",) if has_b else ()),
+            text=_tx(line), rtol=RTOL, atol=ATOL, rule=bi("gradient descent: step against the gradient", "梯度下降：沿梯度的反方向走一步"),
+            formula=bi("θ ← θ − η·∂L/∂θ", "θ ← θ − η·∂L/∂θ"),
+            substituted=_tx(lambda s: "; ".join(f"{_n(v)} − {_n(lr)}·{_p(g)}" for v, g in zip(list(w) + ([b] if has_b else []), _t(s["grad"])))),
+            mistakes=tuple(mis))
+
+
+def _linear_chain(w, lr, X, y, b, has_b, loss, N, d):
+    """The residuals ŷ − y, the gradient (∂L/∂w…, ∂L/∂b), the step."""
+    ch = Chain({})
+    sub = (lambda i: f"_{i + 1}") if d > 1 else (lambda i: "")
+    X = tuple(tuple(float(v) for v in row) for row in X)
+
+    def resid(e):
+        return _out(sum(_F(wi) * _F(xi) for wi, xi in zip(w, row)) + _F(b) - _F(t) for row, t in zip(X, y))
+
+    def lin(row):
+        return " + ".join(f"{_p(wi)} \\cdot {_p(xi)}" for wi, xi in zip(w, row))
+
+    ch.step("resid", bi("the residuals ŷ − y", "残差 ŷ − y"), resid, uses=("x", "y", "w") + (("b",) if has_b else ()),
+            text=_tx(lambda s: "; ".join(f"$\\hat{{y}}_{n + 1} - y_{n + 1} = {lin(row)}{(' + ' + _p(b)) if has_b else ''} - {_p(t)} = {_n(_t(s['resid'])[n])}$"
+                                        for n, (row, t) in enumerate(zip(X, y)))), rtol=RTOL, atol=ATOL,
+            rule=bi("the prediction minus the target, at the start values", "初值处的预测减目标"),
+            formula=bi("ŷ_n − y_n = w·x_n + b − y_n", "ŷ_n − y_n = w·x_n + b − y_n"),
+            substituted=_tx(lambda s: "; ".join(f"${lin(row)}{(' + ' + _p(b)) if has_b else ''} - {_p(t)}$" for row, t in zip(X, y))),
+            mistakes=(StepMistake("residual_sign", bi("The residual here is ŷ − y (prediction minus target), not y − ŷ.",
+                                                      "这里的残差是 ŷ − y（预测减目标），不是 y − ŷ。"), lambda e: _out(-v for v in _t(resid(e)))),))
+    k = {"mean": 2.0, "half_mean": 1.0, "half_sum": 1.0}[loss]
+    avg = loss != "half_sum"
+
+    def grad(e, k=k, avg=avg, with_x=True):
+        r = [_F(v) for v in _t(e["resid"])]
+        sc = _F(k) / N if avg else _F(k)
+        g = [sc * sum(rn * (_F(row[i]) if with_x else 1) for rn, row in zip(r, X)) for i in range(d)]
+        if has_b:
+            g.append(sc * sum(r))
+        return _out(g)
+
+    scale = k / N if avg else k
+
+    def gline(s):
+        r, g = _t(s["resid"]), _t(s["grad"])
+        parts = [f"$\\partial L / \\partial w{sub(i)} = {fmt_num(scale)} \\cdot ("
+                 + " + ".join(f"{_p(rn)} \\cdot {_p(row[i])}" for rn, row in zip(r, X)) + f") = {_n(g[i])}$" for i in range(d)]
+        if has_b:
+            parts.append(f"$\\partial L / \\partial b = {fmt_num(scale)} \\cdot (" + " + ".join(_p(rn) for rn in r) + f") = {_n(g[d])}$")
+        return "; ".join(parts)
+
+    coef = {"mean": "2/N", "half_mean": "1/N", "half_sum": "1"}[loss]
+    mis = [StepMistake("factor_two", bi("Mind the factor from the square: c = 2/N for the mean squared error, 1/N with the ½, 1 for ½·sum.",
+                                        "注意平方求导的系数：均方误差 c = 2/N，带 ½ 时为 1/N，½ 求和时为 1。"),
+                       lambda e: grad(e, k=1.0 if loss == "mean" else 2.0)),
+           StepMistake("forgot_input", bi("The weight's gradient carries the input: ∂L/∂w = c·Σ(ŷ − y)·x.",
+                                          "权重的梯度要乘输入：∂L/∂w = c·Σ(ŷ − y)·x。"), lambda e: grad(e, with_x=False))]
+    if N > 1:
+        mis.append(StepMistake("averaged_sum" if loss == "half_sum" else "forgot_average",
+                               bi("This loss is a sum: do not divide by N." if loss == "half_sum" else f"Average over the batch: divide by N = {N}.",
+                                  "这个损失是求和：不要除以 N。" if loss == "half_sum" else f"要对批量取平均：除以 N = {N}。"),
+                               lambda e: grad(e, avg=not avg)))
+    ch.step("grad", bi("the gradient (∂L/∂w" + (", ∂L/∂b)" if has_b else ")"), "梯度（∂L/∂w" + ("，∂L/∂b）" if has_b else "）")),
+            grad, uses=("resid", "x"), text=_tx(gline), rtol=RTOL, atol=ATOL,
+            rule=bi("the chain rule through the squared error", "对平方误差用链式法则"),
+            formula=bi(f"∂L/∂w_i = c·Σ_n (ŷ_n − y_n) x_n,i, ∂L/∂b = c·Σ_n (ŷ_n − y_n), c = {coef}",
+                       f"∂L/∂w_i = c·Σ_n (ŷ_n − y_n) x_n,i，∂L/∂b = c·Σ_n (ŷ_n − y_n)，c = {coef}"),
+            substituted=_tx(lambda s: strip_results(gline(s))),
+            mistakes=tuple(mis))
+    _update_step(ch, w, lr, b, sub, d, has_b)
+    return ch.steps
 
 
 def solve(prm: dict) -> Solution:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from .base import strip_results, Chain, Family, Misconception, StepMistake, Param, ParamError, Solution, bi, pick
 from ._shared import tenths, num as _n, paren as _p, vec as _vec, block as _blk, as_matrix as _as_matrix, sigmoid as _sig
 
 ASKS = ("h", "gates")
@@ -192,37 +192,43 @@ def solve(prm: dict) -> Solution:
     def idx(u):
         return "" if H == 1 else f"_{u + 1}"
 
-    gl = []
-    for k, key, akey in ((0, "r", "ar"), (1, "z", "az")):
-        for u in range(H):
-            gl.append(f"${key}{idx(u)} = \\sigma({pre(k * H + u, h)}) = \\sigma({_n(res[akey][u])}) = {_n(res[key][u])}$")
-    steps = [bi("Reset and update gates: " + "; ".join(gl) + ".", "重置门与更新门：" + "；".join(gl) + "。")]
-    cl = []
-    for u in range(H):
-        row = 2 * H + u
-        if reset == "before":
-            rh = res["rh"]
-            inner = pre(row, rh)
-        else:
-            xs = " + ".join([f"{_p(Wx[row][j])} \\cdot {_p(x[j])}" for j in range(D)] + [_p(b[row])])
-            hs = " + ".join(f"{_p(Wh[row][j])} \\cdot {_p(h[j])}" for j in range(H))
-            inner = f"{xs} + {_n(res['r'][u])} \\cdot ({hs})"
-        cl.append(f"$\\tilde{{h}}{idx(u)} = \\tanh({inner}) = \\tanh({_n(res['an'][u])}) = {_n(res['n'][u])}$")
-    pre_en = (f"with $r \\odot h_{{t-1}}$ = {one(res['rh'])}: " if reset == "before" else "")
-    pre_zh = (f"其中 $r \\odot h_{{t-1}}$ = {one(res['rh'])}：" if reset == "before" else "")
-    steps.append(bi(f"Candidate, {pre_en}" + "; ".join(cl) + ".", f"候选状态，{pre_zh}" + "；".join(cl) + "。"))
-    if ask == "h" and chung:
-        hl = "; ".join(f"$h_{{t{'' if H == 1 else f',{u + 1}'}}} = (1 - {_n(res['z'][u])}) \\cdot {_p(h[u])} + "
-                       f"{_n(res['z'][u])} \\cdot {_p(res['n'][u])} = {_n(res['h'][u])}$" for u in range(H))
-        steps.append(bi(f"New state ${upd}$ (Chung et al.'s convention): {hl}.",
-                        f"新状态 ${upd}$（Chung 等人的约定）：{hl.replace('$; $', '$；$')}。"))
-    elif ask == "h":
-        hl = "; ".join(f"$h_{{t{'' if H == 1 else f',{u + 1}'}}} = {_n(res['z'][u])} \\cdot {_p(h[u])} + "
-                       f"(1 - {_n(res['z'][u])}) \\cdot {_p(res['n'][u])} = {_n(res['h'][u])}$" for u in range(H))
-        steps.append(bi(f"New state $h_t = z \\odot h_{{t-1}} + (1 - z) \\odot \\tilde{{h}}$: {hl}.",
-                        f"新状态 $h_t = z \\odot h_{{t-1}} + (1 - z) \\odot \\tilde{{h}}$：{hl.replace('$; $', '$；$')}。"))
+    chain = _chain(Wx, Wh, b, x, h, reset, chung, pre, idx, one, upd) if ask == "h" else ()
+    if chain:
+        steps = [bi("Reset and update gates: " + "; ".join(st.text.en for st in chain[:2]) + ".",
+                    "重置门与更新门：" + "；".join(st.text.zh for st in chain[:2]) + "。"), chain[2].text, chain[3].text]
     else:
-        steps.append(bi("Answer: $r, z, \\tilde{h}$ as computed above.", "答案：上面算出的 $r, z, \\tilde{h}$。"))
+        gl = []
+        for k, key, akey in ((0, "r", "ar"), (1, "z", "az")):
+            for u in range(H):
+                gl.append(f"${key}{idx(u)} = \\sigma({pre(k * H + u, h)}) = \\sigma({_n(res[akey][u])}) = {_n(res[key][u])}$")
+        steps = [bi("Reset and update gates: " + "; ".join(gl) + ".", "重置门与更新门：" + "；".join(gl) + "。")]
+        cl = []
+        for u in range(H):
+            row = 2 * H + u
+            if reset == "before":
+                rh = res["rh"]
+                inner = pre(row, rh)
+            else:
+                xs = " + ".join([f"{_p(Wx[row][j])} \\cdot {_p(x[j])}" for j in range(D)] + [_p(b[row])])
+                hs = " + ".join(f"{_p(Wh[row][j])} \\cdot {_p(h[j])}" for j in range(H))
+                inner = f"{xs} + {_n(res['r'][u])} \\cdot ({hs})"
+            cl.append(f"$\\tilde{{h}}{idx(u)} = \\tanh({inner}) = \\tanh({_n(res['an'][u])}) = {_n(res['n'][u])}$")
+        pre_en = (f"with $r \\odot h_{{t-1}}$ = {one(res['rh'])}: " if reset == "before" else "")
+        pre_zh = (f"其中 $r \\odot h_{{t-1}}$ = {one(res['rh'])}：" if reset == "before" else "")
+        steps.append(bi(f"Candidate, {pre_en}" + "; ".join(cl) + ".", f"候选状态，{pre_zh}" + "；".join(cl) + "。"))
+        if ask == "h" and chung:
+            hl = "; ".join(f"$h_{{t{'' if H == 1 else f',{u + 1}'}}} = (1 - {_n(res['z'][u])}) \\cdot {_p(h[u])} + "
+                           f"{_n(res['z'][u])} \\cdot {_p(res['n'][u])} = {_n(res['h'][u])}$" for u in range(H))
+            steps.append(bi(f"New state ${upd}$ (Chung et al.'s convention): {hl}.",
+                            f"新状态 ${upd}$（Chung 等人的约定）：{hl.replace('$; $', '$；$')}。"))
+        elif ask == "h":
+            hl = "; ".join(f"$h_{{t{'' if H == 1 else f',{u + 1}'}}} = {_n(res['z'][u])} \\cdot {_p(h[u])} + "
+                           f"(1 - {_n(res['z'][u])}) \\cdot {_p(res['n'][u])} = {_n(res['h'][u])}$" for u in range(H))
+            steps.append(bi(f"New state $h_t = z \\odot h_{{t-1}} + (1 - z) \\odot \\tilde{{h}}$: {hl}.",
+                            f"新状态 $h_t = z \\odot h_{{t-1}} + (1 - z) \\odot \\tilde{{h}}$：{hl.replace('$; $', '$；$')}。"))
+        else:
+            steps.append(bi("Answer: $r, z, \\tilde{h}$ as computed above.", "答案：上面算出的 $r, z, \\tilde{h}$。"))
+
 
     def wrong(**kw):
         return _answer(_cell(Wx, Wh, b, x, h, reset, **{"swap_z": chung, **kw}), ask, H)
@@ -262,9 +268,120 @@ def solve(prm: dict) -> Solution:
                     conventions=(bi(
                         _update_note(chung).en + "one bias vector per gate; " + ("r before W_hh." if reset == "before" else "r after W_hh."),
                         _update_note(chung).zh + "每个门一个偏置向量；" + ("r 在 W_hh 之前。" if reset == "before" else "r 在 W_hh 之后。")),),
-                    answer_text=text, rtol=RTOL, atol=ATOL,
+                    answer_text=text, rtol=RTOL, atol=ATOL, chain=chain,
                     hint=bi("r, z = σ(·); h̃ = tanh(W_xh x + W_hh(r ⊙ h) + b); h_t = z·h_{t−1} + (1 − z)·h̃.",
                             "r、z = σ(·)；h̃ = tanh(W_xh x + W_hh(r ⊙ h) + b)；h_t = z·h_{t−1} + (1 − z)·h̃。"))
+
+
+def _t(v):
+    return tuple(v) if isinstance(v, (list, tuple)) else (v,)
+
+
+def _o(v):
+    v = tuple(v)
+    return float(v[0]) if len(v) == 1 else v
+
+
+def _chain(Wx, Wh, b, x, h, reset, chung, pre, idx, one, upd):
+    """Four gradable steps: r, z (from the parameters), the candidate h̃ (from r), h_t (from z and h̃)."""
+    H, D = len(h), len(x)
+    ch = Chain({"wx": Wx, "wh": Wh, "b": b, "x": x, "h": h})
+    P = ("wx", "wh", "b", "x", "h")
+
+    def n6(v):
+        return _n(v, 6)
+
+    def p6(v):
+        return f"({_n(v, 6)})" if v < 0 else _n(v, 6)
+
+    def lin_x(e, row):
+        return sum(e["wx"][row][j] * e["x"][j] for j in range(D)) + e["b"][row]
+
+    def lin_h(e, row, v):
+        return sum(e["wh"][row][j] * v[j] for j in range(H))
+
+    def gate(e, k, act=_sig):
+        return _o(act(lin_x(e, k * H + u) + lin_h(e, k * H + u, e["h"])) for u in range(H))
+
+    for k, key, nm in ((0, "r", ("the reset gate r", "重置门 r")), (1, "z", ("the update gate z", "更新门 z"))):
+        def line(s, k=k, key=key):
+            return "; ".join(f"${key}{idx(u)} = \\sigma({pre(k * H + u, h)}) = "
+                             f"\\sigma({_n(lin_x(s, k * H + u) + lin_h(s, k * H + u, h))}) = {n6(_t(s[key])[u])}$" for u in range(H))
+        ch.step(key, bi(*nm), lambda e, k=k: gate(e, k), uses=P, text=lambda s, line=line: bi(line(s), line(s)),
+                digits=6, rtol=RTOL, atol=ATOL, rule=bi("a gate: sigmoid of an affine map", "门：仿射变换后取 sigmoid"),
+                formula=bi(f"{key} = σ(W_x{key} x_t + W_h{key} h_{{t−1}} + b_{key})", f"{key} = σ(W_x{key} x_t + W_h{key} h_{{t−1}} + b_{key})"),
+                substituted=lambda s, k=k, key=key: bi("; ".join(f"${key}{idx(u)} = \\sigma({pre(k * H + u, h)})$" for u in range(H)),
+                                                       "；".join(f"${key}{idx(u)} = \\sigma({pre(k * H + u, h)})$" for u in range(H))),
+                mistakes=(StepMistake("tanh_gates", bi("Gates use the sigmoid (values in (0, 1)), not tanh.", "门用 sigmoid（取值在 (0, 1)），不用 tanh。"),
+                                      lambda e, k=k: gate(e, k, math.tanh)),))
+
+    def cand(e, act=math.tanh, use_r=True):
+        r = _t(e["r"]) if use_r else (1.0,) * H
+        out = []
+        for u in range(H):
+            row = 2 * H + u
+            if reset == "before":
+                out.append(act(lin_x(e, row) + lin_h(e, row, [r[k] * e["h"][k] for k in range(H)])))
+            else:
+                out.append(act(lin_x(e, row) + r[u] * lin_h(e, row, e["h"])))
+        return _o(out)
+
+    def cline(s):
+        r = _t(s["r"])
+        rh = tuple(r[k] * h[k] for k in range(H))
+        cl = []
+        for u in range(H):
+            row = 2 * H + u
+            if reset == "before":
+                inner = pre(row, rh)
+                a = lin_x(s, row) + lin_h(s, row, rh)
+            else:
+                xs = " + ".join([f"{_p(Wx[row][j])} \\cdot {_p(x[j])}" for j in range(D)] + [_p(b[row])])
+                hs = " + ".join(f"{_p(Wh[row][j])} \\cdot {_p(h[j])}" for j in range(H))
+                inner = f"{xs} + {n6(r[u])} \\cdot ({hs})"
+                a = lin_x(s, row) + r[u] * lin_h(s, row, h)
+            cl.append(f"$\\tilde{{h}}{idx(u)} = \\tanh({inner}) = \\tanh({_n(a)}) = {n6(_t(s['h_cand'])[u])}$")
+        pre_en = (f"with $r \\odot h_{{t-1}}$ = {one(rh)}: " if reset == "before" else "")
+        pre_zh = (f"其中 $r \\odot h_{{t-1}}$ = {one(rh)}：" if reset == "before" else "")
+        return bi(f"Candidate, {pre_en}" + "; ".join(cl) + ".", f"候选状态，{pre_zh}" + "；".join(cl) + "。")
+
+    ch.step("h_cand", bi("the candidate state h̃", "候选状态 h̃"), lambda e: cand(e), uses=P + ("r",), text=cline,
+            digits=6, rtol=RTOL, atol=ATOL, rule=bi("the candidate: tanh of an affine map of x and the reset state",
+                                          "候选状态：对 x 与重置后的状态做仿射变换再取 tanh"),
+            formula=bi("h̃ = tanh(W_xh x_t + W_hh (r ⊙ h_{t−1}) + b_h)" if reset == "before" else "h̃ = tanh(W_xh x_t + b_h + r ⊙ (W_hh h_{t−1}))",
+                       "h̃ = tanh(W_xh x_t + W_hh (r ⊙ h_{t−1}) + b_h)" if reset == "before" else "h̃ = tanh(W_xh x_t + b_h + r ⊙ (W_hh h_{t−1}))"),
+            substituted=lambda s: bi(strip_results(strip_results(cline(s).en.rstrip("."))), strip_results(strip_results(cline(s).zh.rstrip("。")))),
+            mistakes=(StepMistake("sigmoid_candidate", bi("The candidate h̃ uses tanh; only the gates r and z use σ.",
+                                                          "候选状态 h̃ 用 tanh；只有门 r、z 用 σ。"), lambda e: cand(e, act=_sig)),
+                      StepMistake("forgot_reset", bi("You left out the reset gate: the candidate uses r ⊙ h_{t−1}, not h_{t−1}.",
+                                                     "漏掉了重置门：候选状态用 r ⊙ h_{t−1}，不是 h_{t−1}。"), lambda e: cand(e, use_r=False))))
+
+    def hval(e, swap=False):
+        z, n = _t(e["z"]), _t(e["h_cand"])
+        c = chung != swap
+        return _o(((1 - z[k]) * e["h"][k] + z[k] * n[k]) if c else (z[k] * e["h"][k] + (1 - z[k]) * n[k]) for k in range(H))
+
+    def hline(s):
+        z, n, hn = _t(s["z"]), _t(s["h_cand"]), _t(s["h_t"])
+        if chung:
+            hl = "; ".join(f"$h_{{t{'' if H == 1 else f',{u + 1}'}}} = (1 - {n6(z[u])}) \\cdot {_p(h[u])} + "
+                           f"{n6(z[u])} \\cdot {p6(n[u])} = {_n(hn[u])}$" for u in range(H))
+            return bi(f"New state ${upd}$ (Chung et al.'s convention): {hl}.",
+                      f"新状态 ${upd}$（Chung 等人的约定）：{hl.replace('$; $', '$；$')}。")
+        hl = "; ".join(f"$h_{{t{'' if H == 1 else f',{u + 1}'}}} = {n6(z[u])} \\cdot {_p(h[u])} + "
+                       f"(1 - {n6(z[u])}) \\cdot {p6(n[u])} = {_n(hn[u])}$" for u in range(H))
+        return bi(f"New state $h_t = z \\odot h_{{t-1}} + (1 - z) \\odot \\tilde{{h}}$: {hl}.",
+                  f"新状态 $h_t = z \\odot h_{{t-1}} + (1 - z) \\odot \\tilde{{h}}$：{hl.replace('$; $', '$；$')}。")
+
+    f_en = "h_t = (1 − z) ⊙ h_{t−1} + z ⊙ h̃" if chung else "h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃"
+    ch.step("h_t", bi("the new state h_t", "新状态 h_t"), hval, uses=("z", "h_cand", "h"), text=hline,
+            rtol=RTOL, atol=ATOL, rule=bi("the update: interpolate between the old state and the candidate",
+                                          "更新：在旧状态与候选状态之间插值"),
+            formula=bi(f_en, f_en),
+            substituted=lambda s: bi(strip_results(hline(s).en.split(": ", 1)[1].rstrip(".")), strip_results(hline(s).zh.split("：", 1)[1].rstrip("。").replace("$；$", "$; $"))),
+            mistakes=(StepMistake("swapped_z", bi("You swapped z and 1 − z: follow the stated update convention.",
+                                                  "你把 z 和 1 − z 用反了：按题目给出的更新约定。"), lambda e: hval(e, swap=True)),))
+    return ch.steps
 
 
 def check(prm: dict):

@@ -10,6 +10,8 @@ import math
 import random
 
 from .base import (
+    Chain,
+    StepMistake,
     Family,
     Misconception,
     Param,
@@ -168,6 +170,10 @@ def solve(prm: dict) -> Solution:
         steps.append(bi(f"{lab_en}$y = \\gamma \\hat{{x}} + \\beta$ = ({', '.join(fmt_num(v, 4) for v in y)}).",
                         f"{lab_zh}$y = \\gamma \\hat{{x}} + \\beta$ = ({', '.join(fmt_num(v, 4) for v in y)})。"))
 
+    chain = _chain(x[0], g, b, eps) if single else ()
+    if chain:
+        steps = steps[:1] + [bi("; ".join(st.text.en for st in chain[:4]) + ".", "；".join(st.text.zh for st in chain[:4]) + "。"),
+                             bi(chain[4].text.en + ".", chain[4].text.zh + "。")]
     miscon = []
     if not single:
         miscon.append(Misconception(
@@ -191,9 +197,68 @@ def solve(prm: dict) -> Solution:
     conventions = (bi("Statistics per sample over its D features, biased variance (÷D); the same in training and inference.",
                       "统计量按样本在其 D 个特征上计算，方差有偏（÷D）；训练与推理相同。"),)
     return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
-                    conventions=conventions, rtol=RTOL, atol=ATOL,
+                    conventions=conventions, rtol=RTOL, atol=ATOL, chain=chain,
                     hint=bi("Per sample: μ and σ² over the features, x̂ = (x − μ)/√(σ² + ε), y = γx̂ + β.",
                             "每个样本：在特征上求 μ 和 σ²，x̂ = (x − μ)/√(σ² + ε)，y = γx̂ + β。"))
+
+
+def _chain(x, g, b, eps):
+    """One sample: μ, σ² (÷D), √(σ² + ε), x̂, y = γx̂ + β, each line from the shown numbers."""
+    d = len(x)
+    ch = Chain({})
+
+    def tx(f):
+        return lambda s: bi(f(s), f(s))
+
+    def par(v, dg=4):
+        return f"({fmt_num(v, dg)})" if v < 0 else fmt_num(v, dg)
+
+    total = fmt_num(x[0]) + "".join(f" - {fmt_num(-v)}" if v < 0 else f" + {fmt_num(v)}" for v in x[1:])
+    ch.step("mu", bi("the mean μ over the features", "特征上的均值 μ"), lambda e: sum(x) / d, uses=("x",),
+            text=tx(lambda s: f"$\\mu = ({total})/{d} = {fmt_num(s['mu'], 6)}$"), digits=6, rtol=RTOL, atol=ATOL,
+            rule=bi("the mean of the sample's features", "该样本各特征的均值"), formula=bi("μ = (1/D) Σ_j x_j", "μ = (1/D) Σ_j x_j"),
+            substituted=tx(lambda s: f"$\\mu = ({total})/{d}$"))
+
+    def var(e, dd=d):
+        return sum((v - e["mu"]) ** 2 for v in x) / dd
+
+    def sq(s):
+        return " + ".join(f"{par(v - s['mu'])}^2" for v in x)
+
+    ch.step("var", bi("the variance σ² over the features", "特征上的方差 σ²"), var, uses=("x", "mu"),
+            text=tx(lambda s: f"$\\sigma^2 = ({sq(s)})/{d} = {fmt_num(s['var'], 6)}$"), digits=6, rtol=RTOL, atol=ATOL,
+            rule=bi("the biased variance (divide by D)", "有偏方差（除以 D）"), formula=bi("σ² = (1/D) Σ_j (x_j − μ)²", "σ² = (1/D) Σ_j (x_j − μ)²"),
+            substituted=tx(lambda s: f"$\\sigma^2 = ({sq(s)})/{d}$"),
+            mistakes=(StepMistake("unbiased_variance", bi("Divide by D, not D − 1: layer norm uses the biased variance.",
+                                                          "除以 D，不是 D − 1：层归一化用有偏方差。"), lambda e: var(e, d - 1)),))
+    eps_term = "" if eps == 0 else f" + {fmt_num(eps, 8)}"
+    ch.step("std", bi("the standard deviation √(σ² + ε)", "标准差 √(σ² + ε)"), lambda e: math.sqrt(e["var"] + eps), uses=("var", "eps"),
+            text=tx(lambda s: f"$\\sqrt{{{fmt_num(s['var'], 6)}{eps_term}}} = {fmt_num(s['std'], 6)}$"), digits=6, rtol=RTOL, atol=ATOL,
+            rule=bi("ε inside the square root", "ε 在根号内"), formula=bi("√(σ² + ε)", "√(σ² + ε)"),
+            substituted=tx(lambda s: f"√({fmt_num(s['var'], 6)}{eps_term})"))
+    ch.step("xhat", bi("the normalised features x̂", "归一化后的 x̂"),
+            lambda e: tuple((v - e["mu"]) / e["std"] for v in x), uses=("x", "mu", "std", "var"),
+            text=tx(lambda s: f"$\\hat{{x}}_j = (x_j - {par(s['mu'], 6)})/{fmt_num(s['std'], 6)}$: "
+                    f"$\\hat{{x}}$ = ({', '.join(fmt_num(h, 6) for h in s['xhat'])})"), digits=6, rtol=RTOL, atol=ATOL,
+            rule=bi("standardise: subtract the mean, divide by the standard deviation", "标准化：减均值，除以标准差"),
+            formula=bi("x̂_j = (x_j − μ)/√(σ² + ε)", "x̂_j = (x_j − μ)/√(σ² + ε)"),
+            substituted=tx(lambda s: ", ".join(f"({fmt_num(v)} − {par(s['mu'], 6)})/{fmt_num(s['std'], 6)}" for v in x)),
+            mistakes=(StepMistake("divided_by_variance", bi("Divide by the standard deviation √(σ² + ε), not by the variance.",
+                                                            "除以标准差 √(σ² + ε)，不是方差。"),
+                                  lambda e: tuple((v - e["mu"]) / (e["var"] + eps) for v in x)),
+                      StepMistake("centred_only", bi("You only subtracted the mean; also divide by the standard deviation.",
+                                                     "你只减去了均值；还要除以标准差。"), lambda e: tuple(v - e["mu"] for v in x))))
+    ch.step("y", bi("the outputs y = γx̂ + β", "输出 y = γx̂ + β"),
+            lambda e: tuple(gj * h + bj for gj, h, bj in zip(g, e["xhat"], b)), uses=("xhat", "gamma", "beta"),
+            text=tx(lambda s: f"$y = \\gamma \\hat{{x}} + \\beta$ = ({', '.join(fmt_num(v, 4) for v in s['y'])})"), rtol=RTOL, atol=ATOL,
+            rule=bi("the learnable scale and shift, feature by feature", "逐特征的可学习缩放与平移"),
+            formula=bi("y_j = γ_j x̂_j + β_j", "y_j = γ_j x̂_j + β_j"),
+            substituted=tx(lambda s: ", ".join(f"{fmt_num(gj)}·{par(h, 6)} + {par(bj)}" for gj, h, bj in zip(g, s["xhat"], b))),
+            mistakes=(StepMistake("forgot_scale_shift", bi("You stopped at x̂: apply y = γx̂ + β.", "你停在了 x̂：还要算 y = γx̂ + β。"),
+                                  lambda e: tuple(e["xhat"])),
+                      StepMistake("shift_before_scale", bi("The order is y = γx̂ + β, not γ(x̂ + β).", "顺序是 y = γx̂ + β，不是 γ(x̂ + β)。"),
+                                  lambda e: tuple(gj * (h + bj) for gj, h, bj in zip(g, e["xhat"], b)))))
+    return ch.steps
 
 
 def check(prm: dict):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from .base import strip_results, Chain, Family, Misconception, StepMistake, Param, ParamError, Solution, bi, pick
 from ._shared import tenths, num as _n, paren as _p, vec as _vec, block as _blk, as_matrix as _as_matrix, sigmoid as _sig
 
 ASKS = ("c", "h", "gates")
@@ -141,30 +141,28 @@ def solve(prm: dict) -> Solution:
         f"权重：" + "；".join(f"{gname}：{s}" for gname, s in zip(GATES, gate_lines_zh)) + "。"
         f"已知 $x_t$ = {one(x)}，$h_{{t-1}}$ = {one(h)}，$c_{{t-1}}$ = {one(c)}，求{what[1]}（保留 4 位小数）。",
     )
-    glines = []
-    for k, gname in enumerate(GATES):
-        act = "\\tanh" if gname == "g" else "\\sigma"
-        for u in range(H):
-            r = k * H + u
-            sub = gname if H == 1 else f"{gname},{u + 1}"
-            terms = " + ".join([f"{_p(Wx[r][j])} \\cdot {_p(x[j])}" for j in range(D)]
-                               + [f"{_p(Wh[r][j])} \\cdot {_p(h[j])}" for j in range(H)] + [_p(b[r])])
-            val = res[gname][u]
-            lhs = gname if H == 1 else f"{gname}_{u + 1}"
-            glines.append(f"$z_{{{sub}}} = {terms} = {_n(res['z'][r])}$, ${lhs} = {act}({_n(res['z'][r])}) = {_n(val)}$")
-    steps = [bi("Gates ($\\sigma$ for i, f, o; $\\tanh$ for the candidate g): " + "; ".join(glines) + ".",
-                "各门（i、f、o 用 $\\sigma$，候选值 g 用 $\\tanh$）：" + "；".join(glines) + "。")]
-    if ask in ("c", "h"):
-        cl = "; ".join(f"$c_{{t{'' if H == 1 else f',{u + 1}'}}} = {_n(res['f'][u])} \\cdot {_p(c[u])} + "
-                       f"{_n(res['i'][u])} \\cdot {_p(res['g'][u])} = {_n(res['c'][u])}$" for u in range(H))
-        steps.append(bi(f"Cell state $c_t = f \\odot c_{{t-1}} + i \\odot g$: {cl}.",
-                        f"记忆单元 $c_t = f \\odot c_{{t-1}} + i \\odot g$：{cl.replace('$; $', '$；$')}。"))
-    if ask == "h":
-        hl = "; ".join(f"$h_{{t{'' if H == 1 else f',{u + 1}'}}} = {_n(res['o'][u])} \\cdot \\tanh({_n(res['c'][u])}) = "
-                       f"{_n(res['h'][u])}$" for u in range(H))
-        steps.append(bi(f"Output $h_t = o \\odot \\tanh(c_t)$: {hl}.",
-                        f"输出 $h_t = o \\odot \\tanh(c_t)$：{hl.replace('$; $', '$；$')}。"))
-    if ask == "gates":
+    chain = _chain(Wx, Wh, b, x, h, c, ask) if ask in ("c", "h") else ()
+    if chain:
+        glines = [st.text.en for st in chain[:4]]
+        steps = [bi("Gates ($\\sigma$ for i, f, o; $\\tanh$ for the candidate g): " + "; ".join(glines) + ".",
+                    "各门（i、f、o 用 $\\sigma$，候选值 g 用 $\\tanh$）：" + "；".join(glines) + "。")]
+        if ask == "c":  # the output gate and h_t are not needed for c_t
+            chain = chain[:3] + chain[4:5]
+        steps += [st.text for st in chain[3:] if st.id in ("c_t", "h_t")]
+    else:
+        glines = []
+        for k, gname in enumerate(GATES):
+            act = "\\tanh" if gname == "g" else "\\sigma"
+            for u in range(H):
+                r = k * H + u
+                sub = gname if H == 1 else f"{gname},{u + 1}"
+                terms = " + ".join([f"{_p(Wx[r][j])} \\cdot {_p(x[j])}" for j in range(D)]
+                                   + [f"{_p(Wh[r][j])} \\cdot {_p(h[j])}" for j in range(H)] + [_p(b[r])])
+                val = res[gname][u]
+                lhs = gname if H == 1 else f"{gname}_{u + 1}"
+                glines.append(f"$z_{{{sub}}} = {terms} = {_n(res['z'][r])}$, ${lhs} = {act}({_n(res['z'][r])}) = {_n(val)}$")
+        steps = [bi("Gates ($\\sigma$ for i, f, o; $\\tanh$ for the candidate g): " + "; ".join(glines) + ".",
+                    "各门（i、f、o 用 $\\sigma$，候选值 g 用 $\\tanh$）：" + "；".join(glines) + "。")]
         steps.append(bi("Answer: " + ", ".join(f"${g} = {_n(res[g][0])}$" for g in GATES) + "." if H == 1 else
                         "Answer: one row per gate i, f, g, o.",
                         "答案：" + "，".join(f"${g} = {_n(res[g][0])}$" for g in GATES) + "。" if H == 1 else
@@ -205,9 +203,112 @@ def solve(prm: dict) -> Solution:
                     conventions=(bi("One bias vector per gate (PyTorch splits it into b_ih + b_hh; only the sum matters); "
                                     "gate order i, f, g, o; g is the candidate c̃.",
                                     "每个门一个偏置向量（PyTorch 拆为 b_ih + b_hh，只有和起作用）；门的顺序 i、f、g、o；g 即候选值 c̃。"),),
-                    answer_text=text, rtol=RTOL, atol=ATOL,
+                    answer_text=text, rtol=RTOL, atol=ATOL, chain=chain,
                     hint=bi("i, f, o = σ(·), g = tanh(·); c_t = f·c_{t−1} + i·g; h_t = o·tanh(c_t).",
                             "i、f、o = σ(·)，g = tanh(·)；c_t = f·c_{t−1} + i·g；h_t = o·tanh(c_t)。"))
+
+
+def _t(v):
+    return tuple(v) if isinstance(v, (list, tuple)) else (v,)
+
+
+def _o(v):
+    v = tuple(v)
+    return float(v[0]) if len(v) == 1 else v
+
+
+def _chain(Wx, Wh, b, x, h, c, ask="h"):
+    """Six gradable steps: the gates i, f, g, o (each from the parameters), c_t, h_t."""
+    H, D = len(h), len(x)
+    ch = Chain({"wx": Wx, "wh": Wh, "b": b, "x": x, "h": h, "c": c})
+    P = ("wx", "wh", "b", "x", "h")
+    cd = 6 if ask == "h" else 4  # c_t feeds h_t: one more digit shown there (no drift in h_t's line)
+
+    def n6(v, d=6):
+        return _n(v, d)
+
+    def p6(v, d=6):
+        return f"({_n(v, d)})" if v < 0 else _n(v, d)
+
+    def pre(e, k, recurrent=True):
+        return [sum(e["wx"][r][j] * e["x"][j] for j in range(D))
+                + (sum(e["wh"][r][j] * e["h"][j] for j in range(H)) if recurrent else 0.0) + e["b"][r]
+                for r in range(k * H, (k + 1) * H)]
+
+    names = {"i": ("the input gate i", "输入门 i"), "f": ("the forget gate f", "遗忘门 f"),
+             "g": ("the candidate g = c̃", "候选值 g = c̃"), "o": ("the output gate o", "输出门 o")}
+    for k, gname in enumerate(GATES):
+        act = math.tanh if gname == "g" else _sig
+        other = _sig if gname == "g" else math.tanh
+        tex = "\\tanh" if gname == "g" else "\\sigma"
+
+        def line(s, k=k, gname=gname, tex=tex):
+            out = []
+            for u in range(H):
+                r = k * H + u
+                sub = gname if H == 1 else f"{gname},{u + 1}"
+                terms = " + ".join([f"{_p(Wx[r][j])} \\cdot {_p(x[j])}" for j in range(D)]
+                                   + [f"{_p(Wh[r][j])} \\cdot {_p(h[j])}" for j in range(H)] + [_p(b[r])])
+                z = pre(s, k)[u]
+                lhs = gname if H == 1 else f"{gname}_{u + 1}"
+                out.append(f"$z_{{{sub}}} = {terms} = {_n(z)}$, ${lhs} = {tex}({_n(z)}) = {n6(_t(s[gname])[u])}$")
+            return "; ".join(out)
+
+        if gname == "g":
+            wrong_act = StepMistake("sigmoid_candidate", bi("The candidate g = c̃ uses tanh (values in (−1, 1)), not the sigmoid.",
+                                                            "候选值 g = c̃ 用 tanh（取值在 (−1, 1)），不用 sigmoid。"),
+                                    lambda e, k=k, o=other: _o(o(v) for v in pre(e, k)))
+        else:
+            wrong_act = StepMistake("tanh_gates", bi("Gates use the sigmoid (values in (0, 1), a fraction to let through), not tanh.",
+                                                     "门用 sigmoid（取值在 (0, 1)，表示放行的比例），不用 tanh。"),
+                                    lambda e, k=k, o=other: _o(o(v) for v in pre(e, k)))
+        ch.step(gname, bi(names[gname][0], names[gname][1]), lambda e, k=k, act=act: _o(act(v) for v in pre(e, k)), uses=P,
+                text=lambda s, line=line: bi(line(s), line(s)), digits=6, rtol=RTOL, atol=ATOL,
+                rule=bi(("a gate: sigmoid of an affine map" if gname != "g" else "the candidate: tanh of an affine map"),
+                        ("门：仿射变换后取 sigmoid" if gname != "g" else "候选值：仿射变换后取 tanh")),
+                formula=bi(f"{gname} = {'tanh' if gname == 'g' else 'σ'}(W_x{gname} x_t + W_h{gname} h_{{t−1}} + b_{gname})",
+                           f"{gname} = {'tanh' if gname == 'g' else 'σ'}(W_x{gname} x_t + W_h{gname} h_{{t−1}} + b_{gname})"),
+                substituted=lambda s, line=line: bi(strip_results(line(s).replace(", $", "; $")), strip_results(line(s).replace(", $", "; $"))),
+                mistakes=(wrong_act, StepMistake("no_recurrent_term", bi("You left out the recurrent term W_h·h_{t−1}.", "漏掉了循环项 W_h·h_{t−1}。"),
+                                                 lambda e, k=k, act=act: _o(act(v) for v in pre(e, k, recurrent=False)))))
+
+    def cl(s):
+        return "; ".join(f"$c_{{t{'' if H == 1 else f',{u + 1}'}}} = {n6(_t(s['f'])[u])} \\cdot {_p(c[u])} + "
+                         f"{n6(_t(s['i'])[u])} \\cdot {p6(_t(s['g'])[u])} = {n6(_t(s['c_t'])[u], cd)}$" for u in range(H))
+
+    def cval(e, swap=False, forget=True):
+        i, f, g, cp = _t(e["i"]), _t(e["f"]), _t(e["g"]), _t(e["c"])
+        if swap:
+            return _o(f[u] * g[u] + i[u] * cp[u] for u in range(H))
+        return _o((f[u] * cp[u] if forget else cp[u]) + i[u] * g[u] for u in range(H))
+
+    ch.step("c_t", bi("the new cell state c_t", "新的记忆单元 c_t"), cval, uses=("i", "f", "g", "c"),
+            text=lambda s: bi(f"Cell state $c_t = f \\odot c_{{t-1}} + i \\odot g$: {cl(s)}.",
+                              f"记忆单元 $c_t = f \\odot c_{{t-1}} + i \\odot g$：{cl(s).replace('$; $', '$；$')}。"),
+            digits=cd, rtol=RTOL, atol=ATOL, rule=bi("the cell update: forget some of the old, add some of the new", "记忆更新：遗忘一部分旧的，加入一部分新的"),
+            formula=bi("c_t = f ⊙ c_{t−1} + i ⊙ g", "c_t = f ⊙ c_{t−1} + i ⊙ g"),
+            substituted=lambda s: bi(strip_results(cl(s)), strip_results(cl(s))),
+            mistakes=(StepMistake("swapped_f_i", bi("You swapped the gates: the forget gate scales the OLD cell state, c_t = f ⊙ c_{t−1} + i ⊙ c̃.",
+                                                    "你把两个门用反了：遗忘门作用于旧的记忆单元，c_t = f ⊙ c_{t−1} + i ⊙ c̃。"),
+                                  lambda e: cval(e, swap=True)),
+                      StepMistake("no_forget_gate", bi("You kept c_{t−1} whole: the forget gate multiplies it.", "你把 c_{t−1} 原样保留了：要乘遗忘门。"),
+                                  lambda e: cval(e, forget=False))))
+
+    def hl(s):
+        return "; ".join(f"$h_{{t{'' if H == 1 else f',{u + 1}'}}} = {n6(_t(s['o'])[u])} \\cdot \\tanh({n6(_t(s['c_t'])[u], cd)}) = "
+                         f"{_n(_t(s['h_t'])[u])}$" for u in range(H))
+
+    ch.step("h_t", bi("the new output h_t", "新的输出 h_t"),
+            lambda e: _o(o * math.tanh(cc) for o, cc in zip(_t(e["o"]), _t(e["c_t"]))), uses=("o", "c_t"),
+            text=lambda s: bi(f"Output $h_t = o \\odot \\tanh(c_t)$: {hl(s)}.",
+                              f"输出 $h_t = o \\odot \\tanh(c_t)$：{hl(s).replace('$; $', '$；$')}。"),
+            rtol=RTOL, atol=ATOL, rule=bi("the output: the gate times the squashed cell state", "输出：输出门乘压缩后的记忆单元"),
+            formula=bi("h_t = o ⊙ tanh(c_t)", "h_t = o ⊙ tanh(c_t)"),
+            substituted=lambda s: bi(strip_results(hl(s)), strip_results(hl(s))),
+            mistakes=(StepMistake("forgot_tanh_c", bi("You forgot the tanh on the cell state: h_t = o ⊙ tanh(c_t), not o ⊙ c_t.",
+                                                      "漏掉了记忆单元上的 tanh：h_t = o ⊙ tanh(c_t)，不是 o ⊙ c_t。"),
+                                  lambda e: _o(o * cc for o, cc in zip(_t(e["o"]), _t(e["c_t"])))),))
+    return ch.steps
 
 
 def check(prm: dict):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from .base import Chain, StepMistake, strip_results, Family, Misconception, Param, ParamError, Solution, bi, pick
 from ._shared import frac as _F, num as _n, paren as _p, vec as _vec
 
 FAMILY = Family(
@@ -136,8 +136,60 @@ def solve(prm: dict) -> Solution:
                     conventions=(bi("Labels ±1; update only when y(w·x + b) ≤ 0 (a score of exactly 0 is a mistake); "
                                     "the bias is updated as a weight on a constant input 1.",
                                     "标签为 ±1；仅当 y(w·x + b) ≤ 0 时更新（得分恰为 0 也算错）；偏置按常数输入 1 的权重更新。"),),
-                    rtol=0.0, atol=ATOL,
+                    rtol=0.0, atol=ATOL, chain=_chain(w, b, x, y, lr),
                     hint=bi("If y(w·x + b) ≤ 0: w ← w + ηyx, b ← b + ηy.", "若 y(w·x + b) ≤ 0：w ← w + ηyx，b ← b + ηy。"))
+
+
+def _chain(w, b, x, y, lr):
+    """The margin y(w·x + b), then the new w, b (updated only if the margin is ≤ 0)."""
+    ch = Chain({})
+    d = len(w)
+    terms = " + ".join(f"{_p(a)} \\cdot {_p(c)}" for a, c in zip(w, x))
+
+    def tx(f):
+        return lambda s: bi(f(s, "en"), f(s, "zh"))
+
+    def margin(e, sign=1):
+        return float(sign * y * (sum(a * c for a, c in zip(w, x)) + b))
+
+    ch.step("margin", bi("the margin y(w·x + b)", "间隔 y(w·x + b)"), margin, uses=("w", "x", "b", "y"),
+            text=tx(lambda s, l: f"$y(w \\cdot x + b) = {_p(y)} \\cdot ({terms} + {_p(b)}) = {_n(s['margin'])}$"),
+            rtol=0.0, atol=ATOL, rule=bi("the signed score: positive when the sample is on the right side", "带符号的得分：样本分对时为正"),
+            formula=bi("y(w·x + b)", "y(w·x + b)"), substituted=tx(lambda s, l: f"${_p(y)} \\cdot ({terms} + {_p(b)})$"),
+            mistakes=(StepMistake("forgot_label", bi("Multiply the score by the label y: the margin is y(w·x + b).",
+                                                     "得分还要乘标签 y：间隔是 y(w·x + b)。"), lambda e: margin(e) * y),))
+
+    def new(e, k=1, kb=1, rate=True, force=None):
+        upd = (e["margin"] <= 0) if force is None else force
+        eta = _F(lr) if rate else 1
+        if not upd:
+            return tuple(float(v) for v in (*w, b))
+        return tuple(float(v) for v in (*(a + k * eta * y * c for a, c in zip(w, x)), b + kb * eta * y))
+
+    def line(s, l):
+        if s["margin"] > 0:
+            return ("margin > 0: correctly classified, no update: " if l == "en" else "间隔 > 0：分类正确，不更新：") + _vec(s["new"])
+        ups = [f"$w_{i + 1} = {_n(a)} + {_n(lr)} \\cdot {_p(y)} \\cdot {_p(c)} = {_n(s['new'][i])}$" for i, (a, c) in enumerate(zip(w, x))]
+        ups.append(f"$b = {_n(b)} + {_n(lr)} \\cdot {_p(y)} = {_n(s['new'][d])}$")
+        return ("margin ≤ 0: misclassified, update: " if l == "en" else "间隔 ≤ 0：分错了，更新：") + "; ".join(ups)
+
+    mis = [StepMistake("subtracted", bi("For a misclassified sample w moves TOWARD y·x: w ← w + ηyx, b ← b + ηy.",
+                                        "分错的样本要让 w 朝 y·x 的方向移动：w ← w + ηyx，b ← b + ηy。"), lambda e: new(e, -1, -1)),
+           StepMistake("forgot_bias", bi("Update the bias too: b ← b + ηy.", "偏置也要更新：b ← b + ηy。"), lambda e: new(e, 1, 0)),
+           StepMistake("doubled_update", bi("Your step is doubled: with ±1 labels the rule is w ← w + ηyx.",
+                                            "更新量翻倍了：±1 标签时规则是 w ← w + ηyx。"), lambda e: new(e, 2, 2)),
+           StepMistake("no_update", bi("A margin ≤ 0 means misclassified: w and b must change.", "间隔 ≤ 0 即分错：w 和 b 必须更新。"),
+                       lambda e: new(e, force=False) if e["margin"] <= 0 else None),
+           StepMistake("updated_anyway", bi("A margin > 0 means correctly classified: the perceptron does not update.",
+                                            "间隔 > 0 即分对：感知器不更新。"), lambda e: new(e, force=True) if e["margin"] > 0 else None)]
+    if lr != 1:
+        mis.append(StepMistake("forgot_learning_rate", bi(f"You forgot the learning rate η = {_n(lr)}.", f"漏乘了学习率 η = {_n(lr)}。"),
+                               lambda e: new(e, rate=False)))
+    ch.step("new", bi("the new w and b", "新的 w 和 b"), new, uses=("margin", "w", "x", "b", "y", "lr"), text=tx(line),
+            rtol=0.0, atol=ATOL, rule=bi("the perceptron rule: learn only from mistakes", "感知器规则：只在分错时学习"),
+            formula=bi("if y(w·x + b) ≤ 0: w ← w + ηyx, b ← b + ηy", "若 y(w·x + b) ≤ 0：w ← w + ηyx，b ← b + ηy"),
+            substituted=tx(lambda s, l: strip_results(line(s, l))), mistakes=tuple(mis))
+    return ch.steps
 
 
 def check(prm: dict):

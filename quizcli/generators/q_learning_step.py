@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
+from .base import Chain, StepMistake, Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
 from ._shared import frac as _F, num as _n, paren as _p
 
 METHODS = ("qlearning", "sarsa")
@@ -127,8 +127,70 @@ def solve(prm: dict) -> Solution:
     return Solution(prompt=prompt, answer=float(new), steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi("States and actions counted from 1; a terminal next state contributes no future value.",
                                     "状态和动作从 1 开始数；终止的下一状态没有未来价值。"),),
-                    answer_text=_n(new), rtol=1e-3, atol=5e-4,
+                    answer_text=_n(new), rtol=1e-3, atol=5e-4, chain=_chain(Q, s, a, r, s2, a2, alpha, gamma, method),
                     hint=bi("Target r + γ max Q(s', ·); then Q ← Q + α(target − Q).", "目标 r + γ max Q(s', ·)；再 Q ← Q + α(目标 − Q)。"))
+
+
+def _chain(Q, s, a, r, s2, a2, alpha, gamma, method):
+    """The next-state value, the TD target, the new Q(s, a)."""
+    ch = Chain({})
+    qsa = f"Q({s + 1}, {a + 1})"
+
+    def tx(f):
+        return lambda sh: bi(f(sh, "en"), f(sh, "zh"))
+
+    def nxt(e, same=False, use_max=False):
+        row = Q[s] if same else (Q[s2] if s2 >= 0 else None)
+        if row is None:
+            return 0.0
+        return float(max(row) if method == "qlearning" or use_max else row[a2])
+
+    row_txt = ", ".join(_n(v) for v in Q[s2]) if s2 >= 0 else ""
+    mis = [StepMistake("current_state_row", bi("You took the values of the current state s; the target uses the next state s'.",
+                                               "你用了当前状态 s 的值；目标用的是下一状态 s'。"), lambda e: nxt(e, same=True))]
+    if method == "sarsa" and s2 >= 0:
+        mis.append(StepMistake("used_max", bi("SARSA uses the action actually taken next, not the max over a'.",
+                                              "SARSA 用实际采取的下一动作，不是对 a' 取最大。"), lambda e: nxt(e, use_max=True)))
+
+    def nline(sh, lang):
+        if s2 < 0:
+            return "Terminal s': no future value, 0" if lang == "en" else "终止状态：没有未来价值，0"
+        if method == "qlearning":
+            return (f"$\\max$ of row {s2 + 1} ({row_txt}) = {_n(sh['next'])}" if lang == "en"
+                    else f"第 {s2 + 1} 行（{row_txt}）的最大值 = {_n(sh['next'])}")
+        return f"Q({s2 + 1}, {a2 + 1}) = {_n(sh['next'])}"
+
+    ch.step("next", bi("the next-state value " + ("max_a' Q(s', a')" if method == "qlearning" else "Q(s', a')"),
+                       "下一状态的值 " + ("max_a' Q(s', a')" if method == "qlearning" else "Q(s', a')")),
+            nxt, uses=("q", "s_next") + (("a_next",) if method == "sarsa" else ()), text=tx(nline), rtol=1e-3, atol=5e-4,
+            rule=bi("bootstrap from the next state" + (" (greedy: the best action)" if method == "qlearning" else " (the action taken)"),
+                    "用下一状态自举" + ("（贪心：最好的动作）" if method == "qlearning" else "（实际采取的动作）")),
+            formula=bi("max_a' Q(s', a')" if method == "qlearning" else "Q(s', a')", "max_a' Q(s', a')" if method == "qlearning" else "Q(s', a')"),
+            substituted=tx(lambda sh, lang: (f"max({row_txt})" if method == "qlearning" else f"Q({s2 + 1}, {a2 + 1})") if s2 >= 0 else "0"),
+            mistakes=tuple(mis))
+
+    def target(e, g=True):
+        return float(r) + (float(gamma) if g else 1.0) * e["next"]
+
+    ch.step("target", bi("the TD target r + γ·(next-state value)", "TD 目标 r + γ·(下一状态的值)"), target, uses=("r", "gamma", "next"),
+            text=tx(lambda sh, lang: f"$r + \\gamma \\cdot {_n(sh['next'])} = {_n(r)} + {_n(gamma)} \\cdot {_p(sh['next'])} = {_n(sh['target'])}$"),
+            rtol=1e-3, atol=5e-4, rule=bi("the one-step TD target", "一步 TD 目标"), formula=bi("r + γ·V(s')", "r + γ·V(s')"),
+            substituted=tx(lambda sh, lang: f"{_n(r)} + {_n(gamma)}·{_p(sh['next'])}"),
+            mistakes=(StepMistake("forgot_gamma", bi("You forgot to discount the next-state value by γ.", "你忘了用 γ 对下一状态的值打折。"),
+                                  lambda e: target(e, g=False)),))
+    old = float(Q[s][a])
+
+    def new(e, use_alpha=True):
+        return old + float(alpha) * (e["target"] - old) if use_alpha else e["target"]
+
+    ch.step("new_q", bi(f"the new {qsa}", f"更新后的 {qsa}"), new, uses=("q", "alpha", "target"),
+            text=tx(lambda sh, lang: f"${qsa} = {_n(old)} + {_n(alpha)} \\cdot ({_n(sh['target'])} - {_p(old)}) = {_n(sh['new_q'])}$"),
+            rtol=1e-3, atol=5e-4, rule=bi("move a step α towards the target", "向目标移动 α 的一步"),
+            formula=bi("Q(s, a) ← Q(s, a) + α[target − Q(s, a)]", "Q(s, a) ← Q(s, a) + α[目标 − Q(s, a)]"),
+            substituted=tx(lambda sh, lang: f"{_n(old)} + {_n(alpha)}·({_n(sh['target'])} − {_p(old)})"),
+            mistakes=(StepMistake("forgot_alpha", bi("You replaced Q(s, a) by the target; the update moves only a step α towards it.",
+                                                     "你直接用目标替换了 Q(s, a)；更新只向目标移动 α 的一步。"), lambda e: new(e, use_alpha=False)),))
+    return ch.steps
 
 
 def check(prm: dict):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, pick
 from ._shared import tenths, num as _n, paren as _p, vec as _vec, matrix as _mat, as_matrix as _as_matrix
 
 FAMILY = Family(
@@ -95,18 +95,8 @@ def solve(prm: dict) -> Solution:
         f"$W_{{xh}}$ = {_mat(Wx)}，$W_{{hh}}$ = {_mat(Wh)}，$b$ = {_vec(b)}。"
         f"已知 $x_t$ = {xs}，$h_{{t-1}}$ = {_vec(h)}，求 $h_t$（保留 4 位小数）。",
     )
-    rows = []
-    for i in range(H):
-        xt = " + ".join(f"{_p(Wx[i][j])} \\cdot {_p(x[j])}" for j in range(D))
-        ht = " + ".join(f"{_p(Wh[i][j])} \\cdot {_p(h[j])}" for j in range(H))
-        rows.append(f"$a_{i + 1} = {xt} + {ht} + {_p(b[i])} = {_n(a[i])}$")
-    th = "$, $".join(f"\\tanh({_n(v)}) = {_n(t)}" for v, t in zip(a, hn))
-    steps = [
-        bi("Pre-activation $a = W_{xh} x_t + W_{hh} h_{t-1} + b$, row $i$ of each matrix times its vector: "
-           + "; ".join(rows) + ".",
-           "预激活 $a = W_{xh} x_t + W_{hh} h_{t-1} + b$，每个矩阵的第 $i$ 行乘对应向量：" + "；".join(rows) + "。"),
-        bi(f"$h_t = \\tanh(a)$: ${th}$, so $h_t$ = {_vec(hn)}.", f"$h_t = \\tanh(a)$：${th}$，即 $h_t$ = {_vec(hn)}。"),
-    ]
+    chain = _chain(Wx, Wh, b, x, h, has_b)
+    steps = [st.text for st in chain]
     M = Misconception
     miscon = [
         M("forgot_tanh", _out(a), bi("You stopped at the pre-activation: apply tanh, h_t = tanh(a).",
@@ -130,9 +120,65 @@ def solve(prm: dict) -> Solution:
                                     "一个偏置向量 b（框架中拆为 b_ih + b_hh，只有它们的和起作用）；"
                                     "权重按 (输出, 输入) 存放：第 i 行进入隐藏单元 i。"),),
                     answer_text="[" + ", ".join(f"{v:.4f}" for v in hn) + "]" if H > 1 else f"{hn[0]:.4f}",
-                    rtol=RTOL, atol=ATOL,
+                    rtol=RTOL, atol=ATOL, chain=chain,
                     hint=bi("a = W_xh x_t + W_hh h_{t−1} + b, then h_t = tanh(a).",
                             "a = W_xh x_t + W_hh h_{t−1} + b，再 h_t = tanh(a)。"))
+
+
+def _pre(e, **kw):
+    return tuple(_step(e["wx"], e["wh"], e["b"], e["x"], e["h"], **kw)[0])
+
+
+def _chain(Wx, Wh, b, x, h, has_b):
+    """Two gradable steps: the pre-activation a (a vector), then h_t = tanh(a)."""
+    H, D = len(h), len(x)
+    ch = Chain({"wx": Wx, "wh": Wh, "b": b, "x": x, "h": h})
+
+    def rows_text(s):
+        rows = []
+        for i in range(H):
+            xt = " + ".join(f"{_p(Wx[i][j])} \\cdot {_p(x[j])}" for j in range(D))
+            ht = " + ".join(f"{_p(Wh[i][j])} \\cdot {_p(h[j])}" for j in range(H))
+            rows.append(f"$a_{i + 1} = {xt} + {ht} + {_p(b[i])} = {_n(s['a'][i])}$")
+        return rows
+
+    mis_a = [StepMistake("no_recurrent_term", bi("You left out the recurrent term W_hh·h_{t−1}: the previous state feeds every step.",
+                                                 "漏掉了循环项 W_hh·h_{t−1}：上一时刻的状态每一步都要输入。"),
+                         lambda e: _pre(e, recurrent=False)),
+             StepMistake("transposed_w_hh", bi("You used W_hhᵀ: row i of W_hh (not column i) feeds hidden unit i.",
+                                               "你用了 W_hh 的转置：进入隐藏单元 i 的是 W_hh 的第 i 行，不是第 i 列。"),
+                         lambda e: _pre(e, transpose_hh=True))]
+    if has_b:
+        mis_a.append(StepMistake("forgot_bias", bi("You forgot the bias b.", "漏加了偏置 b。"), lambda e: _pre(e, bias=False)))
+    ch.step("a", bi("the pre-activation a", "预激活 a"),
+            lambda e: _pre(e), uses=("wx", "wh", "b", "x", "h"),
+            text=lambda s: bi("Pre-activation $a = W_{xh} x_t + W_{hh} h_{t-1} + b$, row $i$ of each matrix times its vector: "
+                              + "; ".join(rows_text(s)) + ".",
+                              "预激活 $a = W_{xh} x_t + W_{hh} h_{t-1} + b$，每个矩阵的第 $i$ 行乘对应向量：" + "；".join(rows_text(s)) + "。"),
+            rtol=RTOL, atol=ATOL,
+            rule=bi("an affine map: weights times inputs plus bias", "仿射变换：权重乘输入再加偏置"),
+            formula=bi("a_i = Σ_j W_xh[i][j] x_j + Σ_j W_hh[i][j] h_{t−1,j} + b_i", "a_i = Σ_j W_xh[i][j] x_j + Σ_j W_hh[i][j] h_{t−1,j} + b_i"),
+            substituted=lambda s: bi("; ".join(r.rsplit(" = ", 1)[0] + "$" for r in rows_text(s)),
+                                     "；".join(r.rsplit(" = ", 1)[0] + "$" for r in rows_text(s))),
+            mistakes=tuple(mis_a))
+
+    def th(s):
+        return "$, $".join(f"\\tanh({_n(v)}) = {_n(t)}" for v, t in zip(s["a"], s["h_t"]))
+
+    ch.step("h_t", bi("the new state h_t", "新状态 h_t"),
+            lambda e: tuple(math.tanh(v) for v in e["a"]), uses=("a",),
+            text=lambda s: bi(f"$h_t = \\tanh(a)$: ${th(s)}$, so $h_t$ = {_vec(s['h_t'])}.",
+                              f"$h_t = \\tanh(a)$：${th(s)}$，即 $h_t$ = {_vec(s['h_t'])}。"),
+            rtol=RTOL, atol=ATOL,
+            rule=bi("the tanh activation, entry by entry", "逐个元素取 tanh 激活"),
+            formula=bi("h_t,i = tanh(a_i)", "h_t,i = tanh(a_i)"),
+            substituted=lambda s: bi(", ".join(f"tanh({_n(v)})" for v in s["a"]), "，".join(f"tanh({_n(v)})" for v in s["a"])),
+            mistakes=(StepMistake("forgot_tanh", bi("You stopped at the pre-activation: apply tanh, h_t = tanh(a).",
+                                                    "你停在了预激活：还要过 tanh，h_t = tanh(a)。"), lambda e: tuple(e["a"])),
+                      StepMistake("used_sigmoid", bi("You used the sigmoid; a simple RNN's state uses tanh (values in (−1, 1)).",
+                                                     "你用了 sigmoid；简单 RNN 的状态用 tanh（取值在 (−1, 1)）。"),
+                                  lambda e: tuple(1 / (1 + math.exp(-v)) for v in e["a"]))))
+    return ch.steps
 
 
 def check(prm: dict):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
+from .base import Chain, StepMistake, Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
 
 FAMILY = Family(
     id="softmax",
@@ -108,11 +108,10 @@ def solve(prm: dict) -> Solution:
         steps.append(bi(f"Divide by the temperature: $z/T$ = {_vec(s)}.", f"除以温度：$z/T$ = {_vec(s)}。"))
     steps.append(bi(f"$m = {_num(m)}$; shifted: $z/T - m$ = {_vec(shifted)}.",
                     f"$m = {_num(m)}$；平移后 $z/T - m$ = {_vec(shifted)}。"))
-    exps = "; ".join(f"$e^{{{_num(x)}}} = {_num(v)}$" for x, v in zip(shifted, e))
-    steps.append(bi(f"Exponentiate: {exps}; sum $S = {_num(tot)}$.", f"取指数：{exps}；求和 $S = {_num(tot)}$。"))
-    divs = "; ".join(f"$p_{i + 1} = {_num(v)}/{_num(tot)} = {_num(q)}$" for i, (v, q) in enumerate(zip(e, p)))
-    steps.append(bi(f"Divide by $S$: {divs}. The probabilities sum to 1.",
-                    f"除以 $S$：{divs}。各概率之和为 1。"))
+    chain = _chain(z, t)  # each shown line from the shown numbers before it
+    steps.append(bi(f"{chain[0].text.en}; sum {chain[1].text.en}.", f"{chain[0].text.zh}；求和 {chain[1].text.zh}。"))
+    steps.append(bi(f"Divide by $S$: {chain[2].text.en}. The probabilities sum to 1.",
+                    f"除以 $S$：{chain[2].text.zh}。各概率之和为 1。"))
 
     miscon = []
     if abs(sum(z)) > 1e-9:
@@ -146,10 +145,53 @@ def solve(prm: dict) -> Solution:
                       "以 e 为底的指数；logits 除以温度：softmax(z/T)。"),)
     return Solution(
         prompt=prompt, answer=p, steps=tuple(steps), misconceptions=tuple(miscon), conventions=conventions,
-        answer_text="[" + ", ".join(f"{x:.4f}" for x in p) + "]", rtol=RTOL, atol=ATOL,
+        answer_text="[" + ", ".join(f"{x:.4f}" for x in p) + "]", rtol=RTOL, atol=ATOL, chain=chain,
         hint=bi("Exponentiate each z_i/T (subtract the largest first), then divide by the sum.",
                 "对每个 z_i/T 取指数（先减去最大值），再除以总和。"),
     )
+
+
+def _chain(z, t):
+    """The exponentials e^{z_i/T − m} (shown to 6 decimals), their sum S, the probabilities."""
+    ch = Chain({})
+    m = max(x / t for x in z)
+
+    def tx(f):
+        return lambda s: bi(f(s, "en"), f(s, "zh"))
+
+    def f6(v):
+        return fmt_num(v, 6)
+
+    def exps(e, scale=None):
+        if scale is None:
+            sc = [x / t for x in z]
+        else:
+            sc = [x * scale for x in z]
+        mm = max(sc)
+        return tuple(math.exp(x - mm) for x in sc)
+
+    mis = [StepMistake("ignored_temperature", bi("You ignored the temperature: divide the logits by T first.",
+                                                 "你忽略了温度：要先把 logits 除以 T。"), lambda e: exps(e, 1.0)),
+           StepMistake("temperature_multiplied", bi("The temperature divides the logits: z/T, not z·T.",
+                                                    "温度是除：z/T，不是 z·T。"), lambda e: exps(e, t))] if t != 1 else []
+    ch.step("e", bi("the exponentials e^{z_i/T − m}", "指数 e^{z_i/T − m}"), exps, uses=("z", "t"), digits=6,
+            text=tx(lambda s, l: ("Exponentiate, with m = " if l == "en" else "取指数，m = ") + f"{_num(m)}: "
+                    + "; ".join(f"$e^{{{_num(x / t - m)}}} = {f6(v)}$" for x, v in zip(z, s["e"]))),
+            rtol=RTOL, atol=1e-6, rule=bi("exponentiate the scaled logits (the largest subtracted for stability)",
+                                          "对缩放后的 logits 取指数（先减去最大值以保证数值稳定）"),
+            formula=bi("e^{z_i/T − m}, m = max_j z_j/T", "e^{z_i/T − m}，m = max_j z_j/T"),
+            substituted=tx(lambda s, l: ", ".join(f"$e^{{{_num(x / t - m)}}}$" for x in z)), mistakes=tuple(mis))
+    ch.step("S", bi("their sum S", "它们的和 S"), lambda e: sum(e["e"]), uses=("e",), digits=6,
+            text=tx(lambda s, l: f"$S = {' + '.join(f6(v) for v in s['e'])} = {f6(s['S'])}$"), rtol=RTOL, atol=1e-6,
+            rule=bi("the normaliser: the sum over all classes", "归一化常数：对所有类别求和"), formula=bi("S = Σ_j e^{z_j/T − m}", "S = Σ_j e^{z_j/T − m}"),
+            substituted=tx(lambda s, l: " + ".join(f6(v) for v in s["e"])))
+    ch.step("p", bi("the probabilities p_i = e_i / S", "概率 p_i = e_i / S"), lambda e: tuple(v / e["S"] for v in e["e"]), uses=("e", "S"),
+            text=tx(lambda s, l: "; ".join(f"$p_{i + 1} = {f6(v)}/{f6(s['S'])} = {fmt_num(q, 4)}$" for i, (v, q) in enumerate(zip(s["e"], s["p"])))),
+            rtol=RTOL, atol=ATOL, rule=bi("normalise: divide each by the sum", "归一化：各自除以总和"), formula=bi("p_i = e_i / S", "p_i = e_i / S"),
+            substituted=tx(lambda s, l: ", ".join(f"{f6(v)}/{f6(s['S'])}" for v in s["e"])),
+            mistakes=(StepMistake("shifted_not_normalised", bi("Divide each exponential by the sum S so that the probabilities add up to 1.",
+                                                               "每个指数还要除以总和 S，概率之和才为 1。"), lambda e: tuple(e["e"])),))
+    return ch.steps
 
 
 def check(prm: dict):

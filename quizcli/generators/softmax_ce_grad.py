@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
+from .base import Chain, StepMistake, Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
 from ._shared import multiclass_kind, softmax, random_probs as _probs
 
 FAMILY = Family(
@@ -147,11 +147,16 @@ def solve(prm: dict) -> Solution:
                 r"(the softmax Jacobian and $-y_i/\hat{y}_i$ combine to this).",
                 r"softmax 之后接交叉熵时，$\partial L / \partial z_i = \hat{y}_i - y_i$（softmax 的雅可比矩阵与 "
                 r"$-y_i/\hat{y}_i$ 相乘化简而得）。")]
+    chain = ()
     if mode == "logits":
-        steps.append(bi(f"Softmax of the logits: $\\hat{{y}}$ = {_vec(yh)}.", f"先算 softmax：$\\hat{{y}}$ = {_vec(yh)}。"))
-    steps.append(bi(f"One-hot target for class {t}: $y$ = {_vec(y)}.", f"第 {t} 类的 one-hot 目标：$y$ = {_vec(y)}。"))
-    steps.append(bi(f"$\\hat{{y}} - y$ = {_vec(ans)}: subtract 1 at the true class, keep the other probabilities.",
-                    f"$\\hat{{y}} - y$ = {_vec(ans)}：真实类别处减 1，其余概率不变。"))
+        chain = _chain(z, t, y)
+        steps.append(chain[0].text)
+        steps.append(bi(f"One-hot target for class {t}: $y$ = {_vec(y)}.", f"第 {t} 类的 one-hot 目标：$y$ = {_vec(y)}。"))
+        steps.append(chain[1].text)
+    else:
+        steps.append(bi(f"One-hot target for class {t}: $y$ = {_vec(y)}.", f"第 {t} 类的 one-hot 目标：$y$ = {_vec(y)}。"))
+        steps.append(bi(f"$\\hat{{y}} - y$ = {_vec(ans)}: subtract 1 at the true class, keep the other probabilities.",
+                        f"$\\hat{{y}} - y$ = {_vec(ans)}：真实类别处减 1，其余概率不变。"))
 
     miscon = [
         Misconception("sign_flipped", tuple(-a for a in ans),
@@ -180,9 +185,46 @@ def solve(prm: dict) -> Solution:
     return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi("Natural logarithm; classes are counted from 1; one sample (no batch averaging).",
                                     "自然对数；类别从 1 开始数；单个样本（不做批量平均）。"),),
-                    answer_text=_text(ans), rtol=RTOL, atol=ATOL,
+                    answer_text=_text(ans), rtol=RTOL, atol=ATOL, chain=chain,
                     hint=bi("∂L/∂z = ŷ − y: the probabilities, minus 1 at the true class.",
                             "∂L/∂z = ŷ − y：概率本身，真实类别处再减 1。"))
+
+
+def _chain(z, t, y):
+    """Logits given: ŷ = softmax(z), then ∂L/∂z = ŷ − y."""
+    ch = Chain({"z": z, "target": t})
+    n = len(z)
+
+    def onehot(e):
+        return tuple(1.0 if i == int(e["target"]) - 1 else 0.0 for i in range(n))
+
+    ch.step("probs", bi("the probabilities ŷ", "概率 ŷ"), lambda e: softmax(e["z"]), uses=("z",),
+            text=lambda s: bi(f"Softmax of the logits: $\\hat{{y}}$ = {_vec(s['probs'])}.", f"先算 softmax：$\\hat{{y}}$ = {_vec(s['probs'])}。"),
+            rtol=RTOL, atol=ATOL,
+            rule=bi("softmax: exponentiate, then normalise", "softmax：取指数，再归一化"),
+            formula=bi("ŷ_i = e^{z_i} / Σ_j e^{z_j}", "ŷ_i = e^{z_i} / Σ_j e^{z_j}"),
+            substituted=lambda s: bi("ŷ_i = e^{z_i} / (" + " + ".join(f"e^{{{_v(v)}}}" for v in z) + ")",
+                                     "ŷ_i = e^{z_i} / (" + " + ".join(f"e^{{{_v(v)}}}" for v in z) + ")"),
+            mistakes=(StepMistake("no_softmax", bi("You copied the logits: exponentiate and normalise them first.",
+                                                   "你直接抄了 logits：要先取指数再归一化。"), lambda e: tuple(e["z"])),))
+    ch.step("grad", bi("the gradient ∂L/∂z", "梯度 ∂L/∂z"),
+            lambda e: tuple(a - b for a, b in zip(e["probs"], onehot(e))), uses=("probs", "target"),
+            text=lambda s: bi(f"$\\hat{{y}} - y$ = {_vec(s['grad'])}: subtract 1 at the true class, keep the other probabilities.",
+                              f"$\\hat{{y}} - y$ = {_vec(s['grad'])}：真实类别处减 1，其余概率不变。"),
+            rtol=RTOL, atol=ATOL,
+            rule=bi("softmax with cross-entropy: prediction minus target", "softmax 接交叉熵：预测减目标"),
+            formula=bi("∂L/∂z_i = ŷ_i − y_i (y one-hot)", "∂L/∂z_i = ŷ_i − y_i（y 为 one-hot）"),
+            substituted=lambda s: bi(f"{_vec(s['probs'])} − {_vec(y)}", f"{_vec(s['probs'])} − {_vec(y)}"),
+            mistakes=(StepMistake("sign_flipped", bi("Sign error: the gradient is ŷ − y, not y − ŷ.", "符号反了：梯度是 ŷ − y，不是 y − ŷ。"),
+                                  lambda e: tuple(b - a for a, b in zip(e["probs"], onehot(e)))),
+                      StepMistake("forgot_minus_one", bi("You gave ŷ: subtract the one-hot target, i.e. 1 at the true class.",
+                                                         "你只给了 ŷ：还要减去 one-hot 目标，即在真实类别处减 1。"),
+                                  lambda e: tuple(e["probs"])),
+                      StepMistake("counted_from_zero", bi("You subtracted 1 one entry too far: classes are counted from 1.",
+                                                          "减 1 的位置错了一位：类别从 1 开始数。"),
+                                  lambda e: tuple(a - (1.0 if i == int(e["target"]) else 0.0) for i, a in enumerate(e["probs"]))
+                                  if int(e["target"]) < n else None)))
+    return ch.steps
 
 
 def check(prm: dict):

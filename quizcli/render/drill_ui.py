@@ -33,11 +33,25 @@ def _hint_text(item: Item, lang: str) -> str:
     return kinds.of(item).hint(item, lang)
 
 
+def _step_value_text(v: Any, st: Any) -> str:
+    """A step's value as its worked line shows it (4 decimals, or the step's significant digits)."""
+    from ..generators.base import fmt_answer, fmt_sig
+
+    sig = getattr(st, "sig", None)
+    if not sig:
+        return fmt_answer(v, getattr(st, "digits", 4) or 4)
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(fmt_sig(x, sig) for x in v) + "]"
+    return fmt_sig(v, sig)
+
+
 class RichUI:
     """The terminal screen."""
 
     def __init__(self, console: Console, lang: str, bank: Bank):
         self.out, self.lang, self.bank = console, lang, bank
+        self._last_problem = None  # the last calculation answered: `w` shows its worked solution
+        self._step_mode = False
 
     def _t(self, en: str, zh: str) -> str:
         return zh if self.lang == "zh" else en
@@ -63,11 +77,74 @@ class RichUI:
         self.out.print(Panel(Group(*body), title=title, title_align="left", border_style="cyan"))
 
     def ask(self, item: Item) -> str | None:
-        prompt = self._t("answer (? hint, s skip, q quit)", "作答（? 提示，s 跳过，q 结束）")
-        try:
-            return self.out.input(f"[bold]{prompt}[/] › ")
-        except EOFError:
-            return None
+        if self._step_mode:
+            prompt = self._t("step (? hint, w solution, s skip, q quit)", "本步（? 提示，w 解答，s 跳过，q 结束）")
+        elif self._last_problem is not None:
+            prompt = self._t("answer (? hint, w last solution, s skip, q quit)", "作答（? 提示，w 上题解答，s 跳过，q 结束）")
+        else:
+            prompt = self._t("answer (? hint, s skip, q quit)", "作答（? 提示，s 跳过，q 结束）")
+        while True:
+            try:
+                text = self.out.input(f"[bold]{prompt}[/] › ")
+            except EOFError:
+                return None
+            # `w`: the worked solution of the last calculation (a symbolic answer may be the variable w)
+            if (not self._step_mode and text.strip().lower() == "w" and self._last_problem is not None
+                    and item.kind != "symbolic"):
+                self._show_solution()
+                continue
+            return text
+
+    def _show_solution(self) -> None:
+        from .problems import solution_block
+
+        if self._last_problem is None:
+            self.out.print(Text(self._t("No finished calculation yet: its worked solution is shown once it is answered.",
+                                        "还没有做完的计算题：作答后即可查看解答。"), style="dim"))
+            return
+        self.out.print(solution_block(self._last_problem, self.lang))
+
+    def step_event(self, item: Item, ev: dict) -> None:
+        """A step-by-step calculation: a step asked, a hint rung, a step graded, a step shown worked."""
+        lang = self.lang
+        e = ev["event"]
+        if e == "step":
+            self._step_mode = True
+            name = render_inline(ev["name"].t(lang), {})
+            self.out.print(Text(self._t(f"Step {ev['index']} of {ev['total']}: {name} = ?",
+                                        f"第 {ev['index']} 步（共 {ev['total']} 步）：{name} = ?"), style="bold cyan"))
+        elif e == "worked":
+            self.out.print(Text(self._t(f"Step {ev['index']} of {ev['total']} (worked): ", f"第 {ev['index']} 步（已给出）："),
+                                style="dim bold").append_text(Text(render_inline(ev["text"].t(lang), {}), style="dim")))
+        elif e == "hint":
+            self.out.print(Text(f"💡 {ev['level']}/4 " + render_inline(ev["text"].t(lang), {}), style="yellow"))
+        elif e == "solution":
+            if self._last_problem is not None:
+                self.out.print(Text(self._t(f"Worked solution of the last calculation ({self._last_problem.id}):",
+                                            f"上一道计算题（{self._last_problem.id}）的解答："), style="dim"))
+                self._show_solution()
+            else:
+                self.out.print(Text(self._t("This calculation's worked solution is shown once you have answered it.",
+                                            "本题解答在作答后显示。"), style="dim"))
+        elif e == "graded":
+            o = ev["outcome"]
+            exp = _step_value_text(o.expected, ev.get("st"))
+            if o.skipped:
+                self.out.print(Text(self._t(f"Skipped. This step: {exp}", f"已跳过。本步：{exp}"), style="dim"))
+            elif o.correct:
+                self.out.print(Text("✓ " + self._t("Right.", "正确。"), style="bold green"))
+            elif o.carried:
+                names = ", ".join(render_inline(b.t(lang), {}) for b in ev.get("off_names") or [])
+                self.out.print(Text("✓ " + self._t(f"Right given your earlier value ({names} was off; this step counts).",
+                                                   f"按你前面的数值计算是对的（{names}有误；本步计分）。"), style="bold green"))
+            else:
+                line = Text("✗ " + self._t("Not quite. ", "不对。"), style="bold red")
+                line.append(self._t("Expected: ", "应为：") + exp, style="bold")
+                if ev.get("off_names"):
+                    line.append(self._t(" (from your earlier numbers)", "（按你前面的数值）"))
+                self.out.print(line)
+                for fbk in ([ev["feedback"]] if ev.get("feedback") else []) + list(ev.get("also") or []):
+                    self.out.print(Text("⚠ " + render_inline(fbk.t(lang), self.bank.math), style="yellow"))
 
     def hint(self, item: Item) -> None:
         self.out.print(Text("💡 " + render_inline(_hint_text(item, self.lang), {}), style="yellow"))
@@ -99,8 +176,18 @@ class RichUI:
 
     def feedback(self, item: Item, a: Answered, result: GradeResult | None) -> None:
         lang = self.lang
+        if item.problem is not None:
+            self._last_problem = item.problem
+        if a.steps:
+            self._step_mode = False
+            self._step_feedback(item, a)
+            return
         if a.correct is None:
             self.out.print(Text(self._t(f"Skipped. Answer: {expected_text(item, lang)}", f"已跳过。答案：{expected_text(item, lang)}"), style="dim"))
+            if item.problem is not None:
+                from .problems import solution_block
+
+                self.out.print(solution_block(item.problem, lang))
             return
         kind = kinds.of(item)
         if kind.self_rated:
@@ -138,6 +225,25 @@ class RichUI:
             pointers = "  ".join(f"quizcli explain {c}" for c in item.concepts[:2])
             self.out.print(Text("→ " + pointers, style="dim"))
 
+    def _step_feedback(self, item: Item, a: Answered) -> None:
+        """The end of a step-by-step calculation: steps right, the score, the solution if anything was missed."""
+        n = a.steps[0].get("of") or len(item.problem.gradable_steps)  # the steps asked (a faded example shows the others)
+        right = sum(1 for st in a.steps if st.get("correct") or st.get("carried"))
+        carried = sum(1 for st in a.steps if st.get("carried"))
+        style = "bold green" if a.correct else "bold yellow"
+        extra_en = f", {carried} carried forward" if carried else ""
+        extra_zh = f"，其中 {carried} 步按前面的数值计分" if carried else ""
+        hints_en = f", {a.hints} hint rung{'s' if a.hints != 1 else ''}" if a.hints else ""
+        hints_zh = f"，用了 {a.hints} 级提示" if a.hints else ""
+        self.out.print(Text(self._t(f"Steps right: {right} of {n}{extra_en}{hints_en} · score {a.score:.3g}",
+                                    f"步骤正确：{right}/{n}{extra_zh}{hints_zh} · 得分 {a.score:.3g}"), style=style))
+        if not a.correct:
+            from .problems import solution_block
+
+            self.out.print(solution_block(item.problem, self.lang))
+            pointers = "  ".join(f"quizcli explain {c}" for c in item.concepts[:2])
+            self.out.print(Text("→ " + pointers, style="dim"))
+
     def summary(self, s: Summary) -> None:
         lang = self.lang
         graded = len(s.graded)
@@ -151,6 +257,14 @@ class RichUI:
                             f"   共 {s.total_items} 题，答 {len(s.answered)} 题，跳过 {s.skipped} 题，用时 {minutes}:{secs:02d}"))
         score.append_text(info)
         parts: list[Any] = [head, score]
+        stepped = [a for a in s.answered if a.steps]
+        if stepped:
+            share = sum(a.score or 0 for a in stepped) / len(stepped)
+            parts.append(Text(self._t(f"Step-by-step: {len(stepped)} calculation{'s' if len(stepped) != 1 else ''}, share of steps right {share:.0%}",
+                                      f"分步作答：{len(stepped)} 道计算题，步骤得分率 {share:.0%}")))
+        missed = [a.item for a in s.answered if a.correct is not True]
+        if missed:
+            parts.append(Text(self._t("Missed: ", "未答对：") + ", ".join(missed), style="dim"))
         if stop:
             parts.append(Text(stop, style="dim"))
         by = s.by_concept()
@@ -178,6 +292,7 @@ class JsonUI:
     def __init__(self, lang: str, bank: Bank, stream=None):
         self.lang, self.bank = lang, bank
         self.stream = stream
+        self._last_problem = None  # `w` during a step-by-step calculation: the last one's solution
 
     def _emit(self, obj: dict) -> None:
         out = self.stream or sys.stdout
@@ -215,7 +330,48 @@ class JsonUI:
                     "key_points": [k.t(self.lang) for k in q.key_points], "found": found})
         return self._readline()
 
+    def step_event(self, item: Item, ev: dict) -> None:
+        lang = self.lang
+
+        def tx(b):
+            return render_inline(b.t(lang), self.bank.math)
+
+        e = ev["event"]
+        if e == "step":
+            name = tx(ev["name"])
+            prompt = (f"Step {ev['index']} of {ev['total']}: {name} = ?" if lang != "zh"
+                      else f"第 {ev['index']} 步（共 {ev['total']} 步）：{name} = ?")
+            self._emit({"event": "step", "item": item.id, "index": ev["index"], "total": ev["total"], "id": ev["step"].id,
+                        "name": name, "prompt": prompt})
+        elif e == "worked":
+            self._emit({"event": "worked", "item": item.id, "index": ev["index"], "name": tx(ev["name"]), "text": tx(ev["text"])})
+        elif e == "hint":
+            self._emit({"event": "hint", "item": item.id, "step": ev["step"], "level": ev["level"], "text": tx(ev["text"])})
+        elif e == "solution":
+            last = self._last_problem
+            self._emit({"event": "solution", "item": last.id if last else None, "available": last is not None,
+                        "steps": [render_inline(s.t(lang), self.bank.math) for s in last.steps] if last else [],
+                        "answer": last.answer_text if last else None})
+        elif e == "graded":
+            from ..generators.base import to_jsonable
+
+            o = ev["outcome"]
+            fbs = ([ev["feedback"]] if ev.get("feedback") else []) + list(ev.get("also") or [])
+            self._emit({"event": "graded", "item": item.id, "step": o.index, "answer": o.answer, "correct": o.correct,
+                        "carried": o.carried, "skipped": o.skipped, "expected": to_jsonable(o.expected),
+                        "exact": to_jsonable(o.exact), "misconception": o.misconception,
+                        "misconceptions": list(o.misconceptions), "off": list(o.off), "hints": o.hints,
+                        "credit": round(o.credit, 4), "feedback": " ".join(tx(b) for b in fbs)})
+
     def feedback(self, item: Item, a: Answered, result: GradeResult | None) -> None:
+        if item.problem is not None:
+            self._last_problem = item.problem
+        if a.steps:
+            self._emit({"event": "item_graded", "item": item.id, "correct": a.correct, "score": a.score, "rating": a.rating,
+                        "hints": a.hints, "steps": list(a.steps), "expected": expected_text(item, self.lang),
+                        "solution": [render_inline(s.t(self.lang), self.bank.math) for s in item.problem.steps],
+                        "seconds": a.seconds})
+            return
         if item.question is not None:
             fb = item.question.explanation.t(self.lang)
         else:
@@ -228,4 +384,9 @@ class JsonUI:
                     "seconds": a.seconds})
 
     def summary(self, s: Summary) -> None:
-        self._emit({"event": "summary", **s.to_dict()})
+        d = s.to_dict()
+        scored = [a.score for a in s.answered if a.score is not None]
+        d["score"] = round(sum(scored) / len(scored), 4) if scored else None
+        d["missed"] = [a.item for a in s.answered if a.correct is not True]
+        d["hints"] = sum(a.hints for a in s.answered)
+        self._emit({"event": "summary", **d})

@@ -115,11 +115,12 @@ def _answered(item: Item, text: str, correct, rating, start: float, misconceptio
 
 
 def run_drill(items: Sequence[Item], ui: DrillUI, recorder: Recorder | None = None, mode: str = "drill",
-              deadline: float | None = None, confidence: bool = False) -> Summary:
+              deadline: float | None = None, confidence: bool = False, steps=None) -> Summary:
     """Ask every item in order; stop on quit, end of input, Ctrl-C or the deadline
     (time.monotonic() value: the item being answered when time runs out is the last).
     With `confidence`, a confident error is asked again at the end of the session (once;
-    its card is due again within a day, FSRS's Again)."""
+    its card is due again within a day, FSRS's Again). `steps` (study.steps.StepMode): the
+    items it applies to are asked step by step."""
     recorder = recorder or NullRecorder()
     items = list(items)
     summary = Summary(total_items=len(items))
@@ -134,7 +135,10 @@ def run_drill(items: Sequence[Item], ui: DrillUI, recorder: Recorder | None = No
                 summary.stopped = "time"
                 break
             ui.show_item(item, i, len(items))
-            answered, result, stop = ask_item(item, ui, mode, confidence)
+            if steps is not None and steps.applies(item):
+                answered, result, stop = steps.ask(item, ui, mode)
+            else:
+                answered, result, stop = ask_item(item, ui, mode, confidence)
             if answered is not None:
                 _record(recorder, ui, answered)
                 summary.answered.append(answered)
