@@ -22,6 +22,8 @@ from quizcli.bank.store import builtin_bank_dir
 from quizcli.bank.store import BankError, load_bank
 from quizcli.cli import app
 
+pytestmark = pytest.mark.slow  # each case loads a hostile bank in a subprocess with a time bound
+
 REPO = Path(__file__).resolve().parents[2]
 
 TOPICS = """\

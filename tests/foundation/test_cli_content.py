@@ -80,6 +80,7 @@ def test_explain_typo_and_no_match():
     assert r.exit_code == 1 and d["error"] == "not in course" and d["in_course"] is False and d["question"] is None
 
 
+@pytest.mark.slow
 def test_every_concept_is_reachable_by_id_alias_and_both_titles(bank):
     from quizcli.bank.search import search
 

@@ -8,6 +8,8 @@ from quizcli.generators import families, generate, problem
 from quizcli.generators.base import answers_agree
 from quizcli.grading import grade_numeric
 
+pytestmark = pytest.mark.slow  # sweeps every family over many seeds and difficulties
+
 SYLLABUS_FAMILIES = {
     "conv_output", "pool_output", "transposed_conv_output", "conv_params", "conv_cost",
     "dense_params", "shape_trace", "receptive_field", "rnn_params", "lstm_params", "gru_params",

@@ -30,6 +30,8 @@ from quizcli.render import sheets as sh
 from quizcli.render.htmlsafe import markup_in_text, mathml
 from quizcli.study.items import Item
 
+pytestmark = pytest.mark.slow  # drives a real Chromium
+
 runner = CliRunner()
 REPO = Path(quizcli.__file__).resolve().parents[1]
 HAVE_CHROMIUM = sh.find_browser() is not None

@@ -15,6 +15,8 @@ from quizcli.cli import app
 from quizcli.render.sheets import find_browser
 from quizcli.study import sheets as ss
 
+pytestmark = pytest.mark.slow  # prints real PDFs and sweeps sheet rules over many seeds
+
 runner = CliRunner()
 
 
