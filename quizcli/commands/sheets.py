@@ -210,6 +210,11 @@ def sheet(
             "生成 PDF 需要无头 Chromium，但本机没有安装。请安装（Debian/Ubuntu：sudo apt-get install chromium "
             "fonts-noto-cjk fonts-dejavu-extra），或改用 --format html 生成网页后用浏览器打印。"
         )
+    if difficulty not in ("easy", "medium", "hard"):
+        raise fail("--difficulty must be easy, medium or hard." if lg == "en" else "--difficulty 只能是 easy、medium 或 hard。", 2)
+    if title is not None:
+        # a title the terminal passed as undecodable bytes (surrogates) cannot be written to a file
+        title = title.encode("utf-8", "replace").decode("utf-8") if any("\ud800" <= ch <= "\udfff" for ch in title) else title
     b = get_bank(bank, lg)
     try:
         t = resolve_targets(b, list(targets or []))
