@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import random
 
-from .base import Chain, Family, Misconception, StepMistake, fmt_sig, Param, ParamError, Solution, bi, pick
+from .base import Chain, Family, Misconception, StepMistake, Param, ParamError, Solution, bi, pick
 from ._shared import tenths
 
 ASKS = ("loss", "delta_out", "delta_hidden", "w2", "w1")
@@ -542,7 +542,7 @@ def _chain(x, W1, b1, W2, b2, t, lr, ask, rc, rtol, atol, wname):
     ch.step("grad", bi(f"the gradient ∂E/∂{wname.replace('{', '').replace('}', '').replace('^', '')}", f"梯度 ∂E/∂{wname.replace('{', '').replace('}', '').replace('^', '')}"), grad,
             uses=(dkey, ikey) + (("net_h",) if ask == "w2" else ()),
             text=tx(gline), **tol, rule=bi("a weight's gradient: its δ times its input", "权重的梯度：δ 乘该权重的输入"),
-            formula=bi(f"∂E/∂w = δ (of the unit it enters) × the input it carries", "∂E/∂w = （所进入单元的）δ × 它传递的输入"),
+            formula=bi("∂E/∂w = δ (of the unit it enters) × the input it carries", "∂E/∂w = （所进入单元的）δ × 它传递的输入"),
             substituted=tx(lambda s: gline(s).rsplit(" = ", 1)[0] + "$"), mistakes=gm)
     old = (W2 if ask == "w2" else W1)[r][c]
     ch.step("w_new", bi(f"the updated weight {wname.replace('{', '').replace('}', '').replace('^', '')}", f"更新后的权重 {wname.replace('{', '').replace('}', '').replace('^', '')}"),

@@ -145,7 +145,7 @@ def _chain(x, g, b, eps):
         return lambda s: bi(f(s, "en"), f(s, "zh"))
 
     ch.step("mu", bi("the batch mean μ", "批均值 μ"), lambda e: sum(e["x"]) / n, uses=("x",),
-            text=tx(lambda s, l: (f"Mean: " if l == "en" else "均值：") + f"$\\mu = ({total})/{n} = {fmt_num(s['mu'], 6)}$"),
+            text=tx(lambda s, l: ("Mean: " if l == "en" else "均值：") + f"$\\mu = ({total})/{n} = {fmt_num(s['mu'], 6)}$"),
             digits=6, rtol=RTOL, atol=ATOL, rule=bi("the mean of the batch", "批次的均值"), formula=bi("μ = (1/N) Σ x_i", "μ = (1/N) Σ x_i"),
             substituted=tx(lambda s, l: f"μ = ({total})/{n}"))
 

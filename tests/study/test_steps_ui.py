@@ -3,7 +3,6 @@ prompt, hint rungs, the carried-forward message, the worked solution after a mis
 and `w` for the last calculation's solution."""
 import io
 
-import pytest
 from rich.console import Console
 
 from quizcli.core.session import Item
