@@ -454,24 +454,8 @@ def export_moodle(
       quizcli export moodle --variants 20 --lang both -o course.xml
     """
     from ..export.moodle import build_xml
-    from ..render import sheets as sh
-    from ..study.targets import UnknownTarget, resolve_targets
 
-    lg, xl = _export_lang(lang_opt)
-    b = get_bank(bank, lg)
-    try:
-        t = resolve_targets(b, list(targets or []))
-    except UnknownTarget as e:
-        raise fail(f"No topic or concept '{e.name}'." if lg == "en" else f"没有主题或知识点 '{e.name}'。")
-    topics = list(t.topics) or sorted({b.concepts[c].topic for c in t.concepts if c in b.concepts}, key=list(b.topics).index)
-    data, counts = build_xml(b, topics, t.concepts, lang=xl, variants=variants)
-    try:
-        sh.write_file(output, data)
-    except sh.OutputError as e:
-        raise fail(_output_message(e, "xml", lg), code=2 if e.kind in ("is_dir", "no_dir") else 1)
-    kinds_s = ", ".join(f"{v} {k}" for k, v in sorted(counts.by_type.items()))
-    console().print(f"{counts.questions} questions ({kinds_s}) written to {output}." if lg == "en"
-                    else f"已将 {counts.questions} 道题（{kinds_s}）写入 {output}。", markup=False)
+    _export(build_xml, "xml", targets, output, variants, lang_opt, bank)
 
 
 @export_app.command("qti")
@@ -489,6 +473,12 @@ def export_qti(
     Example: quizcli export qti cnn rnn -o bank.zip
     """
     from ..export.qti import build_package
+
+    _export(build_package, "zip", targets, output, variants, lang_opt, bank)
+
+
+def _export(build, ext: str, targets, output: Path, variants: int, lang_opt, bank) -> None:
+    """An LMS export: resolve the targets, build the file, write it whole, say what it holds."""
     from ..render import sheets as sh
     from ..study.targets import UnknownTarget, resolve_targets
 
@@ -499,11 +489,11 @@ def export_qti(
     except UnknownTarget as e:
         raise fail(f"No topic or concept '{e.name}'." if lg == "en" else f"没有主题或知识点 '{e.name}'。")
     topics = list(t.topics) or sorted({b.concepts[c].topic for c in t.concepts if c in b.concepts}, key=list(b.topics).index)
-    data, counts = build_package(b, topics, t.concepts, lang=xl, variants=variants)
+    data, counts = build(b, topics, t.concepts, lang=xl, variants=variants)
     try:
         sh.write_file(output, data)
     except sh.OutputError as e:
-        raise fail(_output_message(e, "zip", lg), code=2 if e.kind in ("is_dir", "no_dir") else 1)
+        raise fail(_output_message(e, ext, lg), code=2 if e.kind in ("is_dir", "no_dir") else 1)
     kinds_s = ", ".join(f"{v} {k}" for k, v in sorted(counts.by_type.items()))
     console().print(f"{counts.questions} questions ({kinds_s}) written to {output}." if lg == "en"
                     else f"已将 {counts.questions} 道题（{kinds_s}）写入 {output}。", markup=False)
