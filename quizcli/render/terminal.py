@@ -105,7 +105,7 @@ def concept_view(concept: Concept, bank: Bank, lang: str, others: list[str] | No
         parts.append(_bullets((rich_text(p.t(lang), bank) for p in concept.pitfalls), "!", "bold yellow"))
     if concept.related:
         parts.append(_section(t("related", lang)))
-        rel = Text("  ")
+        rel = Text()
         for i, r in enumerate(concept.related):
             if i:
                 rel.append("  ·  ", style="dim")
@@ -113,7 +113,7 @@ def concept_view(concept: Concept, bank: Bank, lang: str, others: list[str] | No
             rc = bank.stub(r)
             if rc:
                 rel.append(f" {rc.title.t(lang)}", style="dim")
-        parts.append(rel)
+        parts.append(Padding(rel, (0, 2)))  # wrapped lines stay indented
     qs = bank.briefs_for(concept.id)
     if qs:
         parts.append(_section(t("bank_questions", lang)))
@@ -121,7 +121,7 @@ def concept_view(concept: Concept, bank: Bank, lang: str, others: list[str] | No
         parts.append(Text("  " + t("drill_them", lang, id=concept.id), style="dim"))
     if others:
         parts.append(_section(t("other_matches", lang)))
-        o = Text("  ")
+        o = Text()
         for i, cid in enumerate(others):
             if i:
                 o.append("  ·  ", style="dim")
@@ -129,7 +129,7 @@ def concept_view(concept: Concept, bank: Bank, lang: str, others: list[str] | No
             oc = bank.stub(cid)
             if oc:
                 o.append(f" {oc.title.t(lang)}", style="dim")
-        parts.append(o)
+        parts.append(Padding(o, (0, 2)))
     return Group(*parts)
 
 
@@ -175,7 +175,7 @@ def question_view(q: Question, bank: Bank, lang: str, others: list[tuple[str, st
     parts.append(Padding(Group(*rows), (0, 2)))
     if others:
         parts.append(_section(t("other_matches", lang)))
-        o = Text("  ")
+        o = Text()
         for i, (kind, oid) in enumerate(others):
             if i:
                 o.append("  ·  ", style="dim")
@@ -184,7 +184,7 @@ def question_view(q: Question, bank: Bank, lang: str, others: list[tuple[str, st
                 oc = bank.stub(oid)
                 if oc:
                     o.append(f" {oc.title.t(lang)}", style="dim")
-        parts.append(o)
+        parts.append(Padding(o, (0, 2)))
     return Group(*parts)
 
 
