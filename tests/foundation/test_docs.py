@@ -31,7 +31,7 @@ COMMANDS = _commands()
 
 
 def test_the_app_has_the_commands_of_the_readme_list():
-    names = {" ".join(p) for p, _ in COMMANDS}
+    names = {" ".join(p) for p, _ in _commands()}
     assert {"topics", "explain", "drill", "review", "exam", "sheet", "solve", "gen", "stats", "bank check"} <= names
 
 
