@@ -29,10 +29,14 @@ def stats_view(data: dict[str, Any], bank: Bank, lang: str) -> Group:
     acc = data["correct"] / data["graded"] if data["graded"] else 0
     head.append(tr(f"   {data['graded']} graded answers, {acc:.0%} right, streak {data['streak_days']} day(s)",
                    f"   已评分 {data['graded']} 题，正确率 {acc:.0%}，连续学习 {data['streak_days']} 天"))
+    hints = data.get("hints") or {}
+    if hints.get("rungs"):
+        head.append(tr(f"\n   hints taken: {hints['rungs']} rung(s) on {hints['answers']} answer(s)",
+                       f"\n   使用提示：共 {hints['rungs']} 级，涉及 {hints['answers']} 题"), style="dim")
     parts.append(head)
 
     t = Table(title=tr("Mastery by topic (last 20 answers)", "各主题掌握度（最近 20 题）"), header_style="bold cyan", title_justify="left")
-    t.add_column(tr("topic", "主题"), no_wrap=True, overflow="ellipsis", max_width=34)
+    t.add_column(tr("topic", "主题"), overflow="fold", max_width=34)  # a long title wraps, never cut
     t.add_column(tr("mastery", "掌握度"))
     t.add_column("%", justify="right")
     t.add_column(tr("answered", "作答"), justify="right")
@@ -77,6 +81,17 @@ def stats_view(data: dict[str, Any], bank: Bank, lang: str) -> Group:
         for k, v in cal["levels"].items():
             c.add_row(names[k], "–" if v["accuracy"] is None else f"{100 * v['accuracy']:.0f}%", str(v["answers"]))
         parts.append(c)
+        topics = {t: lv for t, lv in (cal.get("topics") or {}).items() if any(v["answers"] for v in lv.values())}
+        if topics:
+            pt = Table(title=tr("…per topic (right / answers)", "……各主题（正确率 / 作答数）"), header_style="bold cyan",
+                       title_justify="left")
+            pt.add_column(tr("topic", "主题"), no_wrap=True)
+            for k in names:
+                pt.add_column(names[k], justify="right", no_wrap=True)
+            for tid, lv in topics.items():
+                pt.add_row(tid, *("–" if not lv[k]["answers"] else f"{100 * lv[k]['accuracy']:.0f}% / {lv[k]['answers']}"
+                                  for k in names))
+            parts.append(pt)
         if cal["overconfident_topics"]:
             o = Text(tr("Overconfident topics (sure, but often wrong; the plan gives them more time): ",
                         "过度自信的主题（自认为确定却常答错；学习计划会多安排时间）："), style="bold yellow")

@@ -69,8 +69,11 @@ def compute(rows: Iterable[Mapping[str, Any]], topics: Iterable[str] = (), today
     while d in study_days:
         streak += 1
         d -= timedelta(days=1)
+    hinted = [r for r in rows if _hints(r)]
     return {
         "calibration": calibration(graded),
+        # rungs of the hint ladder taken (drill --steps), and on how many answers
+        "hints": {"rungs": sum(_hints(r) for r in hinted), "answers": len(hinted)},
         "answered": len(rows),
         "graded": len(graded),
         "correct": sum(int(r["correct"]) for r in graded),
@@ -110,6 +113,14 @@ OVERCONFIDENT_BELOW = 0.75  # accuracy of "sure" answers under which a topic is 
 def _points(row: Mapping[str, Any]) -> float:
     s = row.get("score") if hasattr(row, "get") else None
     return float(s) if s is not None else float(bool(row["correct"]))
+
+
+def _hints(r: Mapping[str, Any]) -> int:
+    """Hint rungs an answer row used (0 for rows written before the column existed)."""
+    try:
+        return int(r["hints"] or 0)
+    except (KeyError, IndexError, TypeError, ValueError):
+        return 0
 
 
 def calibration(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

@@ -149,3 +149,24 @@ def test_chinese_breaks_between_characters_and_keeps_short_formulas_whole(bank):
     first = text.splitlines()[0]
     assert cell_len(first) >= 70  # the line is filled, not ended at the first long run of Chinese
     assert not any(line.lstrip().startswith(("，", "。", "、")) for line in text.splitlines())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_stats_shows_calibration_per_topic_and_hints_taken(bank, lang):
+    """Three sure answers on cnn (one right), two guesses on rnn (both right), hints on two."""
+    def row(topic, correct, confidence, hints=0):
+        return {"item": "x", "card": "x", "kind": "choice", "topic": topic, "concepts": "[\"pooling\"]", "answer": "A",
+                "correct": correct, "rating": "good", "seconds": 2.0, "misconception": None, "expected": "A",
+                "mode": "drill", "ts": "2026-11-20T10:00:00+00:00", "score": float(correct), "confidence": confidence,
+                "hints": hints, "steps": None}
+    rows = [row("cnn", 1, 1, 2), row("cnn", 0, 1), row("cnn", 0, 1, 1), row("rnn", 1, 3), row("rnn", 1, 3)]
+    data = compute(rows, topics=list(bank.topics), concept_topics={c.id: c.topic for c in bank.concepts.values()})
+    assert data["hints"] == {"rungs": 3, "answers": 2}
+    text = render(stats_view(data, bank, lang))
+    _fits(text)
+    cal = [line for line in text.splitlines() if "% / " in line]  # the per-topic calibration rows
+    cnn = next(line for line in cal if line.lstrip("│ ").startswith("cnn "))
+    assert "33% / 3" in cnn  # 1 of 3 sure answers right
+    rnn = next(line for line in cal if line.lstrip("│ ").startswith("rnn "))
+    assert "100% / 2" in rnn  # both guesses right
+    assert ("3 rung(s) on 2 answer(s)" if lang == "en" else "共 3 级，涉及 2 题") in text
