@@ -9,29 +9,8 @@ from typer.testing import CliRunner
 from quizcli.bank.loader import validate_dirs
 from quizcli.cli import app
 
-TOPICS = """\
-topics:
-  - id: demo
-    title: {en: Demo, zh: 演示}
-"""
 
-GOOD = """\
-topic: demo
-concepts:
-  - id: alpha
-    title: {en: Alpha, zh: 阿尔法}
-    summary: {en: The first one., zh: 第一个。}
-    body: {en: 'Body $x^2$.', zh: '正文 $x^2$。'}
-    key_points:
-      - {en: point, zh: 要点}
-questions:
-  - id: demo.q1
-    type: truefalse
-    concepts: [alpha]
-    prompt: {en: Is it?, zh: 是吗？}
-    answer: true
-    explanation: {en: Yes., zh: 是。}
-"""
+from demo_bank import GOOD, TOPICS  # noqa: E402 (the shared minimal bank)
 
 NUMERIC = """\
   - id: demo.n1

@@ -10,7 +10,6 @@ import os
 import stat
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -26,29 +25,8 @@ pytestmark = pytest.mark.slow  # each case loads a hostile bank in a subprocess 
 
 REPO = Path(__file__).resolve().parents[2]
 
-TOPICS = """\
-topics:
-  - id: demo
-    title: {en: Demo, zh: 演示}
-"""
 
-GOOD = """\
-topic: demo
-concepts:
-  - id: alpha
-    title: {en: Alpha, zh: 阿尔法}
-    summary: {en: The first one., zh: 第一个。}
-    body: {en: 'Body $x^2$.', zh: '正文 $x^2$。'}
-    key_points:
-      - {en: point, zh: 要点}
-questions:
-  - id: demo.q1
-    type: truefalse
-    concepts: [alpha]
-    prompt: {en: Is it?, zh: 是吗？}
-    answer: true
-    explanation: {en: Yes., zh: 是。}
-"""
+from demo_bank import GOOD, write_bank  # noqa: E402 (the shared minimal bank)
 
 SYMBOLIC = """\
   - id: demo.sym
@@ -62,10 +40,7 @@ SYMBOLIC = """\
 
 
 def _bank(folder: Path, body: str = GOOD, name: str = "demo.yaml") -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "topics.yaml").write_text(TOPICS, encoding="utf-8")
-    (folder / name).write_text(textwrap.dedent(body), encoding="utf-8")
-    return folder
+    return write_bank(folder, body, name)
 
 
 def _problems(folder: Path, deep: bool = True):

@@ -8,35 +8,12 @@ from typer.testing import CliRunner
 from quizcli.bank.loader import validate_dirs
 from quizcli.cli import app
 
-TOPICS = """\
-topics:
-  - id: demo
-    title: {en: Demo, zh: 演示}
-"""
 
-GOOD = """\
-topic: demo
-concepts:
-  - id: alpha
-    title: {en: Alpha, zh: 阿尔法}
-    summary: {en: The first one., zh: 第一个。}
-    body: {en: 'Body $x^2$.', zh: '正文 $x^2$。'}
-    key_points:
-      - {en: point, zh: 要点}
-questions:
-  - id: demo.q1
-    type: truefalse
-    concepts: [alpha]
-    prompt: {en: Is it?, zh: 是吗？}
-    answer: true
-    explanation: {en: Yes., zh: 是。}
-"""
+from demo_bank import GOOD, write_bank  # noqa: E402 (the shared minimal bank)
 
 
 def _bank(tmp_path: Path, body: str) -> Path:
-    (tmp_path / "topics.yaml").write_text(TOPICS, encoding="utf-8")
-    (tmp_path / "demo.yaml").write_text(textwrap.dedent(body), encoding="utf-8")
-    return tmp_path
+    return write_bank(tmp_path, body)
 
 
 def _problems(tmp_path: Path, body: str):
