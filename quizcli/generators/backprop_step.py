@@ -13,6 +13,7 @@ import math
 import random
 
 from .base import Chain, Family, Misconception, StepMistake, Param, ParamError, Solution, bi, pick
+from .base import fmt_sig as _g
 from ._shared import tenths
 
 ASKS = ("loss", "delta_out", "delta_hidden", "w2", "w1")
@@ -56,18 +57,6 @@ def _sig(v: float) -> float:
     return 1.0 / (1.0 + math.exp(-v))
 
 
-def _g(x: float, sig: int = 6) -> str:
-    """A number to `sig` significant digits, without exponent unless it is tiny."""
-    if x == 0:
-        return "0"
-    s = f"{x:.{sig}g}"
-    if "e" in s:
-        exp = int(s.split("e")[1])
-        if exp >= -5:
-            s = f"{x:.{sig - 1 - exp}f}"
-    if "." in s and "e" not in s:
-        s = s.rstrip("0").rstrip(".")
-    return s
 
 
 def _p(x: float, sig: int = 6) -> str:
@@ -539,13 +528,14 @@ def _chain(x, W1, b1, W2, b2, t, lr, ask, rc, rtol, atol, wname):
         gm = (StepMistake("net_instead_of_activation", bi("∂E/∂w_kj = δ_k·h_j with the activation h_j, not the net input.",
                                                           "∂E/∂w_kj = δ_k·h_j，用激活值 h_j，不是净输入。"),
                           lambda e: _t(e["d_o"])[r] * _t(e["net_h"])[c]),)
-    ch.step("grad", bi(f"the gradient ∂E/∂{wname.replace('{', '').replace('}', '').replace('^', '')}", f"梯度 ∂E/∂{wname.replace('{', '').replace('}', '').replace('^', '')}"), grad,
+    wplain = wname.replace('{', '').replace('}', '').replace('^', '')  # the weight's name as plain text (step names are not typeset)
+    ch.step("grad", bi(f"the gradient ∂E/∂{wplain}", f"梯度 ∂E/∂{wplain}"), grad,
             uses=(dkey, ikey) + (("net_h",) if ask == "w2" else ()),
             text=tx(gline), **tol, rule=bi("a weight's gradient: its δ times its input", "权重的梯度：δ 乘该权重的输入"),
             formula=bi("∂E/∂w = δ (of the unit it enters) × the input it carries", "∂E/∂w = （所进入单元的）δ × 它传递的输入"),
             substituted=tx(lambda s: gline(s).rsplit(" = ", 1)[0] + "$"), mistakes=gm)
     old = (W2 if ask == "w2" else W1)[r][c]
-    ch.step("w_new", bi(f"the updated weight {wname.replace('{', '').replace('}', '').replace('^', '')}", f"更新后的权重 {wname.replace('{', '').replace('}', '').replace('^', '')}"),
+    ch.step("w_new", bi(f"the updated weight {wplain}", f"更新后的权重 {wplain}"),
             lambda e: e[layer][r][c] - e["lr"] * e["grad"], uses=(layer, "lr", "grad"),
             text=tx(lambda s: f"${wname} \\leftarrow {_g(old)} - {_g(lr)} \\cdot {_p(s['grad'])} = {_g(s['w_new'], 8)}$"),
             rtol=rtol, atol=atol, sig=8,

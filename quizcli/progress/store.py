@@ -29,6 +29,7 @@ import os
 import sqlite3
 import time
 import zlib
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -492,16 +493,15 @@ class Store:
 
     # ---------------------------------------------------------------- writing
 
-    def record(self, a: Answered, when: datetime | None = None) -> None:
-        """Store one answer and update its card, in one transaction."""
-        when = when or now_utc()
+    @contextmanager
+    def _writing(self):
+        """One write transaction: committed whole or rolled back (also on Ctrl-C); an SQLite
+        error becomes the StoreError that says what happened (busy, full disk, read-only …)."""
         conn = self.conn
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                self._insert(a, when)
-                if a.correct is not None and a.rating in RATINGS:
-                    self._review_card(a, when)
+                yield conn
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
@@ -509,6 +509,14 @@ class Store:
                 raise
         except sqlite3.Error as e:
             raise self._write_error(e) from None
+
+    def record(self, a: Answered, when: datetime | None = None) -> None:
+        """Store one answer and update its card, in one transaction."""
+        when = when or now_utc()
+        with self._writing():
+            self._insert(a, when)
+            if a.correct is not None and a.rating in RATINGS:
+                self._review_card(a, when)
 
     def _insert(self, a: Answered, when: datetime) -> None:
         self.conn.execute(
@@ -626,48 +634,28 @@ class Store:
     def import_records(self, records: list[tuple[Answered, datetime]]) -> tuple[int, int]:
         """Add checked answers (from `parse_export`) in one transaction, skipping those already
         here and repeats; rebuild the schedule of every card they touch. Returns (added, skipped)."""
-        conn = self.conn
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                seen = {_row_key(r) for r in conn.execute("SELECT * FROM answers")}
-                added = 0
-                touched: dict[str, tuple[str, list]] = {}
-                for a, when in records:
-                    key = _answer_key(a, when)
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    self._insert(a, when)
-                    added += 1
-                    if a.correct is not None and a.rating in RATINGS:
-                        touched[a.card] = (a.topic, list(a.concepts))
-                for card_id, (topic, concepts) in touched.items():
-                    self._rebuild_card(card_id, topic, concepts)
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as e:
-            raise self._write_error(e) from None
+        with self._writing() as conn:
+            seen = {_row_key(r) for r in conn.execute("SELECT * FROM answers")}
+            added = 0
+            touched: dict[str, tuple[str, list]] = {}
+            for a, when in records:
+                key = _answer_key(a, when)
+                if key in seen:
+                    continue
+                seen.add(key)
+                self._insert(a, when)
+                added += 1
+                if a.correct is not None and a.rating in RATINGS:
+                    touched[a.card] = (a.topic, list(a.concepts))
+            for card_id, (topic, concepts) in touched.items():
+                self._rebuild_card(card_id, topic, concepts)
         return added, len(records) - added
 
     def reset(self) -> int:
         """Delete every answer and card in one transaction; returns how many answers went."""
-        conn = self.conn
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                n = conn.execute("DELETE FROM answers").rowcount
-                conn.execute("DELETE FROM cards")
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as e:
-            raise self._write_error(e) from None
+        with self._writing() as conn:
+            n = conn.execute("DELETE FROM answers").rowcount
+            conn.execute("DELETE FROM cards")
         self.bad_answers = set()
         return n
 
