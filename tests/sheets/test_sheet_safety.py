@@ -23,7 +23,7 @@ import pytest
 from typer.testing import CliRunner
 
 import quizcli
-from quizcli.bank.models import Bank, Bilingual, Question, Topic
+from quizcli.core.models import Bank, Bilingual, Question, Topic
 from quizcli.cli import app
 from quizcli.render import htmlsafe
 from quizcli.render import sheets as sh
