@@ -13,8 +13,47 @@ from quizcli.generators import families, generate
 from quizcli.generators.base import answers_agree, fmt_answer, fmt_sig, round_value
 
 FAMILIES = sorted(families())
-# the families that declare their steps (the others keep one final step, the answer)
-MULTI_STEP = {"rnn_step", "softmax_ce_grad", "lstm_step", "gru_step", "backprop_step", "batchnorm", "gd_step", "attention_values", "layernorm", "q_learning_step", "softmax", "perceptron_step", "cross_entropy"}
+# Every family declares its steps as data (issue 14). PENDING lists the (family, difficulty)
+# pairs whose solve still returns no chain (one final step, the answer); the test of the
+# contract fails for them, strictly, until they are converted. One pair per line, grouped.
+PENDING = {
+    # -- value families
+    ("activation", "easy"), ("activation", "medium"), ("activation", "hard"),
+    ("conv2d_values", "easy"), ("conv2d_values", "medium"), ("conv2d_values", "hard"),
+    ("conv2d_channels", "easy"), ("conv2d_channels", "medium"), ("conv2d_channels", "hard"),
+    ("pool_values", "easy"), ("pool_values", "medium"), ("pool_values", "hard"),
+    ("dropout", "easy"), ("dropout", "medium"), ("dropout", "hard"),
+    ("init_scale", "easy"), ("init_scale", "medium"), ("init_scale", "hard"),
+    ("perplexity", "easy"), ("perplexity", "medium"), ("perplexity", "hard"),
+    ("confusion_metrics", "easy"), ("confusion_metrics", "medium"), ("confusion_metrics", "hard"),
+    # --
+    # -- counting families (convolution)
+    ("conv_output", "easy"), ("conv_output", "medium"), ("conv_output", "hard"),
+    ("conv_padding", "easy"), ("conv_padding", "medium"), ("conv_padding", "hard"),
+    ("conv_params", "easy"), ("conv_params", "medium"), ("conv_params", "hard"),
+    ("conv_cost", "easy"), ("conv_cost", "medium"), ("conv_cost", "hard"),
+    ("pool_output", "easy"), ("pool_output", "medium"), ("pool_output", "hard"),
+    ("transposed_conv_output", "easy"), ("transposed_conv_output", "medium"), ("transposed_conv_output", "hard"),
+    ("receptive_field", "easy"), ("receptive_field", "medium"), ("receptive_field", "hard"),
+    ("network_params", "easy"), ("network_params", "medium"), ("network_params", "hard"),
+    ("shape_trace", "easy"), ("shape_trace", "medium"), ("shape_trace", "hard"),
+    # --
+    # -- counting families (dense, recurrent, attention) and the partly converted ones
+    ("dense_params", "easy"), ("dense_params", "medium"), ("dense_params", "hard"),
+    ("iterations", "easy"), ("iterations", "medium"), ("iterations", "hard"),
+    ("attention_params", "easy"), ("attention_params", "medium"), ("attention_params", "hard"),
+    ("gru_params", "easy"), ("gru_params", "medium"), ("gru_params", "hard"),
+    ("lstm_params", "easy"), ("lstm_params", "medium"), ("lstm_params", "hard"),
+    ("rnn_params", "easy"), ("rnn_params", "medium"), ("rnn_params", "hard"),
+    ("hopfield_step", "easy"), ("hopfield_step", "medium"), ("hopfield_step", "hard"),
+    ("cross_entropy", "easy"), ("cross_entropy", "medium"), ("cross_entropy", "hard"),
+    ("gru_step", "easy"), ("gru_step", "medium"),
+    ("layernorm", "hard"),
+    ("lstm_step", "easy"), ("lstm_step", "medium"),
+    ("softmax_ce_grad", "easy"), ("softmax_ce_grad", "medium"), ("softmax_ce_grad", "hard"),
+    # --
+}
+MULTI_STEP = {f for f in FAMILIES if any((f, d) not in PENDING for d in ("easy", "medium", "hard"))}
 
 
 class _Only(dict):
@@ -68,9 +107,18 @@ def test_shown_lines_have_no_rounding_drift(family):
             shown[st.id] = st.shown
 
 
-def test_multi_step_families_declare_steps():
-    for fid in MULTI_STEP:
-        assert any(len(generate(fid, s).chain) >= 2 for s in range(20)), fid
+CASES = [(f, d) for f in FAMILIES for d in ("easy", "medium", "hard")]
+
+
+@pytest.mark.parametrize("family,difficulty", [
+    pytest.param(f, d, marks=pytest.mark.xfail(strict=True, reason="steps not yet declared")) if (f, d) in PENDING else (f, d)
+    for f, d in CASES])
+def test_every_family_declares_its_steps(family, difficulty):
+    """Every generated problem carries its chain; a family shows more than one step somewhere."""
+    chains = [generate(family, seed, difficulty).chain for seed in range(12)]
+    assert all(chains), (family, difficulty, [i for i, c in enumerate(chains) if not c])
+    more = [len(generate(family, seed, d).chain) for seed in range(12) for d in ("easy", "medium", "hard")]
+    assert max(more) >= 2, (family, more)
 
 
 def test_rnn_step_hand_computed():

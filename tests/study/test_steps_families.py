@@ -14,7 +14,9 @@ Sources of the hand-computed numbers:
   i = σ(0.14) = 0.5349; f = σ(0.96) = 0.7231; g = tanh(0.11) = 0.1096; o = σ(−1.09) = 0.2516;
   c_t = 0.7231·0.9 + 0.5349·0.1096 = 0.7094; h_t = 0.2516·tanh(0.7094) = 0.1536.
 """
+import importlib
 import math
+from pathlib import Path
 
 import pytest
 
@@ -67,6 +69,13 @@ CASES = {
 }
 
 
+# More hand-computed cases live in step_cases_*.py beside this file (one per group of families),
+# each with CASES and MISCONCEPTIONS of the same shape and a docstring naming its sources.
+_MORE = [importlib.import_module(p.stem) for p in sorted(Path(__file__).parent.glob("step_cases_*.py"))]
+for _mod in _MORE:
+    CASES.update(_mod.CASES)
+
+
 @pytest.mark.parametrize("family", sorted(CASES))
 def test_all_steps_right_scores_one(family):
     make, answers = CASES[family]
@@ -116,6 +125,10 @@ MISCONCEPTIONS = [
     # lstm c_t with the gates swapped: f·g + i·c = 0.7231·0.1096 + 0.5349·0.9 = 0.5607
     ("lstm_step", 4, "0.5607", "swapped_f_i"),
 ]
+
+
+for _mod in _MORE:
+    MISCONCEPTIONS += _mod.MISCONCEPTIONS
 
 
 @pytest.mark.parametrize("family,index,answer,mid", MISCONCEPTIONS)
