@@ -1,6 +1,6 @@
 """What a study session passes around: the item asked, the answer given, the session's summary.
 
-Small value types with `to_dict`/`from_dict`; they import nothing else of quizcli. `Item.kind`
+Small value types with `to_dict`/`from_dict`; they import nothing outside quizcli.core. `Item.kind`
 is a question kind's id (quizcli/kinds/): the kind decides how the item is asked and graded.
 """
 from __future__ import annotations
@@ -10,6 +10,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from .models import Bilingual, Question
+from .problem import Problem
 
 
 class Rating(str, Enum):
@@ -40,7 +41,7 @@ class Item:
     topic: str
     concepts: tuple[str, ...]
     question: Question | None = None
-    problem: Any = None  # generators.base.Problem; not imported here to keep numpy lazy
+    problem: Problem | None = None
 
     @property
     def prompt(self) -> Bilingual:

@@ -353,7 +353,7 @@ class JsonUI:
                         "steps": [render_inline(s.t(lang), self.bank.math) for s in last.steps] if last else [],
                         "answer": last.answer_text if last else None})
         elif e == "graded":
-            from ..generators.base import to_jsonable
+            from ..core.problem import to_jsonable
 
             o = ev["outcome"]
             fbs = ([ev["feedback"]] if ev.get("feedback") else []) + list(ev.get("also") or [])

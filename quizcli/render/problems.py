@@ -5,7 +5,7 @@ from rich.console import Group
 from rich.panel import Panel
 from rich.text import Text
 
-from ..generators.base import Problem
+from ..core.problem import Problem
 from ..core.mathtext import render_inline
 
 

@@ -110,7 +110,7 @@ class StepOutcome:
     skipped: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        from ..generators.base import to_jsonable
+        from ..core.problem import to_jsonable
 
         return {"index": self.index, "id": self.id, "answer": self.answer, "correct": self.correct,
                 "carried": self.carried, "expected": to_jsonable(self.expected), "misconception": self.misconception,
