@@ -22,6 +22,7 @@ from .bank.store import load_bank
 from .core.models import Bank, Bilingual, Concept, Question
 from .core.session import Answered, Item, NullRecorder, Summary
 from .study.drill import run_drill
+from .core.report import ExamReport, Stats
 from .study.exam import prepare_exam, report, take_exam
 from .study.examples import worked_example
 from .study.items import expected_text, grade, item_from_id, select_items
@@ -30,7 +31,7 @@ from .study.scripted import ScriptedUI
 
 __all__ = [
     "Answered", "Bank", "Bilingual", "Concept", "Item", "NullRecorder", "Question", "ScriptedUI", "Summary",
-    "due_items", "expected_text", "grade", "item_from_id", "load_bank", "prepare_exam", "problem", "report",
+    "ExamReport", "Stats", "due_items", "expected_text", "grade", "item_from_id", "load_bank", "prepare_exam", "problem", "report",
     "run_drill", "search", "select_items", "solve", "take_exam", "worked_example",
 ]
 

@@ -107,14 +107,14 @@ def exam(
                    if lg == "en" else "模拟考试：{n} 题，{m:g} 分钟，每题之后给出反馈。输入 q 交卷。")
         console().print(msg.format(n=len(items), k=left_items, m=minutes), markup=False)
     rep, answers = sit_exam(items, ui, recorder, minutes, weights, done, confidence=confident)
-    if rep["stopped"] == "interrupt" and not json_out:
+    if rep.stopped == "interrupt" and not json_out:
         choice = _ask_after_interrupt(lg)
         if choice == "pause":
             from ..study.exam import paused_state
             from ..study.plan import save_settings
 
             try:
-                save_settings(pause_file, paused_state(items, answers, rep["seconds_left"], weights, chosen_topics))
+                save_settings(pause_file, paused_state(items, answers, rep.seconds_left, weights, chosen_topics))
             except OSError as e:
                 from ..progress.store import os_reason
 
@@ -122,7 +122,7 @@ def exam(
                 console().print(f"The exam could not be paused ({en}); here is the report." if lg == "en"
                                 else f"无法暂停考试（{zh}）；以下是成绩报告。", markup=False)
             else:
-                m = rep["seconds_left"] / 60
+                m = rep.seconds_left / 60
                 console().print((f"Paused: {len(answers)} of {len(items)} answered, {m:.1f} minutes left. "
                                  "Go on with: quizcli exam --resume") if lg == "en" else
                                 (f"已暂停：{len(items)} 题已答 {len(answers)} 题，剩余 {m:.1f} 分钟。"
@@ -134,11 +134,10 @@ def exam(
                              if lg == "en" else f"试卷已放弃。你的 {len(answers)} 条作答已保存在学习记录中。"), markup=False)
             return
     _remove(pause_file) if resume else None
-    rep.pop("seconds_left", None)
     if json_out:
         from ..render.jsonout import emit
 
-        emit({"event": "report", **rep})
+        emit({"event": "report", **rep.to_dict(with_time_left=False)})
         return
     console().print(report_view(rep, items, b, lg))
 

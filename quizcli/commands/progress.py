@@ -98,7 +98,7 @@ def stats(json_out: JsonOpt = False, lang_opt: LangOpt = None, bank: BankOpt = N
     if json_out:
         from ..render.jsonout import emit
 
-        emit(data)
+        emit(data.to_dict())
         return
     if not rows:
         console().print("Nothing yet: answer a few items with quizcli drill TOPIC, then come back."

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from .. import kinds
 from ..core.models import Bank
+from ..core.report import ExamReport
 from ..study.exam import SECTIONS, section_of
 from ..study.items import Item, expected_text
 from .drill_ui import LETTERS, JsonUI, RichUI
@@ -85,41 +86,41 @@ class ExamJsonUI(JsonUI):
         pass  # the report follows
 
 
-def report_view(rep: dict[str, Any], items: Sequence[Item], bank: Bank, lang: str) -> Group:
+def report_view(rep: ExamReport, items: Sequence[Item], bank: Bank, lang: str) -> Group:
     def tr(en: str, zh: str) -> str:
         return zh if lang == "zh" else en
 
     parts: list[Any] = []
-    head = Text(tr(f"Score: {rep['score']:g} / {rep['max']}  ({rep['percent']}%)", f"得分：{rep['score']:g} / {rep['max']}（{rep['percent']}%）"),
-                style="bold green" if rep["percent"] >= 60 else "bold red")
+    head = Text(tr(f"Score: {rep.score:g} / {rep.max}  ({rep.percent}%)", f"得分：{rep.score:g} / {rep.max}（{rep.percent}%）"),
+                style="bold green" if rep.percent >= 60 else "bold red")
     parts.append(head)
     t = Table(header_style="bold cyan", title=tr("By section", "各大题得分"), title_justify="left")
     t.add_column(tr("section", "大题"))
     t.add_column(tr("score", "得分"), justify="right")
     for s in SECTIONS:
-        v = rep["sections"][s.id]
-        if v["items"]:
-            t.add_row(s.title.t(lang), f"{v['earned']:g} / {v['max']:g}")
+        v = rep.sections[s.id]
+        if v.items:
+            t.add_row(s.title.t(lang), f"{v.earned:g} / {v.max:g}")
     parts.append(t)
     tt = Table(header_style="bold cyan", title=tr("By topic", "各主题得分"), title_justify="left")
     tt.add_column(tr("topic", "主题"))
     tt.add_column(tr("score", "得分"), justify="right")
-    for tid, v in sorted(rep["topics"].items(), key=lambda kv: kv[1]["earned"] / kv[1]["max"]):
+    for tid, v in sorted(rep.topics.items(), key=lambda kv: kv[1].share):
         topic = bank.topics.get(tid)
-        tt.add_row(f"{tid} {topic.title.t(lang) if topic else ''}", f"{v['earned']:g} / {v['max']:g}")
+        tt.add_row(f"{tid} {topic.title.t(lang) if topic else ''}", f"{v.earned:g} / {v.max:g}")
     parts.append(tt)
     by_id = {it.id: it for it in items}
-    if rep["wrong"]:
+    if rep.wrong:
         parts.append(Text(tr("What you missed, with solutions", "错题与解答"), style="bold"))
         from ..core.mathtext import render_inline
 
-        for w in rep["wrong"]:
-            it = by_id[w["item"]]
+        for w in rep.wrong:
+            it = by_id[w.item]
             block = Text()
-            block.append(f"{w['item']}  ", style="bold")
-            block.append(tr(f"{w['earned']:g}/{w['points']} pts", f"{w['earned']:g}/{w['points']} 分"), style="red")
+            block.append(f"{w.item}  ", style="bold")
+            block.append(tr(f"{w.earned:g}/{w.points} pts", f"{w.earned:g}/{w.points} 分"), style="red")
             block.append("\n" + render_inline(it.prompt.t(lang), bank.math))
-            block.append("\n" + tr("Your answer: ", "你的答案：") + (w["answer"] if w["answer"] is not None else tr("(none)", "（未作答）")), style="")
+            block.append("\n" + tr("Your answer: ", "你的答案：") + (w.answer if w.answer is not None else tr("(none)", "（未作答）")), style="")
             kind = kinds.of(it)
             if not kind.self_rated:
                 block.append("\n" + tr("Right answer: ", "正确答案：") + render_inline(expected_text(it, lang), bank.math), style="green")
@@ -134,12 +135,12 @@ def report_view(rep: dict[str, Any], items: Sequence[Item], bank: Bank, lang: st
                 for i, st in enumerate(it.problem.steps, 1):
                     block.append(f"\n  {i}. " + render_inline(st.t(lang), {}), style="dim")
             parts.append(Panel(block, border_style="red"))
-    if rep["plan"]:
+    if rep.plan:
         plan = Text(tr("Tonight's plan (weakest first)\n", "今晚的复习计划（从最薄弱的开始）\n"), style="bold")
-        for i, p in enumerate(rep["plan"], 1):
-            c = bank.concepts.get(p["concept"])
-            plan.append(f"{i}. {p['concept']} {c.title.t(lang) if c else ''}\n", style="bold")
-            plan.append(f"   {p['explain']}\n   {p['drill']}\n", style="cyan")
+        for i, p in enumerate(rep.plan, 1):
+            c = bank.concepts.get(p.concept)
+            plan.append(f"{i}. {p.concept} {c.title.t(lang) if c else ''}\n", style="bold")
+            plan.append(f"   {p.explain}\n   {p.drill}\n", style="cyan")
         parts.append(Panel(plan, border_style="green"))
     return Group(*parts)
 

@@ -4,11 +4,12 @@ then a report with tonight's plan."""
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
 from .. import kinds
 from ..core.models import Bank, Bilingual, Question
+from ..core.report import ExamReport, Missed, PlanEntry, Score
 from ..core.session import Answered, Item
 from .items import _families_for
 
@@ -119,26 +120,26 @@ def earned(item: Item, a: Answered | None) -> float:
     return kinds.of(item).earned(item, a, item_points(item))
 
 
-def report(items: Sequence[Item], answered: Sequence[Answered], weakness: dict[str, float] | None = None) -> dict[str, Any]:
+def report(items: Sequence[Item], answered: Sequence[Answered], weakness: dict[str, float] | None = None) -> ExamReport:
     """Scores per section and topic, the wrong items, and tonight's plan."""
     by_id = {a.item: a for a in answered}
-    sections: dict[str, dict[str, float]] = {s.id: {"earned": 0.0, "max": 0.0, "items": 0} for s in SECTIONS}
-    topics: dict[str, dict[str, float]] = {}
-    wrong = []
+    sections: dict[str, list[float]] = {s.id: [0.0, 0.0, 0] for s in SECTIONS}  # earned, max, items
+    topics: dict[str, list[float]] = {}
+    wrong: list[Missed] = []
     lost: dict[str, list[float]] = {}  # concept -> [share of its items' points lost, points lost]
     for it in items:
         a = by_id.get(it.id)
         s = section_of(it)
         got, pts = earned(it, a), item_points(it)
-        sections[s.id]["earned"] += got
-        sections[s.id]["max"] += pts
-        sections[s.id]["items"] += 1
-        tp = topics.setdefault(it.topic, {"earned": 0.0, "max": 0.0})
-        tp["earned"] += got
-        tp["max"] += pts
+        sec = sections[s.id]
+        sec[0] += got
+        sec[1] += pts
+        sec[2] += 1
+        tp = topics.setdefault(it.topic, [0.0, 0.0])
+        tp[0] += got
+        tp[1] += pts
         if got < pts:
-            wrong.append({"item": it.id, "section": s.id, "answer": a.answer if a else None,
-                          "earned": round(got, 2), "points": pts, "concepts": list(it.concepts)})
+            wrong.append(Missed(it.id, s.id, a.answer if a else None, round(got, 2), pts, tuple(it.concepts)))
             for c in it.concepts[:2]:
                 v = lost.setdefault(c, [0.0, 0.0])
                 v[0] += (pts - got) / pts
@@ -147,21 +148,19 @@ def report(items: Sequence[Item], answered: Sequence[Answered], weakness: dict[s
     # weakest first: the share of points lost (a 0 / 8 before a 4.5 / 6), then the points
     # lost, then the history's weakness; every concept of an item scored 0 is in the plan
     plan_ids = sorted(lost, key=lambda c: (-round(lost[c][0], 6), -lost[c][1], -weakness.get(c, 0.0), c))
-    zero = {c for w in wrong if w["earned"] == 0 for c in w["concepts"][:2]}
+    zero = {c for w in wrong if w.earned == 0 for c in w.concepts[:2]}
     keep = plan_ids[:8] + [c for c in plan_ids[8:] if c in zero]
-    plan = [{"concept": c, "missed": round(lost[c][0], 2), "points_lost": round(lost[c][1], 2),
-             "explain": f"quizcli explain {c}", "drill": f"quizcli drill {c} -n 8"} for c in keep]
-    total = sum(v["earned"] for v in sections.values())
-    total_max = sum(v["max"] for v in sections.values())
-    return {
-        "score": round(total, 2),
-        "max": total_max,
-        "percent": round(100 * total / total_max, 1) if total_max else 0.0,
-        "sections": {k: {**v, "earned": round(v["earned"], 2)} for k, v in sections.items()},
-        "topics": {k: {**v, "earned": round(v["earned"], 2)} for k, v in topics.items()},
-        "wrong": wrong,
-        "plan": plan,
-    }
+    total = sum(v[0] for v in sections.values())
+    total_max = sum(v[1] for v in sections.values())
+    return ExamReport(
+        score=round(total, 2),
+        max=total_max,
+        percent=round(100 * total / total_max, 1) if total_max else 0.0,
+        sections={k: Score(round(v[0], 2), v[1], int(v[2])) for k, v in sections.items()},
+        topics={k: Score(round(v[0], 2), v[1]) for k, v in topics.items()},
+        wrong=tuple(wrong),
+        plan=tuple(PlanEntry(c, round(lost[c][0], 2), round(lost[c][1], 2)) for c in keep),
+    )
 
 
 # ----------------------------------------------------------------------------- the session
@@ -178,8 +177,6 @@ class ExamRecorder:
 
 
 def as_exam(a: Answered) -> Answered:
-    from dataclasses import replace
-
     return replace(a, mode="exam")
 
 
@@ -193,14 +190,14 @@ def prepare_exam(bank: Bank, topics: Sequence[str], n: int, seed: int | None,
     return build_paper(bank, topics, n=n, seed=seed, weights=weights), weights
 
 
-def take_exam(items: Sequence[Item], ui, recorder, minutes: float, weights: dict[str, float] | None = None) -> dict[str, Any]:
+def take_exam(items: Sequence[Item], ui, recorder, minutes: float, weights: dict[str, float] | None = None) -> ExamReport:
     """Sit the paper through `ui` within `minutes`, recording each answer the moment it is
     given; returns the report (see `report`) with why it stopped and the minutes used."""
     return sit_exam(items, ui, recorder, minutes, weights)[0]
 
 
 def sit_exam(items: Sequence[Item], ui, recorder, minutes: float, weights: dict[str, float] | None = None,
-             done: Sequence[Answered] = (), confidence: bool = False) -> tuple[dict[str, Any], list[Answered]]:
+             done: Sequence[Answered] = (), confidence: bool = False) -> tuple[ExamReport, list[Answered]]:
     """`take_exam` for a paper perhaps begun before: the items answered in `done` (already
     recorded) are not asked again, and the report covers the whole paper. Returns the report
     and every answer of the paper (to pause it: see `paused_state`)."""
@@ -216,10 +213,8 @@ def sit_exam(items: Sequence[Item], ui, recorder, minutes: float, weights: dict[
         ui.deadline = deadline
     s = run_drill(todo, ui, ExamRecorder(recorder), mode="exam", deadline=deadline, confidence=confidence)
     answers = done + [as_exam(a) for a in s.answered]
-    rep = report(items, answers, weakness=weights)
-    rep["stopped"] = s.stopped
-    rep["minutes_used"] = round(s.seconds / 60, 1)
-    rep["seconds_left"] = max(0.0, round(minutes * 60 - s.seconds, 1))
+    rep = replace(report(items, answers, weakness=weights), stopped=getattr(s.stopped, "value", s.stopped),
+                  minutes_used=round(s.seconds / 60, 1), seconds_left=max(0.0, round(minutes * 60 - s.seconds, 1)))
     return rep, answers
 
 

@@ -8,6 +8,8 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Mapping
 
+from ..core.report import DayStats, Stats, TopicStats, WeakConcept
+
 RECENT = 20  # mastery = accuracy over a topic's last RECENT graded answers
 
 
@@ -21,7 +23,7 @@ def _local_day(ts: str) -> date:
 
 
 def compute(rows: Iterable[Mapping[str, Any]], topics: Iterable[str] = (), today: date | None = None,
-            concept_topics: Mapping[str, str] | None = None) -> dict[str, Any]:
+            concept_topics: Mapping[str, str] | None = None) -> Stats:
     rows = list(rows)
     graded = [r for r in rows if r["correct"] is not None]
     today = today or datetime.now().astimezone().date()
@@ -33,11 +35,7 @@ def compute(rows: Iterable[Mapping[str, Any]], topics: Iterable[str] = (), today
     for t in list(topics) or sorted(by_topic):
         res = by_topic.get(t, [])
         recent = res[-RECENT:]
-        topic_stats[t] = {
-            "answered": len(res),
-            "correct": sum(res),
-            "mastery": (sum(recent) / len(recent)) if recent else None,
-        }
+        topic_stats[t] = TopicStats(len(res), sum(res), (sum(recent) / len(recent)) if recent else None)
 
     per_day: dict[date, list[int]] = {}
     for r in graded:
@@ -46,7 +44,7 @@ def compute(rows: Iterable[Mapping[str, Any]], topics: Iterable[str] = (), today
     for i in range(13, -1, -1):
         d = today - timedelta(days=i)
         res = per_day.get(d, [])
-        days.append({"day": d.isoformat(), "answered": len(res), "accuracy": (sum(res) / len(res)) if res else None})
+        days.append(DayStats(d.isoformat(), len(res), (sum(res) / len(res)) if res else None))
 
     concept_res: dict[str, list[int]] = {}
     for r in graded:
@@ -54,13 +52,10 @@ def compute(rows: Iterable[Mapping[str, Any]], topics: Iterable[str] = (), today
             concept_res.setdefault(c, []).append(int(r["correct"]))
     # Laplace-smoothed error rate: one wrong answer out of one is weaker than 1 of 10.
     weakest = sorted(
-        ({"concept": c, "right": sum(v), "total": len(v), "weakness": (len(v) - sum(v) + 1) / (len(v) + 2)}
+        (WeakConcept(c, sum(v), len(v), (len(v) - sum(v) + 1) / (len(v) + 2), concept_topics.get(c) if concept_topics else None)
          for c, v in concept_res.items() if sum(v) < len(v)),
-        key=lambda d: (-d["weakness"], d["concept"]),
+        key=lambda w: (-w.weakness, w.concept),
     )[:10]
-    if concept_topics:
-        for w in weakest:
-            w["topic"] = concept_topics.get(w["concept"])
 
     misc = Counter(r["misconception"] for r in rows if r["misconception"])
     study_days = {_local_day(r["ts"]) for r in rows}
@@ -70,20 +65,20 @@ def compute(rows: Iterable[Mapping[str, Any]], topics: Iterable[str] = (), today
         streak += 1
         d -= timedelta(days=1)
     hinted = [r for r in rows if _hints(r)]
-    return {
-        "calibration": calibration(graded),
+    return Stats(
+        answered=len(rows),
+        graded=len(graded),
+        correct=sum(int(r["correct"]) for r in graded),
+        topics=topic_stats,
+        days=tuple(days),
+        weakest=tuple(weakest),
+        misconceptions=tuple(misc.most_common(10)),
+        streak_days=streak,
+        study_days=len(study_days),
+        calibration=calibration(graded),
         # rungs of the hint ladder taken (drill --steps), and on how many answers
-        "hints": {"rungs": sum(_hints(r) for r in hinted), "answers": len(hinted)},
-        "answered": len(rows),
-        "graded": len(graded),
-        "correct": sum(int(r["correct"]) for r in graded),
-        "topics": topic_stats,
-        "days": days,
-        "weakest": weakest,
-        "misconceptions": [{"id": m, "count": n} for m, n in misc.most_common(10)],
-        "streak_days": streak,
-        "study_days": len(study_days),
-    }
+        hints={"rungs": sum(_hints(r) for r in hinted), "answers": len(hinted)},
+    )
 
 
 def concept_weights(rows: Iterable[Mapping[str, Any]], concept_ids: Iterable[str]) -> dict[str, float]:

@@ -192,9 +192,9 @@ def test_stats_compute_by_hand():
     from datetime import date
 
     d = compute(rows, topics=["cnn", "rnn", "mlp"], today=date(2026, 5, 3))
-    assert d["topics"]["cnn"] == {"answered": 2, "correct": 1, "mastery": 0.5}
-    assert d["topics"]["mlp"]["mastery"] is None
+    assert d.topics["cnn"].to_dict() == {"answered": 2, "correct": 1, "mastery": 0.5}
+    assert d.topics["mlp"].mastery is None
     # b: 0/1 right -> (1+1)/(1+2) = 0.667; a: 1/2 -> (1+1)/(2+2) = 0.5
-    assert [w["concept"] for w in d["weakest"]] == ["b", "a"]
-    assert d["misconceptions"] == [{"id": "m", "count": 2}]
-    assert d["streak_days"] == 3
+    assert [(w.concept, round(w.weakness, 3)) for w in d.weakest] == [("b", 0.667), ("a", 0.5)]
+    assert d.misconceptions == (("m", 2),) and d.to_dict()["misconceptions"] == [{"id": "m", "count": 2}]
+    assert d.streak_days == 3

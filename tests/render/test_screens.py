@@ -161,7 +161,7 @@ def test_stats_shows_calibration_per_topic_and_hints_taken(bank, lang):
                 "hints": hints, "steps": None}
     rows = [row("cnn", 1, 1, 2), row("cnn", 0, 1), row("cnn", 0, 1, 1), row("rnn", 1, 3), row("rnn", 1, 3)]
     data = compute(rows, topics=list(bank.topics), concept_topics={c.id: c.topic for c in bank.concepts.values()})
-    assert data["hints"] == {"rungs": 3, "answers": 2}
+    assert data.hints == {"rungs": 3, "answers": 2}
     text = render(stats_view(data, bank, lang))
     _fits(text)
     cal = [line for line in text.splitlines() if "% / " in line]  # the per-topic calibration rows

@@ -30,9 +30,9 @@ def test_a_mock_exam_from_the_library_scores_what_was_answered(bank):
         answers = ["x", "all", "q"]
     rep = api.take_exam(paper, api.ScriptedUI(answers), api.NullRecorder(), minutes=5, weights=weights)
     points = {"objective": 2, "short": 6, "calc": 8}
-    sec = next(k for k, v in rep["sections"].items() if v["items"] and k == _section(first))
-    assert rep["score"] == points[sec]
-    assert rep["stopped"] == "quit"
+    sec = next(k for k, v in rep.sections.items() if v.items and k == _section(first))
+    assert rep.score == points[sec]
+    assert rep.stopped == "quit"
 
 
 def _section(item):

@@ -92,7 +92,7 @@ def test_calibration_by_hand():
     assert cal["topics"]["rnn"]["sure"]["accuracy"] == pytest.approx(0.875)
     assert [t["topic"] for t in cal["overconfident_topics"]] == ["cnn"]  # rnn at 87.5 % is not
     assert cal["overconfident_topics"][0]["sure_wrong"] == 3
-    assert compute(rows, today=date(2026, 12, 1))["calibration"] == cal
+    assert compute(rows, today=date(2026, 12, 1)).calibration == cal
 
 
 def test_stats_screen_shows_calibration(bank, runner, tmp_path):

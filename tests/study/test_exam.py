@@ -6,6 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from quizcli.cli import app
+from quizcli.core.report import ExamReport
 from quizcli.study.drill import Answered
 from quizcli.study.exam import SECTIONS, build_paper, quotas, report, section_of
 from quizcli.study.items import expected_text
@@ -70,12 +71,15 @@ def test_report_scores_by_hand(bank):
     n_obj = sum(section_of(i).id == "objective" for i in items)
     n_short = sum(section_of(i).id == "short" for i in items)
     n_calc = sum(section_of(i).id == "calc" for i in items)
-    assert rep["sections"]["objective"]["earned"] == 2 * n_obj
-    assert rep["sections"]["short"]["earned"] == 3 * n_short  # half the key points of 6 points
-    assert rep["sections"]["calc"]["earned"] == 0 and rep["sections"]["calc"]["max"] == 8 * n_calc
-    assert rep["score"] == 2 * n_obj + 3 * n_short
-    assert len(rep["wrong"]) == n_short + n_calc
-    assert rep["plan"] and all(p["explain"].startswith("quizcli explain ") for p in rep["plan"])
+    assert rep.sections["objective"].earned == 2 * n_obj
+    assert rep.sections["short"].earned == 3 * n_short  # half the key points of 6 points
+    assert rep.sections["calc"].earned == 0 and rep.sections["calc"].max == 8 * n_calc
+    assert rep.score == 2 * n_obj + 3 * n_short
+    assert len(rep.wrong) == n_short + n_calc
+    assert rep.plan and all(p.explain.startswith("quizcli explain ") for p in rep.plan)
+    # the JSON a command prints is the same report, and reads back to it
+    assert ExamReport.from_dict(rep.to_dict()) == rep
+    assert rep.to_dict()["sections"]["objective"] == {"earned": 2 * n_obj, "max": 2 * n_obj, "items": n_obj}
 
 
 def _run_exam(tmp_path, answers, n=8, seed=5, extra=()):
@@ -154,9 +158,9 @@ def test_tonights_plan_is_weakest_first(bank, tmp_path):
             answered.append(Answered(it.id, it.card_id, it.kind, it.topic, it.concepts, _right_answer(it)[0], True, "good", 1, None, "",
                                      score=1.0))
     rep = report(items, answered)
-    got = {w["item"]: w["earned"] for w in rep["wrong"]}
+    got = {w.item: w.earned for w in rep.wrong}
     assert got[short.id] == 4.5 and all(got[c.id] == 0 for c in calc)
-    plan = [p["concept"] for p in rep["plan"]]
+    plan = [p.concept for p in rep.plan]
     first_calc = {c for it in calc for c in it.concepts[:2]}
     assert first_calc <= set(plan)
     assert max(plan.index(c) for c in first_calc) < min(plan.index(c) for c in short.concepts[:2])
