@@ -46,6 +46,9 @@ _ZH_STOP = (
 )
 
 
+_CJK_ASCII = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
+
+
 def normalize(text: str) -> str:
     """Lower-case, full-width to ASCII, British to American spelling, punctuation to spaces."""
     s = unicodedata.normalize("NFKC", text).lower()
@@ -53,6 +56,7 @@ def normalize(text: str) -> str:
     for pat, rep in _SPELLING:
         s = pat.sub(rep, s)
     s = re.sub(r"[-_/·,.;:!?()\[\]{}\"'“”‘’？！，。；：（）、《》<>]+", " ", s)
+    s = _CJK_ASCII.sub(" ", s)  # "使用relu而不是sigmoid": the English names are words of their own
     return re.sub(r"\s+", " ", s).strip()
 
 
@@ -104,6 +108,9 @@ def _segments(name: str) -> list[str]:
     # character-pair overlap
     parts = [p for p in parts if len(p) >= 4 and p != name]
     return parts if len(parts) >= 2 else []
+
+
+GENERIC_SEGMENTS = frozenset({"神经网络", "深度神经网络", "人工神经网络", "深度学习", "机器学习"})
 
 
 class _Index:
@@ -160,6 +167,9 @@ class _Index:
                 for tok in tokens(text):
                     bag[tok] = max(bag.get(tok, 0.0), w)
             self.bags[c.id] = bag
+        # the course's own name ("神经网络" of 深度神经网络的训练流程) says nothing about which
+        # concept is asked: it is not a segment of its own
+        self.segments = {cid: [x for x in segs if x not in GENERIC_SEGMENTS] for cid, segs in self.segments.items()}
         # exam questions (the kinds a student answers in sentences): each phrasing a document
         self.q_texts: dict[str, list[list[str]]] = {}
         self.q_concepts: dict[str, list[str]] = {}

@@ -157,3 +157,18 @@ def test_explain_example_uses_the_concepts_own_activation():
 
 def test_set_braces_survive_rendering():
     assert latex_to_unicode(r"y \in \{0, 1\}") == "y∈{0,1}"  # ASCII braces a student can type back
+
+
+@pytest.mark.parametrize("query,want", [
+    # English names written against Chinese, as students type them: the names are words of their own
+    ("为什么深度神经网络中要使用ReLU而不是sigmoid", {"relu", "sigmoid", "neuron.relu_pros_cons", "neuron.sigmoid_pros_cons"}),
+    ("CNN中1x1卷积的作用", {"conv_1x1", "cnn.conv_1x1_uses"}),
+    # "神经网络" is the course's own name, not the part of a compound name that says what is asked
+    ("为什么循环神经网络不能直接用批量归一化", {"bn_in_rnn", "normalization.bn_rnn_why"}),
+])
+def test_search_reads_mixed_chinese_and_english(bank, query, want):
+    from quizcli.bank.search import find, normalize
+
+    assert "relu 而不是 sigmoid" in normalize("使用ReLU而不是sigmoid")
+    f = find(bank, query)
+    assert f.in_course and f.hits and f.hits[0].id in want, [(h.id, h.score) for h in f.hits[:4]]
