@@ -32,7 +32,6 @@ PENDING = {
     "transformer",
     # --
     # -- group 3
-    "generative",
     "memory",
     "unsupervised",
     "learning_paradigms",
