@@ -33,7 +33,6 @@ PENDING = {
     # --
     # -- group 3
     "memory",
-    "unsupervised",
     "learning_paradigms",
     "probabilistic",
     "rl",
