@@ -33,7 +33,6 @@ PENDING = {
     # --
     # -- group 3
     "memory",
-    "learning_paradigms",
     "probabilistic",
     "rl",
     "seq_generation",
