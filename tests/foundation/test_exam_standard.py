@@ -32,7 +32,6 @@ PENDING = {
     "transformer",
     # --
     # -- group 3
-    "probabilistic",
     "rl",
     "seq_generation",
     # --
