@@ -32,7 +32,6 @@ PENDING = {
     "transformer",
     # --
     # -- group 3
-    "rl",
     "seq_generation",
     # --
 }
