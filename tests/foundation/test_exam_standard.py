@@ -32,7 +32,6 @@ PENDING = {
     "transformer",
     # --
     # -- group 3
-    "seq_generation",
     # --
 }
 
