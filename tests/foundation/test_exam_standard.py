@@ -32,14 +32,6 @@ PENDING = {
     "transformer",
     # --
     # -- group 3
-    "embedding",
-    "generative",
-    "memory",
-    "unsupervised",
-    "learning_paradigms",
-    "probabilistic",
-    "rl",
-    "seq_generation",
     # --
 }
 
