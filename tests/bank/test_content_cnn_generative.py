@@ -149,7 +149,6 @@ def test_conv_output_formula_against_brute_force_and_engine():
 def test_worked_output_sizes(bank):
     assert conv_out(227, 11, 0, 4) == 55          # AlexNet conv1
     assert conv_out(224, 3, 1, 2) == 112          # floor matters: 223/2 = 111.5
-    assert (224 + 2 - 3) / 2 + 1 == 112.5
     assert conv_out(32, 5) == 28                  # LeNet-5 C1
     states(bank, "conv_output_size", f"(227-11)/4+1 = {conv_out(227, 11, 0, 4)}",
            f"\\lfloor {224 + 2 - 3}/2 \\rfloor + 1 = {conv_out(224, 3, 1, 2)}",
@@ -202,9 +201,11 @@ def conv_params(k, c_in, c_out):
     return (k * k * c_in + 1) * c_out
 
 
-def test_parameter_counts():
+def test_parameter_counts(bank):
     assert conv_params(3, 64, 128) == 73_856
-    assert 9 * 64 * 128 == 73_728 and 9 * 64 * 128 + 128 * 32 * 32 == 204_800 and (9 + 1) * 128 == 1_280
+    # the distractors: weights without biases; one bias per output position; one weight per channel pair
+    states(bank, "cnn.params_bias_count", f"{conv_params(3, 64, 128):,}", f"{9 * 64 * 128:,}",
+           f"{9 * 64 * 128 + 128 * 32 * 32:,}", f"{(9 + 1) * 128:,}")
     assert conv_params(11, 3, 96) == 34_944
     assert count_params(Conv2d(64, 128, 3, padding=1, rng=np.random.default_rng(0))) == 73_856
     assert count_params(Conv2d(3, 96, 11, stride=4, rng=np.random.default_rng(0))) == 34_944
@@ -214,7 +215,8 @@ def test_parameter_counts():
     assert layer.forward(np.zeros((1, 3, 8, 8))).shape[2:] == (6, 6)
     assert layer.forward(np.zeros((1, 3, 20, 20))).shape[2:] == (18, 18)
     # fully connected layer on images
-    assert 224 * 224 * 3 == 150_528 and 224 * 224 * 3 * 1000 == 150_528_000
+    states(bank, "fc_limits_images", f"{224 * 224 * 3:,}", f"{224 * 224 * 3 * 1000 / 1e8:.1f}\\times 10^8")
+    states(bank, "cnn.fc_vs_conv_why", f"{224 * 224 * 3:,} weights per unit")
     assert abs(32 * 32 * 64 * 32 * 32 * 128 - 8.6e9) / 8.6e9 < 0.01
     # VGG: three 3x3 vs one 7x7, two 3x3 vs one 5x5 (C channels, weights only)
     C = 7
@@ -249,7 +251,6 @@ def test_conv_cost_by_counting(bank):
         for _ in range(m * m):
             macs += k * k * c_in
     assert macs == m ** 2 * k ** 2 * c_in * c_out
-    assert 55 ** 2 * 11 ** 2 * 3 * 96 == 105_415_200
     alexnet = 55 ** 2 * 11 ** 2 * 3 * 96
     states(bank, "conv_complexity", "$M^2 \\cdot K^2 \\cdot C_{in} \\cdot C_{out}$",
            f"55²·11²·3·96 = {alexnet:,} ≈ {alexnet / 1e8:.2f}×10⁸")
@@ -264,21 +265,24 @@ def test_conv_cost_by_counting(bank):
            f"about {bottleneck / 1e7:.2f}×10⁷, roughly ten times less")
 
 
-def test_pooling_output_and_no_params():
+def test_pooling_output_and_no_params(bank):
     x = np.arange(2 * 56 * 56, dtype=float).reshape(1, 2, 56, 56)
     pool = MaxPool2d(2)
     assert pool.forward(x).shape == (1, 2, 28, 28)
     assert count_params(pool) == 0
-    assert 28 * 28 * 64 == 50_176
+    states(bank, "cnn.pool_params", f"{28 * 28 * 64:,}")
     # max pooling: local invariance to a shift that stays inside the window
-    a = np.zeros((1, 1, 4, 4)); a[0, 0, 0, 0] = 1.0
-    b = np.zeros((1, 1, 4, 4)); b[0, 0, 1, 1] = 1.0
+    a = np.zeros((1, 1, 4, 4))
+    a[0, 0, 0, 0] = 1.0
+    b = np.zeros((1, 1, 4, 4))
+    b[0, 0, 1, 1] = 1.0
     assert np.array_equal(F.max_pool2d(a, 2), F.max_pool2d(b, 2))
 
 
 def test_convolution_is_equivariant_not_invariant():
     rng = np.random.default_rng(1)
-    x = np.zeros((1, 1, 12, 12)); x[0, 0, 3:6, 2:5] = rng.normal(size=(3, 3))
+    x = np.zeros((1, 1, 12, 12))
+    x[0, 0, 3:6, 2:5] = rng.normal(size=(3, 3))
     w = rng.normal(size=(1, 1, 3, 3))
     shifted = np.roll(x, (2, 1), axis=(2, 3))
     y, ys = F.conv2d(x, w), F.conv2d(shifted, w)
@@ -351,11 +355,11 @@ def test_transposed_conv_is_the_transpose_and_its_size():
         y = np.random.default_rng(n).normal(size=n)
         assert np.allclose(transposed_conv_1d(y, w, s, p), C.T @ y)
         # zero insertion + padding k-1-p + ordinary convolution with the flipped kernel
-        up = np.zeros((n - 1) * s + 1); up[::s] = y
+        up = np.zeros((n - 1) * s + 1)
+        up[::s] = y
         padded = np.pad(up, k - 1 - p)
         assert np.allclose(np.correlate(padded, w[::-1], "valid"), C.T @ y)
-    assert (4 - 1) * 2 - 2 + 4 == 8
-    x = np.zeros((1, 1, 4, 4)); wt = np.zeros((1, 1, 4, 4))
+    x, wt = np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 4, 4))
     assert F.conv_transpose2d(x, wt, stride=2, padding=1).shape == (1, 1, 8, 8)
 
 
@@ -369,12 +373,12 @@ def test_dilated_kernel_span():
     assert F.conv2d(x, np.zeros((1, 1, 3, 3)), dilation=2, padding=2).shape[2:] == (9, 9)  # p = d(k-1)/2
 
 
-def test_textcnn_feature_map_length():
+def test_textcnn_feature_map_length(bank):
     n, d, h = 7, 5, 3
     x = np.random.default_rng(0).normal(size=(1, 1, n, d))
     out = F.conv2d(x, np.ones((4, 1, h, d)))
     assert out.shape == (1, 4, n - h + 1, 1)
-    assert 3 * 100 == 300
+    states(bank, "textcnn", f"{3 * 100}-dimensional")
 
 
 # -- generative
@@ -407,7 +411,6 @@ def test_reparameterisation_distribution_and_gradient(bank):
     z = mu + sigma * eps
     assert z.mean() == pytest.approx(mu, abs=0.01)
     assert z.std() == pytest.approx(sigma, abs=0.01)
-    assert 1 + 2 * 0.5 == 2                         # mu = 1, sigma = 2, eps = 0.5 gives z = 2
     states(bank, "reparameterization", f"$\\mu = 1$, $\\sigma = 2$, $\\epsilon = 0.5$ gives $z = {1 + 2 * 0.5:g}$",
            "z = \\mu + \\sigma \\odot \\epsilon", "$\\sigma = e^{v/2}$",
            "$\\partial z/\\partial v = \\frac{1}{2} e^{v/2}\\epsilon$")

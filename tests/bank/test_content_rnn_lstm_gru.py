@@ -243,11 +243,17 @@ def test_parameter_count_formulas_against_engine_cells(d, h):
     assert _eval_answer("rnn.birnn_with_output_params", d=d, h=h, q=q) == bi
 
 
-def test_worked_parameter_numbers_in_bodies():
-    assert [G * 128 * (100 + 128 + 1) for G in (1, 4, 3)] == [29312, 117248, 87936]
-    assert [G * 128 * (100 + 128 + 2) for G in (1, 4, 3)] == [29440, 117760, 88320]
-    assert 2 * 128 * (100 + 128 + 1) == 58624                      # bidirectional_rnn body
-    assert 128 * 229 + 128 * (128 + 128 + 1) == 29312 + 32896 == 62208   # stacked_rnn body
+def test_worked_parameter_numbers_in_bodies(bank):
+    from quizcli.engine.recurrent import GRUCell, LSTMCell, RNNCell
+
+    d, h = 100, 128
+    one = [_count(cell, d, h, 1) for cell in (RNNCell, LSTMCell, GRUCell)]  # one bias vector per block
+    two = [_count(cell, d, h, 2) for cell in (RNNCell, LSTMCell, GRUCell)]  # b_ih and b_hh
+    assert one == [G * h * (d + h + 1) for G in (1, 4, 3)] and two == [G * h * (d + h + 2) for G in (1, 4, 3)]
+    states(bank, "recurrent_params", *(str(n) for n in one + two))
+    states(bank, "bidirectional_rnn", f"2 × 128 × 229 = {2 * one[0]:,}".replace(",", " "))
+    second = _count(RNNCell, h, h, 1)
+    states(bank, "stacked_rnn", f"{one[0]} + {second} = {one[0] + second}")
     # the nn.LSTM(10, 20) choice question and its distractors
     q = _q("lstm_gru.pytorch_lstm_params")
     values = [int(o.text.en) for o in q.options]
