@@ -39,7 +39,6 @@ PENDING = {
     ("shape_trace", "easy"), ("shape_trace", "medium"), ("shape_trace", "hard"),
     # --
     # -- counting families (dense, recurrent, attention) and the partly converted ones
-    ("hopfield_step", "easy"), ("hopfield_step", "medium"), ("hopfield_step", "hard"),
     ("cross_entropy", "easy"), ("cross_entropy", "medium"), ("cross_entropy", "hard"),
     ("gru_step", "easy"), ("gru_step", "medium"),
     ("layernorm", "hard"),
