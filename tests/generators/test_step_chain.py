@@ -42,7 +42,6 @@ PENDING = {
     ("gru_step", "easy"), ("gru_step", "medium"),
     ("layernorm", "hard"),
     ("lstm_step", "easy"), ("lstm_step", "medium"),
-    ("softmax_ce_grad", "easy"), ("softmax_ce_grad", "medium"), ("softmax_ce_grad", "hard"),
     # --
 }
 MULTI_STEP = {f for f in FAMILIES if any((f, d) not in PENDING for d in ("easy", "medium", "hard"))}
