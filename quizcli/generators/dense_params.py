@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, pick
+from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
 
 FAMILY = Family(
     id="dense_params",
@@ -117,7 +117,7 @@ def _chain(widths, bias):
             return a * b + (b if (e["bias"] if bias_on is None else bias_on) else 0)
 
         def line(s, i=i, a=a, b=b):
-            v = int(s[f"layer{i}"])
+            v = fmt_num(s[f"layer{i}"])
             expr = f"{a} \\cdot {b} + {b} = {a * b} + {b} = {v}" if bias else f"{a} \\cdot {b} = {v}"
             return bi(f"Layer {i} ({a} → {b}): ${expr}$", f"第 {i} 层（{a} → {b}）：${expr}$")
 
@@ -140,8 +140,8 @@ def _chain(widths, bias):
         return ch.steps
 
     def total_line(s):
-        expr = " + ".join(str(int(s[k])) for k in ids)
-        return bi(f"Total: ${expr} = {int(s['total'])}$", f"合计：${expr} = {int(s['total'])}$")
+        expr = " + ".join(fmt_num(s[k]) for k in ids)
+        return bi(f"Total: ${expr} = {fmt_num(s['total'])}$", f"合计：${expr} = {fmt_num(s['total'])}$")
 
     mis = [M("counted_units", bi("You counted the units (neurons); the parameters are the connections (weights) and biases.",
                                  "你数的是神经元个数；参数是连接（权重）和偏置。"), lambda e: sum(e["widths"])),
@@ -158,7 +158,7 @@ def _chain(widths, bias):
             text=total_line, digits=0, rtol=0, atol=0.01,
             rule=bi("the layers' counts add up", "各层参数量相加"), formula=bi("Σ_l (n_{l−1}·n_l + n_l)" if bias else "Σ_l n_{l−1}·n_l",
                                                                           "Σ_l (n_{l−1}·n_l + n_l)" if bias else "Σ_l n_{l−1}·n_l"),
-            substituted=lambda s: bi("$" + " + ".join(str(int(s[k])) for k in ids) + "$", "$" + " + ".join(str(int(s[k])) for k in ids) + "$"),
+            substituted=lambda s: bi("$" + " + ".join(fmt_num(s[k]) for k in ids) + "$", "$" + " + ".join(fmt_num(s[k]) for k in ids) + "$"),
             mistakes=tuple(mis))
     return ch.steps
 

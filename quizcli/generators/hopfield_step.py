@@ -195,7 +195,8 @@ def _chain(W, s, b, i, ask, tie, E0):
                 rtol=0, atol=0.01,
                 text=tx(lambda st, l: (f"New state: $s_{i + 1} = \\mathrm{{sign}}({_n(st['net'])}) = {_n(st['s_new'][i])}$; the other units keep their values: "
                                        f"s = {_vec(st['s_new'])}." if l == "en" else
-                                       f"新状态：$s_{i + 1} = \\mathrm{{sign}}({_n(st['net'])}) = {_n(st['s_new'][i])}$；其余单元不变：s = {_vec(st['s_new'])}。")),
+                                       f"新状态：$s_{i + 1} = \\mathrm{{sign}}({_n(st['net'])}) = {_n(st['s_new'][i])}$；"
+                                       f"其余单元不变：s = {_vec(st['s_new'])}。")),
                 rule=bi("asynchronous update: only unit i takes the sign of its net input", "异步更新：只有单元 i 取其净输入的符号"),
                 formula=bi("s_i ← sign(net input); the others unchanged", "s_i ← sign(净输入)；其余不变"),
                 substituted=tx(lambda st, l: f"$s_{i + 1} = \\mathrm{{sign}}({_n(st['net'])})$"),
@@ -242,9 +243,9 @@ def _chain(W, s, b, i, ask, tie, E0):
         return sign * (-(1.0 if half else 2.0) * e["pairs"] - (e["bs"] if has_b and with_b else 0.0))
 
     def etext(st, l):
-        bpart = f" - ({_n(st['bs'])})" if has_b else ""
+        bpart = f" - {_p(st['bs'])}" if has_b else ""
         return ((f"Energy{label_en}: " if l == "en" else f"能量{label_zh}：")
-                + f"$E = -({_n(st['pairs'])}){bpart} = {_n(st['E'])}$" + ("." if l == "en" else "。"))
+                + f"$E = -{_p(st['pairs'])}{bpart} = {_n(st['E'])}$" + ("." if l == "en" else "。"))
 
     mis = [M("no_half", bi("You dropped the ½: each pair i, j appears twice in sᵀWs.", "你漏掉了 ½：sᵀWs 中每一对 i, j 出现两次。"),
              lambda e: energy(e, half=False)),
@@ -255,7 +256,7 @@ def _chain(W, s, b, i, ask, tie, E0):
         mis.append(M("energy_before", bi("You gave the energy before the update.", "你给的是更新前的能量。"), lambda e, E0=E0: E0))
     ch.step("E", bi("the energy E" + label_en, "能量 E" + label_zh), energy, uses=parts, rtol=0, atol=0.01, text=tx(etext),
             rule=bi("the Hopfield energy", "Hopfield 能量"), formula=bi("E = −Σ_{i<j} w_ij s_i s_j − bᵀs", "E = −Σ_{i<j} w_ij s_i s_j − bᵀs"),
-            substituted=tx(lambda st, l: f"$E = -({_n(st['pairs'])})" + (f" - ({_n(st['bs'])})$" if has_b else "$")),
+            substituted=tx(lambda st, l: f"$E = -{_p(st['pairs'])}" + (f" - {_p(st['bs'])}$" if has_b else "$")),
             mistakes=tuple(mis))
     return ch.steps
 

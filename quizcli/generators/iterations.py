@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, pick
+from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
 
 FAMILY = Family(
     id="iterations",
@@ -98,26 +98,26 @@ def _chain(n, b, e, drop):
     ch = Chain({"n": n, "b": b, "e": e, "drop_last": drop})
     M = StepMistake
     ch.step("full", bi("the full mini-batches ⌊N/B⌋", "完整小批量的个数 ⌊N/B⌋"), lambda v: v["n"] // v["b"], uses=("n", "b"),
-            text=lambda s: bi(f"Full mini-batches: $\\lfloor N/B \\rfloor = \\lfloor {n}/{b} \\rfloor = {int(s['full'])}$",
-                              f"完整的小批量：$\\lfloor N/B \\rfloor = \\lfloor {n}/{b} \\rfloor = {int(s['full'])}$"),
+            text=lambda s: bi(f"Full mini-batches: $\\lfloor N/B \\rfloor = \\lfloor {n}/{b} \\rfloor = {fmt_num(s['full'])}$",
+                              f"完整的小批量：$\\lfloor N/B \\rfloor = \\lfloor {n}/{b} \\rfloor = {fmt_num(s['full'])}$"),
             digits=0, rtol=0, atol=0.01, rule=bi("whole batches: divide and round down", "完整的批：相除后向下取整"),
             formula=bi("⌊N/B⌋", "⌊N/B⌋"), substituted=lambda s: bi(f"$\\lfloor {n}/{b} \\rfloor$", f"$\\lfloor {n}/{b} \\rfloor$"),
             mistakes=(M("no_rounding", bi("You did not round N/B: the number of mini-batches is a whole number.",
                                           "你没有对 N/B 取整：小批量个数是整数。"), lambda v: v["n"] / v["b"]),))
     ch.step("rest", bi("the samples left over N − B·⌊N/B⌋", "剩下的样本数 N − B·⌊N/B⌋"), lambda v: v["n"] - v["b"] * v["full"],
             uses=("n", "b", "full"),
-            text=lambda s: bi(f"Left over: ${n} - {b} \\cdot {int(s['full'])} = {int(s['rest'])}$ samples",
-                              f"剩下：${n} - {b} \\cdot {int(s['full'])} = {int(s['rest'])}$ 个样本"),
+            text=lambda s: bi(f"Left over: ${n} - {b} \\cdot {fmt_num(s['full'])} = {fmt_num(s['rest'])}$ samples",
+                              f"剩下：${n} - {b} \\cdot {fmt_num(s['full'])} = {fmt_num(s['rest'])}$ 个样本"),
             digits=0, rtol=0, atol=0.01, rule=bi("the remainder of the division", "除法的余数"), formula=bi("N − B·⌊N/B⌋", "N − B·⌊N/B⌋"),
-            substituted=lambda s: bi(f"${n} - {b} \\cdot {int(s['full'])}$", f"${n} - {b} \\cdot {int(s['full'])}$"))
+            substituted=lambda s: bi(f"${n} - {b} \\cdot {fmt_num(s['full'])}$", f"${n} - {b} \\cdot {fmt_num(s['full'])}$"))
 
     def per(v, keep=None):
         keep = (not v["drop_last"]) if keep is None else keep
         return v["full"] + (1 if keep and v["rest"] > 0 else 0)
 
     def per_line(s):
-        f, r, p = int(s["full"]), int(s["rest"]), int(s["per"])
-        if r == 0:
+        f, r, p = fmt_num(s["full"]), fmt_num(s["rest"]), fmt_num(s["per"])
+        if s["rest"] == 0:
             return bi(f"No samples are left over: {f} full batches → {p} iterations per epoch.",
                       f"没有剩余样本：{f} 个完整批 → 每轮 {p} 次迭代。")
         if drop:
@@ -130,8 +130,8 @@ def _chain(n, b, e, drop):
             digits=0, rtol=0, atol=0.01, rule=bi("one update per mini-batch, the short last one " + ("dropped" if drop else "included"),
                                                  "每个小批量一次更新，最后不完整的一批" + ("被丢弃" if drop else "也算")),
             formula=bi("⌊N/B⌋" if drop else "⌈N/B⌉ = ⌊N/B⌋ + (1 if a remainder is left)", "⌊N/B⌋" if drop else "⌈N/B⌉ = ⌊N/B⌋ +（有余数则加 1）"),
-            substituted=lambda s: bi(f"${int(s['full'])}$" + ("" if drop or not s["rest"] else " + 1"),
-                                     f"${int(s['full'])}$" + ("" if drop or not s["rest"] else " + 1")),
+            substituted=lambda s: bi(f"${fmt_num(s['full'])}$" + ("" if drop or not s["rest"] else " + 1"),
+                                     f"${fmt_num(s['full'])}$" + ("" if drop or not s["rest"] else " + 1")),
             mistakes=(M("wrong_last_batch", bi("You " + ("dropped the last incomplete batch; it is kept by default (drop_last=False)." if not drop
                                                          else "kept the incomplete last batch; this loader drops it (drop_last=True)."),
                                                "你" + ("丢掉了最后不完整的批；默认会保留它（drop_last=False）。" if not drop
@@ -144,11 +144,11 @@ def _chain(n, b, e, drop):
         M("divided_by_epochs", bi("You divided by the epochs; the total is iterations per epoch × epochs.",
                                   "你除以了轮数；总数是每轮迭代次数 × 轮数。"), lambda v: v["per"] / v["e"]))
     ch.step("total", bi("the total number of updates", "总更新次数"), lambda v: v["per"] * v["e"], uses=("per", "e"),
-            text=lambda s: bi(f"Total updates: ${int(s['per'])} \\cdot {e} = {int(s['total'])}$",
-                              f"总更新次数：${int(s['per'])} \\cdot {e} = {int(s['total'])}$"),
+            text=lambda s: bi(f"Total updates: ${fmt_num(s['per'])} \\cdot {e} = {fmt_num(s['total'])}$",
+                              f"总更新次数：${fmt_num(s['per'])} \\cdot {e} = {fmt_num(s['total'])}$"),
             digits=0, rtol=0, atol=0.01, rule=bi("the same number of iterations in every epoch", "每轮的迭代次数相同"),
             formula=bi("iterations per epoch × E", "每轮迭代次数 × E"),
-            substituted=lambda s: bi(f"${int(s['per'])} \\cdot {e}$", f"${int(s['per'])} \\cdot {e}$"), mistakes=mis)
+            substituted=lambda s: bi(f"${fmt_num(s['per'])} \\cdot {e}$", f"${fmt_num(s['per'])} \\cdot {e}$"), mistakes=mis)
     return ch.steps
 
 

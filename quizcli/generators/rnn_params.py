@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 
-from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, pick
+from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
 
 _INFO = {
     "rnn": dict(G=1, cell="RNNCell", article="a", topic="rnn",
@@ -93,7 +93,8 @@ def make_family(kind: str):
         formula = f"G(hd + h^2{bterm})" if G > 1 else f"hd + h^2{bterm}"
         steps = [
             bi(f"The layer has {info['blocks'].en}. Each block has an input weight matrix $h \\times d$"
-               + (" and a recurrent matrix $h \\times h$" if b == 0 else f", a recurrent matrix $h \\times h$ and {b} bias vector{'s' if b == 2 else ''} of length $h$")
+               + (" and a recurrent matrix $h \\times h$" if b == 0
+                  else f", a recurrent matrix $h \\times h$ and {b} bias vector{'s' if b == 2 else ''} of length $h$")
                + f": ${formula}$ parameters" + (f" with $G = {G}$." if G > 1 else "."),
                f"该层有{info['blocks'].zh}。每组有 $h \\times d$ 的输入权重矩阵、$h \\times h$ 的循环权重矩阵"
                + ("" if b == 0 else f"和 {b} 个长度为 $h$ 的偏置向量")
@@ -150,14 +151,14 @@ def _chain(kind, G, d, h, b):
     M = StepMistake
     per_en, per_zh = (" per block", "每组") if G > 1 else ("", "")
     ch.step("w_in", bi(f"the input weights{per_en} h·d", f"{per_zh}输入权重数 h·d"), lambda e: e["h"] * e["d"], uses=("h", "d"),
-            text=lambda s: bi(f"Input weights{per_en}: $h \\cdot d = {h} \\cdot {d} = {int(s['w_in'])}$",
-                              f"{per_zh}输入权重：$h \\cdot d = {h} \\cdot {d} = {int(s['w_in'])}$"),
+            text=lambda s: bi(f"Input weights{per_en}: $h \\cdot d = {h} \\cdot {d} = {fmt_num(s['w_in'])}$",
+                              f"{per_zh}输入权重：$h \\cdot d = {h} \\cdot {d} = {fmt_num(s['w_in'])}$"),
             digits=0, rtol=0, atol=0.01, rule=bi("a weight matrix from the input (size d) to the hidden units (size h)",
                                                  "从输入（维度 d）到隐藏单元（维度 h）的权重矩阵"),
             formula=bi("h·d", "h·d"), substituted=lambda s: bi(f"${h} \\cdot {d}$", f"${h} \\cdot {d}$"))
     ch.step("w_rec", bi(f"the recurrent weights{per_en} h·h", f"{per_zh}循环权重数 h·h"), lambda e: e["h"] * e["h"], uses=("h",),
-            text=lambda s: bi(f"Recurrent weights{per_en} (from $h_{{t-1}}$): $h^2 = {h}^2 = {int(s['w_rec'])}$",
-                              f"{per_zh}循环权重（来自 $h_{{t-1}}$）：$h^2 = {h}^2 = {int(s['w_rec'])}$"),
+            text=lambda s: bi(f"Recurrent weights{per_en} (from $h_{{t-1}}$): $h^2 = {h}^2 = {fmt_num(s['w_rec'])}$",
+                              f"{per_zh}循环权重（来自 $h_{{t-1}}$）：$h^2 = {h}^2 = {fmt_num(s['w_rec'])}$"),
             digits=0, rtol=0, atol=0.01, rule=bi("a weight matrix from the previous state (size h) to the hidden units (size h)",
                                                  "从上一时刻状态（维度 h）到隐藏单元（维度 h）的权重矩阵"),
             formula=bi("h·h", "h·h"), substituted=lambda s: bi(f"${h} \\cdot {h}$", f"${h} \\cdot {h}$"),
@@ -169,10 +170,11 @@ def _chain(kind, G, d, h, b):
         other = 3 - b
         ch.step("bias", bi(f"the biases{per_en} (bias vectors × h)", f"{per_zh}偏置数（偏置向量个数 × h）"), lambda e: e["biases"] * e["h"],
                 uses=("biases", "h"),
-                text=lambda s: bi(f"Biases{per_en}: ${b} \\cdot {h} = {int(s['bias'])}$", f"{per_zh}偏置：${b} \\cdot {h} = {int(s['bias'])}$"),
+                text=lambda s: bi(f"Biases{per_en}: ${b} \\cdot {h} = {fmt_num(s['bias'])}$", f"{per_zh}偏置：${b} \\cdot {h} = {fmt_num(s['bias'])}$"),
                 digits=0, rtol=0, atol=0.01, rule=bi("one bias per hidden unit and bias vector", "每个隐藏单元、每个偏置向量一个偏置"),
                 formula=bi("biases·h", "偏置向量个数·h"), substituted=lambda s: bi(f"${b} \\cdot {h}$", f"${b} \\cdot {h}$"),
-                mistakes=(M("bias_convention", bi(f"You used {other} bias vector{'s' if other == 2 else ''}{' per gate' if G > 1 else ''}; this problem counts {b}.",
+                mistakes=(M("bias_convention", bi(f"You used {other} bias vector{'s' if other == 2 else ''}{' per gate' if G > 1 else ''}; "
+                                                  f"this problem counts {b}.",
                                                   f"你{'每个门' if G > 1 else ''}用了 {other} 个偏置向量；本题约定为 {b} 个。"),
                             lambda e, o=other: o * e["h"]),))
         parts += ("bias",)
@@ -189,14 +191,14 @@ def _chain(kind, G, d, h, b):
         return out
 
     def sum_line(s, sid):
-        return " + ".join(str(int(s[k])) for k in parts) + f" = {int(s[sid])}"
+        return " + ".join(fmt_num(s[k]) for k in parts) + f" = {fmt_num(s[sid])}"
 
     ch.step("block", bi("the parameters of one block" if G > 1 else "the total number of parameters", "每组参数量" if G > 1 else "参数总数"),
             lambda e: sum(e[k] for k in parts), uses=parts + (("h",) if not b else ()),
             text=lambda s: bi(f"{'One block' if G > 1 else 'Total'}: ${sum_line(s, 'block')}$", f"{'每组' if G > 1 else '合计'}：${sum_line(s, 'block')}$"),
             digits=0, rtol=0, atol=0.01, rule=bi("a block's weights and biases add up", "一组的权重与偏置相加"),
             formula=bi("hd + h² + biases·h", "hd + h² + 偏置向量个数·h"),
-            substituted=lambda s: bi("$" + " + ".join(str(int(s[k])) for k in parts) + "$", "$" + " + ".join(str(int(s[k])) for k in parts) + "$"),
+            substituted=lambda s: bi("$" + " + ".join(fmt_num(s[k]) for k in parts) + "$", "$" + " + ".join(fmt_num(s[k]) for k in parts) + "$"),
             mistakes=tuple(block_mistakes(1)))
     if G == 1:
         return ch.steps
@@ -207,9 +209,11 @@ def _chain(kind, G, d, h, b):
                        (2, "two_gates", bi("You counted the two gates only; the candidate state also has its own weights: 3 blocks.",
                                            "你只数了两个门；候选状态也有自己的权重：共 3 组。")))}[kind]
     ch.step("total", bi(f"the total number of parameters, G = {G} blocks", f"参数总数（G = {G} 组）"), lambda e: G * e["block"], uses=("block",),
-            text=lambda s: bi(f"Total: ${G} \\cdot {int(s['block'])} = {int(s['total'])}$", f"合计：${G} \\cdot {int(s['block'])} = {int(s['total'])}$"),
-            digits=0, rtol=0, atol=0.01, rule=bi("every block has the same shapes", "每组的形状相同"), formula=bi("G·(hd + h² + biases·h)", "G·(hd + h² + 偏置向量个数·h)"),
-            substituted=lambda s: bi(f"${G} \\cdot {int(s['block'])}$", f"${G} \\cdot {int(s['block'])}$"),
+            text=lambda s: bi(f"Total: ${G} \\cdot {fmt_num(s['block'])} = {fmt_num(s['total'])}$",
+                              f"合计：${G} \\cdot {fmt_num(s['block'])} = {fmt_num(s['total'])}$"),
+            digits=0, rtol=0, atol=0.01, rule=bi("every block has the same shapes", "每组的形状相同"),
+            formula=bi("G·(hd + h² + biases·h)", "G·(hd + h² + 偏置向量个数·h)"),
+            substituted=lambda s: bi(f"${G} \\cdot {fmt_num(s['block'])}$", f"${G} \\cdot {fmt_num(s['block'])}$"),
             mistakes=tuple(M(mid, fb, lambda e, g=g: g * e["block"]) for g, mid, fb in wrong_g))
     return ch.steps
 
