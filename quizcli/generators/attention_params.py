@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
 
 FAMILY = Family(
     id="attention_params",
@@ -69,25 +69,8 @@ def solve(prm: dict) -> Solution:
         what_zh = f"一个多头自注意力模块，d_model = {d}，{h} 个头（Q、K、V 投影和输出投影）"
     prompt = bi(f"Count the trainable parameters of {what_en}; {b_en}. (Embeddings and positional encodings are not included.)",
                 f"计算{what_zh}的可训练参数量；{b_zh}。（不含词嵌入和位置编码。）")
-    steps = [
-        bi(f"Each head projects to $d_k = d/h = {d}/{h} = {dk}$; over the {h} heads $W_Q$, $W_K$, $W_V$ are each $d \\times d$, "
-           f"and $W_O$ is $d \\times d$: $4d^2 = 4 \\cdot {d}^2 = {mha_w}$"
-           + (f"; biases $4d = {mha_b}$. Attention: ${mha_w} + {mha_b} = {mha}$" if bias else f". Attention: ${mha}$"),
-           f"每个头投影到 $d_k = d/h = {d}/{h} = {dk}$；{h} 个头合起来 $W_Q$、$W_K$、$W_V$ 各为 $d \\times d$，"
-           f"$W_O$ 为 $d \\times d$：$4d^2 = 4 \\cdot {d}^2 = {mha_w}$"
-           + (f"；偏置 $4d = {mha_b}$。注意力部分：${mha_w} + {mha_b} = {mha}$" if bias else f"。注意力部分：${mha}$")),
-    ]
-    if ff:
-        ffn = ffn_w + ffn_b
-        fexpr = (f"2 d d_{{ff}} + d_{{ff}} + d = 2 \\cdot {d} \\cdot {ff} + {ff} + {d} = {ffn}" if bias
-                 else f"2 d d_{{ff}} = 2 \\cdot {d} \\cdot {ff} = {ffn}")
-        steps.append(bi(f"Feed-forward {d} → {ff} → {d}: ${fexpr}$", f"前馈网络 {d} → {ff} → {d}：${fexpr}$"))
-        steps.append(bi(f"Two layer norms, each with γ and β of size d: $2 \\cdot 2d = 4 \\cdot {d} = {ln}$",
-                        f"两个层归一化，各有长度为 d 的 γ 和 β：$2 \\cdot 2d = 4 \\cdot {d} = {ln}$"))
-        steps.append(bi(f"Total: ${mha} + {ffn} + {ln} = {total}$", f"合计：${mha} + {ffn} + {ln} = {total}$"))
-    else:
-        steps.append(bi(f"Total: ${total}$ (the number of heads does not change the count).",
-                        f"合计：${total}$（头数不影响参数量）。"))
+    chain = _chain(d, h, ff, bias)
+    steps = [st.text for st in chain]
     rest = ffn_w + ffn_b + ln
     miscon = []
     if h > 1:
@@ -109,9 +92,93 @@ def solve(prm: dict) -> Solution:
     return Solution(prompt=prompt, answer=total, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi("PyTorch layout: W_Q, W_K, W_V, W_O are each d_model×d_model in total over the heads; post-norm encoder layer.",
                                     "PyTorch 布局：W_Q、W_K、W_V、W_O 在所有头上合计各为 d_model×d_model；编码器层为后归一化。"),),
-                    rtol=0, atol=0.01,
+                    rtol=0, atol=0.01, chain=chain,
                     hint=bi("4d² + 4d for attention; + 2·d·d_ff + d_ff + d for the FFN; + 4d for two layer norms.",
                             "注意力 4d² + 4d；前馈 + 2·d·d_ff + d_ff + d；两个层归一化 + 4d。"))
+
+
+def _chain(d, h, ff, bias):
+    """The attention weights 4d², its biases 4d and their sum; with a feed-forward width, the FFN,
+    the two layer norms and the total. Without biases the weights are the attention's count."""
+    ch = Chain({"d_model": d, "heads": h, "d_ff": ff, "bias": bias})
+    M = StepMistake
+    dk = d // h
+    tx = lambda en, zh: (lambda s: bi(en(s), zh(s)))  # noqa: E731
+    no_wo = M("forgot_output_projection", bi("You forgot the output projection W_O (d×d) that mixes the concatenated heads.",
+                                             "你漏了把各头拼接结果混合起来的输出投影 W_O（d×d）。"), lambda e: 3 * e["d_model"] ** 2)
+    mis = [no_wo]
+    if h > 1:
+        mis.insert(0, M("full_size_heads", bi(f"You gave every head full d×d projections; each head projects to d/h = {dk}, "
+                                              f"so the {h} heads together have d×d per Q, K, V.",
+                                              f"你让每个头都有完整的 d×d 投影；每个头只投影到 d/h = {dk}，{h} 个头合起来 Q、K、V 各为 d×d。"),
+                        lambda e: 3 * e["heads"] * e["d_model"] ** 2 + e["d_model"] ** 2))
+    ch.step("w_attn", bi("the attention weights 4d² (W_Q, W_K, W_V, W_O)", "注意力的权重数 4d²（W_Q、W_K、W_V、W_O）"),
+            lambda e: 4 * e["d_model"] ** 2, uses=("d_model", "heads"), digits=0, rtol=0, atol=0.01,
+            text=tx(lambda s: f"Each head projects to $d_k = d/h = {d}/{h} = {dk}$; over the {h} heads $W_Q$, $W_K$, $W_V$ are each $d \\times d$, "
+                              f"and $W_O$ is $d \\times d$: $4d^2 = 4 \\cdot {d}^2 = {fmt_num(s['w_attn'])}$",
+                    lambda s: f"每个头投影到 $d_k = d/h = {d}/{h} = {dk}$；{h} 个头合起来 $W_Q$、$W_K$、$W_V$ 各为 $d \\times d$，"
+                              f"$W_O$ 为 $d \\times d$：$4d^2 = 4 \\cdot {d}^2 = {fmt_num(s['w_attn'])}$"),
+            rule=bi("the heads share out d: Q, K, V and the output projection are each d×d in total",
+                    "各头分摊 d：Q、K、V 和输出投影合计各为 d×d"),
+            formula=bi("4·d² (h heads of d×d/h for each of Q, K, V, plus W_O)", "4·d²（Q、K、V 各为 h 个 d×d/h，再加 W_O）"),
+            substituted=tx(lambda s: f"$4 \\cdot {d}^2$", lambda s: f"$4 \\cdot {d}^2$"), mistakes=tuple(mis))
+    attn = "w_attn"
+    if bias:
+        ch.step("b_attn", bi("the attention biases 4d", "注意力的偏置数 4d"), lambda e: 4 * e["d_model"], uses=("d_model",),
+                digits=0, rtol=0, atol=0.01,
+                text=tx(lambda s: f"Biases of the four projections: $4d = 4 \\cdot {d} = {fmt_num(s['b_attn'])}$",
+                        lambda s: f"四个投影的偏置：$4d = 4 \\cdot {d} = {fmt_num(s['b_attn'])}$"),
+                rule=bi("one bias per output unit of each projection", "每个投影的每个输出单元一个偏置"), formula=bi("4·d", "4·d"),
+                substituted=tx(lambda s: f"$4 \\cdot {d}$", lambda s: f"$4 \\cdot {d}$"),
+                mistakes=(M("forgot_output_projection", no_wo.feedback, lambda e: 3 * e["d_model"]),))
+        ch.step("attn", bi("the parameters of the attention block", "注意力模块的参数量"), lambda e: e["w_attn"] + e["b_attn"],
+                uses=("w_attn", "b_attn"), digits=0, rtol=0, atol=0.01,
+                text=tx(lambda s: f"Attention: ${fmt_num(s['w_attn'])} + {fmt_num(s['b_attn'])} = {fmt_num(s['attn'])}$"
+                                  + ("" if ff else " (the number of heads does not change the count)"),
+                        lambda s: f"注意力部分：${fmt_num(s['w_attn'])} + {fmt_num(s['b_attn'])} = {fmt_num(s['attn'])}$"
+                                  + ("" if ff else "（头数不影响参数量）")),
+                rule=bi("weights and biases add up", "权重与偏置相加"), formula=bi("4d² + 4d", "4d² + 4d"),
+                substituted=tx(lambda s: f"${fmt_num(s['w_attn'])} + {fmt_num(s['b_attn'])}$", lambda s: f"${fmt_num(s['w_attn'])} + {fmt_num(s['b_attn'])}$"),
+                mistakes=(M("forgot_bias", bi("You forgot the biases of the linear maps.", "你漏了线性映射的偏置。"), lambda e: e["w_attn"]),))
+        attn = "attn"
+    if not ff:
+        return ch.steps
+
+    def ffn(e, second=True, with_bias=None):
+        d, ff, b = e["d_model"], e["d_ff"], (e["bias"] if with_bias is None else with_bias)
+        return (2 if second else 1) * d * ff + ((ff + (d if second else 0)) if b else 0)
+
+    fexpr = (lambda s: f"2 d d_{{ff}} + d_{{ff}} + d = 2 \\cdot {d} \\cdot {ff} + {ff} + {d} = {fmt_num(s['ffn'])}") if bias \
+        else (lambda s: f"2 d d_{{ff}} = 2 \\cdot {d} \\cdot {ff} = {fmt_num(s['ffn'])}")
+    fsub = f"2 \\cdot {d} \\cdot {ff} + {ff} + {d}" if bias else f"2 \\cdot {d} \\cdot {ff}"
+    fmis = [M("ffn_one_matrix", bi("You counted only the first feed-forward matrix; the FFN expands to d_ff and projects back to d_model (two layers).",
+                                   "你只算了前馈网络的第一个矩阵；FFN 先扩展到 d_ff 再投影回 d_model（两层）。"), lambda e: ffn(e, second=False))]
+    if bias:
+        fmis.append(M("forgot_bias", bi("You forgot the biases of the feed-forward layers.", "你漏了前馈层的偏置。"), lambda e: ffn(e, with_bias=False)))
+    ch.step("ffn", bi("the parameters of the feed-forward network", "前馈网络的参数量"), ffn, uses=("d_model", "d_ff", "bias"),
+            digits=0, rtol=0, atol=0.01,
+            text=tx(lambda s: f"Feed-forward {d} → {ff} → {d}: ${fexpr(s)}$", lambda s: f"前馈网络 {d} → {ff} → {d}：${fexpr(s)}$"),
+            rule=bi("two fully connected layers, d → d_ff → d", "两层全连接，d → d_ff → d"),
+            formula=bi("2·d·d_ff + d_ff + d" if bias else "2·d·d_ff", "2·d·d_ff + d_ff + d" if bias else "2·d·d_ff"),
+            substituted=tx(lambda s: f"${fsub}$", lambda s: f"${fsub}$"), mistakes=tuple(fmis))
+    ch.step("ln", bi("the parameters of the two layer norms", "两个层归一化的参数量"), lambda e: 4 * e["d_model"], uses=("d_model",),
+            digits=0, rtol=0, atol=0.01,
+            text=tx(lambda s: f"Two layer norms, each with γ and β of size d: $2 \\cdot 2d = 4 \\cdot {d} = {fmt_num(s['ln'])}$",
+                    lambda s: f"两个层归一化，各有长度为 d 的 γ 和 β：$2 \\cdot 2d = 4 \\cdot {d} = {fmt_num(s['ln'])}$"),
+            rule=bi("a layer norm learns a scale γ and a shift β per feature", "层归一化对每个特征学习缩放 γ 和平移 β"),
+            formula=bi("2 · 2d", "2 · 2d"), substituted=tx(lambda s: f"$4 \\cdot {d}$", lambda s: f"$4 \\cdot {d}$"),
+            mistakes=(M("one_layernorm", bi("An encoder layer has two layer norms (after attention and after the FFN), each with γ and β.",
+                                            "编码器层有两个层归一化（注意力之后和 FFN 之后），各有 γ 和 β。"), lambda e: 2 * e["d_model"]),))
+    parts = (attn, "ffn", "ln")
+    ch.step("total", bi("the total number of parameters", "参数总数"), lambda e: sum(e[k] for k in parts), uses=parts,
+            digits=0, rtol=0, atol=0.01,
+            text=tx(lambda s: "Total: $" + " + ".join(fmt_num(s[k]) for k in parts) + f" = {fmt_num(s['total'])}$",
+                    lambda s: "合计：$" + " + ".join(fmt_num(s[k]) for k in parts) + f" = {fmt_num(s['total'])}$"),
+            rule=bi("the blocks' counts add up", "各模块参数量相加"), formula=bi("attention + FFN + layer norms", "注意力 + 前馈 + 层归一化"),
+            substituted=tx(lambda s: "$" + " + ".join(fmt_num(s[k]) for k in parts) + "$", lambda s: "$" + " + ".join(fmt_num(s[k]) for k in parts) + "$"),
+            mistakes=(M("forgot_layernorm", bi("You forgot the two layer norms: each has γ and β of length d_model.",
+                                               "你漏了两个层归一化：各有长度为 d_model 的 γ 和 β。"), lambda e: e[attn] + e["ffn"]),))
+    return ch.steps
 
 
 def check(prm: dict):

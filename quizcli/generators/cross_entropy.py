@@ -116,17 +116,8 @@ def _solve_binary(prm: dict) -> Solution:
     steps = [bi(r"$\mathrm{BCE} = -[y \cdot \ln(p) + (1 - y) \ln(1 - p)]$: for $y = 1$ only $-\ln(p)$ remains, "
                 r"for $y = 0$ only $-\ln(1 - p)$.",
                 r"$\mathrm{BCE} = -[y \cdot \ln(p) + (1 - y) \ln(1 - p)]$：$y = 1$ 时只剩 $-\ln(p)$，$y = 0$ 时只剩 $-\ln(1 - p)$。")]
-    for i, (q, y, term) in enumerate(zip(p, lab, terms)):
-        arg = _v(q) if y == 1 else f"1 - {_v(q)}"
-        label = f"sample {i + 1}: " if n > 1 else ""
-        label_zh = f"样本 {i + 1}：" if n > 1 else ""
-        steps.append(bi(f"{label}$y = {y}$: $-\\ln({arg}) = {_v(term)}$",
-                        f"{label_zh}$y = {y}$：$-\\ln({arg}) = {_v(term)}$"))
-    if n > 1:
-        steps.append(bi(f"Mean over the {n} samples: $({' + '.join(_v(x) for x in terms)})/{n} = {_v(ans)}$.",
-                        f"对 {n} 个样本取平均：$({' + '.join(_v(x) for x in terms)})/{n} = {_v(ans)}$。"))
-    else:
-        steps.append(bi(f"Loss: {_v(ans)}.", f"损失：{_v(ans)}。"))
+    chain = _chain_binary(p, lab)
+    steps += [st.text for st in chain]
 
     def mean_of(f):
         return sum(f(q, y) for q, y in zip(p, lab)) / n
@@ -148,7 +139,7 @@ def _solve_binary(prm: dict) -> Solution:
                                        "你把损失加起来了；批量损失取平均（除以样本数）。")))
     conventions = (bi("Natural logarithm; a batch loss is the mean over samples.", "自然对数；批量损失对样本取平均。"),)
     return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
-                    conventions=conventions, answer_text=f"{ans:.4f}", rtol=RTOL, atol=ATOL,
+                    conventions=conventions, answer_text=f"{ans:.4f}", rtol=RTOL, atol=ATOL, chain=chain,
                     hint=bi("Label 1: −ln p; label 0: −ln(1 − p).", "标签 1：−ln p；标签 0：−ln(1 − p)。"))
 
 
@@ -175,6 +166,7 @@ def solve(prm: dict) -> Solution:
             "计算 softmax 交叉熵损失（自然对数），保留 4 位小数。",
         )
         exps = " + ".join(f"e^{{{_v(x)}}}" for x in z)
+        chain = _chain(z, t)
         steps = [
             bi(r"$\mathrm{CE} = -\ln(\mathrm{softmax}(z)_t) = -z_t + \ln \sum_j e^{z_j}$ (one-hot target: only the true class counts).",
                r"$\mathrm{CE} = -\ln(\mathrm{softmax}(z)_t) = -z_t + \ln \sum_j e^{z_j}$（one-hot 目标：只有真实类别那一项）。"),
@@ -195,9 +187,9 @@ def solve(prm: dict) -> Solution:
         steps = [
             bi(r"$\mathrm{CE} = -\sum_i y_i \cdot \ln(\hat{y}_i)$; with a one-hot $y$ only the true class remains: $-\ln(\hat{y}_t)$.",
                r"$\mathrm{CE} = -\sum_i y_i \cdot \ln(\hat{y}_i)$；$y$ 为 one-hot，只剩真实类别一项：$-\ln(\hat{y}_t)$。"),
-            bi(f"$\\mathrm{{CE}} = -\\ln(\\hat{{y}}_{t}) = -\\ln({_v(yh[t - 1])}) = {_v(ans)}$",
-               f"$\\mathrm{{CE}} = -\\ln(\\hat{{y}}_{t}) = -\\ln({_v(yh[t - 1])}) = {_v(ans)}$"),
         ]
+        chain = _chain_probs(yh, t)
+        steps += [st.text for st in chain]
     q = yh[t - 1]
     miscon = [
         Misconception("log10", -math.log10(q), bi("You used log base 10; the loss uses the natural log ln.",
@@ -232,38 +224,155 @@ def solve(prm: dict) -> Solution:
                       "自然对数；类别从 1 开始数；目标为 one-hot。"),)
     return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=conventions, answer_text=f"{ans:.4f}", rtol=RTOL, atol=ATOL,
-                    chain=_chain(z, t) if mode == "logits" else (),
+                    chain=chain,
                     hint=bi("Only the true class counts: CE = −ln ŷ_t.", "只有真实类别那一项：CE = −ln ŷ_t。"))
+
+
+_MIS = {
+    "log10": bi("You used log base 10; the loss uses the natural log ln.", "你用了以 10 为底的对数；损失用自然对数 ln。"),
+    "log2": bi("You used log base 2 (bits); the loss uses the natural log ln.", "你用了以 2 为底的对数；损失用自然对数 ln。"),
+    "forgot_minus": bi("You forgot the minus sign: the loss is −ln ŷ_t, a positive number.", "你漏了负号：损失是 −ln ŷ_t，为正数。"),
+    "bce_per_class": bi("You added binary cross-entropy over every class (−Σ[y ln ŷ + (1−y) ln(1−ŷ)]); "
+                        "softmax cross-entropy is −Σ y ln ŷ = −ln ŷ_t.",
+                        "你对每个类别都算了二元交叉熵（−Σ[y ln ŷ + (1−y) ln(1−ŷ)]）；softmax 交叉熵是 −Σ y ln ŷ = −ln ŷ_t。"),
+    "predicted_class": bi("You used the predicted (largest) probability; the loss uses the probability of the TRUE class.",
+                          "你用了预测概率最大的类；损失要用真实类别的概率。"),
+}
+
+
+def _counted_from_zero(t):
+    return bi(f"You took entry {t + 1}: classes are counted from 1, so class {t} is entry {t}.",
+              f"你取了第 {t + 1} 个数：类别从 1 开始数，第 {t} 类就是第 {t} 个数。")
+
+
+def _bce_per_class(yh, t):
+    return -sum(math.log(x) if i == t - 1 else math.log(1 - x) for i, x in enumerate(yh) if x < 1)
 
 
 def _chain(z, t):
     """Logits given: ln Σ_j e^{z_j} (shown to 6 decimals), then CE = −z_t + ln Σ e^{z_j}."""
-    ch = Chain({})
+    ch = Chain({"z": z, "target": t})
+    n = len(z)
     exps = " + ".join(f"e^{{{_v(x)}}}" for x in z)
 
     def lse(e):
-        m = max(z)
-        return m + math.log(sum(math.exp(x - m) for x in z))
+        m = max(e["z"])
+        return m + math.log(sum(math.exp(x - m) for x in e["z"]))
 
     ch.step("lse", bi("the log-sum-exp ln Σ_j e^{z_j}", "对数和指数 ln Σ_j e^{z_j}"), lse, uses=("z",), digits=6,
             text=lambda s: bi(f"$\\ln({exps}) = {fmt_num(s['lse'], 6)}$", f"$\\ln({exps}) = {fmt_num(s['lse'], 6)}$"),
             rtol=RTOL, atol=ATOL, rule=bi("the log of softmax's normaliser", "softmax 归一化常数的对数"),
             formula=bi("ln Σ_j e^{z_j}", "ln Σ_j e^{z_j}"), substituted=lambda s: bi(f"$\\ln({exps})$", f"$\\ln({exps})$"))
 
-    def ce(e, sign=1):
-        return sign * (-z[t - 1] + e["lse"])
+    def ce(e, k=None):
+        k = int(e["target"]) - 1 if k is None else k
+        return -e["z"][k] + e["lse"]
 
-    ch.step("ce", bi("the loss CE = −z_t + ln Σ e^{z_j}", "损失 CE = −z_t + ln Σ e^{z_j}"), ce, uses=("target", "lse"),
+    def probs(e):
+        return [math.exp(x - e["lse"]) for x in e["z"]]
+
+    top = max(range(n), key=lambda i: z[i])
+    mis = [StepMistake("forgot_minus", _MIS["forgot_minus"], lambda e: -ce(e)),
+           StepMistake("forgot_logsumexp", bi("The logit is not a log-probability: add ln Σ e^{z_j}.",
+                                              "logit 不是对数概率：还要加上 ln Σ e^{z_j}。"), lambda e: -e["z"][int(e["target"]) - 1]),
+           StepMistake("log10", _MIS["log10"], lambda e: ce(e) / math.log(10)),
+           StepMistake("log2", _MIS["log2"], lambda e: ce(e) / math.log(2)),
+           StepMistake("bce_per_class", _MIS["bce_per_class"], lambda e: _bce_per_class(probs(e), int(e["target"])))]
+    if t < n:
+        mis.append(StepMistake("counted_from_zero", _counted_from_zero(t), lambda e: ce(e, int(e["target"]))))
+    if top != t - 1:
+        mis.append(StepMistake("predicted_class", _MIS["predicted_class"], lambda e, top=top: ce(e, top)))
+    ch.step("ce", bi("the loss CE = −z_t + ln Σ e^{z_j}", "损失 CE = −z_t + ln Σ e^{z_j}"), ce, uses=("z", "target", "lse"),
             text=lambda s: bi(f"$\\mathrm{{CE}} = -{_p(z[t - 1])} + {fmt_num(s['lse'], 6)} = {_v(s['ce'])}$",
                               f"$\\mathrm{{CE}} = -{_p(z[t - 1])} + {fmt_num(s['lse'], 6)} = {_v(s['ce'])}$"),
             rtol=RTOL, atol=ATOL, rule=bi("cross-entropy of a one-hot target: minus the log-probability of the true class",
                                           "one-hot 目标的交叉熵：真实类别对数概率的相反数"),
             formula=bi("CE = −ln softmax(z)_t = −z_t + ln Σ_j e^{z_j}", "CE = −ln softmax(z)_t = −z_t + ln Σ_j e^{z_j}"),
             substituted=lambda s: bi(f"$-{_p(z[t - 1])} + {fmt_num(s['lse'], 6)}$", f"$-{_p(z[t - 1])} + {fmt_num(s['lse'], 6)}$"),
-            mistakes=(StepMistake("forgot_minus", bi("The loss is −ln ŷ_t, a positive number: mind the sign.", "损失是 −ln ŷ_t，为正数：注意符号。"),
-                                  lambda e: ce(e, -1)),
-                      StepMistake("forgot_logsumexp", bi("The logit is not a log-probability: add ln Σ e^{z_j}.",
-                                                         "logit 不是对数概率：还要加上 ln Σ e^{z_j}。"), lambda e: -z[t - 1])))
+            mistakes=tuple(mis))
+    return ch.steps
+
+
+def _chain_probs(yh, t):
+    """Probabilities given: the true class's probability ŷ_t, then CE = −ln ŷ_t."""
+    ch = Chain({"y_hat": yh, "target": t})
+    n = len(yh)
+    top = max(range(n), key=lambda i: yh[i])
+    mis = []
+    if t < n:
+        mis.append(StepMistake("counted_from_zero", _counted_from_zero(t), lambda e: e["y_hat"][int(e["target"])]))
+    if top != t - 1:
+        mis.append(StepMistake("predicted_class", _MIS["predicted_class"], lambda e: max(e["y_hat"])))
+    ch.step("q", bi(f"the probability of the true class ŷ_{t}", f"真实类别的概率 ŷ_{t}"), lambda e: e["y_hat"][int(e["target"]) - 1],
+            uses=("y_hat", "target"), digits=6, rtol=RTOL, atol=ATOL,
+            text=lambda s: bi(f"True class {t}: $\\hat{{y}}_{t} = {fmt_num(s['q'], 6)}$", f"真实类别 {t}：$\\hat{{y}}_{t} = {fmt_num(s['q'], 6)}$"),
+            rule=bi("a one-hot target picks the true class's probability", "one-hot 目标只取真实类别的概率"),
+            formula=bi("ŷ_t, entry t of ŷ (counted from 1)", "ŷ_t，即 ŷ 的第 t 个数（从 1 开始数）"),
+            substituted=lambda s: bi(f"entry {t} of $\\hat{{y}}$", f"$\\hat{{y}}$ 的第 {t} 个数"), mistakes=tuple(mis))
+
+    def ce(e):
+        return -math.log(e["q"])
+
+    ch.step("ce", bi("the loss CE = −ln ŷ_t", "损失 CE = −ln ŷ_t"), ce, uses=("q",), rtol=RTOL, atol=ATOL,
+            text=lambda s: bi(f"$\\mathrm{{CE}} = -\\ln(\\hat{{y}}_{t}) = -\\ln({fmt_num(s['q'], 6)}) = {_v(s['ce'])}$",
+                              f"$\\mathrm{{CE}} = -\\ln(\\hat{{y}}_{t}) = -\\ln({fmt_num(s['q'], 6)}) = {_v(s['ce'])}$"),
+            rule=bi("cross-entropy of a one-hot target: minus the log-probability of the true class",
+                    "one-hot 目标的交叉熵：真实类别对数概率的相反数"),
+            formula=bi("CE = −ln ŷ_t (natural log)", "CE = −ln ŷ_t（自然对数）"),
+            substituted=lambda s: bi(f"$-\\ln({fmt_num(s['q'], 6)})$", f"$-\\ln({fmt_num(s['q'], 6)})$"),
+            mistakes=(StepMistake("log10", _MIS["log10"], lambda e: -math.log10(e["q"])),
+                      StepMistake("forgot_minus", _MIS["forgot_minus"], lambda e: math.log(e["q"])),
+                      StepMistake("log2", _MIS["log2"], lambda e: -math.log2(e["q"])),
+                      StepMistake("bce_per_class", _MIS["bce_per_class"], lambda e: _bce_per_class(e["y_hat"], int(e["target"])))))
+    return ch.steps
+
+
+def _chain_binary(p, lab):
+    """Binary: each sample's loss −ln p (label 1) or −ln(1 − p) (label 0), then their mean."""
+    n = len(p)
+    ch = Chain({"p": p, "label": lab})
+
+    def term(e, k, base=None, wrong=False):
+        q, y = e["p"][k], int(e["label"][k])
+        x = q if (y == 1) != wrong else 1 - q
+        return -math.log(x) / (math.log(base) if base else 1.0)
+
+    ids = []
+    for k in range(n):
+        y = lab[k]
+        arg = _v(p[k]) if y == 1 else f"1 - {_v(p[k])}"
+        sid = f"loss{k + 1}"
+        label_en, label_zh = (f"Sample {k + 1}: ", f"样本 {k + 1}：") if n > 1 else ("", "")
+        ch.step(sid, bi(f"the loss of sample {k + 1}" if n > 1 else "the loss", f"样本 {k + 1} 的损失" if n > 1 else "损失"),
+                lambda e, k=k: term(e, k), uses=("p", "label"), rtol=RTOL, atol=ATOL,
+                text=lambda s, sid=sid, arg=arg, y=y, le=label_en, lz=label_zh: bi(f"{le}$y = {y}$: $-\\ln({arg}) = {_v(s[sid])}$",
+                                                                                  f"{lz}$y = {y}$：$-\\ln({arg}) = {_v(s[sid])}$"),
+                rule=bi("binary cross-entropy: minus the log of the probability given to the true label",
+                        "二元交叉熵：真实标签所得概率的对数取负"),
+                formula=bi("−ln p for y = 1, −ln(1 − p) for y = 0", "y = 1 时 −ln p，y = 0 时 −ln(1 − p)"),
+                substituted=lambda s, arg=arg: bi(f"$-\\ln({arg})$", f"$-\\ln({arg})$"),
+                mistakes=(StepMistake("log10", _MIS["log10"], lambda e, k=k: term(e, k, base=10)),
+                          StepMistake("forgot_minus", bi("You forgot the minus sign: the loss is −ln(·), a positive number.",
+                                                         "你漏了负号：损失是 −ln(·)，为正数。"), lambda e, k=k: -term(e, k)),
+                          StepMistake("wrong_term", bi("You used the wrong term: for label 1 the loss is −ln p, for label 0 it is −ln(1 − p).",
+                                                       "你用错了项：标签为 1 时损失是 −ln p，标签为 0 时是 −ln(1 − p)。"),
+                                      lambda e, k=k: term(e, k, wrong=True)),
+                          StepMistake("log2", _MIS["log2"], lambda e, k=k: term(e, k, base=2))))
+        ids.append(sid)
+    if n == 1:
+        return ch.steps
+    ids = tuple(ids)
+
+    def mtext(s):
+        expr = f"({' + '.join(_v(s[k]) for k in ids)})/{n} = {_v(s['mean'])}"
+        return bi(f"Mean over the {n} samples: ${expr}$.", f"对 {n} 个样本取平均：${expr}$。")
+
+    ch.step("mean", bi("the mean loss over the batch", "这批样本的平均损失"), lambda e: sum(e[k] for k in ids) / n, uses=ids,
+            rtol=RTOL, atol=ATOL, text=mtext, rule=bi("a batch loss is the mean over the samples", "批量损失是各样本损失的平均"),
+            formula=bi("(1/N) Σ_i loss_i", "(1/N) Σ_i loss_i"),
+            substituted=lambda s: bi(f"$({' + '.join(_v(s[k]) for k in ids)})/{n}$", f"$({' + '.join(_v(s[k]) for k in ids)})/{n}$"),
+            mistakes=(StepMistake("summed_not_mean", bi("You summed the losses; the batch loss is their mean (divide by the number of samples).",
+                                                        "你把损失加起来了；批量损失取平均（除以样本数）。"), lambda e: sum(e[k] for k in ids)),))
     return ch.steps
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
 
 FAMILY = Family(
     id="dense_params",
@@ -69,11 +69,8 @@ def solve(prm: dict) -> Solution:
         + (r"和长度为 $n_l$ 的偏置：共 $n_{l-1} n_l + n_l$ 个参数。" if bias else r"（无偏置）：共 $n_{l-1} n_l$ 个参数。")
         + "输入层没有参数。",
     )]
-    for i, ((a, b), (w, bb)) in enumerate(zip(zip(widths, widths[1:]), counts), 1):
-        expr = f"{a} \\cdot {b} + {b} = {w} + {bb} = {w + bb}" if bias else f"{a} \\cdot {b} = {w}"
-        steps.append(bi(f"Layer {i} ({a} → {b}): ${expr}$", f"第 {i} 层（{a} → {b}）：${expr}$"))
-    steps.append(bi(f"Total: ${' + '.join(str(w + b) for w, b in counts)} = {total}$",
-                    f"合计：${' + '.join(str(w + b) for w, b in counts)} = {total}$"))
+    chain = _chain(widths, bias)
+    steps += [st.text for st in chain]
     weights = sum(w for w, _ in counts)
     miscon = []
     if bias:
@@ -102,8 +99,68 @@ def solve(prm: dict) -> Solution:
     return Solution(prompt=prompt, answer=total, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi("Widths list the input first; every arrow between consecutive widths is one fully connected layer.",
                                     "宽度列表第一个是输入；相邻两个宽度之间是一层全连接层。"),),
-                    rtol=0, atol=0.01,
+                    rtol=0, atol=0.01, chain=chain,
                     hint=bi("Per layer: n_in·n_out weights + n_out biases.", "每层：n_in·n_out 个权重 + n_out 个偏置。"))
+
+
+def _chain(widths, bias):
+    """One step per weight layer (n_{l−1}·n_l + n_l), then the total (a single layer is its own total)."""
+    ch = Chain({"widths": widths, "bias": bias})
+    L = len(widths) - 1
+    ids = tuple(f"layer{i}" for i in range(1, L + 1))
+    M = StepMistake
+    for i in range(1, L + 1):
+        a, b = widths[i - 1], widths[i]
+
+        def cnt(e, i=i, bias_on=None):
+            a, b = e["widths"][i - 1], e["widths"][i]
+            return a * b + (b if (e["bias"] if bias_on is None else bias_on) else 0)
+
+        def line(s, i=i, a=a, b=b):
+            v = fmt_num(s[f"layer{i}"])
+            expr = f"{a} \\cdot {b} + {b} = {a * b} + {b} = {v}" if bias else f"{a} \\cdot {b} = {v}"
+            return bi(f"Layer {i} ({a} → {b}): ${expr}$", f"第 {i} 层（{a} → {b}）：${expr}$")
+
+        sub = f"{a} \\cdot {b} + {b}" if bias else f"{a} \\cdot {b}"
+        if bias:
+            mis = (M("forgot_bias", bi("You counted only the weights; the layer also has one bias per output unit.",
+                                       "你只数了权重；这一层每个输出单元还有一个偏置。"), lambda e, i=i: cnt(e, i, False)),
+                   M("one_bias_per_layer", bi("You counted one bias for the layer; there is one bias per unit.",
+                                              "你这一层只算了一个偏置；每个单元都有一个偏置。"), lambda e, i=i: cnt(e, i, False) + 1))
+        else:
+            mis = (M("added_bias", bi("You added biases, but this network has none.", "你加上了偏置，但这个网络没有偏置。"),
+                     lambda e, i=i: cnt(e, i, True)),)
+        ch.step(f"layer{i}", bi(f"the parameters of layer {i} ({a} → {b})", f"第 {i} 层（{a} → {b}）的参数量"),
+                lambda e, i=i: cnt(e, i), uses=("widths", "bias"), text=line, digits=0, rtol=0, atol=0.01,
+                rule=bi("a fully connected layer: a weight per connection" + (" and a bias per output unit" if bias else ""),
+                        "全连接层：每条连接一个权重" + ("，每个输出单元一个偏置" if bias else "")),
+                formula=bi("n_{l−1}·n_l + n_l" if bias else "n_{l−1}·n_l", "n_{l−1}·n_l + n_l" if bias else "n_{l−1}·n_l"),
+                substituted=lambda s, sub=sub: bi(f"${sub}$", f"${sub}$"), mistakes=mis)
+    if L == 1:
+        return ch.steps
+
+    def total_line(s):
+        expr = " + ".join(fmt_num(s[k]) for k in ids)
+        return bi(f"Total: ${expr} = {fmt_num(s['total'])}$", f"合计：${expr} = {fmt_num(s['total'])}$")
+
+    mis = [M("counted_units", bi("You counted the units (neurons); the parameters are the connections (weights) and biases.",
+                                 "你数的是神经元个数；参数是连接（权重）和偏置。"), lambda e: sum(e["widths"])),
+           M("skipped_last_layer", bi("You left out the output layer; the last hidden → output connections are parameters too.",
+                                      "你漏掉了输出层；最后一个隐藏层到输出层的连接也是参数。"), lambda e: sum(e[k] for k in ids[:-1])),
+           M("input_to_output_only", bi("You connected the input straight to the output; each consecutive pair of layers has its own weights.",
+                                        "你把输入直接连到了输出；每一对相邻层之间都有各自的权重。"),
+             lambda e: e["widths"][0] * e["widths"][-1] + (e["widths"][-1] if e["bias"] else 0))]
+    if bias:
+        mis.insert(0, M("bias_on_input", bi("You gave the input layer biases too; biases belong to the layers that compute (one per output unit).",
+                                            "你给输入层也算了偏置；偏置属于进行计算的层（每个输出单元一个）。"),
+                        lambda e: sum(e[k] for k in ids) + e["widths"][0]))
+    ch.step("total", bi("the total number of parameters", "参数总数"), lambda e: sum(e[k] for k in ids), uses=ids + ("widths", "bias"),
+            text=total_line, digits=0, rtol=0, atol=0.01,
+            rule=bi("the layers' counts add up", "各层参数量相加"), formula=bi("Σ_l (n_{l−1}·n_l + n_l)" if bias else "Σ_l n_{l−1}·n_l",
+                                                                          "Σ_l (n_{l−1}·n_l + n_l)" if bias else "Σ_l n_{l−1}·n_l"),
+            substituted=lambda s: bi("$" + " + ".join(fmt_num(s[k]) for k in ids) + "$", "$" + " + ".join(fmt_num(s[k]) for k in ids) + "$"),
+            mistakes=tuple(mis))
+    return ch.steps
 
 
 def check(prm: dict):

@@ -192,43 +192,13 @@ def solve(prm: dict) -> Solution:
     def idx(u):
         return "" if H == 1 else f"_{u + 1}"
 
-    chain = _chain(Wx, Wh, b, x, h, reset, chung, pre, idx, one, upd) if ask == "h" else ()
-    if chain:
-        steps = [bi("Reset and update gates: " + "; ".join(st.text.en for st in chain[:2]) + ".",
-                    "重置门与更新门：" + "；".join(st.text.zh for st in chain[:2]) + "。"), chain[2].text, chain[3].text]
-    else:
-        gl = []
-        for k, key, akey in ((0, "r", "ar"), (1, "z", "az")):
-            for u in range(H):
-                gl.append(f"${key}{idx(u)} = \\sigma({pre(k * H + u, h)}) = \\sigma({_n(res[akey][u])}) = {_n(res[key][u])}$")
-        steps = [bi("Reset and update gates: " + "; ".join(gl) + ".", "重置门与更新门：" + "；".join(gl) + "。")]
-        cl = []
-        for u in range(H):
-            row = 2 * H + u
-            if reset == "before":
-                rh = res["rh"]
-                inner = pre(row, rh)
-            else:
-                xs = " + ".join([f"{_p(Wx[row][j])} \\cdot {_p(x[j])}" for j in range(D)] + [_p(b[row])])
-                hs = " + ".join(f"{_p(Wh[row][j])} \\cdot {_p(h[j])}" for j in range(H))
-                inner = f"{xs} + {_n(res['r'][u])} \\cdot ({hs})"
-            cl.append(f"$\\tilde{{h}}{idx(u)} = \\tanh({inner}) = \\tanh({_n(res['an'][u])}) = {_n(res['n'][u])}$")
-        pre_en = (f"with $r \\odot h_{{t-1}}$ = {one(res['rh'])}: " if reset == "before" else "")
-        pre_zh = (f"其中 $r \\odot h_{{t-1}}$ = {one(res['rh'])}：" if reset == "before" else "")
-        steps.append(bi(f"Candidate, {pre_en}" + "; ".join(cl) + ".", f"候选状态，{pre_zh}" + "；".join(cl) + "。"))
-        if ask == "h" and chung:
-            hl = "; ".join(f"$h_{{t{'' if H == 1 else f',{u + 1}'}}} = (1 - {_n(res['z'][u])}) \\cdot {_p(h[u])} + "
-                           f"{_n(res['z'][u])} \\cdot {_p(res['n'][u])} = {_n(res['h'][u])}$" for u in range(H))
-            steps.append(bi(f"New state ${upd}$ (Chung et al.'s convention): {hl}.",
-                            f"新状态 ${upd}$（Chung 等人的约定）：{hl.replace('$; $', '$；$')}。"))
-        elif ask == "h":
-            hl = "; ".join(f"$h_{{t{'' if H == 1 else f',{u + 1}'}}} = {_n(res['z'][u])} \\cdot {_p(h[u])} + "
-                           f"(1 - {_n(res['z'][u])}) \\cdot {_p(res['n'][u])} = {_n(res['h'][u])}$" for u in range(H))
-            steps.append(bi(f"New state $h_t = z \\odot h_{{t-1}} + (1 - z) \\odot \\tilde{{h}}$: {hl}.",
-                            f"新状态 $h_t = z \\odot h_{{t-1}} + (1 - z) \\odot \\tilde{{h}}$：{hl.replace('$; $', '$；$')}。"))
-        else:
-            steps.append(bi("Answer: $r, z, \\tilde{h}$ as computed above.", "答案：上面算出的 $r, z, \\tilde{h}$。"))
-
+    chain = _chain(Wx, Wh, b, x, h, reset, chung, pre, idx, one, upd)
+    if ask == "gates":  # the answer is r, z and h̃ joined: the first three steps
+        chain = chain[:3]
+    steps = [bi("Reset and update gates: " + "; ".join(st.text.en for st in chain[:2]) + ".",
+                "重置门与更新门：" + "；".join(st.text.zh for st in chain[:2]) + "。")] + [st.text for st in chain[2:]]
+    if ask == "gates":
+        steps.append(bi("Answer: $r, z, \\tilde{h}$ as computed above.", "答案：上面算出的 $r, z, \\tilde{h}$。"))
 
     def wrong(**kw):
         return _answer(_cell(Wx, Wh, b, x, h, reset, **{"swap_z": chung, **kw}), ask, H)
@@ -268,7 +238,7 @@ def solve(prm: dict) -> Solution:
                     conventions=(bi(
                         _update_note(chung).en + "one bias vector per gate; " + ("r before W_hh." if reset == "before" else "r after W_hh."),
                         _update_note(chung).zh + "每个门一个偏置向量；" + ("r 在 W_hh 之前。" if reset == "before" else "r 在 W_hh 之后。")),),
-                    answer_text=text, rtol=RTOL, atol=ATOL, chain=chain,
+                    answer_text=text, rtol=RTOL, atol=ATOL, chain=chain, answer_of=("r", "z", "h_cand") if ask == "gates" else (),
                     hint=bi("r, z = σ(·); h̃ = tanh(W_xh x + W_hh(r ⊙ h) + b); h_t = z·h_{t−1} + (1 − z)·h̃.",
                             "r、z = σ(·)；h̃ = tanh(W_xh x + W_hh(r ⊙ h) + b)；h_t = z·h_{t−1} + (1 − z)·h̃。"))
 
@@ -315,12 +285,12 @@ def _chain(Wx, Wh, b, x, h, reset, chung, pre, idx, one, upd):
                 mistakes=(StepMistake("tanh_gates", bi("Gates use the sigmoid (values in (0, 1)), not tanh.", "门用 sigmoid（取值在 (0, 1)），不用 tanh。"),
                                       lambda e, k=k: gate(e, k, math.tanh)),))
 
-    def cand(e, act=math.tanh, use_r=True):
+    def cand(e, act=math.tanh, use_r=True, placement=reset):
         r = _t(e["r"]) if use_r else (1.0,) * H
         out = []
         for u in range(H):
             row = 2 * H + u
-            if reset == "before":
+            if placement == "before":
                 out.append(act(lin_x(e, row) + lin_h(e, row, [r[k] * e["h"][k] for k in range(H)])))
             else:
                 out.append(act(lin_x(e, row) + r[u] * lin_h(e, row, e["h"])))
@@ -354,7 +324,12 @@ def _chain(Wx, Wh, b, x, h, reset, chung, pre, idx, one, upd):
             mistakes=(StepMistake("sigmoid_candidate", bi("The candidate h̃ uses tanh; only the gates r and z use σ.",
                                                           "候选状态 h̃ 用 tanh；只有门 r、z 用 σ。"), lambda e: cand(e, act=_sig)),
                       StepMistake("forgot_reset", bi("You left out the reset gate: the candidate uses r ⊙ h_{t−1}, not h_{t−1}.",
-                                                     "漏掉了重置门：候选状态用 r ⊙ h_{t−1}，不是 h_{t−1}。"), lambda e: cand(e, use_r=False))))
+                                                     "漏掉了重置门：候选状态用 r ⊙ h_{t−1}，不是 h_{t−1}。"), lambda e: cand(e, use_r=False)))
+            + ((StepMistake("other_reset_placement", bi("You applied r on the other side of the matrix product: follow the stated convention "
+                                                        + ("(r ⊙ h first, then W_hh)." if reset == "before" else "(W_hh h first, then r ⊙)."),
+                                                        "你把 r 放在了矩阵乘法的另一侧：按题目约定"
+                                                        + ("（先 r ⊙ h，再乘 W_hh）。" if reset == "before" else "（先算 W_hh h，再乘 r）。")),
+                             lambda e: cand(e, placement="after" if reset == "before" else "before")),) if H > 1 else ()))
 
     def hval(e, swap=False):
         z, n = _t(e["z"]), _t(e["h_cand"])

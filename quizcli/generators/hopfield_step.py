@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, pick
 from ._shared import num as _n, paren as _p, vec as _vec
 
 ASKS = ("state", "energy", "energy_after")
@@ -123,25 +123,12 @@ def solve(prm: dict) -> Solution:
                 f"一个 {n} 个单元（状态 ±1）的离散 Hopfield 网络，权重 W = {wt}{b_zh}。当前状态 s = {_vec(s)}。"
                 f"单元按 $s_i \\leftarrow \\mathrm{{sign}}(\\sum_j w_{{ij}} s_j + b_i)$ 更新（净输入为 0 {tie_zh}），"
                 f"能量为 $E = -\\frac{{1}}{{2}} s^\\top W s - b^\\top s$。求{what_zh}。")
-    terms = " + ".join(f"{_p(W[i][j])} \\cdot {_p(s[j])}" for j in range(n) if j != i)
     steps = [bi("Asynchronous update: one unit at a time takes the sign of its net input $\\sum_j w_{ij} s_j + b_i$; "
                 "with symmetric weights and a zero diagonal the energy never rises, so the network settles in a minimum.",
                 "异步更新：每次只有一个单元取其净输入 $\\sum_j w_{ij} s_j + b_i$ 的符号；权重对称且对角线为 0 时能量从不上升，"
                 "网络最终停在一个极小点。")]
-    if ask != "energy":
-        steps.append(bi(f"Net input of unit {i + 1}: ${terms}{(' + ' + _p(b[i])) if b[i] else ''} = {_n(net)}$, so "
-                        f"$s_{i + 1} = {_n(s_new[i])}$; the other units keep their values: s = {_vec(s_new)}.",
-                        f"单元 {i + 1} 的净输入：${terms}{(' + ' + _p(b[i])) if b[i] else ''} = {_n(net)}$，故 "
-                        f"$s_{i + 1} = {_n(s_new[i])}$；其余单元不变：s = {_vec(s_new)}。"))
-    for label_en, label_zh, st, E in ((("Energy", "能量", s, E0),) if ask == "energy" else
-                                      (("Energy after the update", "更新后的能量", s_new, E1),) if ask == "energy_after" else ()):
-        pairs = " + ".join(f"{_p(W[r][c])} \\cdot {_p(st[r])} \\cdot {_p(st[c])}" for r in range(n) for c in range(r + 1, n) if W[r][c])
-        dot = " \\cdot "
-        bpart = (" - (" + " + ".join(_p(bv) + dot + _p(sv) for bv, sv in zip(b, st)) + ")") if has_b else ""
-        steps.append(bi(f"{label_en}: with W symmetric, $-\\frac{{1}}{{2}} s^\\top W s = -\\sum_{{i<j}} w_{{ij}} s_i s_j$: "
-                        f"$E = -({pairs or '0'}){bpart} = {_n(E)}$.",
-                        f"{label_zh}：W 对称，$-\\frac{{1}}{{2}} s^\\top W s = -\\sum_{{i<j}} w_{{ij}} s_i s_j$："
-                        f"$E = -({pairs or '0'}){bpart} = {_n(E)}$。"))
+    chain = _chain(W, s, b, i, ask, tie, E0)
+    steps += [st.text for st in chain]
     if ask == "state":
         steps.append(bi(f"The energy cannot rise: $E$ goes from {_n(E0)} to {_n(E1)}.", f"能量不会上升：$E$ 从 {_n(E0)} 变为 {_n(E1)}。"))
     M = Misconception
@@ -170,9 +157,108 @@ def solve(prm: dict) -> Solution:
                                     + "; E = −½ sᵀWs − bᵀs (nndl §8.6).",
                                     "状态为 ±1；净输入为 0 " + ("时保持当前状态" if tie == "keep" else "时取 +1")
                                     + "；E = −½ sᵀWs − bᵀs（nndl §8.6）。"),),
-                    rtol=0, atol=0.01,
+                    rtol=0, atol=0.01, chain=chain,
                     hint=bi("Net input Σ_j w_ij s_j + b_i, then its sign; E = −Σ_{i<j} w_ij s_i s_j − Σ b_i s_i.",
                             "净输入 Σ_j w_ij s_j + b_i，取符号；E = −Σ_{i<j} w_ij s_i s_j − Σ b_i s_i。"))
+
+
+def _chain(W, s, b, i, ask, tie, E0):
+    """state: the net input of unit i, then the new state; energy: the pair sum Σ_{i<j} w_ij s_i s_j,
+    bᵀs (with biases), then E; energy_after: the update first, then the energy of the new state."""
+    n = len(s)
+    has_b = any(b)
+    ch = Chain({"w": W, "s": s, "b": b, "i": i + 1})  # the tie rule is a convention, not a number: read from `tie`
+    M = StepMistake
+    tx = lambda f: (lambda st: bi(f(st, "en"), f(st, "zh")))  # noqa: E731
+    dot = " \\cdot "
+
+    def net(e, with_b=True):
+        k = int(e["i"]) - 1
+        return sum(e["w"][k][j] * e["s"][j] for j in range(n)) + (e["b"][k] if with_b else 0.0)
+
+    if ask != "energy":
+        terms = " + ".join(f"{_p(W[i][j])}{dot}{_p(s[j])}" for j in range(n) if j != i) + ((" + " + _p(b[i])) if b[i] else "")
+        ch.step("net", bi(f"the net input of unit {i + 1}", f"单元 {i + 1} 的净输入"), net, uses=("w", "s", "b", "i"), rtol=0, atol=0.01,
+                text=tx(lambda st, l: (f"Net input of unit {i + 1}: " if l == "en" else f"单元 {i + 1} 的净输入：")
+                        + f"$\\sum_j w_{{{i + 1}j}} s_j{' + b_' + str(i + 1) if b[i] else ''} = {terms} = {_n(st['net'])}$"),
+                rule=bi("the net input: weighted sum of the other units' states plus the bias", "净输入：其余单元状态的加权和再加偏置"),
+                formula=bi("Σ_j w_ij s_j + b_i", "Σ_j w_ij s_j + b_i"), substituted=tx(lambda st, l: f"${terms}$"),
+                mistakes=(M("forgot_bias", bi("You left out the bias b_i in the net input.", "净输入中漏掉了偏置 b_i。"),
+                            lambda e: net(e, with_b=False)),) if b[i] else ())
+
+        def new_state(e, flip=False):
+            k, v = int(e["i"]) - 1, e["net"]
+            si = (e["s"][k] if tie == "keep" else 1.0) if v == 0 else (1.0 if v > 0 else -1.0)
+            return tuple((-si if flip else si) if j == k else float(e["s"][j]) for j in range(n))
+
+        ch.step("s_new", bi(f"the state after updating unit {i + 1}", f"更新单元 {i + 1} 后的状态"), new_state, uses=("net", "s", "i"),
+                rtol=0, atol=0.01,
+                text=tx(lambda st, l: (f"New state: $s_{i + 1} = \\mathrm{{sign}}({_n(st['net'])}) = {_n(st['s_new'][i])}$; the other units keep their values: "
+                                       f"s = {_vec(st['s_new'])}." if l == "en" else
+                                       f"新状态：$s_{i + 1} = \\mathrm{{sign}}({_n(st['net'])}) = {_n(st['s_new'][i])}$；"
+                                       f"其余单元不变：s = {_vec(st['s_new'])}。")),
+                rule=bi("asynchronous update: only unit i takes the sign of its net input", "异步更新：只有单元 i 取其净输入的符号"),
+                formula=bi("s_i ← sign(net input); the others unchanged", "s_i ← sign(净输入)；其余不变"),
+                substituted=tx(lambda st, l: f"$s_{i + 1} = \\mathrm{{sign}}({_n(st['net'])})$"),
+                mistakes=(M("synchronous_update", bi("You updated every unit at once; an asynchronous step updates only unit i.",
+                                                     "你同时更新了所有单元；异步的一步只更新单元 i。"),
+                            lambda e: _update(e["w"], e["s"], e["b"], int(e["i"]) - 1, sync=True, tie=tie)),
+                          M("flipped_sign", bi("You took the opposite sign: s_i becomes +1 when the net input is positive.",
+                                               "你取反了符号：净输入为正时 s_i 变为 +1。"), lambda e: new_state(e, flip=True))))
+    if ask == "state":
+        return ch.steps
+    sk = "s" if ask == "energy" else "s_new"
+    prs = [(r, c) for r in range(n) for c in range(r + 1, n) if W[r][c]]
+    label_en, label_zh = ("", "") if ask == "energy" else (" of the new state", "（新状态）")
+
+    def pairs(e):
+        v = e[sk]
+        return sum(e["w"][r][c] * v[r] * v[c] for r in range(n) for c in range(r + 1, n))
+
+    def ptext(st, l):
+        v = st[sk]
+        expr = " + ".join(f"{_p(W[r][c])}{dot}{_p(v[r])}{dot}{_p(v[c])}" for r, c in prs) or "0"
+        return (f"Pair sum{label_en} (W symmetric, so $\\frac{{1}}{{2}} s^\\top W s = \\sum_{{i<j}} w_{{ij}} s_i s_j$): " if l == "en" else
+                f"成对求和{label_zh}（W 对称，$\\frac{{1}}{{2}} s^\\top W s = \\sum_{{i<j}} w_{{ij}} s_i s_j$）：") \
+            + f"${expr} = {_n(st['pairs'])}$"
+
+    ch.step("pairs", bi("the pair sum Σ_{i<j} w_ij s_i s_j" + label_en, "成对求和 Σ_{i<j} w_ij s_i s_j" + label_zh), pairs, uses=("w", sk),
+            rtol=0, atol=0.01, text=tx(ptext), rule=bi("each pair of units once: ½ sᵀWs with W symmetric", "每对单元算一次：W 对称时即 ½ sᵀWs"),
+            formula=bi("Σ_{i<j} w_ij s_i s_j", "Σ_{i<j} w_ij s_i s_j"),
+            substituted=tx(lambda st, l: "$" + (" + ".join(f"{_p(W[r][c])}{dot}{_p(st[sk][r])}{dot}{_p(st[sk][c])}" for r, c in prs) or "0") + "$"),
+            mistakes=(M("no_half", bi("You counted every pair twice (the full sᵀWs); each pair i < j counts once.",
+                                      "你把每一对算了两次（完整的 sᵀWs）；每对 i < j 只算一次。"), lambda e: 2 * pairs(e)),))
+    parts = ("pairs",)
+    if has_b:
+        def btext(st, l):
+            expr = " + ".join(f"{_p(bv)}{dot}{_p(sv)}" for bv, sv in zip(b, st[sk]))
+            return ("Bias term: " if l == "en" else "偏置项：") + f"$b^\\top s = {expr} = {_n(st['bs'])}$"
+
+        ch.step("bs", bi("the bias term bᵀs" + label_en, "偏置项 bᵀs" + label_zh), lambda e: sum(bv * sv for bv, sv in zip(e["b"], e[sk])),
+                uses=("b", sk), rtol=0, atol=0.01, text=tx(btext), rule=bi("a dot product", "点积"), formula=bi("Σ_i b_i s_i", "Σ_i b_i s_i"),
+                substituted=tx(lambda st, l: "$" + " + ".join(f"{_p(bv)}{dot}{_p(sv)}" for bv, sv in zip(b, st[sk])) + "$"))
+        parts += ("bs",)
+
+    def energy(e, sign=1.0, half=True, with_b=True):
+        return sign * (-(1.0 if half else 2.0) * e["pairs"] - (e["bs"] if has_b and with_b else 0.0))
+
+    def etext(st, l):
+        bpart = f" - {_p(st['bs'])}" if has_b else ""
+        return ((f"Energy{label_en}: " if l == "en" else f"能量{label_zh}：")
+                + f"$E = -{_p(st['pairs'])}{bpart} = {_n(st['E'])}$" + ("." if l == "en" else "。"))
+
+    mis = [M("no_half", bi("You dropped the ½: each pair i, j appears twice in sᵀWs.", "你漏掉了 ½：sᵀWs 中每一对 i, j 出现两次。"),
+             lambda e: energy(e, half=False)),
+           M("sign_flipped", bi("Mind the sign: E = −½ sᵀWs − bᵀs.", "注意符号：E = −½ sᵀWs − bᵀs。"), lambda e: energy(e, sign=-1.0))]
+    if has_b:
+        mis.append(M("forgot_bias", bi("You left out the bias term −bᵀs.", "你漏掉了偏置项 −bᵀs。"), lambda e: energy(e, with_b=False)))
+    if ask == "energy_after":
+        mis.append(M("energy_before", bi("You gave the energy before the update.", "你给的是更新前的能量。"), lambda e, E0=E0: E0))
+    ch.step("E", bi("the energy E" + label_en, "能量 E" + label_zh), energy, uses=parts, rtol=0, atol=0.01, text=tx(etext),
+            rule=bi("the Hopfield energy", "Hopfield 能量"), formula=bi("E = −Σ_{i<j} w_ij s_i s_j − bᵀs", "E = −Σ_{i<j} w_ij s_i s_j − bᵀs"),
+            substituted=tx(lambda st, l: f"$E = -{_p(st['pairs'])}" + (f" - {_p(st['bs'])}$" if has_b else "$")),
+            mistakes=tuple(mis))
+    return ch.steps
 
 
 def check(prm: dict):

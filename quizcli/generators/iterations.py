@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
 
 FAMILY = Family(
     id="iterations",
@@ -65,14 +65,9 @@ def solve(prm: dict) -> Solution:
            + (" (the incomplete last batch is skipped)." if drop else " (the last batch may be smaller, but it is still one update)."),
            f"一轮（epoch）把 N 个样本各过一遍；共 ${rnd_en}$ 个小批量"
            + ("（不完整的最后一批被跳过）。" if drop else "（最后一批可能较小，但仍是一次更新）。")),
-        bi(f"${n} = {full} \\cdot {b} + {rest}$: {full} full batches"
-           + ("" if rest == 0 else (f", and the leftover {rest} samples are dropped" if drop else f" plus one batch of {rest}"))
-           + f" → {per} iterations per epoch.",
-           f"${n} = {full} \\cdot {b} + {rest}$：{full} 个完整批"
-           + ("" if rest == 0 else (f"，剩下的 {rest} 个样本被丢弃" if drop else f"，外加一个 {rest} 个样本的批"))
-           + f" → 每轮 {per} 次迭代。"),
-        bi(f"Total updates: ${per} \\cdot {e} = {total}$", f"总更新次数：${per} \\cdot {e} = {total}$"),
     ]
+    chain = _chain(n, b, e, drop)
+    steps += [st.text for st in chain]
     other = full if not drop else (full + 1 if rest else full)
     miscon = [
         Misconception("wrong_last_batch", (other, other * e), bi(
@@ -94,8 +89,67 @@ def solve(prm: dict) -> Solution:
     return Solution(prompt=prompt, answer=(per, total), steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi("One iteration = one mini-batch = one parameter update; drop_last=False unless stated (PyTorch DataLoader default).",
                                     "一次迭代 = 一个小批量 = 一次参数更新；除非说明，drop_last=False（PyTorch DataLoader 默认）。"),),
-                    rtol=0, atol=0.01,
+                    rtol=0, atol=0.01, chain=chain, answer_of=("per", "total"),
                     hint=bi("⌈N/B⌉ per epoch, times E.", "每轮 ⌈N/B⌉ 次，再乘以 E。"))
+
+
+def _chain(n, b, e, drop):
+    """The full mini-batches ⌊N/B⌋, the samples left over, the iterations per epoch, the total."""
+    ch = Chain({"n": n, "b": b, "e": e, "drop_last": drop})
+    M = StepMistake
+    ch.step("full", bi("the full mini-batches ⌊N/B⌋", "完整小批量的个数 ⌊N/B⌋"), lambda v: v["n"] // v["b"], uses=("n", "b"),
+            text=lambda s: bi(f"Full mini-batches: $\\lfloor N/B \\rfloor = \\lfloor {n}/{b} \\rfloor = {fmt_num(s['full'])}$",
+                              f"完整的小批量：$\\lfloor N/B \\rfloor = \\lfloor {n}/{b} \\rfloor = {fmt_num(s['full'])}$"),
+            digits=0, rtol=0, atol=0.01, rule=bi("whole batches: divide and round down", "完整的批：相除后向下取整"),
+            formula=bi("⌊N/B⌋", "⌊N/B⌋"), substituted=lambda s: bi(f"$\\lfloor {n}/{b} \\rfloor$", f"$\\lfloor {n}/{b} \\rfloor$"),
+            mistakes=(M("no_rounding", bi("You did not round N/B: the number of mini-batches is a whole number.",
+                                          "你没有对 N/B 取整：小批量个数是整数。"), lambda v: v["n"] / v["b"]),))
+    ch.step("rest", bi("the samples left over N − B·⌊N/B⌋", "剩下的样本数 N − B·⌊N/B⌋"), lambda v: v["n"] - v["b"] * v["full"],
+            uses=("n", "b", "full"),
+            text=lambda s: bi(f"Left over: ${n} - {b} \\cdot {fmt_num(s['full'])} = {fmt_num(s['rest'])}$ samples",
+                              f"剩下：${n} - {b} \\cdot {fmt_num(s['full'])} = {fmt_num(s['rest'])}$ 个样本"),
+            digits=0, rtol=0, atol=0.01, rule=bi("the remainder of the division", "除法的余数"), formula=bi("N − B·⌊N/B⌋", "N − B·⌊N/B⌋"),
+            substituted=lambda s: bi(f"${n} - {b} \\cdot {fmt_num(s['full'])}$", f"${n} - {b} \\cdot {fmt_num(s['full'])}$"))
+
+    def per(v, keep=None):
+        keep = (not v["drop_last"]) if keep is None else keep
+        return v["full"] + (1 if keep and v["rest"] > 0 else 0)
+
+    def per_line(s):
+        f, r, p = fmt_num(s["full"]), fmt_num(s["rest"]), fmt_num(s["per"])
+        if s["rest"] == 0:
+            return bi(f"No samples are left over: {f} full batches → {p} iterations per epoch.",
+                      f"没有剩余样本：{f} 个完整批 → 每轮 {p} 次迭代。")
+        if drop:
+            return bi(f"{f} full batches; the leftover {r} samples are dropped → {p} iterations per epoch.",
+                      f"{f} 个完整批；剩下的 {r} 个样本被丢弃 → 每轮 {p} 次迭代。")
+        return bi(f"{f} full batches plus one batch of {r} → ${f} + 1 = {p}$ iterations per epoch.",
+                  f"{f} 个完整批，外加一个 {r} 个样本的批 → 每轮 ${f} + 1 = {p}$ 次迭代。")
+
+    ch.step("per", bi("the iterations per epoch", "每轮的迭代次数"), per, uses=("full", "rest", "drop_last"), text=per_line,
+            digits=0, rtol=0, atol=0.01, rule=bi("one update per mini-batch, the short last one " + ("dropped" if drop else "included"),
+                                                 "每个小批量一次更新，最后不完整的一批" + ("被丢弃" if drop else "也算")),
+            formula=bi("⌊N/B⌋" if drop else "⌈N/B⌉ = ⌊N/B⌋ + (1 if a remainder is left)", "⌊N/B⌋" if drop else "⌈N/B⌉ = ⌊N/B⌋ +（有余数则加 1）"),
+            substituted=lambda s: bi(f"${fmt_num(s['full'])}$" + ("" if drop or not s["rest"] else " + 1"),
+                                     f"${fmt_num(s['full'])}$" + ("" if drop or not s["rest"] else " + 1")),
+            mistakes=(M("wrong_last_batch", bi("You " + ("dropped the last incomplete batch; it is kept by default (drop_last=False)." if not drop
+                                                         else "kept the incomplete last batch; this loader drops it (drop_last=True)."),
+                                               "你" + ("丢掉了最后不完整的批；默认会保留它（drop_last=False）。" if not drop
+                                                      else "保留了不完整的最后一批；本题的数据加载器会丢弃它（drop_last=True）。")),
+                        lambda v: per(v, keep=bool(v["drop_last"]))),
+                      M("counted_samples", bi("You counted samples, not updates: one update per mini-batch, not per sample.",
+                                              "你数的是样本数，不是更新次数：每个小批量更新一次，而不是每个样本。"), lambda v: v["n"])))
+    mis = () if e == 1 else (
+        M("forgot_epochs", bi(f"You forgot to multiply by the E = {e} epochs.", f"你忘了乘以轮数 E = {e}。"), lambda v: v["per"]),
+        M("divided_by_epochs", bi("You divided by the epochs; the total is iterations per epoch × epochs.",
+                                  "你除以了轮数；总数是每轮迭代次数 × 轮数。"), lambda v: v["per"] / v["e"]))
+    ch.step("total", bi("the total number of updates", "总更新次数"), lambda v: v["per"] * v["e"], uses=("per", "e"),
+            text=lambda s: bi(f"Total updates: ${fmt_num(s['per'])} \\cdot {e} = {fmt_num(s['total'])}$",
+                              f"总更新次数：${fmt_num(s['per'])} \\cdot {e} = {fmt_num(s['total'])}$"),
+            digits=0, rtol=0, atol=0.01, rule=bi("the same number of iterations in every epoch", "每轮的迭代次数相同"),
+            formula=bi("iterations per epoch × E", "每轮迭代次数 × E"),
+            substituted=lambda s: bi(f"${fmt_num(s['per'])} \\cdot {e}$", f"${fmt_num(s['per'])} \\cdot {e}$"), mistakes=mis)
+    return ch.steps
 
 
 def check(prm: dict):

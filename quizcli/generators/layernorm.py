@@ -170,10 +170,13 @@ def solve(prm: dict) -> Solution:
         steps.append(bi(f"{lab_en}$y = \\gamma \\hat{{x}} + \\beta$ = ({', '.join(fmt_num(v, 4) for v in y)}).",
                         f"{lab_zh}$y = \\gamma \\hat{{x}} + \\beta$ = ({', '.join(fmt_num(v, 4) for v in y)})。"))
 
-    chain = _chain(x[0], g, b, eps) if single else ()
-    if chain:
+    if single:
+        chain = _chain(x[0], g, b, eps)
         steps = steps[:1] + [bi("; ".join(st.text.en for st in chain[:4]) + ".", "；".join(st.text.zh for st in chain[:4]) + "。"),
                              bi(chain[4].text.en + ".", chain[4].text.zh + "。")]
+    else:
+        chain = _chain_batch(x, g, b, eps)
+        steps = steps[:1] + [st.text for st in chain]
     miscon = []
     if not single:
         miscon.append(Misconception(
@@ -258,6 +261,100 @@ def _chain(x, g, b, eps):
                                   lambda e: tuple(e["xhat"])),
                       StepMistake("shift_before_scale", bi("The order is y = γx̂ + β, not γ(x̂ + β).", "顺序是 y = γx̂ + β，不是 γ(x̂ + β)。"),
                                   lambda e: tuple(gj * (h + bj) for gj, h, bj in zip(g, e["xhat"], b)))))
+    return ch.steps
+
+
+def _chain_batch(x, g, b, eps):
+    """Several samples: the same five steps, each a vector over the samples (μ, σ², √(σ² + ε))
+    or a matrix with one row per sample (x̂, y)."""
+    n, d = len(x), len(x[0])
+    ch = Chain({"x": x, "gamma": g, "beta": b, "eps": eps})
+
+    def par(v, dg=4):
+        return f"({fmt_num(v, dg)})" if v < 0 else fmt_num(v, dg)
+
+    def rows(f, sep):
+        return lambda s: bi(sep[0].join(f(s, i, "Sample") for i in range(n)) + ".",
+                            sep[1].join(f(s, i, "样本") for i in range(n)) + "。")
+
+    def mat(m, dg):
+        return "[" + "; ".join(" ".join(fmt_num(v, dg) for v in r) for r in m) + "]"
+
+    def total(r):
+        return fmt_num(r[0]) + "".join(f" - {fmt_num(-v)}" if v < 0 else f" + {fmt_num(v)}" for v in r[1:])
+
+    sep = ("; ", "；")
+    ch.step("mu", bi("the mean μ of each sample over its features", "每个样本在其特征上的均值 μ"),
+            lambda e: tuple(sum(r) / d for r in e["x"]), uses=("x",), digits=6, rtol=RTOL, atol=ATOL,
+            text=rows(lambda s, i, w: f"{w} {i + 1}: $\\mu = ({total(x[i])})/{d} = {fmt_num(s['mu'][i], 6)}$", sep),
+            rule=bi("the mean of each sample's own features (one row at a time)", "每个样本自身特征的均值（逐行）"),
+            formula=bi("μ_i = (1/D) Σ_j x_ij", "μ_i = (1/D) Σ_j x_ij"),
+            substituted=lambda s: bi("; ".join(f"$({total(r)})/{d}$" for r in x), "；".join(f"$({total(r)})/{d}$" for r in x)))
+
+    def var(e, dd=d):
+        return tuple(sum((v - m) ** 2 for v in r) / dd for r, m in zip(e["x"], e["mu"]))
+
+    def sq(s, i):
+        return " + ".join(f"{par(v - s['mu'][i], 6)}^2" for v in x[i])
+
+    ch.step("var", bi("the variance σ² of each sample over its features", "每个样本在其特征上的方差 σ²"), var, uses=("x", "mu"),
+            digits=6, rtol=RTOL, atol=ATOL,
+            text=rows(lambda s, i, w: f"{w} {i + 1}: $\\sigma^2 = ({sq(s, i)})/{d} = {fmt_num(s['var'][i], 6)}$", sep),
+            rule=bi("the biased variance (divide by D)", "有偏方差（除以 D）"), formula=bi("σ_i² = (1/D) Σ_j (x_ij − μ_i)²", "σ_i² = (1/D) Σ_j (x_ij − μ_i)²"),
+            substituted=lambda s: bi("; ".join(f"$({sq(s, i)})/{d}$" for i in range(n)), "；".join(f"$({sq(s, i)})/{d}$" for i in range(n))),
+            mistakes=(StepMistake("unbiased_variance", bi("Divide by D, not D − 1: layer norm uses the biased variance.",
+                                                          "除以 D，不是 D − 1：层归一化用有偏方差。"), lambda e: var(e, d - 1)),))
+    eps_term = "" if eps == 0 else f" + {fmt_num(eps, 8)}"
+    ch.step("std", bi("the standard deviation √(σ² + ε) of each sample", "每个样本的标准差 √(σ² + ε)"),
+            lambda e: tuple(math.sqrt(v + e["eps"]) for v in e["var"]), uses=("var", "eps"), digits=6, rtol=RTOL, atol=ATOL,
+            text=rows(lambda s, i, w: f"{w} {i + 1}: $\\sqrt{{{fmt_num(s['var'][i], 6)}{eps_term}}} = {fmt_num(s['std'][i], 6)}$", sep),
+            rule=bi("ε inside the square root", "ε 在根号内"), formula=bi("√(σ_i² + ε)", "√(σ_i² + ε)"),
+            substituted=lambda s: bi(", ".join(f"√({fmt_num(v, 6)}{eps_term})" for v in s["var"]),
+                                     "，".join(f"√({fmt_num(v, 6)}{eps_term})" for v in s["var"])))
+
+    def xhat(e, den=None):
+        out = []
+        for i, r in enumerate(e["x"]):
+            dn = 1.0 if den == "none" else (e["var"][i] + e["eps"] if den == "var" else e["std"][i])
+            out.append(tuple((v - e["mu"][i]) / dn for v in r))
+        return tuple(out)
+
+    ch.step("xhat", bi("the normalised features x̂ (one row per sample)", "归一化后的 x̂（每个样本一行）"), xhat,
+            uses=("x", "mu", "std", "var", "eps"), digits=6, rtol=RTOL, atol=ATOL,
+            text=lambda s: bi(f"$\\hat{{x}}_{{ij}} = (x_{{ij}} - \\mu_i)/\\sqrt{{\\sigma_i^2 + \\epsilon}}$: $\\hat{{X}}$ = {mat(s['xhat'], 6)}.",
+                              f"$\\hat{{x}}_{{ij}} = (x_{{ij}} - \\mu_i)/\\sqrt{{\\sigma_i^2 + \\epsilon}}$：$\\hat{{X}}$ = {mat(s['xhat'], 6)}。"),
+            rule=bi("standardise each row with its own mean and standard deviation", "每行用它自己的均值和标准差标准化"),
+            formula=bi("x̂_ij = (x_ij − μ_i)/√(σ_i² + ε)", "x̂_ij = (x_ij − μ_i)/√(σ_i² + ε)"),
+            substituted=lambda s: bi("; ".join(", ".join(f"({fmt_num(v)} − {par(s['mu'][i], 6)})/{fmt_num(s['std'][i], 6)}" for v in x[i])
+                                               for i in range(n)),
+                                     "；".join(", ".join(f"({fmt_num(v)} − {par(s['mu'][i], 6)})/{fmt_num(s['std'][i], 6)}" for v in x[i])
+                                               for i in range(n))),
+            mistakes=(StepMistake("divided_by_variance", bi("Divide by the standard deviation √(σ² + ε), not by the variance.",
+                                                            "除以标准差 √(σ² + ε)，不是方差。"), lambda e: xhat(e, "var")),
+                      StepMistake("centred_only", bi("You only subtracted the mean; also divide by the standard deviation.",
+                                                     "你只减去了均值；还要除以标准差。"), lambda e: xhat(e, "none"))))
+
+    def y(e, shift_first=False):
+        gg, bb = e["gamma"], e["beta"]
+        return tuple(tuple(gj * (h + bj) if shift_first else gj * h + bj for gj, h, bj in zip(gg, r, bb)) for r in e["xhat"])
+
+    mis = [StepMistake("forgot_scale_shift", bi("You stopped at x̂: apply y = γx̂ + β.", "你停在了 x̂：还要算 y = γx̂ + β。"),
+                       lambda e: tuple(tuple(r) for r in e["xhat"])),
+           StepMistake("shift_before_scale", bi("The order is y = γx̂ + β, not γ(x̂ + β).", "顺序是 y = γx̂ + β，不是 γ(x̂ + β)。"),
+                       lambda e: y(e, shift_first=True)),
+           StepMistake("normalised_over_batch", bi("You normalised each feature over the batch (that is batch norm); layer norm "
+                                                   "normalises each sample over its features.",
+                                                   "你对每个特征在批次上做了归一化（那是批量归一化）；层归一化是对每个样本在其特征上归一化。"),
+                       lambda e: tuple(_over_batch(e["x"], e["gamma"], e["beta"], e["eps"])))]
+    ch.step("y", bi("the outputs y = γx̂ + β (one row per sample)", "输出 y = γx̂ + β（每个样本一行）"), y,
+            uses=("xhat", "gamma", "beta"), rtol=RTOL, atol=ATOL,
+            text=lambda s: bi(f"$y = \\gamma \\hat{{x}} + \\beta$, feature by feature in every row: Y = {mat(s['y'], 4)}.",
+                              f"$y = \\gamma \\hat{{x}} + \\beta$，每行逐特征计算：Y = {mat(s['y'], 4)}。"),
+            rule=bi("the learnable scale and shift, feature by feature", "逐特征的可学习缩放与平移"),
+            formula=bi("y_ij = γ_j x̂_ij + β_j", "y_ij = γ_j x̂_ij + β_j"),
+            substituted=lambda s: bi("; ".join(", ".join(f"{fmt_num(gj)}·{par(h, 6)} + {par(bj)}" for gj, h, bj in zip(g, r, b)) for r in s["xhat"]),
+                                     "；".join(", ".join(f"{fmt_num(gj)}·{par(h, 6)} + {par(bj)}" for gj, h, bj in zip(g, r, b)) for r in s["xhat"])),
+            mistakes=tuple(mis))
     return ch.steps
 
 

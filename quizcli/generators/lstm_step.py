@@ -141,28 +141,16 @@ def solve(prm: dict) -> Solution:
         f"权重：" + "；".join(f"{gname}：{s}" for gname, s in zip(GATES, gate_lines_zh)) + "。"
         f"已知 $x_t$ = {one(x)}，$h_{{t-1}}$ = {one(h)}，$c_{{t-1}}$ = {one(c)}，求{what[1]}（保留 4 位小数）。",
     )
-    chain = _chain(Wx, Wh, b, x, h, c, ask) if ask in ("c", "h") else ()
-    if chain:
-        glines = [st.text.en for st in chain[:4]]
-        steps = [bi("Gates ($\\sigma$ for i, f, o; $\\tanh$ for the candidate g): " + "; ".join(glines) + ".",
-                    "各门（i、f、o 用 $\\sigma$，候选值 g 用 $\\tanh$）：" + "；".join(glines) + "。")]
-        if ask == "c":  # the output gate and h_t are not needed for c_t
-            chain = chain[:3] + chain[4:5]
-        steps += [st.text for st in chain[3:] if st.id in ("c_t", "h_t")]
-    else:
-        glines = []
-        for k, gname in enumerate(GATES):
-            act = "\\tanh" if gname == "g" else "\\sigma"
-            for u in range(H):
-                r = k * H + u
-                sub = gname if H == 1 else f"{gname},{u + 1}"
-                terms = " + ".join([f"{_p(Wx[r][j])} \\cdot {_p(x[j])}" for j in range(D)]
-                                   + [f"{_p(Wh[r][j])} \\cdot {_p(h[j])}" for j in range(H)] + [_p(b[r])])
-                val = res[gname][u]
-                lhs = gname if H == 1 else f"{gname}_{u + 1}"
-                glines.append(f"$z_{{{sub}}} = {terms} = {_n(res['z'][r])}$, ${lhs} = {act}({_n(res['z'][r])}) = {_n(val)}$")
-        steps = [bi("Gates ($\\sigma$ for i, f, o; $\\tanh$ for the candidate g): " + "; ".join(glines) + ".",
-                    "各门（i、f、o 用 $\\sigma$，候选值 g 用 $\\tanh$）：" + "；".join(glines) + "。")]
+    chain = _chain(Wx, Wh, b, x, h, c, ask)
+    glines = [st.text.en for st in chain[:4]]
+    steps = [bi("Gates ($\\sigma$ for i, f, o; $\\tanh$ for the candidate g): " + "; ".join(glines) + ".",
+                "各门（i、f、o 用 $\\sigma$，候选值 g 用 $\\tanh$）：" + "；".join(glines) + "。")]
+    if ask == "c":  # the output gate and h_t are not needed for c_t
+        chain = chain[:3] + chain[4:5]
+    elif ask == "gates":  # the answer is the four gates joined
+        chain = chain[:4]
+    steps += [st.text for st in chain[3:] if st.id in ("c_t", "h_t")]
+    if ask == "gates":
         steps.append(bi("Answer: " + ", ".join(f"${g} = {_n(res[g][0])}$" for g in GATES) + "." if H == 1 else
                         "Answer: one row per gate i, f, g, o.",
                         "答案：" + "，".join(f"${g} = {_n(res[g][0])}$" for g in GATES) + "。" if H == 1 else
@@ -203,7 +191,7 @@ def solve(prm: dict) -> Solution:
                     conventions=(bi("One bias vector per gate (PyTorch splits it into b_ih + b_hh; only the sum matters); "
                                     "gate order i, f, g, o; g is the candidate c̃.",
                                     "每个门一个偏置向量（PyTorch 拆为 b_ih + b_hh，只有和起作用）；门的顺序 i、f、g、o；g 即候选值 c̃。"),),
-                    answer_text=text, rtol=RTOL, atol=ATOL, chain=chain,
+                    answer_text=text, rtol=RTOL, atol=ATOL, chain=chain, answer_of=GATES if ask == "gates" else (),
                     hint=bi("i, f, o = σ(·), g = tanh(·); c_t = f·c_{t−1} + i·g; h_t = o·tanh(c_t).",
                             "i、f、o = σ(·)，g = tanh(·)；c_t = f·c_{t−1} + i·g；h_t = o·tanh(c_t)。"))
 

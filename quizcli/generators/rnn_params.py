@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
 
 _INFO = {
     "rnn": dict(G=1, cell="RNNCell", article="a", topic="rnn",
@@ -89,20 +89,17 @@ def make_family(kind: str):
             "它有多少个可训练参数？（不含输出层" + ("，无窥视孔连接" if kind == "lstm" else "") + "。）",
         )
         bterm = {0: "", 1: " + h", 2: " + 2h"}[b]
-        bnum = {0: "", 1: f" + {h}", 2: f" + 2 \\cdot {h}"}[b]
-        g = f"{G} \\cdot " if G > 1 else ""
-        terms = f"{h * d} + {h * h}" + (f" + {b * h}" if b else "")
-        inner = f"{h} \\cdot {d} + {h}^2{bnum}"
-        calc = (f"{g}({inner}) = {g}({terms}) = {g}{per} = {total}" if G > 1 else f"{inner} = {terms} = {total}")
+        chain = _chain(kind, G, d, h, b)
+        formula = f"G(hd + h^2{bterm})" if G > 1 else f"hd + h^2{bterm}"
         steps = [
-            bi(f"The layer has {info['blocks'].en}. Each block has an input weight matrix $h \\times d$, a recurrent matrix $h \\times h$"
-               + ("" if b == 0 else f" and {b} bias vector{'s' if b == 2 else ''} of length $h$") + ".",
+            bi(f"The layer has {info['blocks'].en}. Each block has an input weight matrix $h \\times d$"
+               + (" and a recurrent matrix $h \\times h$" if b == 0
+                  else f", a recurrent matrix $h \\times h$ and {b} bias vector{'s' if b == 2 else ''} of length $h$")
+               + f": ${formula}$ parameters" + (f" with $G = {G}$." if G > 1 else "."),
                f"该层有{info['blocks'].zh}。每组有 $h \\times d$ 的输入权重矩阵、$h \\times h$ 的循环权重矩阵"
-               + ("" if b == 0 else f"和 {b} 个长度为 $h$ 的偏置向量") + "。"),
-            bi(f"Formula: ${'G' if G > 1 else ''}(hd + h^2{bterm})$" + (f" with $G = {G}$" if G > 1 else ""),
-               f"公式：${'G' if G > 1 else ''}(hd + h^2{bterm})$" + (f"，其中 $G = {G}$" if G > 1 else "")),
-            bi(f"${calc}$", f"${calc}$"),
-        ]
+               + ("" if b == 0 else f"和 {b} 个长度为 $h$ 的偏置向量")
+               + f"：共 ${formula}$ 个参数" + (f"，其中 $G = {G}$。" if G > 1 else "。")),
+        ] + [st.text for st in chain]
         miscon = []
         if b:
             miscon.append(Misconception("forgot_bias", count(G, d, h, 0), bi(
@@ -132,7 +129,7 @@ def make_family(kind: str):
                 "你只数了两个门；候选状态也有自己的权重：共 3 组。")))
         convention = bi(f"Bias convention: {conv_en}.", f"偏置约定：{conv_zh}。")
         return Solution(prompt=prompt, answer=total, steps=tuple(steps), misconceptions=tuple(miscon),
-                        conventions=(convention,), rtol=0, atol=0.01,
+                        conventions=(convention,), rtol=0, atol=0.01, chain=chain,
                         hint=bi(f"{'G·' if G > 1 else ''}(h·d + h·h + biases·h)", f"{'G·' if G > 1 else ''}(h·d + h·h + 偏置个数·h)"))
 
     def check(prm: dict):
@@ -145,6 +142,80 @@ def make_family(kind: str):
         return int(weights + prm["biases"] * cell.params["bias_ih"].size)
 
     return family, generate, solve, check
+
+
+def _chain(kind, G, d, h, b):
+    """The input weights h·d, the recurrent weights h·h, the biases b·h (if any), one block's sum
+    and, for gated cells, G blocks; all per block (gate)."""
+    ch = Chain({"d": d, "h": h, "biases": b})
+    M = StepMistake
+    per_en, per_zh = (" per block", "每组") if G > 1 else ("", "")
+    ch.step("w_in", bi(f"the input weights{per_en} h·d", f"{per_zh}输入权重数 h·d"), lambda e: e["h"] * e["d"], uses=("h", "d"),
+            text=lambda s: bi(f"Input weights{per_en}: $h \\cdot d = {h} \\cdot {d} = {fmt_num(s['w_in'])}$",
+                              f"{per_zh}输入权重：$h \\cdot d = {h} \\cdot {d} = {fmt_num(s['w_in'])}$"),
+            digits=0, rtol=0, atol=0.01, rule=bi("a weight matrix from the input (size d) to the hidden units (size h)",
+                                                 "从输入（维度 d）到隐藏单元（维度 h）的权重矩阵"),
+            formula=bi("h·d", "h·d"), substituted=lambda s: bi(f"${h} \\cdot {d}$", f"${h} \\cdot {d}$"))
+    ch.step("w_rec", bi(f"the recurrent weights{per_en} h·h", f"{per_zh}循环权重数 h·h"), lambda e: e["h"] * e["h"], uses=("h",),
+            text=lambda s: bi(f"Recurrent weights{per_en} (from $h_{{t-1}}$): $h^2 = {h}^2 = {fmt_num(s['w_rec'])}$",
+                              f"{per_zh}循环权重（来自 $h_{{t-1}}$）：$h^2 = {h}^2 = {fmt_num(s['w_rec'])}$"),
+            digits=0, rtol=0, atol=0.01, rule=bi("a weight matrix from the previous state (size h) to the hidden units (size h)",
+                                                 "从上一时刻状态（维度 h）到隐藏单元（维度 h）的权重矩阵"),
+            formula=bi("h·h", "h·h"), substituted=lambda s: bi(f"${h} \\cdot {h}$", f"${h} \\cdot {h}$"),
+            mistakes=(M("recurrent_as_input", bi("You gave the recurrent matrix the input's shape; it maps h_{t−1} (size h) to h, so it is h×h.",
+                                                 "你把循环权重矩阵当成了输入权重的形状；它把 h_{t−1}（维度 h）映射到 h，是 h×h。"),
+                        lambda e: e["h"] * e["d"]),))
+    parts = ("w_in", "w_rec")
+    if b:
+        other = 3 - b
+        ch.step("bias", bi(f"the biases{per_en} (bias vectors × h)", f"{per_zh}偏置数（偏置向量个数 × h）"), lambda e: e["biases"] * e["h"],
+                uses=("biases", "h"),
+                text=lambda s: bi(f"Biases{per_en}: ${b} \\cdot {h} = {fmt_num(s['bias'])}$", f"{per_zh}偏置：${b} \\cdot {h} = {fmt_num(s['bias'])}$"),
+                digits=0, rtol=0, atol=0.01, rule=bi("one bias per hidden unit and bias vector", "每个隐藏单元、每个偏置向量一个偏置"),
+                formula=bi("biases·h", "偏置向量个数·h"), substituted=lambda s: bi(f"${b} \\cdot {h}$", f"${b} \\cdot {h}$"),
+                mistakes=(M("bias_convention", bi(f"You used {other} bias vector{'s' if other == 2 else ''}{' per gate' if G > 1 else ''}; "
+                                                  f"this problem counts {b}.",
+                                                  f"你{'每个门' if G > 1 else ''}用了 {other} 个偏置向量；本题约定为 {b} 个。"),
+                            lambda e, o=other: o * e["h"]),))
+        parts += ("bias",)
+
+    def block_mistakes(scale):
+        """Slips in one block's sum (for G = 1 the block is the whole layer)."""
+        out = [M("forgot_recurrent", bi("You forgot the recurrent weights U (h×h) from h_{t−1}.", "你漏了来自 h_{t−1} 的循环权重 U（h×h）。"),
+                 lambda e: scale * (e["w_in"] + e.get("bias", 0)))]
+        if b:
+            out.append(M("forgot_bias", bi("You forgot the biases.", "你漏了偏置。"), lambda e: scale * (e["w_in"] + e["w_rec"])))
+        else:
+            out.append(M("added_bias", bi("You added biases, but this layer has none.", "你加上了偏置，但这一层没有偏置。"),
+                         lambda e: scale * (e["w_in"] + e["w_rec"] + e["h"])))
+        return out
+
+    def sum_line(s, sid):
+        return " + ".join(fmt_num(s[k]) for k in parts) + f" = {fmt_num(s[sid])}"
+
+    ch.step("block", bi("the parameters of one block" if G > 1 else "the total number of parameters", "每组参数量" if G > 1 else "参数总数"),
+            lambda e: sum(e[k] for k in parts), uses=parts + (("h",) if not b else ()),
+            text=lambda s: bi(f"{'One block' if G > 1 else 'Total'}: ${sum_line(s, 'block')}$", f"{'每组' if G > 1 else '合计'}：${sum_line(s, 'block')}$"),
+            digits=0, rtol=0, atol=0.01, rule=bi("a block's weights and biases add up", "一组的权重与偏置相加"),
+            formula=bi("hd + h² + biases·h", "hd + h² + 偏置向量个数·h"),
+            substituted=lambda s: bi("$" + " + ".join(fmt_num(s[k]) for k in parts) + "$", "$" + " + ".join(fmt_num(s[k]) for k in parts) + "$"),
+            mistakes=tuple(block_mistakes(1)))
+    if G == 1:
+        return ch.steps
+    wrong_g = {"lstm": ((3, "three_gates", bi("You counted 3 gates only; the candidate cell g (c̃) has its own weights too: 4 blocks.",
+                                            "你只数了 3 个门；候选记忆 g（c̃）也有自己的权重：共 4 组。")),),
+               "gru": ((4, "lstm_gates", bi("You counted 4 blocks as in an LSTM; a GRU has 3 (reset, update, candidate).",
+                                           "你像 LSTM 那样数了 4 组；GRU 只有 3 组（重置门、更新门、候选状态）。")),
+                       (2, "two_gates", bi("You counted the two gates only; the candidate state also has its own weights: 3 blocks.",
+                                           "你只数了两个门；候选状态也有自己的权重：共 3 组。")))}[kind]
+    ch.step("total", bi(f"the total number of parameters, G = {G} blocks", f"参数总数（G = {G} 组）"), lambda e: G * e["block"], uses=("block",),
+            text=lambda s: bi(f"Total: ${G} \\cdot {fmt_num(s['block'])} = {fmt_num(s['total'])}$",
+                              f"合计：${G} \\cdot {fmt_num(s['block'])} = {fmt_num(s['total'])}$"),
+            digits=0, rtol=0, atol=0.01, rule=bi("every block has the same shapes", "每组的形状相同"),
+            formula=bi("G·(hd + h² + biases·h)", "G·(hd + h² + 偏置向量个数·h)"),
+            substituted=lambda s: bi(f"${G} \\cdot {fmt_num(s['block'])}$", f"${G} \\cdot {fmt_num(s['block'])}$"),
+            mistakes=tuple(M(mid, fb, lambda e, g=g: g * e["block"]) for g, mid, fb in wrong_g))
+    return ch.steps
 
 
 FAMILY, generate, solve, check = make_family("rnn")

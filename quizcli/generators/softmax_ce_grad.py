@@ -102,8 +102,9 @@ def _solve_binary(prm: dict) -> Solution:
            r"gives $\partial L / \partial z = p - y$.",
            r"$L = -[y \cdot \ln(p) + (1 - y) \ln(1 - p)]$，$p = \sigma(z)$；由 $\sigma'(z) = p(1 - p)$ 和链式法则得 "
            r"$\partial L / \partial z = p - y$。"),
-        bi(f"$\\partial L / \\partial z = {_v(p)} - {y} = {_v(ans)}$", f"$\\partial L / \\partial z = {_v(p)} - {y} = {_v(ans)}$"),
     )
+    chain = _chain_binary(p, y)
+    steps += tuple(st.text for st in chain)
     dp = -y / p + (1 - y) / (1 - p)
     miscon = [
         Misconception("sign_flipped", y - p, bi("Sign error: the gradient is p − y, not y − p.", "符号反了：梯度是 p − y，不是 y − p。")),
@@ -115,7 +116,7 @@ def _solve_binary(prm: dict) -> Solution:
     ]
     return Solution(prompt=prompt, answer=ans, steps=steps, misconceptions=tuple(miscon),
                     conventions=(bi("Natural logarithm; p = σ(z).", "自然对数；p = σ(z)。"),),
-                    answer_text=_text(ans), rtol=RTOL, atol=ATOL,
+                    answer_text=_text(ans), rtol=RTOL, atol=ATOL, chain=chain,
                     hint=bi("Sigmoid + BCE: ∂L/∂z = p − y.", "Sigmoid + BCE：∂L/∂z = p − y。"))
 
 
@@ -147,16 +148,14 @@ def solve(prm: dict) -> Solution:
                 r"(the softmax Jacobian and $-y_i/\hat{y}_i$ combine to this).",
                 r"softmax 之后接交叉熵时，$\partial L / \partial z_i = \hat{y}_i - y_i$（softmax 的雅可比矩阵与 "
                 r"$-y_i/\hat{y}_i$ 相乘化简而得）。")]
-    chain = ()
     if mode == "logits":
         chain = _chain(z, t, y)
         steps.append(chain[0].text)
         steps.append(bi(f"One-hot target for class {t}: $y$ = {_vec(y)}.", f"第 {t} 类的 one-hot 目标：$y$ = {_vec(y)}。"))
         steps.append(chain[1].text)
     else:
-        steps.append(bi(f"One-hot target for class {t}: $y$ = {_vec(y)}.", f"第 {t} 类的 one-hot 目标：$y$ = {_vec(y)}。"))
-        steps.append(bi(f"$\\hat{{y}} - y$ = {_vec(ans)}: subtract 1 at the true class, keep the other probabilities.",
-                        f"$\\hat{{y}} - y$ = {_vec(ans)}：真实类别处减 1，其余概率不变。"))
+        chain = _chain_probs(yh, t)
+        steps += [st.text for st in chain]
 
     miscon = [
         Misconception("sign_flipped", tuple(-a for a in ans),
@@ -223,7 +222,66 @@ def _chain(z, t, y):
                       StepMistake("counted_from_zero", bi("You subtracted 1 one entry too far: classes are counted from 1.",
                                                           "减 1 的位置错了一位：类别从 1 开始数。"),
                                   lambda e: tuple(a - (1.0 if i == int(e["target"]) else 0.0) for i, a in enumerate(e["probs"]))
-                                  if int(e["target"]) < n else None)))
+                                  if int(e["target"]) < n else None)) + _grad_mistakes("probs", onehot))
+    return ch.steps
+
+
+def _grad_mistakes(key, onehot):
+    """Wrong methods at the gradient step, from the probabilities in env[key]."""
+    return (StepMistake("only_target_entry", bi("Every logit gets a gradient: the wrong classes get ŷ_i, not 0 (softmax couples all classes).",
+                                                "每个 logit 都有梯度：错误类别的梯度是 ŷ_i，不是 0（softmax 把所有类别耦合在一起）。"),
+                        lambda e: tuple(a - b if b else 0.0 for a, b in zip(e[key], onehot(e)))),
+            StepMistake("grad_wrt_probabilities", bi("That is ∂L/∂ŷ (−y/ŷ); the question asks for the gradient with respect to the logits z.",
+                                                     "这是对 ŷ 的梯度（−y/ŷ）；题目要的是对 logits z 的梯度。"),
+                        lambda e: tuple(-b / a for a, b in zip(e[key], onehot(e)))))
+
+
+def _chain_probs(yh, t):
+    """Probabilities given: the one-step gradient ∂L/∂z = ŷ − y (subtract 1 at the true class)."""
+    ch = Chain({"y_hat": yh, "target": t})
+    n = len(yh)
+
+    def onehot(e):
+        return tuple(1.0 if i == int(e["target"]) - 1 else 0.0 for i in range(n))
+
+    y = onehot({"target": t})
+    ch.step("grad", bi("the gradient ∂L/∂z", "梯度 ∂L/∂z"),
+            lambda e: tuple(a - b for a, b in zip(e["y_hat"], onehot(e))), uses=("y_hat", "target"),
+            text=lambda s: bi(f"One-hot target for class {t}: $y$ = {_vec(y)}; $\\hat{{y}} - y$ = {_vec(s['grad'])}: "
+                              "subtract 1 at the true class, keep the other probabilities.",
+                              f"第 {t} 类的 one-hot 目标：$y$ = {_vec(y)}；$\\hat{{y}} - y$ = {_vec(s['grad'])}：真实类别处减 1，其余概率不变。"),
+            rtol=RTOL, atol=ATOL,
+            rule=bi("softmax with cross-entropy: prediction minus target", "softmax 接交叉熵：预测减目标"),
+            formula=bi("∂L/∂z_i = ŷ_i − y_i (y one-hot)", "∂L/∂z_i = ŷ_i − y_i（y 为 one-hot）"),
+            substituted=lambda s: bi(f"{_vec(yh)} − {_vec(y)}", f"{_vec(yh)} − {_vec(y)}"),
+            mistakes=(StepMistake("sign_flipped", bi("Sign error: the gradient is ŷ − y, not y − ŷ (gradient descent then moves z by −η(ŷ − y)).",
+                                                     "符号反了：梯度是 ŷ − y，不是 y − ŷ（梯度下降再沿 −η(ŷ − y) 更新 z）。"),
+                                  lambda e: tuple(b - a for a, b in zip(e["y_hat"], onehot(e)))),
+                      StepMistake("forgot_minus_one", bi("You gave ŷ: subtract the one-hot target, i.e. 1 at the true class.",
+                                                         "你只给了 ŷ：还要减去 one-hot 目标，即在真实类别处减 1。"), lambda e: tuple(e["y_hat"])),
+                      StepMistake("counted_from_zero", bi(f"You subtracted 1 at entry {t + 1}: classes are counted from 1, so class {t} is entry {t}.",
+                                                          f"你在第 {t + 1} 个数上减了 1：类别从 1 开始数，第 {t} 类就是第 {t} 个数。"),
+                                  lambda e: tuple(a - (1.0 if i == int(e["target"]) else 0.0) for i, a in enumerate(e["y_hat"]))
+                                  if int(e["target"]) < n else None)) + _grad_mistakes("y_hat", onehot))
+    return ch.steps
+
+
+def _chain_binary(p, y):
+    """Binary (sigmoid + BCE): the one step ∂L/∂z = p − y."""
+    ch = Chain({"p": p, "label": y})
+    ch.step("grad", bi("the gradient ∂L/∂z", "梯度 ∂L/∂z"), lambda e: e["p"] - int(e["label"]), uses=("p", "label"),
+            text=lambda s: bi(f"$\\partial L / \\partial z = {_v(p)} - {y} = {_v(s['grad'])}$",
+                              f"$\\partial L / \\partial z = {_v(p)} - {y} = {_v(s['grad'])}$"),
+            rtol=RTOL, atol=ATOL, rule=bi("sigmoid with binary cross-entropy: prediction minus label", "sigmoid 接二元交叉熵：预测减标签"),
+            formula=bi("∂L/∂z = p − y", "∂L/∂z = p − y"), substituted=lambda s: bi(f"${_v(p)} - {y}$", f"${_v(p)} - {y}$"),
+            mistakes=(StepMistake("sign_flipped", bi("Sign error: the gradient is p − y, not y − p.", "符号反了：梯度是 p − y，不是 y − p。"),
+                                  lambda e: int(e["label"]) - e["p"]),
+                      StepMistake("grad_wrt_probability",
+                                  bi("That is ∂L/∂p; the question asks for the gradient with respect to the logit z (multiply by σ' = p(1 − p)).",
+                                     "这是 ∂L/∂p；题目要的是对 logit z 的梯度（还要乘 σ' = p(1 − p)）。"),
+                                  lambda e: -int(e["label"]) / e["p"] + (1 - int(e["label"])) / (1 - e["p"])),
+                      StepMistake("forgot_minus_label", bi("You gave p; subtract the label: p − y.", "你只给了 p；还要减去标签：p − y。"),
+                                  lambda e: e["p"])))
     return ch.steps
 
 

@@ -39,18 +39,6 @@ PENDING = {
     ("shape_trace", "easy"), ("shape_trace", "medium"), ("shape_trace", "hard"),
     # --
     # -- counting families (dense, recurrent, attention) and the partly converted ones
-    ("dense_params", "easy"), ("dense_params", "medium"), ("dense_params", "hard"),
-    ("iterations", "easy"), ("iterations", "medium"), ("iterations", "hard"),
-    ("attention_params", "easy"), ("attention_params", "medium"), ("attention_params", "hard"),
-    ("gru_params", "easy"), ("gru_params", "medium"), ("gru_params", "hard"),
-    ("lstm_params", "easy"), ("lstm_params", "medium"), ("lstm_params", "hard"),
-    ("rnn_params", "easy"), ("rnn_params", "medium"), ("rnn_params", "hard"),
-    ("hopfield_step", "easy"), ("hopfield_step", "medium"), ("hopfield_step", "hard"),
-    ("cross_entropy", "easy"), ("cross_entropy", "medium"), ("cross_entropy", "hard"),
-    ("gru_step", "easy"), ("gru_step", "medium"),
-    ("layernorm", "hard"),
-    ("lstm_step", "easy"), ("lstm_step", "medium"),
-    ("softmax_ce_grad", "easy"), ("softmax_ce_grad", "medium"), ("softmax_ce_grad", "hard"),
     # --
 }
 MULTI_STEP = {f for f in FAMILIES if any((f, d) not in PENDING for d in ("easy", "medium", "hard"))}
