@@ -53,6 +53,7 @@ def normalize(text: str) -> str:
     """Lower-case, full-width to ASCII, British to American spelling, punctuation to spaces."""
     s = unicodedata.normalize("NFKC", text).lower()
     s = s.replace("’", "'").replace("×", "x")
+    s = re.sub(r"(?<=\d) ?x ?(?=\d)", "x", s)  # "1 × 1" as "1x1"
     for pat, rep in _SPELLING:
         s = pat.sub(rep, s)
     s = re.sub(r"[-_/·,.;:!?()\[\]{}\"'“”‘’？！，。；：（）、《》<>]+", " ", s)
@@ -346,6 +347,7 @@ def suggest_topic(bank: Bank, name: str) -> list[str]:
 
 # What a paper adds around a question: numbering, marks, instructions.
 _NOISE = [
+    re.compile(r"^\s*(?:习题|练习|exercise|problem|question)\s*[0-9]+(?:[-.．][0-9]+)*\s*[:：.]?", re.I),  # "习题 5-2", "Exercise 3.4"
     re.compile(r"^\s*(?:第\s*[0-9一二三四五六七八九十]+\s*[题问]|[0-9一二三四五六七八九十]+\s*[.、．)）]|\(?[0-9]+\)|[a-z][.)])\s*", re.I),
     re.compile(r"[（(]\s*[0-9]+\s*(?:分|points?|pts?|marks?)\s*[)）]", re.I),
     re.compile(r"\[\s*[0-9]+\s*(?:分|points?|pts?|marks?)\s*\]", re.I),

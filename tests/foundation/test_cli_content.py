@@ -172,3 +172,17 @@ def test_search_reads_mixed_chinese_and_english(bank, query, want):
     assert "relu 而不是 sigmoid" in normalize("使用ReLU而不是sigmoid")
     f = find(bank, query)
     assert f.in_course and f.hits and f.hits[0].id in want, [(h.id, h.score) for h in f.hits[:4]]
+
+
+@pytest.mark.parametrize("pasted,kept", [
+    ("3.（10分）请简述LSTM的门控机制", "LSTM的门控机制"),
+    ("习题 5-2 分析卷积神经网络中用 1 × 1 的滤波器的作用。", "分析卷积神经网络中用 1 × 1 的滤波器的作用。"),
+    ("Exercise 4.3: Briefly explain why ReLU helps", "why ReLU helps"),
+    ("第2题 (8 points) what is dropout", "what is dropout"),
+    ("problem solving with backpropagation", "problem solving with backpropagation"),  # a word, not a number
+])
+def test_exam_noise_is_stripped_and_the_question_kept(pasted, kept):
+    from quizcli.bank.search import normalize, strip_exam_noise
+
+    assert strip_exam_noise(pasted) == kept
+    assert normalize("1 × 1 的滤波器") == "1x1 的滤波器" and normalize("max x 2") == "max x 2"
