@@ -21,7 +21,6 @@ PENDING = {
     "mlp",
     "training",
     "optimization",
-    "normalization",
     # --
     # -- group 2
     "regularization",
