@@ -20,7 +20,6 @@ PENDING = {
     "linear",
     "mlp",
     "training",
-    "optimization",
     # --
     # -- group 2
     "regularization",
