@@ -19,7 +19,6 @@ PENDING = {
     "neuron",
     "linear",
     "mlp",
-    "training",
     # --
     # -- group 2
     "regularization",
