@@ -17,7 +17,6 @@ PENDING = {
     # -- group 1
     "basics",
     "linear",
-    "mlp",
     # --
     # -- group 2
     "regularization",
