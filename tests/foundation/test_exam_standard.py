@@ -16,7 +16,6 @@ TOPICS = list(SYLLABUS)
 PENDING = {
     # -- group 1
     "basics",
-    "linear",
     # --
     # -- group 2
     "regularization",
