@@ -15,7 +15,6 @@ TOPICS = list(SYLLABUS)
 
 PENDING = {
     # -- group 1
-    "basics",
     # --
     # -- group 2
     "regularization",
