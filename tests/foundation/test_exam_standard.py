@@ -15,13 +15,6 @@ TOPICS = list(SYLLABUS)
 
 PENDING = {
     # -- group 1
-    "basics",
-    "neuron",
-    "linear",
-    "mlp",
-    "training",
-    "optimization",
-    "normalization",
     # --
     # -- group 2
     "regularization",
