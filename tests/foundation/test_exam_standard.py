@@ -24,7 +24,6 @@ PENDING = {
     "normalization",
     # --
     # -- group 2
-    "lstm_gru",
     "attention",
     "transformer",
     # --
