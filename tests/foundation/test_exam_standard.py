@@ -24,7 +24,6 @@ PENDING = {
     "normalization",
     # --
     # -- group 2
-    "attention",
     "transformer",
     # --
     # -- group 3
