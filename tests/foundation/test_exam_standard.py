@@ -24,7 +24,6 @@ PENDING = {
     "normalization",
     # --
     # -- group 2
-    "transformer",
     # --
     # -- group 3
     "embedding",
