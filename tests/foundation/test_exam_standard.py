@@ -17,12 +17,6 @@ PENDING = {
     # -- group 1
     # --
     # -- group 2
-    "regularization",
-    "cnn",
-    "rnn",
-    "lstm_gru",
-    "attention",
-    "transformer",
     # --
     # -- group 3
     # --
