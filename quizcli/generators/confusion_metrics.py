@@ -214,6 +214,13 @@ def _chain(prm, M, ask, tp, fp, fn, tn, total):
         key = {"tp": "tp", "fp": "fp", "fn": "fn"}
     T, FP, FN = key["tp"], key["fp"], key["fn"]
 
+    def get(e, k):
+        """A count for a wrong method: the student's step value, or (not a step of this chain) read off the matrix."""
+        if key[k] in e:
+            return e[key[k]]
+        M_, c_ = e["m"], e["cls"] - 1
+        return {"tp": M_[c_][c_], "fp": sum(r[c_] for r in M_) - M_[c_][c_], "fn": sum(M_[c_]) - M_[c_][c_]}[k]
+
     def n(sh, k):
         return f"{sh[k]:.0f}"
 
@@ -225,7 +232,7 @@ def _chain(prm, M, ask, tp, fp, fn, tn, total):
                                    f"预测为正的数：TP + FP = {n(sh, T)} + {n(sh, FP)} = {n(sh, 'pp')}"),
                 rule=bi("precision looks at what was predicted positive", "精确率看预测为正的样本"), formula=bi("TP + FP", "TP + FP"),
                 substituted=lambda sh: bi(f"{n(sh, T)} + {n(sh, FP)}", f"{n(sh, T)} + {n(sh, FP)}"),
-                mistakes=(StepMistake("swapped_precision_recall", swapped, lambda e: e[T] + e[FN]),))
+                mistakes=(StepMistake("swapped_precision_recall", swapped, lambda e: e[T] + get(e, "fn")),))
         pd, pu = "pp", (T, "pp")
     else:
         pd, pu = None, (T, FP)
@@ -235,7 +242,7 @@ def _chain(prm, M, ask, tp, fp, fn, tn, total):
                                    f"实际为正的数：TP + FN = {n(sh, T)} + {n(sh, FN)} = {n(sh, 'ap')}"),
                 rule=bi("recall looks at what is truly positive", "召回率看实际为正的样本"), formula=bi("TP + FN", "TP + FN"),
                 substituted=lambda sh: bi(f"{n(sh, T)} + {n(sh, FN)}", f"{n(sh, T)} + {n(sh, FN)}"),
-                mistakes=(StepMistake("swapped_precision_recall", swapped, lambda e: e[T] + e[FP]),))
+                mistakes=(StepMistake("swapped_precision_recall", swapped, lambda e: e[T] + get(e, "fp")),))
         rd, ru = "ap", (T, "ap")
     else:
         rd, ru = None, (T, FN)
@@ -256,7 +263,7 @@ def _chain(prm, M, ask, tp, fp, fn, tn, total):
                                    f"精确率 $P = TP/(TP + FP) = {n(sh, T)}/{den_p(sh)} = {fmt_num(sh['P'])}$"),
                 rule=bi("precision: the share of the predicted positives that are right", "精确率：预测为正的样本中真正为正的比例"),
                 formula=bi("P = TP/(TP + FP)", "P = TP/(TP + FP)"), substituted=lambda sh: bi(f"P = {n(sh, T)}/{den_p(sh)}", f"P = {n(sh, T)}/{den_p(sh)}"),
-                mistakes=(StepMistake("swapped_precision_recall", swapped, lambda e: e[T] / (e[T] + e[FN])), gave_acc))
+                mistakes=(StepMistake("swapped_precision_recall", swapped, lambda e: e[T] / (e[T] + get(e, "fn"))), gave_acc))
     if need_r:
         def den_r(sh):
             return n(sh, rd) if rd else f"({n(sh, T)} + {n(sh, FN)})"
@@ -266,7 +273,7 @@ def _chain(prm, M, ask, tp, fp, fn, tn, total):
                                    f"召回率 $R = TP/(TP + FN) = {n(sh, T)}/{den_r(sh)} = {fmt_num(sh['R'])}$"),
                 rule=bi("recall: the share of the actual positives that are found", "召回率：实际为正的样本中被找出的比例"),
                 formula=bi("R = TP/(TP + FN)", "R = TP/(TP + FN)"), substituted=lambda sh: bi(f"R = {n(sh, T)}/{den_r(sh)}", f"R = {n(sh, T)}/{den_r(sh)}"),
-                mistakes=(StepMistake("swapped_precision_recall", swapped, lambda e: e[T] / (e[T] + e[FP])), gave_acc))
+                mistakes=(StepMistake("swapped_precision_recall", swapped, lambda e: e[T] / (e[T] + get(e, "fp"))), gave_acc))
     if ask in ("f1", "all"):
         def sub(sh):
             return f"2 \\cdot {fmt_num(sh['P'])} \\cdot {fmt_num(sh['R'])}/({fmt_num(sh['P'])} + {fmt_num(sh['R'])})"

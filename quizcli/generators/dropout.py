@@ -79,14 +79,15 @@ def solve(prm: dict) -> Solution:
         Misconception("multiplied_keep_prob", tuple(xi * m * (1 - p) for xi, m in zip(x, mask)), bi(
             "You multiplied by 1 − p (the original, non-inverted dropout does that at test time); inverted dropout divides by 1 − p while training.",
             "你乘了 1 − p（原始非反向 dropout 在测试时才这样做）；反向 dropout 在训练时除以 1 − p。")),
-        Misconception("divided_by_p", tuple(xi * m / p for xi, m in zip(x, mask)), bi(
-            "You divided by the drop probability p; divide by the keep probability 1 − p.",
-            "你除以了丢弃概率 p；应除以保留概率 1 − p。")),
         Misconception("mask_inverted", tuple(xi * (1 - m) / (1 - p) for xi, m in zip(x, mask)), bi(
             "You kept the units whose mask is 0; m = 1 means kept.", "你保留了掩码为 0 的单元；m = 1 表示保留。")),
         Misconception("scaled_without_dropping", tuple(xi / (1 - p) for xi in x), bi(
             "You scaled every unit but did not zero the dropped ones.", "你放大了所有单元，却没有把被丢弃的单元置 0。")),
     ]
+    if p > 0:  # p = 0 keeps everything: there is no dividing by p
+        miscon.insert(2, Misconception("divided_by_p", tuple(xi * m / p for xi, m in zip(x, mask)), bi(
+            "You divided by the drop probability p; divide by the keep probability 1 − p.",
+            "你除以了丢弃概率 p；应除以保留概率 1 − p。")))
     return Solution(prompt=prompt, answer=y, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi("Inverted dropout (PyTorch/Keras): scale by 1/(1 − p) in training; identity at test time. p is the drop probability.",
                                     "反向 dropout（PyTorch/Keras）：训练时乘 1/(1 − p)，测试时不变。p 为丢弃概率。"),),
