@@ -172,6 +172,7 @@ def _chain(prm, M, ask, tp, fp, fn, tn, total):
     """The counts read off the matrix (when one is given), the denominators of a single metric,
     then P, R, F1 (from the shown P and R) and the accuracy, as asked."""
     RT, AT = 1e-3, 5e-4
+    dpr = 6 if ask in ("f1", "all") else 4  # F1 is computed from P and R: one more digit keeps its 4 decimals
     need_p, need_r = ask in ("precision", "f1", "all"), ask in ("recall", "f1", "all")
     if M is not None:
         c = int(prm.get("cls") or 1)
@@ -258,9 +259,9 @@ def _chain(prm, M, ask, tp, fp, fn, tn, total):
         def den_p(sh):
             return n(sh, pd) if pd else f"({n(sh, T)} + {n(sh, FP)})"
         ch.step("P", bi("the precision P = TP/(TP + FP)", "精确率 P = TP/(TP + FP)"),
-                (lambda e: e[T] / e["pp"]) if pd else (lambda e: e[T] / (e[T] + e[FP])), uses=pu, rtol=RT, atol=AT,
-                text=lambda sh: bi(f"Precision $P = TP/(TP + FP) = {n(sh, T)}/{den_p(sh)} = {fmt_num(sh['P'])}$",
-                                   f"精确率 $P = TP/(TP + FP) = {n(sh, T)}/{den_p(sh)} = {fmt_num(sh['P'])}$"),
+                (lambda e: e[T] / e["pp"]) if pd else (lambda e: e[T] / (e[T] + e[FP])), uses=pu, digits=dpr, rtol=RT, atol=AT,
+                text=lambda sh: bi(f"Precision $P = TP/(TP + FP) = {n(sh, T)}/{den_p(sh)} = {fmt_num(sh['P'], dpr)}$",
+                                   f"精确率 $P = TP/(TP + FP) = {n(sh, T)}/{den_p(sh)} = {fmt_num(sh['P'], dpr)}$"),
                 rule=bi("precision: the share of the predicted positives that are right", "精确率：预测为正的样本中真正为正的比例"),
                 formula=bi("P = TP/(TP + FP)", "P = TP/(TP + FP)"), substituted=lambda sh: bi(f"P = {n(sh, T)}/{den_p(sh)}", f"P = {n(sh, T)}/{den_p(sh)}"),
                 mistakes=(StepMistake("swapped_precision_recall", swapped, lambda e: e[T] / (e[T] + get(e, "fn"))), gave_acc))
@@ -268,15 +269,16 @@ def _chain(prm, M, ask, tp, fp, fn, tn, total):
         def den_r(sh):
             return n(sh, rd) if rd else f"({n(sh, T)} + {n(sh, FN)})"
         ch.step("R", bi("the recall R = TP/(TP + FN)", "召回率 R = TP/(TP + FN)"),
-                (lambda e: e[T] / e["ap"]) if rd else (lambda e: e[T] / (e[T] + e[FN])), uses=ru, rtol=RT, atol=AT,
-                text=lambda sh: bi(f"Recall $R = TP/(TP + FN) = {n(sh, T)}/{den_r(sh)} = {fmt_num(sh['R'])}$",
-                                   f"召回率 $R = TP/(TP + FN) = {n(sh, T)}/{den_r(sh)} = {fmt_num(sh['R'])}$"),
+                (lambda e: e[T] / e["ap"]) if rd else (lambda e: e[T] / (e[T] + e[FN])), uses=ru, digits=dpr, rtol=RT, atol=AT,
+                text=lambda sh: bi(f"Recall $R = TP/(TP + FN) = {n(sh, T)}/{den_r(sh)} = {fmt_num(sh['R'], dpr)}$",
+                                   f"召回率 $R = TP/(TP + FN) = {n(sh, T)}/{den_r(sh)} = {fmt_num(sh['R'], dpr)}$"),
                 rule=bi("recall: the share of the actual positives that are found", "召回率：实际为正的样本中被找出的比例"),
                 formula=bi("R = TP/(TP + FN)", "R = TP/(TP + FN)"), substituted=lambda sh: bi(f"R = {n(sh, T)}/{den_r(sh)}", f"R = {n(sh, T)}/{den_r(sh)}"),
                 mistakes=(StepMistake("swapped_precision_recall", swapped, lambda e: e[T] / (e[T] + get(e, "fp"))), gave_acc))
     if ask in ("f1", "all"):
         def sub(sh):
-            return f"2 \\cdot {fmt_num(sh['P'])} \\cdot {fmt_num(sh['R'])}/({fmt_num(sh['P'])} + {fmt_num(sh['R'])})"
+            P_, R_ = fmt_num(sh["P"], dpr), fmt_num(sh["R"], dpr)
+            return f"2 \\cdot {P_} \\cdot {R_}/({P_} + {R_})"
         ch.step("F1", bi("the F1 score 2PR/(P + R)", "F1 值 2PR/(P + R)"), lambda e: 2 * e["P"] * e["R"] / (e["P"] + e["R"]), uses=("P", "R"),
                 rtol=RT, atol=AT,
                 text=lambda sh: bi(f"$F_1 = 2PR/(P + R) = {sub(sh)} = {fmt_num(sh['F1'])}$ (the harmonic mean of P and R)",

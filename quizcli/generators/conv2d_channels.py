@@ -137,6 +137,11 @@ def solve(prm: dict) -> Solution:
                     hint=bi("Convolve each channel with its kernel, add the maps, add b.", "每个通道与其核做卷积，结果相加，再加 b。"))
 
 
+def _mat6(m) -> str:
+    """A channel's map to 6 decimals (the sum of the maps then keeps its 4)."""
+    return "[" + "; ".join(" ".join(fmt_num(v, 6) for v in r) for r in m) + "]"
+
+
 def _chain(xs, ks, s, p, b, rtol, atol):
     """Each channel's cross-correlation X_c ⋆ K_c, then their sum plus the bias."""
     c = len(xs)
@@ -146,9 +151,9 @@ def _chain(xs, ks, s, p, b, rtol, atol):
     for i in range(c):
         sid = f"m{i + 1}"
         ch.step(sid, bi(f"channel {i + 1}'s map X_{i + 1} ⋆ K_{i + 1}", f"通道 {i + 1} 的结果 X_{i + 1} ⋆ K_{i + 1}"),
-                lambda e, i=i: _xcorr(e["x"][i], e["w"][i], e["s"], e["p"])[0], uses=("x", "w", "s", "p"), rtol=rtol, atol=atol,
-                text=lambda sh, i=i, sid=sid: bi(f"Channel {i + 1}: $X_{i + 1} \\star K_{i + 1}$ = {_mat(sh[sid])}",
-                                                 f"通道 {i + 1}：$X_{i + 1} \\star K_{i + 1}$ = {_mat(sh[sid])}"),
+                lambda e, i=i: _xcorr(e["x"][i], e["w"][i], e["s"], e["p"])[0], uses=("x", "w", "s", "p"), digits=6, rtol=rtol, atol=atol,
+                text=lambda sh, i=i, sid=sid: bi(f"Channel {i + 1}: $X_{i + 1} \\star K_{i + 1}$ = {_mat6(sh[sid])}",
+                                                 f"通道 {i + 1}：$X_{i + 1} \\star K_{i + 1}$ = {_mat6(sh[sid])}"),
                 rule=bi("cross-correlate the channel with its own kernel (not flipped)", "该通道与自己的核做互相关（不翻转）"),
                 formula=bi("$(X_c \\star K_c)[i, j] = \\sum_{a, b} \\tilde{X}_c[(i-1) s + a, (j-1) s + b] \\cdot K_c[a, b]$",
                            "$(X_c \\star K_c)[i, j] = \\sum_{a, b} \\tilde{X}_c[(i-1) s + a, (j-1) s + b] \\cdot K_c[a, b]$"),
@@ -173,8 +178,8 @@ def _chain(xs, ks, s, p, b, rtol, atol):
                                f"{c} 个结果相加再加偏置 {fmt_num(b)}：Y = {_mat(sh['y'])}"),
             rule=bi("add the channels' maps entry by entry, then the bias once", "各通道结果逐元素相加，再加一次偏置"),
             formula=bi(f"Y = {plus} + b", f"Y = {plus} + b"),
-            substituted=lambda sh: bi(" + ".join(_mat(sh[m]) for m in ids) + f" + {fmt_num(b)}",
-                                      " + ".join(_mat(sh[m]) for m in ids) + f" + {fmt_num(b)}"),
+            substituted=lambda sh: bi(" + ".join(_mat6(sh[m]) for m in ids) + f" + {fmt_num(b)}",
+                                      " + ".join(_mat6(sh[m]) for m in ids) + f" + {fmt_num(b)}"),
             mistakes=tuple(mis))
     return ch.steps
 

@@ -134,22 +134,30 @@ def _chain(p, ask, base):
     unit_en, unit_zh = ("bits", "比特") if two else ("nats", "奈特")
     other = math.log if two else math.log2
 
+    d_ce = 6 if ask == "ppl" else 4  # the perplexity is computed from it: one more digit keeps its 4 decimals
+
+    def f6(v):
+        return _n(v, 6)
+
     def paren(v):
-        return f"({_n(v)})" if v < 0 else _n(v)
+        return f"({f6(v)})" if v < 0 else f6(v)
 
     ch.step("logs", bi(f"the log-probabilities {'log₂' if two else 'ln'} p_i", f"对数概率 {'log₂' if two else 'ln'} p_i"),
-            lambda e: tuple(lg(v) for v in e["p"]), uses=("p",), rtol=1e-3, atol=5e-4,
-            text=lambda sh: bi("; ".join(f"${ln} {_n(v)} = {_n(l_)}$" for v, l_ in zip(p, sh["logs"])),
-                               "；".join(f"${ln} {_n(v)} = {_n(l_)}$" for v, l_ in zip(p, sh["logs"]))),
+            lambda e: tuple(lg(v) for v in e["p"]), uses=("p",), digits=6, rtol=1e-3, atol=5e-4,
+            text=lambda sh: bi("; ".join(f"${ln} {_n(v)} = {f6(l_)}$" for v, l_ in zip(p, sh["logs"])),
+                               "；".join(f"${ln} {_n(v)} = {f6(l_)}$" for v, l_ in zip(p, sh["logs"]))),
             rule=bi("the log of each token's probability", "每个词元概率的对数"),
             formula=bi(f"${ln} p_i$", f"${ln} p_i$"),
             substituted=lambda sh: bi(", ".join(f"${ln} {_n(v)}$" for v in p), "，".join(f"${ln} {_n(v)}$" for v in p)),
             mistakes=(StepMistake("other_log_base", bi(f"You used the other logarithm: here the base is {'2' if two else 'e'}.",
                                                        f"你用了另一个底的对数：这里的底是 {'2' if two else 'e'}。"),
-                                  lambda e: tuple(other(v) for v in e["p"])),))
-    ch.step("S", bi("their sum Σ log p_i", "它们的和 Σ log p_i"), lambda e: sum(e["logs"]), uses=("logs",), rtol=1e-3, atol=5e-4,
-            text=lambda sh: bi(f"Sum: $\\sum_i {ln} p_i = {' + '.join(paren(v) for v in sh['logs'])} = {_n(sh['S'])}$",
-                               f"求和：$\\sum_i {ln} p_i = {' + '.join(paren(v) for v in sh['logs'])} = {_n(sh['S'])}$"),
+                                  lambda e: tuple(other(v) for v in e["p"])),
+                      StepMistake("log10", bi(f"You used log₁₀ (a calculator's log key); here the base is {'2' if two else 'e'}.",
+                                              f"你用了 log₁₀（计算器上的 log 键）；这里的底是 {'2' if two else 'e'}。"),
+                                  lambda e: tuple(math.log10(v) for v in e["p"]))))
+    ch.step("S", bi("their sum Σ log p_i", "它们的和 Σ log p_i"), lambda e: sum(e["logs"]), uses=("logs",), digits=6, rtol=1e-3, atol=5e-4,
+            text=lambda sh: bi(f"Sum: $\\sum_i {ln} p_i = {' + '.join(paren(v) for v in sh['logs'])} = {f6(sh['S'])}$",
+                               f"求和：$\\sum_i {ln} p_i = {' + '.join(paren(v) for v in sh['logs'])} = {f6(sh['S'])}$"),
             rule=bi("add the log-probabilities of the sequence", "把序列的对数概率相加"), formula=bi(f"$\\sum_i {ln} p_i$", f"$\\sum_i {ln} p_i$"),
             substituted=lambda sh: bi(" + ".join(paren(v) for v in sh["logs"]), " + ".join(paren(v) for v in sh["logs"])))
     exp_txt = "2" if two else "e"
@@ -165,9 +173,9 @@ def _chain(p, ask, base):
         ce_mis.append(StepMistake("gave_perplexity", bi("You gave the perplexity; the cross-entropy is its logarithm.",
                                                         "你给的是困惑度；交叉熵是它的对数。"), lambda e: power(-e["S"] / N)))
     ch.step("ce", bi(f"the cross-entropy per token (in {unit_en})", f"每个词元的交叉熵（单位{unit_zh}）"), lambda e: -e["S"] / N,
-            uses=("S",), rtol=1e-3, atol=5e-4,
-            text=lambda sh: bi(f"Cross-entropy per token: $-\\frac{{1}}{{{N}}} \\cdot {paren(sh['S'])} = {_n(sh['ce'])}$ {unit_en}",
-                               f"每个词元的交叉熵：$-\\frac{{1}}{{{N}}} \\cdot {paren(sh['S'])} = {_n(sh['ce'])}$ {unit_zh}"),
+            uses=("S",), digits=d_ce, rtol=1e-3, atol=5e-4,
+            text=lambda sh: bi(f"Cross-entropy per token: $-\\frac{{1}}{{{N}}} \\cdot {paren(sh['S'])} = {_n(sh['ce'], d_ce)}$ {unit_en}",
+                               f"每个词元的交叉熵：$-\\frac{{1}}{{{N}}} \\cdot {paren(sh['S'])} = {_n(sh['ce'], d_ce)}$ {unit_zh}"),
             rule=bi("the cross-entropy per token: minus the mean log-probability", "每个词元的交叉熵：对数概率平均值的相反数"),
             formula=bi("$\\mathrm{CE} = -\\frac{1}{N}\\sum_i " + ln + " p_i$", "$\\mathrm{CE} = -\\frac{1}{N}\\sum_i " + ln + " p_i$"),
             substituted=lambda sh: bi(f"$-\\frac{{1}}{{{N}}} \\cdot {paren(sh['S'])}$", f"$-\\frac{{1}}{{{N}}} \\cdot {paren(sh['S'])}$"),
@@ -175,11 +183,11 @@ def _chain(p, ask, base):
     if ask == "ppl":
         mean_p = sum(p) / N
         ch.step("ppl", bi("the perplexity", "困惑度"), lambda e: power(e["ce"]), uses=("ce",), rtol=1e-3, atol=5e-4,
-                text=lambda sh: bi(f"$\\mathrm{{PPL}} = {exp_txt}^{{{_n(sh['ce'])}}} = {_n(sh['ppl'])}$",
-                                   f"$\\mathrm{{PPL}} = {exp_txt}^{{{_n(sh['ce'])}}} = {_n(sh['ppl'])}$"),
+                text=lambda sh: bi(f"$\\mathrm{{PPL}} = {exp_txt}^{{{f6(sh['ce'])}}} = {_n(sh['ppl'])}$",
+                                   f"$\\mathrm{{PPL}} = {exp_txt}^{{{f6(sh['ce'])}}} = {_n(sh['ppl'])}$"),
                 rule=bi("the perplexity is the exponential of the cross-entropy", "困惑度是交叉熵的指数"),
                 formula=bi(f"$\\mathrm{{PPL}} = {exp_txt}^{{\\mathrm{{CE}}}}$", f"$\\mathrm{{PPL}} = {exp_txt}^{{\\mathrm{{CE}}}}$"),
-                substituted=lambda sh: bi(f"${exp_txt}^{{{_n(sh['ce'])}}}$", f"${exp_txt}^{{{_n(sh['ce'])}}}$"),
+                substituted=lambda sh: bi(f"${exp_txt}^{{{f6(sh['ce'])}}}$", f"${exp_txt}^{{{f6(sh['ce'])}}}$"),
                 mistakes=(StepMistake("no_exponential", bi("You stopped at the cross-entropy: the perplexity is its exponential.",
                                                            "你停在了交叉熵：困惑度是它的指数。"), lambda e: e["ce"]),
                           StepMistake("forgot_minus", bi("You dropped the minus sign: PPL = exp(−(1/N) Σ ln p_i) ≥ 1.",
