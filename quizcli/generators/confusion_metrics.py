@@ -194,7 +194,7 @@ def _chain(prm, M, ask, tp, fp, fn, tn, total):
         others = [i for i in range(K) if i != c - 1]
         if need_p:
             terms = " + ".join(str(M[i][c - 1]) for i in others)
-            ch.step("n_fp", bi(f"the false positives FP (the rest of column {c})", f"假正例数 FP（第 {c} 列其余元素）"),
+            ch.step("n_fp", bi("the false positives FP", "假正例数 FP"),
                     lambda e: sum(col(e, e["cls"] - 1)) - e["m"][e["cls"] - 1][e["cls"] - 1], uses=mu, digits=0, rtol=0, atol=0.01,
                     text=lambda sh: bi(f"FP = the rest of column {c} = {terms} = {sh['n_fp']:.0f}", f"FP = 第 {c} 列其余元素之和 = {terms} = {sh['n_fp']:.0f}"),
                     rule=bi("FP: predicted positive, truly another class (its column)", "FP：预测为正类、实际为其他类别（该列）"),
@@ -203,9 +203,10 @@ def _chain(prm, M, ask, tp, fp, fn, tn, total):
                                           lambda e: sum(e["m"][e["cls"] - 1]) - e["m"][e["cls"] - 1][e["cls"] - 1]),))
         if need_r:
             terms_r = " + ".join(str(M[c - 1][i]) for i in others)
-            ch.step("n_fn", bi(f"the false negatives FN (the rest of row {c})", f"假负例数 FN（第 {c} 行其余元素）"),
+            ch.step("n_fn", bi("the false negatives FN", "假负例数 FN"),
                     lambda e: sum(e["m"][e["cls"] - 1]) - e["m"][e["cls"] - 1][e["cls"] - 1], uses=mu, digits=0, rtol=0, atol=0.01,
-                    text=lambda sh: bi(f"FN = the rest of row {c} = {terms_r} = {sh['n_fn']:.0f}", f"FN = 第 {c} 行其余元素之和 = {terms_r} = {sh['n_fn']:.0f}"),
+                    text=lambda sh: bi(f"FN = the rest of row {c} = {terms_r} = {sh['n_fn']:.0f}",
+                                       f"FN = 第 {c} 行其余元素之和 = {terms_r} = {sh['n_fn']:.0f}"),
                     rule=bi("FN: truly positive, predicted another class (its row)", "FN：实际为正类、预测为其他类别（该行）"),
                     formula=bi(f"FN = Σ_(j ≠ {c}) M[{c}, j]", f"FN = Σ_(j ≠ {c}) M[{c}, j]"), substituted=lambda sh: bi(terms_r, terms_r),
                     mistakes=(StepMistake("rows_are_predictions", rows_pred,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 
 from .base import Chain, Family, StepMistake, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
-from .conv2d_values import _flip, _kernel, _mat, _rand_matrix, _xcorr
+from .conv2d_values import _flip, _kernel, _mat, _rand_matrix, _sub, _xcorr
 
 FAMILY = Family(
     id="conv2d_channels",
@@ -150,7 +150,7 @@ def _chain(xs, ks, s, p, b, rtol, atol):
               "你把卷积核翻转了（数学上的卷积）；卷积层按原样使用卷积核。")
     for i in range(c):
         sid = f"m{i + 1}"
-        ch.step(sid, bi(f"channel {i + 1}'s map X_{i + 1} ⋆ K_{i + 1}", f"通道 {i + 1} 的结果 X_{i + 1} ⋆ K_{i + 1}"),
+        ch.step(sid, bi(f"channel {i + 1}'s map X{_sub(i + 1)} ⋆ K{_sub(i + 1)}", f"通道 {i + 1} 的结果 X{_sub(i + 1)} ⋆ K{_sub(i + 1)}"),
                 lambda e, i=i: _xcorr(e["x"][i], e["w"][i], e["s"], e["p"])[0], uses=("x", "w", "s", "p"), digits=6, rtol=rtol, atol=atol,
                 text=lambda sh, i=i, sid=sid: bi(f"Channel {i + 1}: $X_{i + 1} \\star K_{i + 1}$ = {_mat6(sh[sid])}",
                                                  f"通道 {i + 1}：$X_{i + 1} \\star K_{i + 1}$ = {_mat6(sh[sid])}"),

@@ -194,6 +194,11 @@ def _flip(k):
     return tuple(tuple(r[::-1]) for r in k[::-1])
 
 
+def _sub(n: int) -> str:
+    """An index as Unicode subscript digits (the step's name is plain text: Y₁₂)."""
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
 def _chain(x, k, s, p, rtol, atol):
     """Each output entry Y_ij as the sum of its products, then the output matrix from the entries."""
     ch = Chain({"x": x, "w": k, "s": s, "p": p})
@@ -223,7 +228,7 @@ def _chain(x, k, s, p, rtol, atol):
                 mis.append(StepMistake("ignored_stride", bi("You ignored the stride: the kernel moves s positions at a time.",
                                                             "你忽略了步长：卷积核每次移动 s 个位置。"),
                                        lambda e, i=i, j=j: _cell(e["x"], e["w"], (1, 1), e["p"], i, j)[0]))
-            ch.step(sid, bi(f"the output entry Y_{i + 1}{j + 1}", f"输出元素 Y_{i + 1}{j + 1}"),
+            ch.step(sid, bi(f"the output entry Y{_sub(i + 1)}{_sub(j + 1)}", f"输出元素 Y{_sub(i + 1)}{_sub(j + 1)}"),
                     lambda e, i=i, j=j: _cell(e["x"], e["w"], e["s"], e["p"], i, j)[0], uses=uses, rtol=rtol, atol=atol,
                     text=lambda sh, lab=lab, prods=prods, sid=sid: bi(f"${lab} = {prods} = {fmt_num(sh[sid])}$", f"${lab} = {prods} = {fmt_num(sh[sid])}$"),
                     rule=rule, formula=formula, substituted=lambda sh, lab=lab, prods=prods: bi(f"${lab} = {prods}$", f"${lab} = {prods}$"),

@@ -87,11 +87,9 @@ def solve(prm: dict) -> Solution:
     if he:
         s1 = bi(r"He initialisation (for ReLU, which zeroes half the signal) keeps the variance when $\mathrm{Var}(w) = \frac{2}{n_{in}}$.",
                 r"He 初始化（针对 ReLU，它把一半信号置零）要求 $\mathrm{Var}(w) = \frac{2}{n_{in}}$ 以保持方差。")
-        vexpr = f"2/{fi}"
     else:
         s1 = bi(r"Xavier initialisation balances the forward and backward variance: $\mathrm{Var}(w) = \frac{2}{n_{in} + n_{out}}$.",
                 r"Xavier 初始化兼顾前向和反向的方差：$\mathrm{Var}(w) = \frac{2}{n_{in} + n_{out}}$。")
-        vexpr = f"2/({fi} + {fo})"
     if uni:
         s2 = bi(r"For $U(-a, a)$ the variance is $a^2/3$, so $a = \sqrt{3\,\mathrm{Var}(w)}$ = "
                 + (r"$\sqrt{6/n_{in}}$." if he else r"$\sqrt{6/(n_{in}+n_{out})}$."),

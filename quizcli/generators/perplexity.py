@@ -81,7 +81,6 @@ def solve(prm: dict) -> Solution:
     prompt = bi(f"A language model gives the {N} tokens of a test sequence the probabilities {plist} (each the probability "
                 f"of the actual next token). Give {what_en}, to 4 decimals.",
                 f"语言模型给一个测试序列的 {N} 个词元的概率依次为 {plist}（每个都是实际下一个词元的概率）。求{what_zh}（保留 4 位小数）。")
-    terms = " + ".join(f"{ln} {_n(v)}" for v in p)
     exp_txt = "e^{" if base != 2 else "2^{"
     steps = [
         bi(f"Perplexity: $\\mathrm{{PPL}} = {exp_txt}-\\frac{{1}}{{N}}\\sum_i {ln} p_i}}$, the exponential of the cross-entropy "
@@ -142,7 +141,7 @@ def _chain(p, ask, base):
     def paren(v):
         return f"({f6(v)})" if v < 0 else f6(v)
 
-    ch.step("logs", bi(f"the log-probabilities {'log₂' if two else 'ln'} p_i", f"对数概率 {'log₂' if two else 'ln'} p_i"),
+    ch.step("logs", bi(f"the log-probabilities {'log₂' if two else 'ln'} pᵢ", f"对数概率 {'log₂' if two else 'ln'} pᵢ"),
             lambda e: tuple(lg(v) for v in e["p"]), uses=("p",), digits=6, rtol=1e-3, atol=5e-4,
             text=lambda sh: bi("; ".join(f"${ln} {_n(v)} = {f6(l_)}$" for v, l_ in zip(p, sh["logs"])),
                                "；".join(f"${ln} {_n(v)} = {f6(l_)}$" for v, l_ in zip(p, sh["logs"]))),
@@ -155,7 +154,8 @@ def _chain(p, ask, base):
                       StepMistake("log10", bi(f"You used log₁₀ (a calculator's log key); here the base is {'2' if two else 'e'}.",
                                               f"你用了 log₁₀（计算器上的 log 键）；这里的底是 {'2' if two else 'e'}。"),
                                   lambda e: tuple(math.log10(v) for v in e["p"]))))
-    ch.step("S", bi("their sum Σ log p_i", "它们的和 Σ log p_i"), lambda e: sum(e["logs"]), uses=("logs",), digits=6, rtol=1e-3, atol=5e-4,
+    lname = "log₂" if two else "ln"
+    ch.step("S", bi(f"their sum Σ {lname} pᵢ", f"它们的和 Σ {lname} pᵢ"), lambda e: sum(e["logs"]), uses=("logs",), digits=6, rtol=1e-3, atol=5e-4,
             text=lambda sh: bi(f"Sum: $\\sum_i {ln} p_i = {' + '.join(paren(v) for v in sh['logs'])} = {f6(sh['S'])}$",
                                f"求和：$\\sum_i {ln} p_i = {' + '.join(paren(v) for v in sh['logs'])} = {f6(sh['S'])}$"),
             rule=bi("add the log-probabilities of the sequence", "把序列的对数概率相加"), formula=bi(f"$\\sum_i {ln} p_i$", f"$\\sum_i {ln} p_i$"),

@@ -156,6 +156,11 @@ def _win(x, k, s, p, i, j):
             for r, c in ((i * s + a - p, j * s + b - p) for a in range(k) for b in range(k))]
 
 
+def _sub(n: int) -> str:
+    """An index as Unicode subscript digits (the step's name is plain text: Y₁₂)."""
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
 def _chain(x, k, s, p, kind, oh, ow, rtol, atol):
     """Each output entry Y_ij from its window, then the output matrix from the entries."""
     ch = Chain({"x": x, "k": k, "s": s, "p": p})
@@ -202,7 +207,7 @@ def _chain(x, k, s, p, kind, oh, ow, rtol, atol):
                     "You let the padding take part as 0; max pooling pads with −∞, so an all-negative window keeps its largest negative value.",
                     "你把填充当作 0 参与比较；最大汇聚的填充是 −∞，全为负数的窗口仍取其中最大的负数。"),
                     lambda e, i=i, j=j: one(e, i, j, pad_as_zero=True)))
-            ch.step(sid, bi(f"the output entry Y_{i + 1}{j + 1}", f"输出元素 Y_{i + 1}{j + 1}"), lambda e, i=i, j=j: one(e, i, j),
+            ch.step(sid, bi(f"the output entry Y{_sub(i + 1)}{_sub(j + 1)}", f"输出元素 Y{_sub(i + 1)}{_sub(j + 1)}"), lambda e, i=i, j=j: one(e, i, j),
                     uses=uses, rtol=rtol, atol=atol,
                     text=lambda sh, lab=lab, body=body, sid=sid: bi(f"${lab} = {body} = {fmt_num(sh[sid])}$", f"${lab} = {body} = {fmt_num(sh[sid])}$"),
                     rule=rule, formula=formula, substituted=lambda sh, lab=lab, body=body: bi(f"${lab} = {body}$", f"${lab} = {body}$"),
