@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
+from .base import Chain, Family, Misconception, StepMistake, Param, ParamError, Solution, bi, fmt_num, pick
 
 # The engine's activation ids (quizcli.engine.ACTIVATION_SPECS; a test keeps the two equal —
 # the engine is not imported here so that listing the families stays light).
@@ -158,33 +158,226 @@ NAMES = {"identity": ("identity", "恒等"), "step": ("step", "阶跃"), "sigmoi
          "gelu": ("GELU (exact, with the standard normal CDF Φ)", "GELU（精确形式，Φ 为标准正态分布函数）")}
 
 
-def _work(f: str, x: float, a: float, val: float, der: float) -> list:
-    """Substituted numbers, one step per line (the same in both languages)."""
-    X, V, D = fmt_num(x), fmt_num(val, 4), fmt_num(der, 4)
-    V6 = fmt_num(val, 6)  # intermediate values carried to 6 decimals: redoing the step by hand gives D
-    px = f"({X})" if x < 0 else X
+def _tx(f):
+    return lambda s: bi(f(s, "en"), f(s, "zh"))
+
+
+def _p(v, d=4) -> str:
+    """A number to substitute after an operator: negatives in parentheses."""
+    t = fmt_num(v, d)
+    return f"({t})" if v < 0 else t
+
+
+def _cond(pre, lang: str) -> str:
+    """The piece of a piecewise function that x falls in, before the line it selects."""
+    if not pre:
+        return ""
+    return f"${pre}$, so " if lang == "en" else f"${pre}$，故 "
+
+
+def _chain(f: str, x: float, a: float):
+    """The value f(x), then the derivative f'(x) (GELU: Φ(x) and φ(x) first), each shown line
+    from the shown numbers before it (values the derivative reuses are shown to 6 decimals)."""
+    ch = Chain({"x": x, "a": a})
+    X, A = fmt_num(x), fmt_num(a)
+    name_en, name_zh = NAMES[f]
+    dform = _definition(f, a)[1]
+    rule_f = bi(f"the definition of {name_en}", f"{name_zh} 的定义")
+    rule_d = bi(f"the derivative of {name_en}", f"{name_zh} 的导数")
+    form_f = bi(f"${_definition(f, a)[0]}$", f"${_definition(f, a)[0]}$")
+    form_d = bi(f"${dform}$", f"${dform}$")
+    val_name = bi(f"the value f({X})", f"函数值 f({X})")
+    der_name = bi(f"the derivative f'({X})", f"导数 f'({X})")
+
+    def sm(mid, en, zh, fn):
+        return StepMistake(mid, bi(en, zh), fn)
+
+    def const(v):
+        return lambda e: v
+
+    def val(fn, text, sub, digits=4, mistakes=(), uses=None, pre=None):
+        uses = uses or (("x", "a") if f in SHAPE_PARAM and x <= 0 else ("x",))
+        ch.step("val", val_name, fn, uses=uses, digits=digits, rtol=RTOL, atol=ATOL,
+                text=_tx(lambda s, l: _cond(pre, l) + f"${text(s)}$"), rule=rule_f, formula=form_f, substituted=_tx(lambda s, l: f"${sub(s)}$"),
+                mistakes=tuple(mistakes))
+
+    def der(fn, uses, text, sub, mistakes=(), pre=None):
+        ch.step("der", der_name, fn, uses=uses, rtol=RTOL, atol=ATOL, text=_tx(lambda s, l: _cond(pre, l) + f"${text(s)}$"),
+                rule=rule_d, formula=form_d, substituted=_tx(lambda s, l: f"${sub(s)}$"), mistakes=tuple(mistakes))
+
     if f == "sigmoid":
-        return [f"\\sigma({X}) = \\frac{{1}}{{1 + e^{{{fmt_num(-x)}}}}} = {V}",
-                f"\\sigma'({X}) = {V6} \\cdot (1 - {V6}) = {D}"]
-    if f == "tanh":
-        pv = f"({V6})" if val < 0 else V6
-        return [f"\\tanh({X}) = {V}", f"f'({X}) = 1 - {pv}^2 = {D}"]
-    if f == "softplus":
-        return [f"\\ln(1 + e^{{{X}}}) = {V}", f"\\sigma({X}) = \\frac{{1}}{{1 + e^{{{fmt_num(-x)}}}}} = {D}"]
-    if f == "gelu":
-        Phi, phi = fmt_num(_Phi(x), 6), fmt_num(_phi(x), 6)
-        return [f"\\Phi({X}) = {Phi}, \\; \\varphi({X}) = {phi}",
-                f"f({X}) = {px} \\cdot {Phi} = {V}",
-                f"f'({X}) = {Phi} + {px} \\cdot {phi} = {D}"]
-    if f == "elu" and x <= 0:
-        A = fmt_num(a)
-        return [f"f({X}) = {A} \\cdot (e^{{{X}}} - 1) = {V}", f"f'({X}) = {A} \\cdot e^{{{X}}} = {D}"]
-    if f in ("leaky_relu", "prelu") and x <= 0:
-        A = fmt_num(a)
-        return [f"f({X}) = {A} \\cdot {px} = {V}", f"f'({X}) = {A}"]
-    if f == "hard_sigmoid" and -2 < x < 2:
-        return [f"f({X}) = 0.25 \\cdot {px} + 0.5 = {V}", f"f'({X}) = 0.25"]
-    return [f"f({X}) = {V}", f"f'({X}) = {D}"]
+        e_ = f"\\frac{{1}}{{1 + e^{{{fmt_num(-x)}}}}}"
+        val(lambda e: _sig(e["x"]), lambda s: f"\\sigma({X}) = {e_} = {fmt_num(s['val'], 6)}", lambda s: f"\\sigma({X}) = {e_}", digits=6,
+            mistakes=(sm("sign_in_exponent", "σ(x) = 1/(1 + e^{−x}): mind the minus sign in the exponent.",
+                         "σ(x) = 1/(1 + e^{−x})：注意指数里的负号。", lambda e: _sig(-e["x"])),))
+        der(lambda e: e["val"] * (1 - e["val"]), ("val",),
+            lambda s: f"\\sigma'({X}) = {fmt_num(s['val'], 6)} \\cdot (1 - {fmt_num(s['val'], 6)}) = {fmt_num(s['der'])}",
+            lambda s: f"\\sigma'({X}) = {fmt_num(s['val'], 6)} \\cdot (1 - {fmt_num(s['val'], 6)})",
+            (sm("derivative_is_sigma", "σ'(x) = σ(x)(1 − σ(x)): you forgot the factor (1 − σ(x)).",
+                "σ'(x) = σ(x)(1 − σ(x))：你漏了因子 (1 − σ(x))。", lambda e: e["val"]),
+             sm("used_x_in_derivative", "You put x into σ(1 − σ); it is σ(x)(1 − σ(x)), with σ(x), not x.",
+                "你把 x 代入了 σ(1 − σ)；应是 σ(x)(1 − σ(x))，代入的是 σ(x) 而不是 x。", lambda e: e["x"] * (1 - e["x"]))))
+    elif f == "tanh":
+        val(lambda e: math.tanh(e["x"]), lambda s: f"\\tanh({X}) = {fmt_num(s['val'], 6)}", lambda s: f"\\tanh({X})", digits=6)
+        der(lambda e: 1 - e["val"] * e["val"], ("val",), lambda s: f"f'({X}) = 1 - {_p(s['val'], 6)}^2 = {fmt_num(s['der'])}",
+            lambda s: f"f'({X}) = 1 - {_p(s['val'], 6)}^2",
+            (sm("forgot_square", "tanh'(x) = 1 − tanh²(x): you forgot the square.", "tanh'(x) = 1 − tanh²(x)：你漏了平方。",
+                lambda e: 1 - e["val"]),
+             sm("used_x_in_derivative", "tanh'(x) = 1 − tanh²(x), not 1 − x².", "tanh'(x) = 1 − tanh²(x)，不是 1 − x²。",
+                lambda e: 1 - e["x"] ** 2),
+             sm("sigmoid_derivative_form", "You used the sigmoid's form f(1 − f); for tanh it is 1 − f².",
+                "你用了 sigmoid 的导数形式 f(1 − f)；tanh 的导数是 1 − f²。", lambda e: e["val"] * (1 - e["val"]))))
+    elif f == "softplus":
+        val(lambda e: _softplus(e["x"]), lambda s: f"\\ln(1 + e^{{{X}}}) = {fmt_num(s['val'])}", lambda s: f"\\ln(1 + e^{{{X}}})",
+            mistakes=(sm("log10", "softplus uses the natural log ln(1 + e^x).", "softplus 用自然对数 ln(1 + e^x)。",
+                         lambda e: math.log10(1 + math.exp(e["x"]))),
+                      sm("forgot_one", "softplus is ln(1 + e^x): the 1 inside matters.", "softplus 是 ln(1 + e^x)：里面的 1 不能丢。",
+                         lambda e: e["x"])))
+        e_ = f"\\frac{{1}}{{1 + e^{{{fmt_num(-x)}}}}}"
+        der(lambda e: _sig(e["x"]), ("x",), lambda s: f"f'({X}) = \\sigma({X}) = {e_} = {fmt_num(s['der'])}",
+            lambda s: f"f'({X}) = \\sigma({X}) = {e_}",
+            (sm("derivative_sign", "softplus'(x) = e^x/(1 + e^x) = σ(x), not σ(−x).", "softplus'(x) = e^x/(1 + e^x) = σ(x)，不是 σ(−x)。",
+                lambda e: _sig(-e["x"])),
+             sm("log10", "softplus uses the natural log ln(1 + e^x): its derivative is σ(x), without 1/ln 10.",
+                "softplus 用自然对数 ln(1 + e^x)：导数是 σ(x)，没有 1/ln 10。", lambda e: _sig(e["x"]) / math.log(10))))
+    elif f == "gelu":
+        ch.step("Phi", bi(f"the normal CDF Φ({X})", f"标准正态分布函数 Φ({X})"), lambda e: _Phi(e["x"]), uses=("x",), digits=6,
+                rtol=RTOL, atol=ATOL, text=_tx(lambda s, l: f"$\\Phi({X}) = {fmt_num(s['Phi'], 6)}$"),
+                rule=bi("the standard normal CDF", "标准正态分布的累积分布函数"),
+                formula=bi("$\\Phi(x) = \\frac{1}{2}(1 + \\mathrm{erf}(x/\\sqrt{2}))$", "$\\Phi(x) = \\frac{1}{2}(1 + \\mathrm{erf}(x/\\sqrt{2}))$"),
+                substituted=_tx(lambda s, l: f"$\\Phi({X}) = \\frac{{1}}{{2}}(1 + \\mathrm{{erf}}({X}/\\sqrt{{2}}))$"))
+        ch.step("phi", bi(f"the normal density φ({X})", f"标准正态密度 φ({X})"), lambda e: _phi(e["x"]), uses=("x",), digits=6,
+                rtol=RTOL, atol=ATOL, text=_tx(lambda s, l: f"$\\varphi({X}) = {fmt_num(s['phi'], 6)}$"),
+                rule=bi("the standard normal density", "标准正态分布的密度"),
+                formula=bi("$\\varphi(x) = e^{-x^2/2}/\\sqrt{2\\pi}$", "$\\varphi(x) = e^{-x^2/2}/\\sqrt{2\\pi}$"),
+                substituted=_tx(lambda s, l: f"$\\varphi({X}) = e^{{-{_p(x)}^2/2}}/\\sqrt{{2\\pi}}$"))
+        val(lambda e: e["x"] * e["Phi"], lambda s: f"f({X}) = {_p(x)} \\cdot {fmt_num(s['Phi'], 6)} = {fmt_num(s['val'])}",
+            lambda s: f"f({X}) = {_p(x)} \\cdot {fmt_num(s['Phi'], 6)}",
+            mistakes=(sm("relu_instead", "GELU is smooth, x·Φ(x), not ReLU.", "GELU 是光滑的 x·Φ(x)，不是 ReLU。",
+                         lambda e: max(0.0, e["x"])),), uses=("x", "Phi"))
+        der(lambda e: e["Phi"] + e["x"] * e["phi"], ("x", "Phi", "phi"),
+            lambda s: f"f'({X}) = {fmt_num(s['Phi'], 6)} + {_p(x)} \\cdot {fmt_num(s['phi'], 6)} = {fmt_num(s['der'])}",
+            lambda s: f"f'({X}) = {fmt_num(s['Phi'], 6)} + {_p(x)} \\cdot {fmt_num(s['phi'], 6)}",
+            (sm("forgot_x_phi", "Product rule: (xΦ(x))' = Φ(x) + xφ(x); you forgot xφ(x).",
+                "乘积法则：(xΦ(x))' = Φ(x) + xφ(x)；你漏了 xφ(x)。", lambda e: e["Phi"]),
+             sm("relu_instead", "GELU is smooth: its derivative is Φ(x) + xφ(x), not ReLU's step.",
+                "GELU 是光滑的：导数是 Φ(x) + xφ(x)，不是 ReLU 的阶跃。", lambda e: 1.0 if e["x"] > 0 else 0.0)))
+    else:
+        _piecewise(f, x, a, X, A, val, der, sm, const)
+    return ch.steps
+
+
+def _piecewise(f, x, a, X, A, val, der, sm, const):
+    """The functions defined piece by piece: which piece x falls in, then its value and slope."""
+    neg = x <= 0
+    px = _p(x)
+    branch = f"x = {X} \\leq 0" if neg else f"x = {X} > 0"
+    if f == "relu":
+        val(lambda e: max(0.0, e["x"]), pre=branch, text=lambda s: f"f({X}) = \\max(0, {X}) = {fmt_num(s['val'])}",
+            sub=lambda s: f"f({X}) = \\max(0, {X})",
+            mistakes=(sm("relu_as_identity", "ReLU clips negative inputs to 0: max(0, x).", "ReLU 把负输入截为 0：max(0, x)。",
+                         lambda e: e["x"]),) if neg else
+            (sm("confused_with_step", "That is the step function; ReLU(x) = x for x > 0 with slope 1.",
+                "这是阶跃函数；x > 0 时 ReLU(x) = x，斜率为 1。", const(1.0)),))
+        der(lambda e: 1.0 if e["x"] > 0 else 0.0, ("x",), lambda s: f"f'({X}) = {fmt_num(s['der'])}", lambda s: f"f'({X})",
+            (sm("negative_slope_one", "For x < 0 the slope is not 1: ReLU is flat there.", "x < 0 时斜率不是 1：ReLU 在负半轴是平的。",
+                const(1.0)),) if neg else
+            (sm("derivative_is_value", "The derivative of x is 1 for x > 0, not the value x.", "x > 0 时导数是 1，而不是函数值 x。",
+                lambda e: e["val"]),
+             sm("confused_with_step", "That is the step function; ReLU(x) = x for x > 0 with slope 1.",
+                "这是阶跃函数；x > 0 时 ReLU(x) = x，斜率为 1。", const(0.0))))
+        return
+    if f in ("leaky_relu", "prelu"):
+        name_en, name_zh = NAMES[f]
+        if neg:
+            val(lambda e: e["a"] * e["x"], pre=branch, text=lambda s: f"f({X}) = {A} \\cdot {px} = {fmt_num(s['val'])}",
+                sub=lambda s: f"f({X}) = {A} \\cdot {px}",
+                mistakes=(sm("plain_relu", f"That is plain ReLU; {name_en} keeps a slope {A} for x < 0.",
+                             f"这是普通 ReLU；{name_zh} 在 x < 0 时保留斜率 {A}。", const(0.0)),
+                          sm("wrong_slope", f"You used the default slope 0.01; here it is {A}.", f"你用了默认斜率 0.01；本题斜率为 {A}。",
+                             lambda e: 0.01 * e["x"]),
+                          sm("negative_slope_one", "For x < 0 the function is not x: it has the small slope.",
+                             "x < 0 时函数不是 x：它只有那个小斜率。", lambda e: e["x"])))
+            der(lambda e: e["a"], ("a",), lambda s: f"f'({X}) = {fmt_num(s['der'])}", lambda s: f"f'({X}) = a",
+                (sm("negative_slope_one", "For x < 0 the slope is not 1: it is the small slope a.", "x < 0 时斜率不是 1：而是那个小斜率 a。",
+                    const(1.0)),
+                 sm("plain_relu", f"That is plain ReLU; {name_en} keeps a slope {A} for x < 0.",
+                    f"这是普通 ReLU；{name_zh} 在 x < 0 时保留斜率 {A}。", const(0.0)),
+                 sm("wrong_slope", f"You used the default slope 0.01; here it is {A}.", f"你用了默认斜率 0.01；本题斜率为 {A}。",
+                    const(0.01))))
+        else:
+            val(lambda e: e["x"], pre=branch, text=lambda s: f"f({X}) = {fmt_num(s['val'])}", sub=lambda s: f"f({X}) = {X}",
+                mistakes=(sm("confused_with_step", "That is the step function; for x > 0 the function is x, with slope 1.",
+                             "这是阶跃函数；x > 0 时函数就是 x，斜率为 1。", const(1.0)),))
+            der(lambda e: 1.0, ("x",), lambda s: f"f'({X}) = {fmt_num(s['der'])}", lambda s: f"f'({X})",
+                (sm("derivative_is_value", "The derivative of x is 1 for x > 0, not the value x.", "x > 0 时导数是 1，而不是函数值 x。",
+                    lambda e: e["val"]),))
+        return
+    if f == "elu":
+        if neg:
+            val(lambda e: e["a"] * math.expm1(e["x"]), pre=branch, text=lambda s: f"f({X}) = {A} \\cdot (e^{{{X}}} - 1) = {fmt_num(s['val'])}",
+                sub=lambda s: f"f({X}) = {A} \\cdot (e^{{{X}}} - 1)",
+                mistakes=(sm("forgot_minus_one", "ELU is α(e^x − 1) for x < 0: you forgot the −1.", "x < 0 时 ELU 为 α(e^x − 1)：你漏了 −1。",
+                             lambda e: e["a"] * math.exp(e["x"])),))
+            der(lambda e: e["a"] * math.exp(e["x"]), ("x", "a"), lambda s: f"f'({X}) = {A} \\cdot e^{{{X}}} = {fmt_num(s['der'])}",
+                lambda s: f"f'({X}) = {A} \\cdot e^{{{X}}}",
+                (sm("derivative_is_value", "For x < 0, f'(x) = αe^x = f(x) + α, not f(x).", "x < 0 时 f'(x) = αe^x = f(x) + α，而不是 f(x)。",
+                    lambda e: e["val"]),
+                 sm("negative_slope_one", "For x < 0 the slope is αe^x, not 1.", "x < 0 时斜率是 αe^x，不是 1。", const(1.0))))
+        else:
+            val(lambda e: e["x"], pre=branch, text=lambda s: f"f({X}) = {fmt_num(s['val'])}", sub=lambda s: f"f({X}) = {X}")
+            der(lambda e: 1.0, ("x",), lambda s: f"f'({X}) = {fmt_num(s['der'])}", lambda s: f"f'({X})",
+                (sm("derivative_is_value", "The derivative of x is 1 for x > 0, not the value x.", "x > 0 时导数是 1，而不是函数值 x。",
+                    lambda e: e["val"]),))
+        return
+    if f == "hard_sigmoid":
+        inside = -2 < x < 2
+
+        def pt_val(e):
+            return min(1.0, max(0.0, e["x"] / 6 + 0.5))
+
+        pt = sm("pytorch_hardsigmoid", "That is PyTorch's hardsigmoid (x/6 + 1/2); the course's hard-logistic is 0.25x + 0.5 clipped to [0, 1].",
+                "这是 PyTorch 的 hardsigmoid（x/6 + 1/2）；课程中的 hard-logistic 是 0.25x + 0.5 再截断到 [0, 1]。", pt_val)
+        smooth = sm("smooth_sigmoid", "You used the smooth sigmoid; hard-logistic is piecewise linear.",
+                    "你用了平滑的 sigmoid；hard-logistic 是分段线性的。", lambda e: _sig(e["x"]))
+        lin = f"0.25 \\cdot {px} + 0.5"
+        if inside:
+            val(lambda e: min(1.0, max(0.0, 0.25 * e["x"] + 0.5)), lambda s: f"f({X}) = {lin} = {fmt_num(s['val'])}",
+                lambda s: f"f({X}) = {lin}", mistakes=(pt, smooth))
+        else:
+            val(lambda e: min(1.0, max(0.0, 0.25 * e["x"] + 0.5)),
+                lambda s: f"f({X}) = \\max(0, \\min(1, {lin})) = {fmt_num(s['val'])}",
+                lambda s: f"f({X}) = \\max(0, \\min(1, {lin}))", mistakes=(pt, smooth))
+        der(lambda e: 0.25 if -2 < e["x"] < 2 else 0.0, ("x",),
+            pre=f"-2 < {X} < 2" if inside else f"{X} \\notin (-2, 2)", text=lambda s: f"f'({X}) = {fmt_num(s['der'])}",
+            sub=lambda s: f"f'({X})",
+            mistakes=(sm("pytorch_hardsigmoid", "That is PyTorch's hardsigmoid, slope 1/6; the course's hard-logistic has slope 0.25 inside (−2, 2).",
+                "这是 PyTorch 的 hardsigmoid，斜率 1/6；课程中的 hard-logistic 在 (−2, 2) 内斜率为 0.25。",
+                lambda e: 1 / 6 if -3 < e["x"] < 3 else 0.0),
+             sm("smooth_sigmoid", "You used the smooth sigmoid's σ(1 − σ); hard-logistic is piecewise linear.",
+                "你用了平滑 sigmoid 的 σ(1 − σ)；hard-logistic 是分段线性的。", lambda e: _sig(e["x"]) * (1 - _sig(e["x"]))))
+            + (() if inside else (sm("slope_outside", "Outside (−2, 2) the hard-logistic is flat: f'(x) = 0.",
+                                     "在 (−2, 2) 之外 hard-logistic 是平的：f'(x) = 0。", const(0.25)),)))
+        return
+    if f == "hard_tanh":
+        inside = -1 < x < 1
+        val(lambda e: min(1.0, max(-1.0, e["x"])), lambda s: f"f({X}) = \\max(-1, \\min(1, {X})) = {fmt_num(s['val'])}",
+            lambda s: f"f({X}) = \\max(-1, \\min(1, {X}))",
+            mistakes=(sm("smooth_tanh", "You used the smooth tanh; hard-tanh is clipped linear.", "你用了平滑的 tanh；hard-tanh 是截断的线性函数。",
+                         lambda e: math.tanh(e["x"])),) + (() if inside else (
+                sm("not_clipped", "hard-tanh clips to [−1, 1].", "hard-tanh 要截断到 [−1, 1]。", lambda e: e["x"]),)))
+        der(lambda e: 1.0 if -1 < e["x"] < 1 else 0.0, ("x",),
+            pre=f"-1 < {X} < 1" if inside else f"{X} \\notin (-1, 1)", text=lambda s: f"f'({X}) = {fmt_num(s['der'])}",
+            sub=lambda s: f"f'({X})",
+            mistakes=(sm("smooth_tanh", "You used the smooth tanh's 1 − tanh²; hard-tanh is clipped linear.",
+                "你用了平滑 tanh 的 1 − tanh²；hard-tanh 是截断的线性函数。", lambda e: 1 - math.tanh(e["x"]) ** 2),)
+            + (() if inside else (sm("slope_outside", "Outside (−1, 1) hard-tanh is flat: f'(x) = 0.", "在 (−1, 1) 之外 hard-tanh 是平的：f'(x) = 0。",
+                                     const(1.0)),)))
+        return
+    # identity, step
+    fn_v = (lambda e: e["x"]) if f == "identity" else (lambda e: 1.0 if e["x"] >= 0 else 0.0)
+    val(fn_v, lambda s: f"f({X}) = {fmt_num(s['val'])}", lambda s: f"f({X})")
+    der(lambda e: 1.0 if f == "identity" else 0.0, ("x",), lambda s: f"f'({X}) = {fmt_num(s['der'])}", lambda s: f"f'({X})")
 
 
 def solve(prm: dict) -> Solution:
@@ -207,11 +400,8 @@ def solve(prm: dict) -> Solution:
         f"对 {name_zh} 激活函数 ${defn}$，求 $x = {X}$ 处的函数值 $f(x)$ 与导数 $f'(x)$。"
         "按 f(x), f'(x) 的顺序填写，保留 4 位小数。",
     )
-    steps = [bi(f"Derivative: ${dform}$.", f"导数：${dform}$。")]
-    for line in _work(f, x, a, val, der):
-        steps.append(bi(f"${line}$", f"${line}$"))
-    steps.append(bi(f"Answer: f(x), f'(x) = {fmt_num(val, 4)}, {fmt_num(der, 4)}.",
-                    f"答案：f(x), f'(x) = {fmt_num(val, 4)}, {fmt_num(der, 4)}。"))
+    chain = _chain(f, x, a)
+    steps = [bi(f"Derivative: ${dform}$.", f"导数：${dform}$。")] + [st.text for st in chain]
     conventions = []
     if x in KINKS.get(f, ()):
         conventions.append(bi(f"x = {X} is a kink of {name_en}: the derivative does not exist there; by convention "
@@ -285,6 +475,7 @@ def solve(prm: dict) -> Solution:
         add("relu_instead", (max(0.0, x), 1.0 if x > 0 else 0.0), "GELU is smooth, x·Φ(x), not ReLU.", "GELU 是光滑的 x·Φ(x)，不是 ReLU。")
     return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(M),
                     conventions=tuple(conventions), answer_text=f"[{val:.4f}, {der:.4f}]", rtol=RTOL, atol=ATOL,
+                    chain=chain, answer_of=("val", "der"),
                     hint=bi(f"${dform}$", f"${dform}$"))
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
-from .conv2d_values import _kernel, _mat, _rand_matrix, _xcorr
+from .base import Chain, Family, StepMistake, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
+from .conv2d_values import _flip, _kernel, _mat, _rand_matrix, _sub, _xcorr
 
 FAMILY = Family(
     id="conv2d_channels",
@@ -108,10 +108,10 @@ def solve(prm: dict) -> Solution:
                 r"its own kernel, add the maps entry by entry, then add the bias once.",
                 r"一个卷积核覆盖全部输入通道：$Y = \sum_c X_c \star K_c + b$ —— 每个通道与自己的核做互相关，"
                 r"各通道结果逐元素相加，最后加一次偏置。")]
-    for i, m in enumerate(maps, 1):
-        steps.append(bi(f"Channel {i}: $X_{i} \\star K_{i}$ = {_mat(m)}.", f"通道 {i}：$X_{i} \\star K_{i}$ = {_mat(m)}。"))
-    steps.append(bi(f"Sum of the {c} maps plus the bias {fmt_num(b)}: Y = {_mat(ans)}.",
-                    f"{c} 个结果相加再加偏置 {fmt_num(b)}：Y = {_mat(ans)}。"))
+    integer = all(v == int(v) for r in ans for v in r)
+    rtol, atol = (0, 0.01) if integer else (1e-3, 1e-3)
+    chain = _chain(xs, ks, s, p, b, rtol, atol)
+    steps += [st.text for st in chain]
     miscon = [
         Misconception("first_channel_only", _combine(maps[:1], b), bi(
             "You used only the first channel: a filter spans all input channels and their results are added.",
@@ -129,13 +129,59 @@ def solve(prm: dict) -> Solution:
             "你对每个通道都加了一次偏置；一个卷积核只有一个偏置，只加一次。")))
         miscon.append(Misconception("forgot_bias", _combine(maps, 0.0), bi(
             f"You forgot the bias {fmt_num(b)}.", f"你漏了偏置 {fmt_num(b)}。")))
-    integer = all(v == int(v) for r in ans for v in r)
     return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi("Deep-learning convolution = cross-correlation; one filter = one kernel per input "
                                     "channel, results summed, one bias.",
                                     "深度学习中的卷积即互相关；一个卷积核 = 每个输入通道一个核，结果相加，一个偏置。"),),
-                    rtol=0 if integer else 1e-3, atol=0.01 if integer else 1e-3,
+                    rtol=rtol, atol=atol, chain=chain,
                     hint=bi("Convolve each channel with its kernel, add the maps, add b.", "每个通道与其核做卷积，结果相加，再加 b。"))
+
+
+def _mat6(m) -> str:
+    """A channel's map to 6 decimals (the sum of the maps then keeps its 4)."""
+    return "[" + "; ".join(" ".join(fmt_num(v, 6) for v in r) for r in m) + "]"
+
+
+def _chain(xs, ks, s, p, b, rtol, atol):
+    """Each channel's cross-correlation X_c ⋆ K_c, then their sum plus the bias."""
+    c = len(xs)
+    ch = Chain({"x": tuple(xs), "w": tuple(ks), "s": s, "p": p, "b": b})
+    flip = bi("You flipped the kernel (mathematical convolution); the layer uses it as given.",
+              "你把卷积核翻转了（数学上的卷积）；卷积层按原样使用卷积核。")
+    for i in range(c):
+        sid = f"m{i + 1}"
+        ch.step(sid, bi(f"channel {i + 1}'s map X{_sub(i + 1)} ⋆ K{_sub(i + 1)}", f"通道 {i + 1} 的结果 X{_sub(i + 1)} ⋆ K{_sub(i + 1)}"),
+                lambda e, i=i: _xcorr(e["x"][i], e["w"][i], e["s"], e["p"])[0], uses=("x", "w", "s", "p"), digits=6, rtol=rtol, atol=atol,
+                text=lambda sh, i=i, sid=sid: bi(f"Channel {i + 1}: $X_{i + 1} \\star K_{i + 1}$ = {_mat6(sh[sid])}",
+                                                 f"通道 {i + 1}：$X_{i + 1} \\star K_{i + 1}$ = {_mat6(sh[sid])}"),
+                rule=bi("cross-correlate the channel with its own kernel (not flipped)", "该通道与自己的核做互相关（不翻转）"),
+                formula=bi("$(X_c \\star K_c)[i, j] = \\sum_{a, b} \\tilde{X}_c[(i-1) s + a, (j-1) s + b] \\cdot K_c[a, b]$",
+                           "$(X_c \\star K_c)[i, j] = \\sum_{a, b} \\tilde{X}_c[(i-1) s + a, (j-1) s + b] \\cdot K_c[a, b]$"),
+                substituted=lambda sh, i=i: bi(f"{_mat(xs[i])} ⋆ {_mat(ks[i])}", f"{_mat(xs[i])} ⋆ {_mat(ks[i])}"),
+                mistakes=(StepMistake("flipped_kernel", flip, lambda e, i=i: _xcorr(e["x"][i], _flip(e["w"][i]), e["s"], e["p"])[0]),))
+    ids = tuple(f"m{i + 1}" for i in range(c))
+
+    def total(e, maps=ids, weight=1.0, bias=1.0):
+        return _combine([e[m] for m in maps], bias * e["b"], weights=[weight] * len(maps))
+
+    mis = [StepMistake("first_channel_only", bi("You used only the first channel: a filter spans all input channels and their results are added.",
+                                                "你只算了第一个通道：卷积核覆盖全部输入通道，各通道结果要相加。"), lambda e: total(e, ids[:1])),
+           StepMistake("averaged_channels", bi("You averaged the channels; a convolution adds them.", "你对各通道取了平均；卷积是把它们相加。"),
+                       lambda e: total(e, weight=1 / c))]
+    if b:
+        mis += [StepMistake("bias_per_channel", bi("You added the bias once per channel; the filter has one bias, added once.",
+                                                   "你对每个通道都加了一次偏置；一个卷积核只有一个偏置，只加一次。"), lambda e: total(e, bias=c)),
+                StepMistake("forgot_bias", bi(f"You forgot the bias {fmt_num(b)}.", f"你漏了偏置 {fmt_num(b)}。"), lambda e: total(e, bias=0.0))]
+    plus = " + ".join(f"X_{i + 1} ⋆ K_{i + 1}" for i in range(c))
+    ch.step("y", bi("the output Y = Σ_c X_c ⋆ K_c + b", "输出 Y = Σ_c X_c ⋆ K_c + b"), total, uses=ids + ("b",), rtol=rtol, atol=atol,
+            text=lambda sh: bi(f"Sum of the {c} maps plus the bias {fmt_num(b)}: Y = {_mat(sh['y'])}",
+                               f"{c} 个结果相加再加偏置 {fmt_num(b)}：Y = {_mat(sh['y'])}"),
+            rule=bi("add the channels' maps entry by entry, then the bias once", "各通道结果逐元素相加，再加一次偏置"),
+            formula=bi(f"Y = {plus} + b", f"Y = {plus} + b"),
+            substituted=lambda sh: bi(" + ".join(_mat6(sh[m]) for m in ids) + f" + {fmt_num(b)}",
+                                      " + ".join(_mat6(sh[m]) for m in ids) + f" + {fmt_num(b)}"),
+            mistakes=tuple(mis))
+    return ch.steps
 
 
 def check(prm: dict):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
+from .base import Chain, Family, StepMistake, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
 
 FAMILY = Family(
     id="conv2d_values",
@@ -142,15 +142,9 @@ def solve(prm: dict) -> Solution:
     if p != (0, 0):
         xp = _pad(x, *p)
         steps.append(bi(f"Padded input $\\tilde{{X}}$ = {_mat(xp)}.", f"填充后的输入 $\\tilde{{X}}$ = {_mat(xp)}。"))
-    for i in range(oh):
-        for j in range(ow):
-            prods = " + ".join(f"{fmt_num(u)} \\cdot {fmt_num(v) if v >= 0 else '(' + fmt_num(v) + ')'}"
-                               for u, v in terms[i][j])
-            steps.append(bi(f"$Y_{{{i + 1}{j + 1}}} = {prods} = {fmt_num(ans[i][j])}$",
-                            f"$Y_{{{i + 1}{j + 1}}} = {prods} = {fmt_num(ans[i][j])}$"))
-    steps.append(bi(f"Output Y = {_mat(ans)}.", f"输出 Y = {_mat(ans)}。"))
-
     rtol, atol = (0.0, 0.01) if integer else (1e-3, 1e-3)
+    chain = _chain(x, k, s, p, rtol, atol)
+    steps += [st.text for st in chain]
     flipped = tuple(tuple(r[::-1]) for r in k[::-1])
     miscon = [
         Misconception("flipped_kernel", _xcorr(x, flipped, s, p)[0],
@@ -172,9 +166,86 @@ def solve(prm: dict) -> Solution:
     return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi("Deep-learning convolution = cross-correlation (no kernel flip); padding is zeros on each side.",
                                     "深度学习中的卷积即互相关（不翻转卷积核）；填充为四周补 0。"),),
-                    rtol=rtol, atol=atol,
+                    rtol=rtol, atol=atol, chain=chain,
                     hint=bi("Place the kernel on the top-left window, multiply elementwise and sum; then move by the stride.",
                             "把卷积核放在左上角的窗口上，对应相乘再求和；再按步长移动。"))
+
+
+def _p(v) -> str:
+    return fmt_num(v) if v >= 0 else "(" + fmt_num(v) + ")"
+
+
+def _cell(x, k, s, p, i, j):
+    """Y[i, j] (from 0) of the cross-correlation, and its products (padded input value, kernel value)."""
+    xp = _pad(x, *p)
+    prods = [(xp[i * s[0] + a][j * s[1] + b], k[a][b]) for a in range(len(k)) for b in range(len(k[0]))]
+    return sum(u * v for u, v in prods), prods
+
+
+def _cell_or_none(x, k, s, p, i, j):
+    """A wrong method's entry at (i, j), None where its output has no such entry."""
+    xp = _pad(x, *p)
+    if i * s[0] + len(k) > len(xp) or j * s[1] + len(k[0]) > len(xp[0]):
+        return None
+    return _cell(x, k, s, p, i, j)[0]
+
+
+def _flip(k):
+    return tuple(tuple(r[::-1]) for r in k[::-1])
+
+
+def _sub(n: int) -> str:
+    """An index as Unicode subscript digits (the step's name is plain text: Y₁₂)."""
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def _chain(x, k, s, p, rtol, atol):
+    """Each output entry Y_ij as the sum of its products, then the output matrix from the entries."""
+    ch = Chain({"x": x, "w": k, "s": s, "p": p})
+    xp = _pad(x, *p)
+    oh, ow = (len(xp) - len(k)) // s[0] + 1, (len(xp[0]) - len(k[0])) // s[1] + 1
+    uses = ("x", "w", "s", "p")
+    rule = bi("cross-correlation: the kernel (not flipped) times its window, entry by entry, summed",
+              "互相关：卷积核（不翻转）与其窗口对应相乘再求和")
+    formula = bi("$Y[i, j] = \\sum_{a, b} \\tilde{X}[(i-1) s + a, (j-1) s + b] \\cdot K[a, b]$",
+                 "$Y[i, j] = \\sum_{a, b} \\tilde{X}[(i-1) s + a, (j-1) s + b] \\cdot K[a, b]$")
+    ids = []
+    for i in range(oh):
+        for j in range(ow):
+            sid = f"y{i + 1}_{j + 1}"
+            ids.append(sid)
+            prods = " + ".join(f"{fmt_num(u)} \\cdot {_p(v)}" for u, v in _cell(x, k, s, p, i, j)[1])
+            lab = f"Y_{{{i + 1}{j + 1}}}"
+            mis = [StepMistake("flipped_kernel", bi(
+                "You flipped the kernel (true mathematical convolution); a deep-learning convolution layer uses the kernel as given.",
+                "你把卷积核翻转了（数学上的卷积）；深度学习中的卷积层按原样使用卷积核。"),
+                lambda e, i=i, j=j: _cell(e["x"], _flip(e["w"]), e["s"], e["p"], i, j)[0])]
+            if p != (0, 0):
+                mis.append(StepMistake("no_padding", bi("You forgot the zero padding: this window starts on the padded input.",
+                                                        "你忘了零填充：这个窗口是在填充后的输入上取的。"),
+                                       lambda e, i=i, j=j: _cell_or_none(e["x"], e["w"], e["s"], (0, 0), i, j)))
+            if s != (1, 1):
+                mis.append(StepMistake("ignored_stride", bi("You ignored the stride: the kernel moves s positions at a time.",
+                                                            "你忽略了步长：卷积核每次移动 s 个位置。"),
+                                       lambda e, i=i, j=j: _cell(e["x"], e["w"], (1, 1), e["p"], i, j)[0]))
+            ch.step(sid, bi(f"the output entry Y{_sub(i + 1)}{_sub(j + 1)}", f"输出元素 Y{_sub(i + 1)}{_sub(j + 1)}"),
+                    lambda e, i=i, j=j: _cell(e["x"], e["w"], e["s"], e["p"], i, j)[0], uses=uses, rtol=rtol, atol=atol,
+                    text=lambda sh, lab=lab, prods=prods, sid=sid: bi(f"${lab} = {prods} = {fmt_num(sh[sid])}$", f"${lab} = {prods} = {fmt_num(sh[sid])}$"),
+                    rule=rule, formula=formula, substituted=lambda sh, lab=lab, prods=prods: bi(f"${lab} = {prods}$", f"${lab} = {prods}$"),
+                    mistakes=tuple(mis))
+
+    def grid(e):
+        return tuple(tuple(e[f"y{i + 1}_{j + 1}"] for j in range(ow)) for i in range(oh))
+
+    ch.step("y", bi("the output matrix Y", "输出矩阵 Y"), grid, uses=tuple(ids), rtol=rtol, atol=atol,
+            text=lambda sh: bi(f"Output Y = {_mat(sh['y'])}", f"输出 Y = {_mat(sh['y'])}"),
+            rule=bi("the entries in place: row i of Y from row i of windows", "按位置排好：Y 的第 i 行来自第 i 行窗口"),
+            formula=bi(f"Y is {oh}×{ow}", f"Y 为 {oh}×{ow}"),
+            substituted=lambda sh: bi(f"Y = {_mat(grid(sh))}", f"Y = {_mat(grid(sh))}"),
+            mistakes=(StepMistake("transposed", bi("You entered the transpose: row i of the output comes from sliding the kernel along row i of the input.",
+                                                   "你填的是转置：输出的第 i 行来自卷积核沿输入第 i 行方向的滑动。"),
+                                  lambda e: tuple(zip(*grid(e)))),))
+    return ch.steps
 
 
 def check(prm: dict):

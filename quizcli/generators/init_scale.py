@@ -23,7 +23,7 @@ import functools
 import math
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, answers_agree, bi, fmt_num, pick
+from .base import Chain, Family, StepMistake, Misconception, Param, ParamError, Solution, answers_agree, bi, fmt_num, fmt_sig, pick
 
 SCHEMES = ("xavier_uniform", "xavier_normal", "he_uniform", "he_normal")
 
@@ -87,21 +87,18 @@ def solve(prm: dict) -> Solution:
     if he:
         s1 = bi(r"He initialisation (for ReLU, which zeroes half the signal) keeps the variance when $\mathrm{Var}(w) = \frac{2}{n_{in}}$.",
                 r"He 初始化（针对 ReLU，它把一半信号置零）要求 $\mathrm{Var}(w) = \frac{2}{n_{in}}$ 以保持方差。")
-        vexpr = f"2/{fi}"
     else:
         s1 = bi(r"Xavier initialisation balances the forward and backward variance: $\mathrm{Var}(w) = \frac{2}{n_{in} + n_{out}}$.",
                 r"Xavier 初始化兼顾前向和反向的方差：$\mathrm{Var}(w) = \frac{2}{n_{in} + n_{out}}$。")
-        vexpr = f"2/({fi} + {fo})"
     if uni:
         s2 = bi(r"For $U(-a, a)$ the variance is $a^2/3$, so $a = \sqrt{3\,\mathrm{Var}(w)}$ = "
                 + (r"$\sqrt{6/n_{in}}$." if he else r"$\sqrt{6/(n_{in}+n_{out})}$."),
                 r"$U(-a, a)$ 的方差为 $a^2/3$，所以 $a = \sqrt{3\,\mathrm{Var}(w)}$ = "
                 + (r"$\sqrt{6/n_{in}}$。" if he else r"$\sqrt{6/(n_{in}+n_{out})}$。"))
-        calc = f"a = \\sqrt{{3 \\cdot {vexpr}}} = \\sqrt{{{fmt_num(3 * var, 6)}}} = {val:.4g}"
     else:
         s2 = bi(r"The standard deviation is $\sigma = \sqrt{\mathrm{Var}(w)}$.", r"标准差 $\sigma = \sqrt{\mathrm{Var}(w)}$。")
-        calc = f"\\sigma = \\sqrt{{{vexpr}}} = \\sqrt{{{fmt_num(var, 6)}}} = {val:.4g}"
-    steps = [s1, s2, bi(f"${calc}$", f"${calc}$")]
+    chain = _chain(fi, fo, he, uni)
+    steps = [s1, s2] + [st.text for st in chain]
     other = ("xavier" if he else "he") + ("_uniform" if uni else "_normal")
     twin = scheme.split("_")[0] + ("_normal" if uni else "_uniform")
     miscon = [
@@ -132,8 +129,65 @@ def solve(prm: dict) -> Solution:
     return Solution(prompt=prompt, answer=val, steps=tuple(steps), misconceptions=tuple(out),
                     conventions=(bi("Xavier: Var = 2/(n_in + n_out); He (ReLU): Var = 2/n_in; U(−a, a) has variance a²/3.",
                                     "Xavier：Var = 2/(n_in + n_out)；He（ReLU）：Var = 2/n_in；U(−a, a) 的方差为 a²/3。"),),
-                    rtol=RTOL, atol=ATOL, answer_text=f"{val:.4g}",
+                    rtol=RTOL, atol=ATOL, answer_text=f"{val:.4g}", chain=chain,
                     hint=bi("Find Var(w) first, then σ = √Var or a = √(3·Var).", "先求 Var(w)，再求 σ = √Var 或 a = √(3·Var)。"))
+
+
+def _chain(fi, fo, he, uni):
+    """Xavier: the fan sum n_in + n_out; then Var(w); then σ = √Var or a = √(3·Var)."""
+    ch = Chain({"fan_in": fi, "fan_out": fo})
+    if not he:
+        ch.step("n", bi("the fan sum n_in + n_out", "扇入与扇出之和 n_in + n_out"), lambda e: e["fan_in"] + e["fan_out"],
+                uses=("fan_in", "fan_out"), digits=0, rtol=0, atol=0.01,
+                text=lambda sh: bi(f"$n_{{in}} + n_{{out}} = {fi} + {fo} = {fmt_num(sh['n'])}$", f"$n_{{in}} + n_{{out}} = {fi} + {fo} = {fmt_num(sh['n'])}$"),
+                rule=bi("Xavier averages the fan-in and the fan-out", "Xavier 兼顾扇入和扇出"), formula=bi("n_in + n_out", "n_in + n_out"),
+                substituted=lambda sh: bi(f"{fi} + {fo}", f"{fi} + {fo}"))
+        var_fn, vuses, vsub = (lambda e: 2 / e["n"]), ("n",), (lambda sh: f"2/{fmt_num(sh['n'])}")
+        wrong = StepMistake("xavier_he_swap", bi("You used He (2/n_in); Xavier uses n_in + n_out.", "你用了 He（2/n_in）；Xavier 用的是 n_in + n_out。"),
+                            lambda e: 2 / e["fan_in"])
+        lecun = StepMistake("lecun_fan_in_only", bi("You used n_in only (LeCun initialisation, Var = 1/n_in); Xavier averages n_in and n_out.",
+                                                    "你只用了 n_in（LeCun 初始化，Var = 1/n_in）；Xavier 取 n_in 与 n_out 的平均。"),
+                            lambda e: 1 / e["fan_in"])
+        rule = bi("Xavier: keep the variance forward and backward", "Xavier：前向与反向都保持方差")
+        formula = bi("$\\mathrm{Var}(w) = \\frac{2}{n_{in} + n_{out}}$", "$\\mathrm{Var}(w) = \\frac{2}{n_{in} + n_{out}}$")
+    else:
+        var_fn, vuses, vsub = (lambda e: 2 / e["fan_in"]), ("fan_in",), (lambda sh: f"2/{fi}")
+        wrong = StepMistake("xavier_he_swap", bi("You used Xavier (n_in + n_out); He initialisation uses n_in only, with the ReLU factor 2.",
+                                                 "你用了 Xavier（n_in + n_out）；He 初始化只用 n_in，并带有 ReLU 的因子 2。"),
+                            lambda e: 2 / (e["fan_in"] + fo))
+        lecun = StepMistake("lecun_fan_in_only", bi("You dropped ReLU's factor 2 (that is LeCun initialisation, Var = 1/n_in).",
+                                                    "你漏了 ReLU 的因子 2（那是 LeCun 初始化，Var = 1/n_in）。"), lambda e: 1 / e["fan_in"])
+        rule = bi("He: ReLU zeroes half the signal, so the variance doubles", "He：ReLU 把一半信号置零，所以方差加倍")
+        formula = bi("$\\mathrm{Var}(w) = \\frac{2}{n_{in}}$", "$\\mathrm{Var}(w) = \\frac{2}{n_{in}}$")
+    ch.step("var", bi("the weight variance Var(w)", "权重方差 Var(w)"), var_fn, uses=vuses, sig=6, rtol=RTOL, atol=1e-9,
+            text=lambda sh: bi(f"$\\mathrm{{Var}}(w) = {vsub(sh)} = {fmt_sig(sh['var'], 6)}$", f"$\\mathrm{{Var}}(w) = {vsub(sh)} = {fmt_sig(sh['var'], 6)}$"),
+            rule=rule, formula=formula, substituted=lambda sh: bi(f"$\\mathrm{{Var}}(w) = {vsub(sh)}$", f"$\\mathrm{{Var}}(w) = {vsub(sh)}$"),
+            mistakes=(wrong, lecun))
+    if uni:
+        name = bi("the bound a of U(−a, a)", "均匀分布 U(−a, a) 的界 a")
+        fn = lambda e: math.sqrt(3 * e["var"])  # noqa: E731
+        lhs, inner = "a", (lambda sh: f"3 \\cdot {fmt_sig(sh['var'], 6)}")
+        rule = bi("the variance of U(−a, a) is a²/3", "U(−a, a) 的方差为 a²/3")
+        formula = bi("$a = \\sqrt{3\\,\\mathrm{Var}(w)}$", "$a = \\sqrt{3\\,\\mathrm{Var}(w)}$")
+        swap = StepMistake("uniform_normal_swap", bi("You gave the normal σ; the uniform bound is a = √3·σ (Var of U(−a, a) is a²/3).",
+                                                     "你给出的是正态分布的 σ；均匀分布的界 a = √3·σ（U(−a, a) 的方差为 a²/3）。"),
+                           lambda e: math.sqrt(e["var"]))
+    else:
+        name = bi("the standard deviation σ", "标准差 σ")
+        fn = lambda e: math.sqrt(e["var"])  # noqa: E731
+        lhs, inner = "\\sigma", (lambda sh: fmt_sig(sh["var"], 6))
+        rule = bi("the standard deviation is the square root of the variance", "标准差是方差的平方根")
+        formula = bi("$\\sigma = \\sqrt{\\mathrm{Var}(w)}$", "$\\sigma = \\sqrt{\\mathrm{Var}(w)}$")
+        swap = StepMistake("uniform_normal_swap", bi("You gave the uniform bound a; the normal σ is a/√3 (σ = √Var).",
+                                                     "你给出的是均匀分布的界 a；正态分布的 σ = a/√3（σ = √Var）。"),
+                           lambda e: math.sqrt(3 * e["var"]))
+    ch.step("val", name, fn, uses=("var",), sig=4, rtol=RTOL, atol=ATOL,
+            text=lambda sh: bi(f"${lhs} = \\sqrt{{{inner(sh)}}} = {fmt_sig(sh['val'], 4)}$", f"${lhs} = \\sqrt{{{inner(sh)}}} = {fmt_sig(sh['val'], 4)}$"),
+            rule=rule, formula=formula, substituted=lambda sh: bi(f"${lhs} = \\sqrt{{{inner(sh)}}}$", f"${lhs} = \\sqrt{{{inner(sh)}}}$"),
+            mistakes=(swap, StepMistake("gave_variance", bi("You gave the variance Var(w); take its square root" + (" after multiplying by 3." if uni else "."),
+                                                            "你给出的是方差 Var(w)；还要" + ("乘以 3 再" if uni else "") + "开平方。"),
+                                        lambda e: e["var"])))
+    return ch.steps
 
 
 def _bisect(f, lo, hi, iters=200):

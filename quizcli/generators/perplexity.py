@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from .base import Chain, Family, StepMistake, Misconception, Param, ParamError, Solution, bi, pick
 from ._shared import num as _n
 
 ASKS = ("ppl", "ce")
@@ -81,17 +81,14 @@ def solve(prm: dict) -> Solution:
     prompt = bi(f"A language model gives the {N} tokens of a test sequence the probabilities {plist} (each the probability "
                 f"of the actual next token). Give {what_en}, to 4 decimals.",
                 f"语言模型给一个测试序列的 {N} 个词元的概率依次为 {plist}（每个都是实际下一个词元的概率）。求{what_zh}（保留 4 位小数）。")
-    terms = " + ".join(f"{ln} {_n(v)}" for v in p)
     exp_txt = "e^{" if base != 2 else "2^{"
     steps = [
         bi(f"Perplexity: $\\mathrm{{PPL}} = {exp_txt}-\\frac{{1}}{{N}}\\sum_i {ln} p_i}}$, the exponential of the cross-entropy "
            "per token (the geometric mean of 1/p_i).",
            f"困惑度：$\\mathrm{{PPL}} = {exp_txt}-\\frac{{1}}{{N}}\\sum_i {ln} p_i}}$，即每个词元交叉熵的指数（1/p_i 的几何平均）。"),
-        bi(f"Cross-entropy per token: $-\\frac{{1}}{{{N}}}({terms}) = {_n(ce)}$ {unit_en}.",
-           f"每个词元的交叉熵：$-\\frac{{1}}{{{N}}}({terms}) = {_n(ce)}$ {unit_zh}。"),
     ]
-    if ask == "ppl":
-        steps.append(bi(f"$\\mathrm{{PPL}} = {exp_txt}{_n(ce)}}} = {_n(ppl)}$.", f"$\\mathrm{{PPL}} = {exp_txt}{_n(ce)}}} = {_n(ppl)}$。"))
+    chain = _chain(p, ask, base)
+    steps += [st.text for st in chain]
     M = Misconception
     mean_p = sum(p) / N
     if ask == "ppl":
@@ -121,8 +118,84 @@ def solve(prm: dict) -> Solution:
                     conventions=(bi("PPL = exp(mean negative log-likelihood per token) = exp(CE); with base-2 logarithms "
                                     "2^(CE in bits), the same number.",
                                     "PPL = exp(每个词元的平均负对数似然) = exp(CE)；用以 2 为底的对数时为 2^(以比特计的 CE)，数值相同。"),),
-                    answer_text=f"{ans:.4f}", rtol=1e-3, atol=5e-4,
+                    answer_text=f"{ans:.4f}", rtol=1e-3, atol=5e-4, chain=chain,
                     hint=bi("Average −ln p_i over the tokens, then exponentiate.", "对各词元的 −ln p_i 取平均，再取指数。"))
+
+
+def _chain(p, ask, base):
+    """The log-probabilities, their sum, the cross-entropy per token (minus the mean), then
+    (asked for the perplexity) its exponential; each from the shown numbers before it."""
+    ch = Chain({"p": p})
+    N = len(p)
+    two = base == 2
+    lg = math.log2 if two else math.log
+    ln = "\\log_2" if two else "\\ln"
+    unit_en, unit_zh = ("bits", "比特") if two else ("nats", "奈特")
+    other = math.log if two else math.log2
+
+    d_ce = 6 if ask == "ppl" else 4  # the perplexity is computed from it: one more digit keeps its 4 decimals
+
+    def f6(v):
+        return _n(v, 6)
+
+    def paren(v):
+        return f"({f6(v)})" if v < 0 else f6(v)
+
+    ch.step("logs", bi(f"the log-probabilities {'log₂' if two else 'ln'} pᵢ", f"对数概率 {'log₂' if two else 'ln'} pᵢ"),
+            lambda e: tuple(lg(v) for v in e["p"]), uses=("p",), digits=6, rtol=1e-3, atol=5e-4,
+            text=lambda sh: bi("; ".join(f"${ln} {_n(v)} = {f6(l_)}$" for v, l_ in zip(p, sh["logs"])),
+                               "；".join(f"${ln} {_n(v)} = {f6(l_)}$" for v, l_ in zip(p, sh["logs"]))),
+            rule=bi("the log of each token's probability", "每个词元概率的对数"),
+            formula=bi(f"${ln} p_i$", f"${ln} p_i$"),
+            substituted=lambda sh: bi(", ".join(f"${ln} {_n(v)}$" for v in p), "，".join(f"${ln} {_n(v)}$" for v in p)),
+            mistakes=(StepMistake("other_log_base", bi(f"You used the other logarithm: here the base is {'2' if two else 'e'}.",
+                                                       f"你用了另一个底的对数：这里的底是 {'2' if two else 'e'}。"),
+                                  lambda e: tuple(other(v) for v in e["p"])),
+                      StepMistake("log10", bi(f"You used log₁₀ (a calculator's log key); here the base is {'2' if two else 'e'}.",
+                                              f"你用了 log₁₀（计算器上的 log 键）；这里的底是 {'2' if two else 'e'}。"),
+                                  lambda e: tuple(math.log10(v) for v in e["p"]))))
+    lname = "log₂" if two else "ln"
+    ch.step("S", bi(f"their sum Σ {lname} pᵢ", f"它们的和 Σ {lname} pᵢ"), lambda e: sum(e["logs"]), uses=("logs",), digits=6, rtol=1e-3, atol=5e-4,
+            text=lambda sh: bi(f"Sum: $\\sum_i {ln} p_i = {' + '.join(paren(v) for v in sh['logs'])} = {f6(sh['S'])}$",
+                               f"求和：$\\sum_i {ln} p_i = {' + '.join(paren(v) for v in sh['logs'])} = {f6(sh['S'])}$"),
+            rule=bi("add the log-probabilities of the sequence", "把序列的对数概率相加"), formula=bi(f"$\\sum_i {ln} p_i$", f"$\\sum_i {ln} p_i$"),
+            substituted=lambda sh: bi(" + ".join(paren(v) for v in sh["logs"]), " + ".join(paren(v) for v in sh["logs"])))
+    exp_txt = "2" if two else "e"
+
+    def power(v):
+        return _exp(v * math.log(2)) if two else _exp(v)
+
+    ce_mis = [StepMistake("sum_not_mean", bi("You did not divide by N: the cross-entropy is the mean per token.",
+                                             "你没有除以 N：交叉熵是每个词元的平均。"), lambda e: -e["S"]),
+              StepMistake("forgot_minus", bi("You dropped the minus sign: the cross-entropy −(1/N) Σ log p_i is ≥ 0.",
+                                             "你漏了负号：交叉熵 −(1/N) Σ log p_i ≥ 0。"), lambda e: e["S"] / N)]
+    if ask == "ce":
+        ce_mis.append(StepMistake("gave_perplexity", bi("You gave the perplexity; the cross-entropy is its logarithm.",
+                                                        "你给的是困惑度；交叉熵是它的对数。"), lambda e: power(-e["S"] / N)))
+    ch.step("ce", bi(f"the cross-entropy per token (in {unit_en})", f"每个词元的交叉熵（单位{unit_zh}）"), lambda e: -e["S"] / N,
+            uses=("S",), digits=d_ce, rtol=1e-3, atol=5e-4,
+            text=lambda sh: bi(f"Cross-entropy per token: $-\\frac{{1}}{{{N}}} \\cdot {paren(sh['S'])} = {_n(sh['ce'], d_ce)}$ {unit_en}",
+                               f"每个词元的交叉熵：$-\\frac{{1}}{{{N}}} \\cdot {paren(sh['S'])} = {_n(sh['ce'], d_ce)}$ {unit_zh}"),
+            rule=bi("the cross-entropy per token: minus the mean log-probability", "每个词元的交叉熵：对数概率平均值的相反数"),
+            formula=bi("$\\mathrm{CE} = -\\frac{1}{N}\\sum_i " + ln + " p_i$", "$\\mathrm{CE} = -\\frac{1}{N}\\sum_i " + ln + " p_i$"),
+            substituted=lambda sh: bi(f"$-\\frac{{1}}{{{N}}} \\cdot {paren(sh['S'])}$", f"$-\\frac{{1}}{{{N}}} \\cdot {paren(sh['S'])}$"),
+            mistakes=tuple(ce_mis))
+    if ask == "ppl":
+        mean_p = sum(p) / N
+        ch.step("ppl", bi("the perplexity", "困惑度"), lambda e: power(e["ce"]), uses=("ce",), rtol=1e-3, atol=5e-4,
+                text=lambda sh: bi(f"$\\mathrm{{PPL}} = {exp_txt}^{{{f6(sh['ce'])}}} = {_n(sh['ppl'])}$",
+                                   f"$\\mathrm{{PPL}} = {exp_txt}^{{{f6(sh['ce'])}}} = {_n(sh['ppl'])}$"),
+                rule=bi("the perplexity is the exponential of the cross-entropy", "困惑度是交叉熵的指数"),
+                formula=bi(f"$\\mathrm{{PPL}} = {exp_txt}^{{\\mathrm{{CE}}}}$", f"$\\mathrm{{PPL}} = {exp_txt}^{{\\mathrm{{CE}}}}$"),
+                substituted=lambda sh: bi(f"${exp_txt}^{{{f6(sh['ce'])}}}$", f"${exp_txt}^{{{f6(sh['ce'])}}}$"),
+                mistakes=(StepMistake("no_exponential", bi("You stopped at the cross-entropy: the perplexity is its exponential.",
+                                                           "你停在了交叉熵：困惑度是它的指数。"), lambda e: e["ce"]),
+                          StepMistake("forgot_minus", bi("You dropped the minus sign: PPL = exp(−(1/N) Σ ln p_i) ≥ 1.",
+                                                         "你漏了负号：PPL = exp(−(1/N) Σ ln p_i) ≥ 1。"), lambda e: power(-e["ce"])),
+                          StepMistake("inverse_mean_probability", bi(
+                              "You took 1 over the arithmetic mean of the probabilities; perplexity is the geometric mean of 1/p_i.",
+                              "你用了概率算术平均的倒数；困惑度是 1/p_i 的几何平均。"), lambda e: 1 / mean_p)))
+    return ch.steps
 
 
 def check(prm: dict):

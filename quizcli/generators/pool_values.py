@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
+from .base import Chain, Family, StepMistake, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
 
 FAMILY = Family(
     id="pool_values",
@@ -116,16 +116,10 @@ def solve(prm: dict) -> Solution:
                 f"输出尺寸：$\\lfloor ({n_h} + 2 \\cdot {p} - {k})/{s} \\rfloor + 1 = {oh}$ 行，"
                 f"$\\lfloor ({n_w} + 2 \\cdot {p} - {k})/{s} \\rfloor + 1 = {ow}$ 列；每个输出是其窗口中"
                 + ("的最大值。" if kind == "max" else f" {k * k} 个数的平均值。"))]
-    for i in range(oh):
-        for j in range(ow):
-            vals = ["0" if v is None and kind == "avg" else ("pad" if v is None else fmt_num(v)) for v in wins[i][j]]
-            if kind == "max":
-                body = f"\\max({', '.join(v for v in vals if v != 'pad')})"
-            else:
-                body = f"({' + '.join(vals)})/{k * k}"
-            steps.append(bi(f"$Y_{{{i + 1}{j + 1}}} = {body} = {fmt_num(ans[i][j])}$",
-                            f"$Y_{{{i + 1}{j + 1}}} = {body} = {fmt_num(ans[i][j])}$"))
-    steps.append(bi(f"Output Y = {_mat(ans)}.", f"输出 Y = {_mat(ans)}。"))
+    integer = all(v == int(v) for r in ans for v in r)
+    rtol, atol = (0, 0.01) if integer else (1e-3, 1e-3)
+    chain = _chain(x, k, s, p, kind, oh, ow, rtol, atol)
+    steps += [st.text for st in chain]
     other = "avg" if kind == "max" else "max"
     miscon = [
         Misconception(f"used_{other}", _pool(wins, other), bi(
@@ -147,14 +141,89 @@ def solve(prm: dict) -> Solution:
         miscon.append(Misconception("padding_as_zero", _pool(wins, kind, pad_as_zero=True), bi(
             "You let the padding take part as 0; max pooling pads with −∞, so an all-negative window keeps its largest negative value.",
             "你把填充当作 0 参与比较；最大汇聚的填充是 −∞，全为负数的窗口仍取其中最大的负数。")))
-    integer = all(v == int(v) for r in ans for v in r)
     return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
                     conventions=(bi("Stride defaults to the window; floor rounding; max pooling pads with −∞, average "
                                     "pooling counts zero padding (PyTorch).",
                                     "步长默认等于窗口大小；向下取整；最大汇聚的填充为 −∞，平均汇聚计入零填充（PyTorch）。"),),
-                    rtol=0 if integer else 1e-3, atol=0.01 if integer else 1e-3,
+                    rtol=rtol, atol=atol, chain=chain,
                     hint=bi("Cut X into k×k windows moved by the stride; take each window's max (or mean).",
                             "按步长把 X 切成 k×k 的窗口；取每个窗口的最大值（或平均值）。"))
+
+
+def _win(x, k, s, p, i, j):
+    """The window of output (i, j) (from 0) of the padded input; None marks padding."""
+    return [(x[r][c] if 0 <= r < len(x) and 0 <= c < len(x[0]) else None)
+            for r, c in ((i * s + a - p, j * s + b - p) for a in range(k) for b in range(k))]
+
+
+def _sub(n: int) -> str:
+    """An index as Unicode subscript digits (the step's name is plain text: Y₁₂)."""
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def _chain(x, k, s, p, kind, oh, ow, rtol, atol):
+    """Each output entry Y_ij from its window, then the output matrix from the entries."""
+    ch = Chain({"x": x, "k": k, "s": s, "p": p})
+    uses = ("x", "k", "s", "p")
+    other = "avg" if kind == "max" else "max"
+    name_en, name_zh = ("max", "最大") if kind == "max" else ("average", "平均")
+
+    def one(e, i, j, kind=kind, s=None, **kw):
+        return _pool([[_win(e["x"], e["k"], e["s"] if s is None else s, e["p"], i, j)]], kind, **kw)[0][0]
+
+    if kind == "max":
+        rule = bi("max pooling: the largest value of the window (padding never wins)", "最大汇聚：窗口中的最大值（填充不参与）")
+        formula = bi("$Y[i, j] = \\max$ of the window at rows (i−1)s + 1 … (i−1)s + k, columns (j−1)s + 1 … (j−1)s + k",
+                     "$Y[i, j] = \\max$（第 (i−1)s + 1 … (i−1)s + k 行、第 (j−1)s + 1 … (j−1)s + k 列的窗口）")
+    else:
+        rule = bi(f"average pooling: the mean of the {k * k} values of the window (zero padding counted)",
+                  f"平均汇聚：窗口中 {k * k} 个数的平均值（零填充计入）")
+        formula = bi(f"Y[i, j] = (sum of the window)/{k * k}, the window at rows (i−1)s + 1 … (i−1)s + k, columns (j−1)s + 1 … (j−1)s + k",
+                     f"Y[i, j] = 窗口之和/{k * k}，窗口为第 (i−1)s + 1 … (i−1)s + k 行、第 (j−1)s + 1 … (j−1)s + k 列")
+    ids = []
+    for i in range(oh):
+        for j in range(ow):
+            sid = f"y{i + 1}_{j + 1}"
+            ids.append(sid)
+            w = _win(x, k, s, p, i, j)
+            if kind == "max":
+                body = f"\\max({', '.join(fmt_num(v) for v in w if v is not None)})"
+            else:
+                body = f"({' + '.join('0' if v is None else fmt_num(v) for v in w)})/{k * k}"
+            lab = f"Y_{{{i + 1}{j + 1}}}"
+            mis = [StepMistake(f"used_{other}", bi(f"You took the {'mean' if kind == 'max' else 'maximum'}; this is {name_en} pooling.",
+                                                   f"你取了{'平均值' if kind == 'max' else '最大值'}；这是{name_zh}汇聚。"),
+                               lambda e, i=i, j=j: one(e, i, j, kind=other))]
+            if s != 1:
+                mis.append(StepMistake("stride_one", bi(f"You slid the window by 1; the stride is {s}.", f"你每次只移动 1；步长是 {s}。"),
+                                       lambda e, i=i, j=j: one(e, i, j, s=1)))
+            if p and kind == "avg":
+                mis.append(StepMistake("padding_not_counted", bi(
+                    f"You divided by the real entries only; with count_include_pad the zero padding counts: divide by {k * k}.",
+                    f"你只除以了真实元素的个数；count_include_pad 下零填充也计入：应除以 {k * k}。"),
+                    lambda e, i=i, j=j: one(e, i, j, pad_counts=False)))
+            if p and kind == "max":
+                mis.append(StepMistake("padding_as_zero", bi(
+                    "You let the padding take part as 0; max pooling pads with −∞, so an all-negative window keeps its largest negative value.",
+                    "你把填充当作 0 参与比较；最大汇聚的填充是 −∞，全为负数的窗口仍取其中最大的负数。"),
+                    lambda e, i=i, j=j: one(e, i, j, pad_as_zero=True)))
+            ch.step(sid, bi(f"the output entry Y{_sub(i + 1)}{_sub(j + 1)}", f"输出元素 Y{_sub(i + 1)}{_sub(j + 1)}"), lambda e, i=i, j=j: one(e, i, j),
+                    uses=uses, rtol=rtol, atol=atol,
+                    text=lambda sh, lab=lab, body=body, sid=sid: bi(f"${lab} = {body} = {fmt_num(sh[sid])}$", f"${lab} = {body} = {fmt_num(sh[sid])}$"),
+                    rule=rule, formula=formula, substituted=lambda sh, lab=lab, body=body: bi(f"${lab} = {body}$", f"${lab} = {body}$"),
+                    mistakes=tuple(mis))
+
+    def grid(e):
+        return tuple(tuple(e[f"y{i + 1}_{j + 1}"] for j in range(ow)) for i in range(oh))
+
+    ch.step("y", bi("the output matrix Y", "输出矩阵 Y"), grid, uses=tuple(ids), rtol=rtol, atol=atol,
+            text=lambda sh: bi(f"Output Y = {_mat(sh['y'])}", f"输出 Y = {_mat(sh['y'])}"),
+            rule=bi("the entries in place: row i of Y from row i of windows", "按位置排好：Y 的第 i 行来自第 i 行窗口"),
+            formula=bi(f"Y is {oh}×{ow}", f"Y 为 {oh}×{ow}"),
+            substituted=lambda sh: bi(f"Y = {_mat(grid(sh))}", f"Y = {_mat(grid(sh))}"),
+            mistakes=(StepMistake("transposed", bi("You entered the transpose: row i of the output comes from row i of windows.",
+                                                   "你填的是转置：输出的第 i 行来自第 i 行窗口。"), lambda e: tuple(zip(*grid(e)))),))
+    return ch.steps
 
 
 def check(prm: dict):
