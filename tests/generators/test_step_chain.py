@@ -28,8 +28,6 @@ PENDING = {
     ("confusion_metrics", "easy"), ("confusion_metrics", "medium"), ("confusion_metrics", "hard"),
     # --
     # -- counting families (convolution)
-    ("receptive_field", "easy"), ("receptive_field", "medium"), ("receptive_field", "hard"),
-    ("network_params", "easy"), ("network_params", "medium"), ("network_params", "hard"),
     ("shape_trace", "easy"), ("shape_trace", "medium"), ("shape_trace", "hard"),
     # --
     # -- counting families (dense, recurrent, attention) and the partly converted ones
