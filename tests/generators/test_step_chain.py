@@ -28,7 +28,6 @@ PENDING = {
     ("confusion_metrics", "easy"), ("confusion_metrics", "medium"), ("confusion_metrics", "hard"),
     # --
     # -- counting families (convolution)
-    ("shape_trace", "easy"), ("shape_trace", "medium"), ("shape_trace", "hard"),
     # --
     # -- counting families (dense, recurrent, attention) and the partly converted ones
     ("dense_params", "easy"), ("dense_params", "medium"), ("dense_params", "hard"),
