@@ -131,7 +131,6 @@ def solve(prm: dict) -> Solution:
         f"A convolution layer {ctx_en}applies {c_out} filters of size {kk} ({b_en}). How many trainable parameters does it have?",
         f"一个卷积层{ctx_zh}使用 {c_out} 个 {kk} 的卷积核（{b_zh}）。它有多少个可训练参数？",
     )
-    kterm = f"{kh} \\cdot {kw} \\cdot {c_in}"
     steps = [
         bi(r"Each filter spans all input channels: $k_h k_w C_{in}$ weights; there are $C_{out}$ filters"
            + (r", each with one bias: $k_h k_w C_{in} C_{out} + C_{out}$." if bias else r" and no bias: $k_h k_w C_{in} C_{out}$.")

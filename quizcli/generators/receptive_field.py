@@ -186,11 +186,10 @@ def _chain(text, layers):
             head = f"Layer {i}, {_fmt(layer)}: " if l == "en" else f"第 {i} 层，{_fmt(layer)}："
             return head + f"$r_{{{i}}} = {r} + ({k} - 1){dt} \\cdot {j} = {F(x[f'r{i}'])}$"
 
-        mis = [StepMistake("sum_of_kernels", bi("Each layer widens the field by k − 1 (times the dilation and the earlier strides), from r = 1, not by k.",
-                                                "每层使感受野增加 k − 1（再乘空洞率和前面的步长），从 r = 1 开始，而不是增加 k。"),
-                           (lambda e, g=grow: g(e, km=0, start=0)) if i == 1 else (lambda e, g=grow: g(e, km=0)))]
+        mis = []
         if j_id:
-            mis.append(StepMistake("ignored_strides", bi("Multiply by the product of the earlier strides: each step of this kernel covers that many input pixels.",
+            mis.append(StepMistake("ignored_strides", bi("Multiply by the product of the earlier strides: "
+                                                         "each step of this kernel covers that many input pixels.",
                                                          "要乘以前面各层步长之积：本层卷积核每走一步覆盖这么多输入像素。"),
                                    lambda e, g=grow: g(e, jump=False)))
         if s != 1:
@@ -199,6 +198,11 @@ def _chain(text, layers):
         if d != 1:
             mis.append(StepMistake("ignored_dilation", bi("You ignored the dilation: a dilated kernel spans d(k − 1) + 1 pixels.",
                                                           "你忽略了空洞率：空洞卷积核覆盖 d(k − 1) + 1 个像素。"), lambda e, g=grow: g(e, dil=False)))
+        # the generic slip last: where it gives the same number as a named one, that one is named first
+        mis.append(StepMistake("sum_of_kernels", bi("Each layer widens the field by k − 1 (times the dilation and the earlier strides), "
+                                                    "from r = 1, not by k.",
+                                                           "每层使感受野增加 k − 1（再乘空洞率和前面的步长），从 r = 1 开始，而不是增加 k。"),
+                               (lambda e, g=grow: g(e, km=0, start=0)) if i == 1 else (lambda e, g=grow: g(e, km=0))))
         count_step(ch, f"r{i}", bi(f"the receptive field r_{i} after layer {i} ({_fmt((kind, k, s, d))})",
                                    f"第 {i} 层（{_fmt((kind, k, s, d))}）后的感受野 r_{i}"),
                    grow, uses=tuple(x for x in (r_id, j_id) if x) or ("layers",), text=bi_lines(text_r),
