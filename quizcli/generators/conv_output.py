@@ -150,6 +150,10 @@ FEEDBACK = {
 def _chain(prm: dict, square: bool, dilated: bool):
     """[the dilated kernel's span d(k−1)+1,] the numerator n + 2p − k, then o = ⌊numerator/s⌋ + 1,
     per axis (one number when both axes agree)."""
+    def hw(name):
+        """A step's name, asking for height and width when the axes differ."""
+        return name if square else bi(name.en + " (h, w)", name.zh + "（h, w）")
+
     ch = Chain({x: tuple(prm[x]) for x in "nkspd"})
     F = fmt_num
 
@@ -166,7 +170,7 @@ def _chain(prm: dict, square: bool, dilated: bool):
     if dilated:
         kernel = "keff"
         count_step(
-            ch, "keff", bi("the span of the dilated kernel d(k−1)+1", "空洞卷积核的覆盖范围 d(k−1)+1"),
+            ch, "keff", hw(bi("the span of the dilated kernel d(k−1)+1", "空洞卷积核的覆盖范围 d(k−1)+1")),
             lambda e: per_axis(square, lambda i: at(e["d"], i) * (at(e["k"], i) - 1) + 1), uses=("d", "k"),
             text=bi_lines(lambda s, l: ("Dilated kernel: " if l == "en" else "空洞卷积核：") + lines(s, l, lambda i: (
                 f"$d(k-1)+1 = {s['d'][i]}({s['k'][i]}-1)+1 = {F(at(s['keff'], i))}$"))),
@@ -179,7 +183,7 @@ def _chain(prm: dict, square: bool, dilated: bool):
         return per_axis(square, lambda i: at(e["n"], i) + pad * at(e["p"], i) - at(e[kernel], i))
 
     count_step(
-        ch, "num", bi(f"the numerator n + 2p − {kname.replace('-', '−')}", f"分子 n + 2p − {kname.replace('-', '−')}"),
+        ch, "num", hw(bi(f"the numerator n + 2p − {kname.replace('-', '−')}", f"分子 n + 2p − {kname.replace('-', '−')}")),
         numerator, uses=("n", "p", kernel),
         text=bi_lines(lambda s, l: ("Numerator: " if l == "en" else "分子：") + lines(s, l, lambda i: (
             f"$n + 2p - {'(d(k-1)+1)' if dilated else 'k'} = {s['n'][i]} + 2 \\cdot {s['p'][i]} - {F(at(s[kernel], i))} "
@@ -216,7 +220,7 @@ def _chain(prm: dict, square: bool, dilated: bool):
         return lines(s, l, lambda i: o_line(s, l, i)) + (f"; output {F(oh)}×{F(ow)}" if l == "en" else f"；输出 {F(oh)}×{F(ow)}")
 
     count_step(
-        ch, "o", bi("the output size o = ⌊numerator/s⌋ + 1", "输出尺寸 o = ⌊分子/s⌋ + 1"), out, uses=("num", "s"),
+        ch, "o", hw(bi("the output size o = ⌊numerator/s⌋ + 1", "输出尺寸 o = ⌊分子/s⌋ + 1")), out, uses=("num", "s"),
         text=bi_lines(o_text),
         substituted=bi_lines(lambda s, l: "; ".join(f"⌊{F(at(s['num'], i))}/{s['s'][i]}⌋ + 1" for i in ((0,) if square else (0, 1)))),
         rule=bi("count the window positions: one at the start, then one per stride that still fits",

@@ -311,12 +311,12 @@ def _chain(text, layers, inp, pad, bias, ask):
             sid = f"shape{i}"
             count_step(ch, sid, bi(f"the output of layer {i} ({_tok(layer)}) as h, w, c", f"第 {i} 层（{_tok(layer)}）的输出 h, w, c"),
                        shape, uses=(prev,) if prev else ("input",), text=bi_lines(text_shape),
-                       rule=bi("a conv or pool layer slides its window: o = ⌊(n + 2p − k)/s⌋ + 1; a conv's channels become its filters"
-                               if kind == "conv" else "pooling shrinks each map: o = ⌊(n − k)/s⌋ + 1; the channels stay",
-                               "卷积滑动窗口：o = ⌊(n + 2p − k)/s⌋ + 1；通道数变为卷积核个数" if kind == "conv"
-                               else "汇聚缩小每个特征图：o = ⌊(n − k)/s⌋ + 1；通道数不变"),
-                       formula=bi("o = ⌊(n + 2p − k)/s⌋ + 1" if kind == "conv" else "o = ⌊(n − k)/s⌋ + 1",
-                                  "o = ⌊(n + 2p − k)/s⌋ + 1" if kind == "conv" else "o = ⌊(n − k)/s⌋ + 1"),
+                       rule=bi("count the window positions along each axis; a conv's channels become its number of filters"
+                               if kind == "conv" else "count the window positions along each axis; pooling keeps the channels",
+                               "数每个方向上窗口的位置数；卷积的输出通道数等于卷积核个数" if kind == "conv"
+                               else "数每个方向上窗口的位置数；汇聚不改变通道数"),
+                       formula=bi("o = ⌊(n + 2p − k)/s⌋ + 1, c = C_out" if kind == "conv" else "o = ⌊(n − k)/s⌋ + 1, c unchanged",
+                                  "o = ⌊(n + 2p − k)/s⌋ + 1，c = C_out" if kind == "conv" else "o = ⌊(n − k)/s⌋ + 1，c 不变"),
                        mistakes=mis)
             if kind == "pool":
                 pools.append(sid)

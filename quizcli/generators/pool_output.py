@@ -140,6 +140,10 @@ def _chain(prm: dict, stride, square: bool, ceil: bool):
     """The numerator n + 2p − k, then o = ⌊numerator/s⌋ + 1 (⌈·⌉ in ceil mode, a last window
     starting in the right padding dropped), per axis (one number when both axes agree)."""
     F = fmt_num
+    def hw(name):
+        """A step's name, asking for height and width when the axes differ."""
+        return name if square else bi(name.en + " (h, w)", name.zh + "（h, w）")
+
     ch = Chain({"n": tuple(prm["n"]), "k": tuple(prm["k"]), "s": tuple(stride), "p": tuple(prm["p"]), "ceil": ceil})
     sep = {"en": "; ", "zh": "；"}
 
@@ -149,7 +153,7 @@ def _chain(prm: dict, stride, square: bool, ceil: bool):
     def numerator(e, pad=2):
         return per_axis(square, lambda i: at(e["n"], i) + pad * at(e["p"], i) - at(e["k"], i))
 
-    count_step(ch, "num", bi("the numerator n + 2p − k", "分子 n + 2p − k"), numerator, uses=("n", "p", "k"),
+    count_step(ch, "num", hw(bi("the numerator n + 2p − k", "分子 n + 2p − k")), numerator, uses=("n", "p", "k"),
                text=bi_lines(lambda x, l: ("Numerator: " if l == "en" else "分子：") + lines(l, lambda i: (
                    f"$n + 2p - k = {x['n'][i]} + 2 \\cdot {x['p'][i]} - {x['k'][i]} = {F(at(x['num'], i))}$"))),
                rule=bi("the padded input minus the window: the room the window can slide over", "填充后的输入减去窗口：窗口可以滑动的范围"),
@@ -186,7 +190,7 @@ def _chain(prm: dict, stride, square: bool, ceil: bool):
 
     rnd = "⌈·⌉" if ceil else "⌊·⌋"
     other = "floor" if ceil else "ceil"
-    count_step(ch, "o", bi(f"the output size o = {rnd.replace('·', 'numerator/s')} + 1", f"输出尺寸 o = {rnd.replace('·', '分子/s')} + 1"),
+    count_step(ch, "o", hw(bi(f"the output size o = {rnd.replace('·', 'numerator/s')} + 1", f"输出尺寸 o = {rnd.replace('·', '分子/s')} + 1")),
                out, uses=("num", "s") + (("n", "p") if ceil else ()), text=bi_lines(o_text),
                substituted=bi_lines(lambda x, l: "; ".join(f"{rnd[0]}{F(at(x['num'], i))}/{x['s'][i]}{rnd[2]} + 1"
                                                           for i in ((0,) if square else (0, 1)))),

@@ -129,6 +129,10 @@ def _chain(prm: dict, square: bool):
     """The span of the strided inputs (n − 1)s, then o = (n − 1)s − 2p + d(k − 1) + output_padding + 1,
     per axis (one number when both axes agree)."""
     F = fmt_num
+    def hw(name):
+        """A step's name, asking for height and width when the axes differ."""
+        return name if square else bi(name.en + " (h, w)", name.zh + "（h, w）")
+
     ch = Chain({x: tuple(prm[x]) for x in NAMES})
     sep = {"en": "; ", "zh": "；"}
 
@@ -139,7 +143,7 @@ def _chain(prm: dict, square: bool):
         return per_axis(square, lambda i: (at(e["n"], i) - 1) * at(e["s"], i) if how == "right"
                         else at(e["n"], i) * at(e["s"], i) if how == "n_s" else at(e["n"], i) - 1)
 
-    count_step(ch, "span", bi("the span of the strided inputs (n − 1)s", "步长展开后输入的跨度 (n − 1)s"), span, uses=("n", "s"),
+    count_step(ch, "span", hw(bi("the span of the strided inputs (n − 1)s", "步长展开后输入的跨度 (n − 1)s")), span, uses=("n", "s"),
                text=bi_lines(lambda x, l: ("Inputs s apart: " if l == "en" else "输入间隔 s 放置：") + lines(l, lambda i: (
                    f"$(n - 1)s = ({x['n'][i]} - 1) \\cdot {x['s'][i]} = {F(at(x['span'], i))}$"))),
                rule=bi("the n inputs are placed s pixels apart: n − 1 gaps", "n 个输入相隔 s 个像素放置：共 n − 1 个间隔"),
@@ -166,8 +170,8 @@ def _chain(prm: dict, square: bool):
                                                "你用了普通卷积的公式；转置卷积是它的逆：o = (n−1)s − 2p + k。"),
                        lambda e: per_axis(square, lambda i: (at(e["n"], i) + 2 * at(e["p"], i) - at(e["d"], i) * (at(e["k"], i) - 1) - 1)
                                           // at(e["s"], i) + 1))
-    count_step(ch, "o", bi("the output size o = (n − 1)s − 2p + d(k − 1) + output_padding + 1",
-                           "输出尺寸 o = (n − 1)s − 2p + d(k − 1) + output_padding + 1"),
+    count_step(ch, "o", hw(bi("the output size o = (n − 1)s − 2p + d(k − 1) + output_padding + 1",
+                           "输出尺寸 o = (n − 1)s − 2p + d(k − 1) + output_padding + 1")),
                out, uses=("span", "p", "d", "k", "output_padding"), text=bi_lines(o_text),
                rule=bi("the kernel adds d(k − 1) + 1 pixels at the end; the padding is cropped from both sides of the output",
                        "卷积核在末端多覆盖 d(k − 1) + 1 个像素；填充从输出两侧裁去"),
