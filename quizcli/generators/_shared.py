@@ -121,3 +121,44 @@ def shape_only_rng():
             return np.broadcast_to(np.float64(0.0), size if size is not None else ()).view(_Lazy)
 
     return _Rng()
+
+
+# -- counting steps (output sizes, parameter counts): integers, shown without decimals, graded exactly
+
+def at(v, i: int):
+    """Entry i of a per-axis value: a pair (h, w), or one number standing for both axes."""
+    return v[i] if isinstance(v, (list, tuple)) else v
+
+
+def per_axis(square: bool, f):
+    """f(0) when both axes agree (the answer is one number), else (f(0), f(1))."""
+    return f(0) if square else (f(0), f(1))
+
+
+def bi_lines(f):
+    """A step's text function from f(shown, lang) -> str."""
+    from .base import bi
+
+    return lambda s: bi(f(s, "en"), f(s, "zh"))
+
+
+def without_results(text: str) -> str:
+    """A worked line without its results (the hint ladder's 'with the numbers' rung), for
+    English ('; ') and Chinese ('；') separators alike."""
+    from .base import strip_results
+
+    return "；".join(strip_results(part) for part in text.split("；"))
+
+
+def count_step(ch, id: str, name, fn, *, uses, text, rule, formula, substituted=None, mistakes=()):
+    """A counting step on `ch` (a base.Chain): an integer shown without decimals and graded
+    exactly (±0.01, as the final answers of the counting families); `substituted` defaults to
+    the line without its results."""
+    from .base import bi
+
+    if substituted is None:
+        def substituted(s):
+            t = text(s)
+            return bi(without_results(t.en), without_results(t.zh))
+    return ch.step(id, name, fn, uses=uses, text=text, digits=0, rtol=0, atol=0.01, rule=rule, formula=formula,
+                   substituted=substituted, mistakes=tuple(mistakes))

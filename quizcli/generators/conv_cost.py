@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
+from ._shared import bi_lines, count_step
 
 FAMILY = Family(
     id="conv_cost",
@@ -75,10 +76,9 @@ def solve(prm: dict) -> Solution:
            r"每个输出值是 $k_h \times k_w \times C_{in}$ 窗口上的点积：$k_h k_w C_{in}$ 次乘法。"
            r"输出值共有 $H_{out} W_{out} C_{out}$ 个，所以总乘法数为 $H_{out} W_{out} \cdot k_h k_w \cdot C_{in} C_{out}$。"
            + (r"输出为 $M \times M$、卷积核为 $K \times K$ 时即 $M^2 K^2 C_{in} C_{out}$。" if square else "")),
-        bi(f"Per output value: ${kh} \\cdot {kw} \\cdot {c_in} = {per_out}$; output values: ${h} \\cdot {w} \\cdot {c_out} = {outputs}$",
-           f"每个输出值：${kh} \\cdot {kw} \\cdot {c_in} = {per_out}$；输出值个数：${h} \\cdot {w} \\cdot {c_out} = {outputs}$"),
-        bi(f"Total: ${per_out} \\cdot {outputs} = {total}$", f"合计：${per_out} \\cdot {outputs} = {total}$"),
     ]
+    chain = _chain(h, w, kh, kw, c_in, c_out, square)
+    steps += [st.text for st in chain]
     miscon = [
         Misconception("forgot_c_out", h * w * per_out, bi(
             f"You computed one output channel only; all C_out = {c_out} filters are applied at every position.",
@@ -99,11 +99,56 @@ def solve(prm: dict) -> Solution:
                 "You used M instead of M²: the output map has H_out·W_out positions.",
                 "你用了 M 而不是 M²：输出特征图有 H_out·W_out 个位置。")),
         ]
-    return Solution(prompt=prompt, answer=total, steps=tuple(steps), misconceptions=tuple(miscon),
+    return Solution(prompt=prompt, answer=total, steps=tuple(steps), misconceptions=tuple(miscon), chain=chain,
                     conventions=(bi("One multiply–accumulate per kernel weight per output value; bias additions are not counted.",
                                     "每个输出值的每个卷积核权重计一次乘加；不计偏置的加法。"),),
                     rtol=0, atol=0.01,
                     hint=bi("Output values × multiplications per output value.", "输出值个数 × 每个输出值的乘法数。"))
+
+
+FEEDBACK = {
+    "forgot_c_in": bi("You forgot the input channels: each window is k_h×k_w×C_in.", "你漏了输入通道：每个窗口是 k_h×k_w×C_in。"),
+    "kernel_not_squared": bi("You used k instead of k²: a k×k kernel has k² weights per channel.",
+                             "你用了 k 而不是 k²：k×k 卷积核每个通道有 k² 个权重。"),
+    "forgot_c_out": bi("You counted one output channel only; all C_out filters are applied at every position.",
+                       "你只算了一个输出通道；C_out 个卷积核在每个位置都要计算。"),
+    "output_not_squared": bi("You used M instead of M²: the output map has H_out·W_out positions.",
+                             "你用了 M 而不是 M²：输出特征图有 H_out·W_out 个位置。"),
+    "counted_parameters": bi("You counted the weights (parameters), not the work: every weight is used once per output position.",
+                             "你数的是权重（参数量），不是计算量：每个权重在每个输出位置都要用一次。"),
+}
+
+
+def _chain(h, w, kh, kw, c_in, c_out, square):
+    """The multiplications per output value k_h·k_w·C_in, the output values H·W·C_out, their product."""
+    F = fmt_num
+    ch = Chain({"n_out": (h, w), "k": (kh, kw), "c_in": c_in, "c_out": c_out})
+
+    def M(mid, fn):
+        return StepMistake(mid, FEEDBACK[mid], fn)
+
+    count_step(ch, "per_out", bi("the multiplications per output value k_h·k_w·C_in", "每个输出值的乘法数 k_h·k_w·C_in"),
+               lambda e: e["k"][0] * e["k"][1] * e["c_in"], uses=("k", "c_in"),
+               text=bi_lines(lambda x, l: ("Per output value: " if l == "en" else "每个输出值：")
+                             + f"$k_h k_w C_{{in}} = {kh} \\cdot {kw} \\cdot {c_in} = {F(x['per_out'])}$"),
+               rule=bi("one output value is a dot product over a k_h×k_w×C_in window", "一个输出值是 k_h×k_w×C_in 窗口上的点积"),
+               formula=bi("k_h·k_w·C_in", "k_h·k_w·C_in"),
+               mistakes=(M("forgot_c_in", lambda e: e["k"][0] * e["k"][1]),)
+               + ((M("kernel_not_squared", lambda e: e["k"][0] * e["c_in"]),) if square else ()))
+    count_step(ch, "outputs", bi("the output values H_out·W_out·C_out", "输出值个数 H_out·W_out·C_out"),
+               lambda e: e["n_out"][0] * e["n_out"][1] * e["c_out"], uses=("n_out", "c_out"),
+               text=bi_lines(lambda x, l: ("Output values: " if l == "en" else "输出值个数：")
+                             + f"$H_{{out}} W_{{out}} C_{{out}} = {h} \\cdot {w} \\cdot {c_out} = {F(x['outputs'])}$"),
+               rule=bi("every position of every output channel is one output value", "每个输出通道的每个位置都是一个输出值"),
+               formula=bi("H_out·W_out·C_out", "H_out·W_out·C_out"),
+               mistakes=(M("forgot_c_out", lambda e: e["n_out"][0] * e["n_out"][1]),)
+               + ((M("output_not_squared", lambda e: e["n_out"][0] * e["c_out"]),) if square else ()))
+    count_step(ch, "total", bi("the multiplications in all", "乘法总数"), lambda e: e["per_out"] * e["outputs"], uses=("per_out", "outputs"),
+               text=bi_lines(lambda x, l: ("Total: " if l == "en" else "合计：") + f"${F(x['per_out'])} \\cdot {F(x['outputs'])} = {F(x['total'])}$"),
+               rule=bi("output values times the work of one", "输出值个数乘以每个输出值的计算量"),
+               formula=bi("(k_h·k_w·C_in)·(H_out·W_out·C_out)", "(k_h·k_w·C_in)·(H_out·W_out·C_out)"),
+               mistakes=(M("counted_parameters", lambda e: e["per_out"] * e["c_out"]),))
+    return ch.steps
 
 
 def check(prm: dict):

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
+from ._shared import at, bi_lines, count_step, per_axis
 
 FAMILY = Family(
     id="conv_output",
@@ -93,24 +94,9 @@ def solve(prm: dict) -> Solution:
             + (r"（$d = 1$ 时即 $\left\lfloor \frac{n + 2p - k}{s} \right\rfloor + 1$）。" if not dilated else r"；空洞卷积核实际覆盖 $d(k-1)+1$ 个像素。"),
         )
     ]
-    axes = [("h", nh, kh, sh, ph, dh, oh)] if square else [("h", nh, kh, sh, ph, dh, oh), ("w", nw, kw, sw, pw, dw, ow)]
-    for name, n, k, s, p, d, o in axes:
-        keff = d * (k - 1) + 1
-        num = n + 2 * p - keff
-        floor_note_en = "" if num % s == 0 else f" (⌊{num}/{s}⌋ = {num // s}: round down, the last window would not fit)"
-        floor_note_zh = "" if num % s == 0 else f"（⌊{num}/{s}⌋ = {num // s}：向下取整，最后一个窗口放不下）"
-        label = "" if square else f"{name}: "
-        if d != 1:
-            label += f"$d(k-1)+1 = {d}({k}-1)+1 = {keff}$; "
-        steps.append(
-            bi(
-                f"{label}$o = \\lfloor ({n} + 2 \\cdot {p} - {keff}) / {s} \\rfloor + 1 = \\lfloor {num}/{s} \\rfloor + 1 = {o}${floor_note_en}",
-                f"{label}$o = \\lfloor ({n} + 2 \\cdot {p} - {keff}) / {s} \\rfloor + 1 = \\lfloor {num}/{s} \\rfloor + 1 = {o}${floor_note_zh}",
-            )
-        )
     answer = _shape_or_number(oh, ow) if square else (oh, ow)
-    steps.append(bi(f"Output: {oh}×{ow}.", f"输出：{oh}×{ow}。"))
-
+    chain = _chain(prm, square, dilated)
+    steps += [c.text for c in chain]
     def wrong(f):
         h, w = f(nh, kh, sh, ph, dh), f(nw, kw, sw, pw, dw)
         return h if square else (h, w)
@@ -142,9 +128,107 @@ def solve(prm: dict) -> Solution:
         conventions += (bi("Sizes are height×width; a pair (a, b) gives the height and width values.",
                            "尺寸按 高×宽 书写；数对 (a, b) 依次为高、宽方向的取值。"),)
     return Solution(prompt=prompt, answer=answer, steps=tuple(steps), misconceptions=tuple(miscon),
-                    conventions=conventions, rtol=0, atol=0.01,
+                    conventions=conventions, rtol=0, atol=0.01, chain=chain,
                     hint=bi("Use o = ⌊(n + 2p − k)/s⌋ + 1 (k becomes d(k−1)+1 when dilated).",
                             "用 o = ⌊(n + 2p − k)/s⌋ + 1（有空洞时 k 换成 d(k−1)+1）。"))
+
+
+FEEDBACK = {
+    "ignored_dilation": bi("You ignored the dilation: a dilated kernel spans d(k−1)+1 pixels, not k.",
+                           "你忽略了空洞率：空洞卷积核实际覆盖 d(k−1)+1 个像素，而不是 k。"),
+    "single_padding": bi("You added p once; padding goes on both sides, so add 2p.", "你只加了一次 p；两侧都有填充，应加 2p。"),
+    "no_padding": bi("You ignored the padding: add 2p.", "你忽略了填充：要加 2p。"),
+    "forgot_plus_one": bi("You forgot the +1: the first window sits at position 0 and is counted too.",
+                          "你漏掉了 +1：位于起点的第一个窗口也要计数。"),
+    "ignored_stride": bi("You ignored the stride: divide by s before adding 1.", "你忽略了步长：先除以 s 再加 1。"),
+    "ceil_instead_of_floor": bi("You rounded up; a convolution rounds down (a window that does not fit is dropped).",
+                                "你向上取整了；卷积应向下取整（放不下的窗口被丢弃）。"),
+    "no_floor": bi("You did not round down: floor the division before adding 1.", "你没有向下取整：除法结果要先取下整再加 1。"),
+}
+
+
+def _chain(prm: dict, square: bool, dilated: bool):
+    """[the dilated kernel's span d(k−1)+1,] the numerator n + 2p − k, then o = ⌊numerator/s⌋ + 1,
+    per axis (one number when both axes agree)."""
+    def hw(name):
+        """A step's name, asking for height and width when the axes differ."""
+        return name if square else bi(name.en + " (h, w)", name.zh + "（h, w）")
+
+    ch = Chain({x: tuple(prm[x]) for x in "nkspd"})
+    F = fmt_num
+
+    def lines(s, lang, one):
+        """one(i) -> the line for axis i; 'h: …; w: …' when the axes differ."""
+        if square:
+            return one(0)
+        return ("; " if lang == "en" else "；").join(f"{'hw'[i]}: {one(i)}" for i in (0, 1))
+
+    def M(mid, fn):
+        return StepMistake(mid, FEEDBACK[mid], fn)
+
+    kernel = "k"
+    if dilated:
+        kernel = "keff"
+        count_step(
+            ch, "keff", hw(bi("the span of the dilated kernel d(k−1)+1", "空洞卷积核的覆盖范围 d(k−1)+1")),
+            lambda e: per_axis(square, lambda i: at(e["d"], i) * (at(e["k"], i) - 1) + 1), uses=("d", "k"),
+            text=bi_lines(lambda s, l: ("Dilated kernel: " if l == "en" else "空洞卷积核：") + lines(s, l, lambda i: (
+                f"$d(k-1)+1 = {s['d'][i]}({s['k'][i]}-1)+1 = {F(at(s['keff'], i))}$"))),
+            rule=bi("a dilated kernel leaves d − 1 holes between its taps", "空洞卷积核相邻两个权重之间隔 d − 1 个像素"),
+            formula=bi("k_eff = d(k − 1) + 1", "k_eff = d(k − 1) + 1"),
+            mistakes=(M("ignored_dilation", lambda e: per_axis(square, lambda i: at(e["k"], i))),))
+    kname = "d(k-1)+1" if dilated else "k"
+
+    def numerator(e, pad=2):
+        return per_axis(square, lambda i: at(e["n"], i) + pad * at(e["p"], i) - at(e[kernel], i))
+
+    count_step(
+        ch, "num", hw(bi(f"the numerator n + 2p − {kname.replace('-', '−')}", f"分子 n + 2p − {kname.replace('-', '−')}")),
+        numerator, uses=("n", "p", kernel),
+        text=bi_lines(lambda s, l: ("Numerator: " if l == "en" else "分子：") + lines(s, l, lambda i: (
+            f"$n + 2p - {'(d(k-1)+1)' if dilated else 'k'} = {s['n'][i]} + 2 \\cdot {s['p'][i]} - {F(at(s[kernel], i))} "
+            f"= {F(at(s['num'], i))}$"))),
+        rule=bi("the padded input minus the kernel: the room the window can slide over",
+                "填充后的输入减去卷积核：窗口可以滑动的范围"),
+        formula=bi(f"n + 2p − {kname.replace('-', '−')} (p on each side)", f"n + 2p − {kname.replace('-', '−')}（p 为每侧填充）"),
+        mistakes=(M("single_padding", lambda e: numerator(e, 1)), M("no_padding", lambda e: numerator(e, 0))))
+
+    def out(e, how="floor"):
+        def one(i):
+            num, st = at(e["num"], i), at(e["s"], i)
+            if how == "floor":
+                return num // st + 1
+            if how == "no_plus_one":
+                return num // st
+            if how == "no_stride":
+                return num + 1
+            if how == "ceil":
+                return -(-num // st) + 1
+            return num / st + 1
+        return per_axis(square, one)
+
+    def o_line(s, l, i):
+        num, st, o = at(s["num"], i), s["s"][i], at(s["o"], i)
+        line = f"$o = \\lfloor {F(num)}/{st} \\rfloor + 1 = {F(o)}$"
+        if num % st:
+            line += (f" (⌊{F(num)}/{st}⌋ = {F(num // st)}: round down, the last window would not fit)" if l == "en"
+                     else f"（⌊{F(num)}/{st}⌋ = {F(num // st)}：向下取整，最后一个窗口放不下）")
+        return line
+
+    def o_text(s, l):
+        oh, ow = at(s["o"], 0), at(s["o"], 1)
+        return lines(s, l, lambda i: o_line(s, l, i)) + (f"; output {F(oh)}×{F(ow)}" if l == "en" else f"；输出 {F(oh)}×{F(ow)}")
+
+    count_step(
+        ch, "o", hw(bi("the output size o = ⌊numerator/s⌋ + 1", "输出尺寸 o = ⌊分子/s⌋ + 1")), out, uses=("num", "s"),
+        text=bi_lines(o_text),
+        substituted=bi_lines(lambda s, l: "; ".join(f"⌊{F(at(s['num'], i))}/{s['s'][i]}⌋ + 1" for i in ((0,) if square else (0, 1)))),
+        rule=bi("count the window positions: one at the start, then one per stride that still fits",
+                "数窗口的位置：起点一个，之后每走一个步长且仍放得下就再加一个"),
+        formula=bi("o = ⌊(n + 2p − k)/s⌋ + 1", "o = ⌊(n + 2p − k)/s⌋ + 1"),
+        mistakes=(M("forgot_plus_one", lambda e: out(e, "no_plus_one")), M("ignored_stride", lambda e: out(e, "no_stride")),
+                  M("ceil_instead_of_floor", lambda e: out(e, "ceil")), M("no_floor", lambda e: out(e, "div"))))
+    return ch.steps
 
 
 def check(prm: dict):

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+import math
+
+from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
+from ._shared import bi_lines, count_step
 
 ASKS = ("padding", "stride")
 MAX_SEARCH = 256
@@ -90,26 +93,11 @@ def solve(prm: dict) -> Solution:
                     "What is its stride? Give the smallest stride that does it.",
                     f"{k}×{k} 卷积，填充 {p}{dil_zh}，把 {n}×{n} 的输入变为 {o}×{o} 的输出。步长是多少？给出满足条件的最小步长。")
     steps = [bi(r"Output size: $o = \left\lfloor \frac{n + 2p - d(k-1) - 1}{s} \right\rfloor + 1$"
-                + (f"; the dilated kernel spans $d(k-1)+1 = {keff}$ pixels." if d != 1 else "."),
+                + ("; the dilated kernel spans $d(k-1)+1$ pixels." if d != 1 else "."),
                 r"输出尺寸：$o = \left\lfloor \frac{n + 2p - d(k-1) - 1}{s} \right\rfloor + 1$"
-                + (f"；空洞卷积核覆盖 $d(k-1)+1 = {keff}$ 个像素。" if d != 1 else "。"))]
-    if ask == "padding" and s == 1:
-        steps.append(bi(f"With $s = 1$: $o = n + 2p - {keff} + 1$, so $p = (o - n + {keff} - 1)/2 = ({o} - {n} + {keff - 1})/2 = {ans}$.",
-                        f"$s = 1$ 时：$o = n + 2p - {keff} + 1$，故 $p = (o - n + {keff} - 1)/2 = ({o} - {n} + {keff - 1})/2 = {ans}$。"))
-    elif ask == "padding":
-        steps.append(bi(f"Solve $\\lfloor ({n} + 2p - {keff})/{s} \\rfloor + 1 = {o}$ for the smallest $p \\ge 0$: $p = {ans}$.",
-                        f"解 $\\lfloor ({n} + 2p - {keff})/{s} \\rfloor + 1 = {o}$，取最小的 $p \\ge 0$：$p = {ans}$。"))
-    else:
-        num = n + 2 * p - keff
-        exact = num % (o - 1) == 0 if o > 1 else False
-        steps.append(bi(f"$\\lfloor {num}/s \\rfloor = o - 1 = {o - 1}$: " + (f"$s = {num}/{o - 1} = {ans}$." if exact else
-                                                                            f"the smallest such $s$ is {ans}."),
-                        f"$\\lfloor {num}/s \\rfloor = o - 1 = {o - 1}$：" + (f"$s = {num}/{o - 1} = {ans}$。" if exact else
-                                                                            f"满足条件的最小 $s$ 为 {ans}。")))
-    steps.append(bi(f"Check: $\\lfloor ({n} + 2 \\cdot {ans if ask == 'padding' else p} - {keff})/{s if ask == 'padding' else ans} "
-                    f"\\rfloor + 1 = {o}$.",
-                    f"验算：$\\lfloor ({n} + 2 \\cdot {ans if ask == 'padding' else p} - {keff})/{s if ask == 'padding' else ans} "
-                    f"\\rfloor + 1 = {o}$。"))
+                + ("；空洞卷积核覆盖 $d(k-1)+1$ 个像素。" if d != 1 else "。"))]
+    chain = _chain(n, k, s, p, d, o, ask)
+    steps += [st.text for st in chain]
     M = Misconception
     if ask == "padding":
         miscon = [
@@ -129,12 +117,113 @@ def solve(prm: dict) -> Solution:
             M("divided_sizes", round(n / o) if o else 1, bi(
                 "You divided n by o; the kernel and the padding change the size too.", "你直接用 n 除以 o；卷积核和填充也影响尺寸。")),
         ]
-    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
+    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon), chain=chain,
                     conventions=(bi("p is the padding on each side; the division is floored (PyTorch).",
                                     "p 为每一侧的填充；除法向下取整（PyTorch）。"),),
                     rtol=0, atol=0.01,
                     hint=bi("Set o = ⌊(n + 2p − d(k−1) − 1)/s⌋ + 1 equal to the target and solve.",
                             "令 o = ⌊(n + 2p − d(k−1) − 1)/s⌋ + 1 等于目标值，求解。"))
+
+
+FEEDBACK = {
+    "ignored_dilation": bi("You ignored the dilation: the kernel spans d(k−1)+1 pixels, not k.",
+                           "你忽略了空洞率：卷积核覆盖 d(k−1)+1 个像素，而不是 k。"),
+    "not_halved": bi("You did not halve: p is on each side, so the total 2p is split in two.",
+                     "你没有除以 2：p 是每一侧的填充，总量 2p 要平分到两侧。"),
+    "kernel_over_two": bi("You took k//2; with dilation the kernel spans d(k−1)+1 pixels, so p = d(k−1)/2.",
+                          "你取了 k//2；有空洞时卷积核覆盖 d(k−1)+1 个像素，p = d(k−1)/2。"),
+    "forgot_plus_one": bi("You solved (n + 2p − k)/s = o, forgetting the +1: it is (n + 2p − k)/s + 1 = o.",
+                          "你解的是 (n + 2p − k)/s = o，漏了 +1：应为 (n + 2p − k)/s + 1 = o。"),
+    "divided_sizes": bi("You divided n by o; the kernel and the padding change the size too.", "你直接用 n 除以 o；卷积核和填充也影响尺寸。"),
+}
+
+
+def _chain(n, k, s, p, d, o, ask):
+    """[The dilated kernel's span,] then for padding with s = 1 the total padding o − n + k_eff − 1
+    and p, half of it; with s > 1 the smallest numerator (o − 1)s and the smallest p reaching it;
+    for the stride the numerator n + 2p − k_eff and the smallest s with ⌊numerator/s⌋ = o − 1."""
+    F = fmt_num
+    ch = Chain({"n": n, "k": k, "s": s, "p": p, "d": d, "o": o})
+
+    def M(mid, fn):
+        return StepMistake(mid, FEEDBACK[mid], fn)
+
+    kernel = "k"
+    if d != 1:
+        kernel = "keff"
+        count_step(ch, "keff", bi("the span of the dilated kernel d(k−1)+1", "空洞卷积核的覆盖范围 d(k−1)+1"),
+                   lambda e: e["d"] * (e["k"] - 1) + 1, uses=("d", "k"),
+                   text=bi_lines(lambda x, l: ("Dilated kernel: " if l == "en" else "空洞卷积核：")
+                                 + f"$d(k-1)+1 = {d}({k}-1)+1 = {F(x['keff'])}$"),
+                   rule=bi("a dilated kernel leaves d − 1 holes between its taps", "空洞卷积核相邻两个权重之间隔 d − 1 个像素"),
+                   formula=bi("k_eff = d(k − 1) + 1", "k_eff = d(k − 1) + 1"),
+                   mistakes=(M("ignored_dilation", lambda e: e["k"]),))
+    kt = "(d(k-1)+1)" if d != 1 else "k"
+
+    def check_line(x, l, pv, sv):
+        return (("; check: " if l == "en" else "；验算：")
+                + f"$\\lfloor ({n} + 2 \\cdot {F(pv)} - {F(x[kernel]) if d != 1 else k})/{F(sv)} \\rfloor + 1 = {o}$")
+
+    if ask == "padding" and s == 1:
+        count_step(ch, "total_pad", bi("the total padding 2p = o − n + k − 1", "两侧填充之和 2p = o − n + k − 1"),
+                   lambda e: e["o"] - e["n"] + e[kernel] - 1, uses=("o", "n", kernel),
+                   text=bi_lines(lambda x, l: ("With $s = 1$: $o = n + 2p - k + 1$, so " if l == "en" else "$s = 1$ 时：$o = n + 2p - k + 1$，故 ")
+                                 + f"$2p = o - n + {kt} - 1 = {o} - {n} + {F(x[kernel])} - 1 = {F(x['total_pad'])}$"),
+                   rule=bi("with stride 1 the output is n + 2p − k + 1: solve it for 2p", "步长为 1 时输出为 n + 2p − k + 1：解出 2p"),
+                   formula=bi("2p = o − n + k − 1", "2p = o − n + k − 1"))
+        count_step(ch, "pad", bi("the padding p on each side", "每侧填充 p"), lambda e: e["total_pad"] / 2, uses=("total_pad",),
+                   text=bi_lines(lambda x, l: f"$p = {F(x['total_pad'])}/2 = {F(x['pad'])}$" + check_line(x, l, x["pad"], s)),
+                   substituted=bi_lines(lambda x, l: f"p = {F(x['total_pad'])}/2"),
+                   rule=bi("the padding is split equally between the two sides", "填充平均分到两侧"), formula=bi("p = 2p/2", "p = 2p/2"),
+                   mistakes=(M("not_halved", lambda e: e["total_pad"]), M("kernel_over_two", lambda e: e["k"] // 2)))
+    elif ask == "padding":
+        count_step(ch, "lo", bi("the smallest numerator n + 2p − k giving o, (o − 1)s", "使输出为 o 的最小分子 n + 2p − k，即 (o − 1)s"),
+                   lambda e: (e["o"] - 1) * e["s"], uses=("o", "s"),
+                   text=bi_lines(lambda x, l: (f"$\\lfloor (n + 2p - {kt})/s \\rfloor = o - 1$ needs " if l == "en"
+                                               else f"$\\lfloor (n + 2p - {kt})/s \\rfloor = o - 1$ 要求 ")
+                                 + f"$n + 2p - {kt} ≥ (o - 1)s = ({o} - 1) \\cdot {s} = {F(x['lo'])}$"),
+                   substituted=bi_lines(lambda x, l: f"({o} − 1)·{s}"),
+                   rule=bi("the floor reaches o − 1 once the numerator reaches (o − 1)s", "分子达到 (o − 1)s 时，向下取整的结果才达到 o − 1"),
+                   formula=bi("n + 2p − k ≥ (o − 1)s", "n + 2p − k ≥ (o − 1)s"))
+
+        def pad(e, half=True):
+            need = e["lo"] - e["n"] + e[kernel]
+            return max(0, math.ceil(need / 2)) if half else max(0, need)
+
+        count_step(ch, "pad", bi("the smallest padding p", "最小的填充 p"), pad, uses=("lo", "n", kernel),
+                   text=bi_lines(lambda x, l: f"$2p ≥ {F(x['lo'])} - {n} + {F(x[kernel])}$, "
+                                 + ("the smallest $p ≥ 0$ is " if l == "en" else "最小的 $p ≥ 0$ 为 ")
+                                 + f"$p = {F(x['pad'])}$" + check_line(x, l, x["pad"], s)),
+                   substituted=bi_lines(lambda x, l: f"2p ≥ {F(x['lo'])} − {n} + {F(x[kernel])}"),
+                   rule=bi("the smallest p whose numerator reaches (o − 1)s", "分子达到 (o − 1)s 的最小 p"),
+                   formula=bi("p = ⌈((o − 1)s − n + k)/2⌉, at least 0", "p = ⌈((o − 1)s − n + k)/2⌉，且不小于 0"),
+                   mistakes=(M("not_halved", lambda e: pad(e, half=False)), M("kernel_over_two", lambda e: e["k"] // 2)))
+    else:
+        count_step(ch, "num", bi(f"the numerator n + 2p − {kt}", f"分子 n + 2p − {kt}"),
+                   lambda e: e["n"] + 2 * e["p"] - e[kernel], uses=("n", "p", kernel),
+                   text=bi_lines(lambda x, l: ("Numerator: " if l == "en" else "分子：")
+                                 + f"$n + 2p - {kt} = {n} + 2 \\cdot {p} - {F(x[kernel])} = {F(x['num'])}$"),
+                   rule=bi("the padded input minus the kernel", "填充后的输入减去卷积核"), formula=bi("n + 2p − k", "n + 2p − k"))
+
+        def stride_text(x, l):
+            num, sv = x["num"], x["stride"]
+            if o > 1 and num % (o - 1) == 0 and num // (o - 1) == sv:
+                line = f"$\\lfloor {F(num)}/s \\rfloor = o - 1 = {o - 1}$: $s = {F(num)}/{o - 1} = {F(sv)}$"
+            else:
+                line = (f"$\\lfloor {F(num)}/s \\rfloor = o - 1 = {o - 1}$ needs $s > {F(num)}/{o}$: "
+                        f"the smallest is $s = \\lfloor {F(num)}/{o} \\rfloor + 1 = {F(sv)}$")
+            if l == "zh":
+                line = line.replace("needs", "要求").replace(": the smallest is", "：最小为").replace("$: $", "$：$")
+            return line + check_line(x, l, p, sv)
+
+        count_step(ch, "stride", bi("the stride s", "步长 s"), lambda e: e["num"] // e["o"] + 1, uses=("num", "o"),
+                   text=bi_lines(stride_text),
+                   substituted=bi_lines(lambda x, l: f"⌊{F(x['num'])}/s⌋ = {o - 1}"),
+                   rule=bi("the smallest stride whose floor gives o − 1 steps", "向下取整后恰好走 o − 1 步的最小步长"),
+                   formula=bi("⌊(n + 2p − k)/s⌋ = o − 1: s = ⌊(n + 2p − k)/o⌋ + 1", "⌊(n + 2p − k)/s⌋ = o − 1：s = ⌊(n + 2p − k)/o⌋ + 1"),
+                   mistakes=(M("forgot_plus_one", lambda e: max(1, round(e["num"] / e["o"]))),
+                             M("divided_sizes", lambda e: round(e["n"] / e["o"]))))
+    return ch.steps
 
 
 def check(prm: dict):

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
+from ._shared import bi_lines, count_step
 
 FAMILY = Family(
     id="conv_params",
@@ -98,7 +99,9 @@ def _solve_sparse(c_in, c_out, kh, kw, bias, groups, conns) -> Solution:
             "You forgot the biases: one per output map." if bias else "This layer has no bias.",
             "你漏了偏置：每个输出图一个。" if bias else "这一层没有偏置。")),
     )
-    return Solution(prompt=prompt, answer=total, steps=steps, misconceptions=miscon,
+    chain = _chain_sparse(c_in, c_out, kh, kw, bias, groups, conns)
+    steps = tuple(st.text for st in chain)
+    return Solution(prompt=prompt, answer=total, steps=steps, misconceptions=miscon, chain=chain,
                     conventions=(bi("One bias per output channel unless stated otherwise.", "除非另有说明，每个输出通道一个偏置。"),),
                     rtol=0, atol=0.01, hint=bi("kernel size × connected (input, output) pairs + biases.",
                                                "卷积核大小 × 相连的（输入，输出）对数 + 偏置。"))
@@ -128,7 +131,6 @@ def solve(prm: dict) -> Solution:
         f"A convolution layer {ctx_en}applies {c_out} filters of size {kk} ({b_en}). How many trainable parameters does it have?",
         f"一个卷积层{ctx_zh}使用 {c_out} 个 {kk} 的卷积核（{b_zh}）。它有多少个可训练参数？",
     )
-    kterm = f"{kh} \\cdot {kw} \\cdot {c_in}"
     steps = [
         bi(r"Each filter spans all input channels: $k_h k_w C_{in}$ weights; there are $C_{out}$ filters"
            + (r", each with one bias: $k_h k_w C_{in} C_{out} + C_{out}$." if bias else r" and no bias: $k_h k_w C_{in} C_{out}$.")
@@ -136,10 +138,6 @@ def solve(prm: dict) -> Solution:
            r"每个卷积核覆盖全部输入通道：$k_h k_w C_{in}$ 个权重；共有 $C_{out}$ 个卷积核"
            + (r"，各带一个偏置：$k_h k_w C_{in} C_{out} + C_{out}$。" if bias else r"，没有偏置：$k_h k_w C_{in} C_{out}$。")
            + ("输入的高和宽不影响参数量：权重在各位置共享。" if nh else "")),
-        bi(f"Weights per filter: ${kterm} = {per_filter}$; all filters: ${per_filter} \\cdot {c_out} = {weights}$",
-           f"每个卷积核的权重：${kterm} = {per_filter}$；全部卷积核：${per_filter} \\cdot {c_out} = {weights}$"),
-        bi(f"Total: ${weights} + {biases} = {total}$" if bias else f"Total (no bias): ${total}$",
-           f"合计：${weights} + {biases} = {total}$" if bias else f"合计（无偏置）：${total}$"),
     ]
     miscon = []
     if bias:
@@ -164,11 +162,116 @@ def solve(prm: dict) -> Solution:
         miscon.append(Misconception("no_weight_sharing", (nh * nw * c_in) * c_out + biases, bi(
             "You connected every input pixel to every filter as in a dense layer; a convolution shares one small kernel across positions.",
             "你像全连接层那样把每个输入像素都连到每个卷积核；卷积在各位置共享一个小卷积核。")))
-    return Solution(prompt=prompt, answer=total, steps=tuple(steps), misconceptions=tuple(miscon),
+    chain = _chain(c_in, c_out, kh, kw, bias, nh, nw)
+    steps += [st.text for st in chain]
+    return Solution(prompt=prompt, answer=total, steps=tuple(steps), misconceptions=tuple(miscon), chain=chain,
                     conventions=(bi("One bias per output channel (PyTorch/Keras default) unless stated otherwise.",
                                     "除非另有说明，每个输出通道一个偏置（PyTorch/Keras 默认）。"),),
                     rtol=0, atol=0.01,
                     hint=bi("(k_h·k_w·C_in + 1)·C_out with bias.", "有偏置时为 (k_h·k_w·C_in + 1)·C_out。"))
+
+
+FEEDBACK = {
+    "forgot_input_channels": bi("You forgot the input channels: each filter has k_h·k_w weights per input channel.",
+                                "你漏了输入通道：每个卷积核在每个输入通道上都有 k_h·k_w 个权重。"),
+    "kernel_not_squared": bi("You used k instead of k_h·k_w: a k×k kernel has k² weights per channel.",
+                             "你用了 k 而不是 k_h·k_w：k×k 卷积核每个通道有 k² 个权重。"),
+    "no_weight_sharing": bi("You connected every input pixel as in a dense layer; a filter is one small kernel shared across positions.",
+                            "你像全连接层那样连接了每个输入像素；卷积核是在各位置共享的一个小卷积核。"),
+    "one_filter": bi("You counted a single filter; multiply by the number of filters C_out.", "你只数了一个卷积核；要乘以卷积核个数 C_out。"),
+    "forgot_bias": bi("You forgot the biases: one per filter (output channel).", "你漏了偏置：每个卷积核（输出通道）一个。"),
+    "added_bias": bi("You added biases, but this layer has none.", "你加上了偏置，但这一层没有偏置。"),
+    "ignored_sparsity": bi("You counted a full convolution (every filter sees every input channel); here each output map sees only some inputs.",
+                           "你按普通卷积计数（每个卷积核看全部输入通道）；这里每个输出图只连接部分输入。"),
+}
+
+
+def _m(mid, fn):
+    return StepMistake(mid, FEEDBACK[mid], fn)
+
+
+def _tail(ch, bias, extra_total=()):
+    """The biases (one per filter) and the total, after a step `weights`."""
+    F = fmt_num
+    if not bias:
+        return
+    count_step(ch, "biases", bi("the biases (one per filter)", "偏置数（每个卷积核一个）"), lambda e: e["c_out"], uses=("c_out",),
+               text=bi_lines(lambda s, l: (f"Biases: one per filter, {F(s['biases'])}" if l == "en"
+                                           else f"偏置：每个卷积核一个，共 {F(s['biases'])} 个")),
+               substituted=bi_lines(lambda s, l: "C_out" if l == "en" else "C_out（输出通道数）"),
+               rule=bi("one bias per output channel", "每个输出通道一个偏置"), formula=bi("C_out", "C_out"),
+               mistakes=(_m("forgot_bias", lambda e: 0),))
+    count_step(ch, "total", bi("the total number of parameters", "参数总数"), lambda e: e["weights"] + e["biases"],
+               uses=("weights", "biases"),
+               text=bi_lines(lambda s, l: ("Total: " if l == "en" else "合计：") + f"${F(s['weights'])} + {F(s['biases'])} = {F(s['total'])}$"),
+               rule=bi("weights plus biases", "权重加偏置"), formula=bi("weights + biases", "权重数 + 偏置数"),
+               mistakes=(_m("forgot_bias", lambda e: e["weights"]),) + tuple(extra_total))
+
+
+def _chain(c_in, c_out, kh, kw, bias, nh, nw):
+    """The weights per filter k_h·k_w·C_in, all weights (× C_out), [the biases, the total]."""
+    F = fmt_num
+    ch = Chain({"c_in": c_in, "c_out": c_out, "k": (kh, kw), "bias": bias, "n": (nh, nw)})
+    mis = [_m("forgot_input_channels", lambda e: e["k"][0] * e["k"][1])]
+    if kh == kw:
+        mis.append(_m("kernel_not_squared", lambda e: e["k"][0] * e["c_in"]))
+    if nh:
+        mis.append(_m("no_weight_sharing", lambda e: e["n"][0] * e["n"][1] * e["c_in"]))
+    count_step(ch, "per_filter", bi("the weights per filter k_h·k_w·C_in", "每个卷积核的权重数 k_h·k_w·C_in"),
+               lambda e: e["k"][0] * e["k"][1] * e["c_in"], uses=("k", "c_in") + (("n",) if nh else ()),
+               text=bi_lines(lambda s, l: ("Weights per filter: " if l == "en" else "每个卷积核的权重：")
+                             + f"$k_h k_w C_{{in}} = {kh} \\cdot {kw} \\cdot {c_in} = {F(s['per_filter'])}$"),
+               rule=bi("a filter spans all input channels", "一个卷积核覆盖全部输入通道"),
+               formula=bi("k_h·k_w·C_in", "k_h·k_w·C_in"), mistakes=mis)
+    count_step(ch, "weights", bi("all the weights (C_out filters)", "全部权重数（C_out 个卷积核）"),
+               lambda e: e["per_filter"] * e["c_out"], uses=("per_filter", "c_out"),
+               text=bi_lines(lambda s, l: ("All filters: " if l == "en" else "全部卷积核：")
+                             + f"${F(s['per_filter'])} \\cdot {c_out} = {F(s['weights'])}$"
+                             + ("" if bias else (" (no bias: this is the total)" if l == "en" else "（无偏置：即为总数）"))),
+               rule=bi("one filter per output channel", "每个输出通道一个卷积核"), formula=bi("k_h·k_w·C_in·C_out", "k_h·k_w·C_in·C_out"),
+               mistakes=(_m("one_filter", lambda e: e["per_filter"]),)
+               + (() if bias else (_m("added_bias", lambda e: e["per_filter"] * e["c_out"] + e["c_out"]),)))
+    _tail(ch, bias, (_m("one_filter", lambda e: e["per_filter"] + 1),))
+    return ch.steps
+
+
+def _chain_sparse(c_in, c_out, kh, kw, bias, groups, conns):
+    """Grouped: the weights per filter k_h·k_w·C_in/g, all weights; a connection table: the
+    weights per kernel k_h·k_w, all weights (× connected pairs); then the biases and the total."""
+    F = fmt_num
+    ch = Chain({"c_in": c_in, "c_out": c_out, "k": (kh, kw), "bias": bias, "groups": groups, "connections": conns})
+    if conns:
+        count_step(ch, "per_kernel", bi("the weights per kernel k_h·k_w", "每个卷积核的权重数 k_h·k_w"),
+                   lambda e: e["k"][0] * e["k"][1], uses=("k",),
+                   text=bi_lines(lambda s, l: ("Weights per kernel: " if l == "en" else "每个卷积核的权重：")
+                                 + f"${kh} \\cdot {kw} = {F(s['per_kernel'])}$"),
+                   rule=bi("one k_h×k_w kernel per connected (input map, output map) pair", "每对相连的（输入图，输出图）一个 k_h×k_w 卷积核"),
+                   formula=bi("k_h·k_w", "k_h·k_w"))
+        count_step(ch, "weights", bi("all the weights (kernels × connected pairs)", "全部权重数（卷积核 × 相连的对数）"),
+                   lambda e: e["per_kernel"] * e["connections"], uses=("per_kernel", "connections"),
+                   text=bi_lines(lambda s, l: (f"{conns} connected pairs: " if l == "en" else f"{conns} 对相连：")
+                                 + f"${F(s['per_kernel'])} \\cdot {conns} = {F(s['weights'])}$"),
+                   rule=bi("only the connected pairs have a kernel", "只有相连的对才有卷积核"),
+                   formula=bi("k_h·k_w·connections", "k_h·k_w·连接数"),
+                   mistakes=(_m("ignored_sparsity", lambda e: e["per_kernel"] * e["c_in"] * e["c_out"]),)
+                   + (() if bias else (_m("added_bias", lambda e: e["per_kernel"] * e["connections"] + e["c_out"]),)))
+    else:
+        g = c_in // groups
+        count_step(ch, "per_filter", bi("the weights per filter k_h·k_w·C_in/g", "每个卷积核的权重数 k_h·k_w·C_in/g"),
+                   lambda e: e["k"][0] * e["k"][1] * (e["c_in"] // e["groups"]), uses=("k", "c_in", "groups"),
+                   text=bi_lines(lambda s, l: ("Weights per filter: " if l == "en" else "每个卷积核的权重：")
+                                 + f"$k_h k_w \\cdot C_{{in}}/g = {kh} \\cdot {kw} \\cdot {g} = {F(s['per_filter'])}$"),
+                   rule=bi("a filter sees only its group's C_in/g channels", "一个卷积核只看本组的 C_in/g 个通道"),
+                   formula=bi("k_h·k_w·C_in/g", "k_h·k_w·C_in/g"),
+                   mistakes=(_m("ignored_sparsity", lambda e: e["k"][0] * e["k"][1] * e["c_in"]),))
+        count_step(ch, "weights", bi("all the weights (C_out filters)", "全部权重数（C_out 个卷积核）"),
+                   lambda e: e["per_filter"] * e["c_out"], uses=("per_filter", "c_out"),
+                   text=bi_lines(lambda s, l: ("All filters: " if l == "en" else "全部卷积核：")
+                                 + f"${F(s['per_filter'])} \\cdot {c_out} = {F(s['weights'])}$"),
+                   rule=bi("one filter per output channel", "每个输出通道一个卷积核"), formula=bi("k_h·k_w·(C_in/g)·C_out", "k_h·k_w·(C_in/g)·C_out"),
+                   mistakes=(() if bias else (_m("added_bias", lambda e: e["per_filter"] * e["c_out"] + e["c_out"]),)))
+    _tail(ch, bias)
+    return ch.steps
 
 
 def check(prm: dict):

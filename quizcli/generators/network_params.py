@@ -12,7 +12,8 @@ from __future__ import annotations
 import random
 import re
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
+from ._shared import bi_lines, count_step
 
 ASKS = ("params", "shape")
 
@@ -197,30 +198,8 @@ def solve(prm: dict) -> Solution:
                 r"逐层：卷积 $o = \lfloor (n + 2p - k)/s \rfloor + 1$，参数 $(k^2 C_{in} + 1) C_{out}$；"
                 r"汇聚 $o = \lfloor (n - k)/s \rfloor + 1$，无参数；全连接参数 $(n_{in} + 1) n_{out}$，"
                 r"第一个全连接层的输入是展平后的 $H \cdot W \cdot C$。" + ("" if bias else "无偏置：去掉 +1。"))]
-    h, w, c, flat = h0, w0, c0, None
-    one = "+ 1" if bias else ""
-    for i, (layer, (_, shape, n)) in enumerate(zip(layers, rows), 1):
-        kind, k, s, p, out = layer
-        if kind == "conv":
-            calc = f"$({k}^2 \\cdot {c} {one}) \\cdot {out} = {n}$"
-            size = f"{shape[0]}×{shape[1]}×{shape[2]}"
-        elif kind == "pool":
-            calc = "0"
-            size = f"{shape[0]}×{shape[1]}×{shape[2]}"
-        else:
-            fin = flat if flat is not None else h * w * c
-            lead = str(fin) if flat is not None else f"{h} \\cdot {w} \\cdot {c}"
-            calc = f"$({lead} {one}) \\cdot {out} = {n}$"
-            size = f"{shape[0]}"
-            flat = out
-        if len(shape) == 3:
-            h, w, c = shape
-        steps.append(bi(f"Layer {i}, {_tok(layer)}: output {size}, parameters {calc}",
-                        f"第 {i} 层，{_tok(layer)}：输出 {size}，参数 {calc}"))
-    total = sum(n for _, _, n in rows)
-    steps.append(bi(f"Total: {total} parameters; the last output is {'×'.join(str(v) for v in last)}.",
-                    f"合计：{total} 个参数；最后的输出为 {'×'.join(str(v) for v in last)}。"))
-
+    chain = _chain(prm["layers"], layers, (h0, w0, c0), pad, bias, ask)
+    steps += [st.text for st in chain]
     def wrong(**kw):
         return _answer(_trace(layers, h0, w0, c0, bias if "bias" not in kw else kw.pop("bias"), **kw), ask)
 
@@ -257,7 +236,7 @@ def solve(prm: dict) -> Solution:
         if len(last) == 3:
             miscon.append(M("channels_first", (last[2], last[0], last[1]), bi(
                 "Give h, w, c in this order (channels last).", "按 h, w, c 的顺序填写（通道在最后）。")))
-    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
+    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon), chain=chain,
                     conventions=(bi("conv<k>-<n>: n filters of k×k, stride 1; pooling has no parameters; one bias per filter "
                                     "and per fc unit (VGG, LeNet-5 in its modern form).",
                                     "conv<k>-<n>：n 个 k×k 卷积核，步长 1；汇聚层无参数；每个卷积核、每个全连接单元一个偏置"
@@ -265,6 +244,155 @@ def solve(prm: dict) -> Solution:
                     rtol=0, atol=0.01,
                     hint=bi("Track H×W×C layer by layer; conv (k²C_in + 1)C_out, fc (n_in + 1)n_out.",
                             "逐层跟踪 H×W×C；卷积 (k²C_in + 1)C_out，全连接 (n_in + 1)n_out。"))
+
+
+FEEDBACK = {
+    "forgot_bias": bi("You forgot the biases: one per filter and one per fc unit.", "你漏了偏置：每个卷积核一个、每个全连接单元一个。"),
+    "added_bias": bi("No layer has a bias here.", "这里各层都没有偏置。"),
+    "forgot_input_channels": bi("You left out the input channels: a k×k filter has k²·C_in weights.", "你漏了输入通道：k×k 卷积核有 k²·C_in 个权重。"),
+    "flatten_channels_only": bi("The first fc layer sees the flattened H·W·C values, not only the C channels.",
+                                "第一个全连接层的输入是展平后的 H·W·C 个值，不只是 C 个通道。"),
+    "pool_has_params": bi("Max pooling has no parameters (only LeNet-5's trainable subsampling has 2 per map).",
+                          "最大汇聚没有参数（只有 LeNet-5 的可训练下采样每个特征图有 2 个）。"),
+    "channels_first": bi("Give h, w, c in this order (channels last).", "按 h, w, c 的顺序填写（通道在最后）。"),
+}
+
+
+def _m(mid, fn, fb=None):
+    return StepMistake(mid, fb or FEEDBACK[mid], fn)
+
+
+def _chain(text, layers, inp, pad, bias, ask):
+    """Per conv or pool layer its output h, w, c; for the parameters also each conv's
+    (k²C_in + 1)C_out, the flattened H·W·C before the first fc, each fc's (n_in + 1)n_out and the
+    total; for the shape, after an fc the last layer's length."""
+    F = fmt_num
+    b = 1 if bias else 0
+    ch = Chain({"layers": text, "input": tuple(inp), "bias": bias, "pad": pad})
+    other = "valid" if pad == "same" else "same"
+    try:
+        alt = parse_layers(text, other)
+    except ParamError:
+        alt = layers
+    params_mode = ask == "params"
+    prev, flat_id, units, param_ids, pools = None, None, None, [], []
+
+    def src(e, prev):
+        return tuple(e[prev]) if prev else tuple(e["input"])
+
+    for i, layer in enumerate(layers, 1):
+        kind, k, s, p, out = layer
+        head = {"en": f"Layer {i}, {_tok(layer)}: ", "zh": f"第 {i} 层，{_tok(layer)}："}
+        if kind in ("conv", "pool"):
+            def shape(e, prev=prev, kind=kind, k=k, s=s, p=p, out=out):
+                h, w, c = src(e, prev)
+                if kind == "conv":
+                    return ((h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1, out)
+                return ((h - k) // s + 1, (w - k) // s + 1, c)
+
+            def text_shape(x, l, prev=prev, kind=kind, k=k, s=s, p=p, head=head, i=i):
+                h, w, c = (x[prev] if prev else x["input"])
+                oh, ow, oc = x[f"shape{i}"]
+                pp = f" + 2 \\cdot {p}" if kind == "conv" else ""
+
+                def one(n, o):
+                    return f"\\lfloor ({F(n)}{pp} - {k})/{s} \\rfloor + 1 = {F(o)}"
+                calc = f"${one(h, oh)}$" if h == w else f"h: ${one(h, oh)}$, w: ${one(w, ow)}$"
+                tail = "" if kind == "conv" else (" (pooling has no parameters)" if l == "en" else "（汇聚层没有参数）")
+                return head[l] + calc + f" → {F(oh)}×{F(ow)}×{F(oc)}" + tail
+
+            mis = [_m("channels_first", lambda e, f=shape: (lambda t: (t[2], t[0], t[1]))(f(e)))]
+            if kind == "conv" and alt[i - 1][3] != p:
+                pa = alt[i - 1][3]
+                mis.append(_m(f"{other}_padding", lambda e, prev=prev, k=k, s=s, pa=pa, out=out: (
+                    lambda h, w, c: ((h + 2 * pa - k) // s + 1, (w + 2 * pa - k) // s + 1, out))(*src(e, prev)),
+                    bi(f"You used {other} padding; here the convs use {pad} padding (p = {p}).",
+                       f"你用了 {other} 填充；这里卷积用 {pad} 填充（p = {p}）。")))
+            sid = f"shape{i}"
+            count_step(ch, sid, bi(f"the output of layer {i} ({_tok(layer)}) as h, w, c", f"第 {i} 层（{_tok(layer)}）的输出 h, w, c"),
+                       shape, uses=(prev,) if prev else ("input",), text=bi_lines(text_shape),
+                       rule=bi("count the window positions along each axis; a conv's channels become its number of filters"
+                               if kind == "conv" else "count the window positions along each axis; pooling keeps the channels",
+                               "数每个方向上窗口的位置数；卷积的输出通道数等于卷积核个数" if kind == "conv"
+                               else "数每个方向上窗口的位置数；汇聚不改变通道数"),
+                       formula=bi("o = ⌊(n + 2p − k)/s⌋ + 1, c = C_out" if kind == "conv" else "o = ⌊(n − k)/s⌋ + 1, c unchanged",
+                                  "o = ⌊(n + 2p − k)/s⌋ + 1，c = C_out" if kind == "conv" else "o = ⌊(n − k)/s⌋ + 1，c 不变"),
+                       mistakes=mis)
+            if kind == "pool":
+                pools.append(sid)
+            if kind == "conv" and params_mode:
+                def conv_params(e, prev=prev, k=k, out=out, cin=True, bb=b):
+                    c = src(e, prev)[2]
+                    return (k * k * (c if cin else 1) + bb) * out
+
+                def text_params(x, l, prev=prev, k=k, out=out, head=head, i=i):
+                    c = (x[prev] if prev else x["input"])[2]
+                    one = " + 1" if bias else ""
+                    return head[l] + ("parameters " if l == "en" else "参数 ") + f"$({k}^2 \\cdot {F(c)}{one}) \\cdot {out} = {F(x[f'params{i}'])}$"
+
+                mis = [_m("forgot_input_channels", lambda e, f=conv_params: f(e, cin=False)),
+                       _m("forgot_bias", lambda e, f=conv_params: f(e, bb=0)) if bias else _m("added_bias", lambda e, f=conv_params: f(e, bb=1))]
+                count_step(ch, f"params{i}", bi(f"the parameters of layer {i} ({_tok(layer)})", f"第 {i} 层（{_tok(layer)}）的参数"),
+                           conv_params, uses=(prev,) if prev else ("input",), text=bi_lines(text_params),
+                           rule=bi("one k×k×C_in filter per output channel" + (", plus its bias" if bias else ""),
+                                   "每个输出通道一个 k×k×C_in 卷积核" + ("，外加一个偏置" if bias else "")),
+                           formula=bi("(k²·C_in + 1)·C_out" if bias else "k²·C_in·C_out", "(k²·C_in + 1)·C_out" if bias else "k²·C_in·C_out"),
+                           mistakes=mis)
+                param_ids.append(f"params{i}")
+            prev = sid
+        else:
+            if params_mode:
+                if units is None:
+                    def flatten(e, prev=prev, spatial=True):
+                        h, w, c = src(e, prev)
+                        return h * w * c if spatial else c
+
+                    def text_flat(x, l, prev=prev):
+                        h, w, c = (x[prev] if prev else x["input"])
+                        return ("Flatten: " if l == "en" else "展平：") + f"${F(h)} \\cdot {F(w)} \\cdot {F(c)} = {F(x['flat'])}$"
+
+                    count_step(ch, "flat", bi("the flattened length H·W·C before the first fc layer", "第一个全连接层之前展平后的长度 H·W·C"),
+                               flatten, uses=(prev,) if prev else ("input",), text=bi_lines(text_flat),
+                               rule=bi("flattening lines up every value of every map", "展平把所有特征图的所有值排成一列"),
+                               formula=bi("H·W·C", "H·W·C"), mistakes=(_m("flatten_channels_only", lambda e, f=flatten: f(e, spatial=False)),))
+                    flat_id = "flat"
+
+                def fc_params(e, fin_id=flat_id, units=units, out=out, bb=b):
+                    fin = e[fin_id] if units is None else units
+                    return (fin + bb) * out
+
+                def text_fc(x, l, units=units, out=out, head=head, i=i):
+                    fin = F(x["flat"]) if units is None else str(units)
+                    one = " + 1" if bias else ""
+                    return head[l] + ("parameters " if l == "en" else "参数 ") + f"$({fin}{one}) \\cdot {out} = {F(x[f'params{i}'])}$"
+
+                count_step(ch, f"params{i}", bi(f"the parameters of layer {i} ({_tok(layer)})", f"第 {i} 层（{_tok(layer)}）的参数"),
+                           fc_params, uses=("flat",) if units is None else (), text=bi_lines(text_fc),
+                           rule=bi("every input connects to every unit" + (", plus one bias per unit" if bias else ""),
+                                   "每个输入连接每个单元" + ("，外加每个单元一个偏置" if bias else "")),
+                           formula=bi("(n_in + 1)·n_out" if bias else "n_in·n_out", "(n_in + 1)·n_out" if bias else "n_in·n_out"),
+                           mistakes=(_m("forgot_bias", lambda e, f=fc_params: f(e, bb=0)) if bias else _m("added_bias", lambda e, f=fc_params: f(e, bb=1)),))
+                param_ids.append(f"params{i}")
+            units = out
+    if params_mode:
+        ids = tuple(param_ids)
+
+        def total(e, pool=False):
+            return sum(e[x] for x in ids) + (sum(2 * e[x][2] for x in pools) if pool else 0)
+
+        count_step(ch, "total", bi("the total number of parameters", "参数总数"), total, uses=ids,
+                   text=bi_lines(lambda x, l: ("Total: " if l == "en" else "合计：")
+                                 + f"${' + '.join(F(x[i]) for i in ids)} = {F(x['total'])}$"
+                                 + (" (pooling has none)" if pools and l == "en" else "（汇聚层没有参数）" if pools else "")),
+                   rule=bi("add up the layers' parameters", "把各层的参数相加"), formula=bi("Σ parameters of the layers", "Σ 各层参数"),
+                   mistakes=((_m("pool_has_params", lambda e: total(e, pool=True)),) if pools else ()))
+    elif units is not None:
+        count_step(ch, "units", bi("the length of the last layer's output", "最后一层输出的长度"), lambda e, u=units: u, uses=(),
+                   text=bi_lines(lambda x, l: (f"The last layer is fully connected: its output has {F(x['units'])} values" if l == "en"
+                                               else f"最后一层是全连接层：输出有 {F(x['units'])} 个值")),
+                   rule=bi("an fc layer outputs one value per unit", "全连接层每个单元输出一个值"), formula=bi("n_out", "n_out"),
+                   substituted=bi_lines(lambda x, l: "n_out of the last fc layer" if l == "en" else "最后一个全连接层的 n_out"))
+    return ch.steps
 
 
 def check(prm: dict):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
+from ._shared import at, bi_lines, count_step, per_axis
 
 FAMILY = Family(
     id="pool_output",
@@ -101,18 +102,8 @@ def solve(prm: dict) -> Solution:
         + ("（步长默认等于窗口大小 k）。" if default_s else "。")
         + ("ceil 模式下，若最后一个窗口会从输入之外（右侧填充里）开始，则丢弃它。" if ceil else ""),
     )]
-    axes = [("", nh, kh, sh, ph, oh)] if square else [("h: ", nh, kh, sh, ph, oh), ("w: ", nw, kw, sw, pw, ow)]
-    for label, n, k, s, p, o in axes:
-        num = n + 2 * p - k
-        r = -(-num // s) if ceil else num // s
-        sym = (r"\lceil", r"\rceil") if ceil else (r"\lfloor", r"\rfloor")
-        line = f"{label}$o = {sym[0]} ({n} + 2 \\cdot {p} - {k}) / {s} {sym[1]} + 1 = {sym[0]} {num}/{s} {sym[1]} + 1 = {r + 1}$"
-        note_en = note_zh = ""
-        if ceil and r + 1 != o:
-            note_en = f"; the last window would start at {(r) * s - p} ≥ n = {n}, so it is dropped: $o = {o}$"
-            note_zh = f"；最后一个窗口的起点 {(r) * s - p} ≥ n = {n}，被丢弃：$o = {o}$"
-        steps.append(bi(line + note_en, line + note_zh))
-    steps.append(bi(f"Output: {oh}×{ow} (the number of channels is unchanged).", f"输出：{oh}×{ow}（通道数不变）。"))
+    chain = _chain(prm, (sh, sw), square, ceil)
+    steps += [st.text for st in chain]
     answer = oh if square else (oh, ow)
 
     def wrong(f):
@@ -138,11 +129,89 @@ def solve(prm: dict) -> Solution:
     conventions = (bi("Padding p is per side; the stride defaults to the window size; floor rounding unless ceil mode is stated (PyTorch).",
                       "p 为每一侧的填充；步长默认等于窗口大小；除非说明 ceil 模式，否则向下取整（PyTorch）。"),)
     return Solution(prompt=prompt, answer=answer, steps=tuple(steps), misconceptions=tuple(miscon),
-                    conventions=conventions, rtol=0, atol=0.01,
+                    conventions=conventions, rtol=0, atol=0.01, chain=chain,
                     hint=bi("o = ⌈(n + 2p − k)/s⌉ + 1 in ceil mode, with s = k by default." if ceil
                             else "o = ⌊(n + 2p − k)/s⌋ + 1, with s = k by default.",
                             "ceil 模式下 o = ⌈(n + 2p − k)/s⌉ + 1，默认 s = k。" if ceil
                             else "o = ⌊(n + 2p − k)/s⌋ + 1，默认 s = k。"))
+
+
+def _chain(prm: dict, stride, square: bool, ceil: bool):
+    """The numerator n + 2p − k, then o = ⌊numerator/s⌋ + 1 (⌈·⌉ in ceil mode, a last window
+    starting in the right padding dropped), per axis (one number when both axes agree)."""
+    F = fmt_num
+    def hw(name):
+        """A step's name, asking for height and width when the axes differ."""
+        return name if square else bi(name.en + " (h, w)", name.zh + "（h, w）")
+
+    ch = Chain({"n": tuple(prm["n"]), "k": tuple(prm["k"]), "s": tuple(stride), "p": tuple(prm["p"]), "ceil": ceil})
+    sep = {"en": "; ", "zh": "；"}
+
+    def lines(l, one):
+        return one(0) if square else sep[l].join(f"{'hw'[i]}: {one(i)}" for i in (0, 1))
+
+    def numerator(e, pad=2):
+        return per_axis(square, lambda i: at(e["n"], i) + pad * at(e["p"], i) - at(e["k"], i))
+
+    count_step(ch, "num", hw(bi("the numerator n + 2p − k", "分子 n + 2p − k")), numerator, uses=("n", "p", "k"),
+               text=bi_lines(lambda x, l: ("Numerator: " if l == "en" else "分子：") + lines(l, lambda i: (
+                   f"$n + 2p - k = {x['n'][i]} + 2 \\cdot {x['p'][i]} - {x['k'][i]} = {F(at(x['num'], i))}$"))),
+               rule=bi("the padded input minus the window: the room the window can slide over", "填充后的输入减去窗口：窗口可以滑动的范围"),
+               formula=bi("n + 2p − k (p on each side)", "n + 2p − k（p 为每侧填充）"),
+               mistakes=(StepMistake("no_padding", bi("You ignored the padding: add 2p.", "你忽略了填充：要加 2p。"),
+                                     lambda e: numerator(e, 0)),))
+
+    def one(e, i, rnd=ceil, plus=1, stride=True):
+        num, st = at(e["num"], i), at(e["s"], i) if stride else 1
+        if not rnd:
+            return num // st + plus
+        o = -(-num // st) + plus
+        if plus and (o - 1) * st >= at(e["n"], i) + at(e["p"], i):  # the last window starts in the right padding
+            o -= 1
+        return o
+
+    def out(e, **kw):
+        return per_axis(square, lambda i: one(e, i, **kw))
+
+    def o_line(x, l, i):
+        num, st, o = at(x["num"], i), x["s"][i], at(x["o"], i)
+        a, b = (r"\lceil", r"\rceil") if ceil else (r"\lfloor", r"\rfloor")
+        r = -(-num // st) if ceil else num // st
+        line = f"$o = {a} {F(num)}/{st} {b} + 1 = {F(r + 1)}$"
+        if r + 1 != o:
+            line += (f"; the last window would start at {F(r * st - x['p'][i])} ≥ n = {x['n'][i]}, so it is dropped: $o = {F(o)}$"
+                     if l == "en" else f"；最后一个窗口的起点 {F(r * st - x['p'][i])} ≥ n = {x['n'][i]}，被丢弃：$o = {F(o)}$")
+        return line
+
+    def o_text(x, l):
+        oh, ow = at(x["o"], 0), at(x["o"], 1)
+        return lines(l, lambda i: o_line(x, l, i)) + (f"; output {F(oh)}×{F(ow)} (the channels are unchanged)" if l == "en"
+                                                      else f"；输出 {F(oh)}×{F(ow)}（通道数不变）")
+
+    rnd = "⌈·⌉" if ceil else "⌊·⌋"
+    other = "floor" if ceil else "ceil"
+    count_step(ch, "o", hw(bi(f"the output size o = {rnd.replace('·', 'numerator/s')} + 1", f"输出尺寸 o = {rnd.replace('·', '分子/s')} + 1")),
+               out, uses=("num", "s") + (("n", "p") if ceil else ()), text=bi_lines(o_text),
+               substituted=bi_lines(lambda x, l: "; ".join(f"{rnd[0]}{F(at(x['num'], i))}/{x['s'][i]}{rnd[2]} + 1"
+                                                          for i in ((0,) if square else (0, 1)))),
+               rule=bi("count the window positions: one at the start, then one per stride"
+                       + (" (ceil mode: a partial last window counts, unless it starts in the right padding)" if ceil
+                          else " that still fits"),
+                       "数窗口的位置：起点一个，之后每走一个步长" + ("再加一个（ceil 模式：不完整的最后一个窗口也算，除非它从右侧填充里开始）" if ceil
+                                                        else "且仍放得下就再加一个")),
+               formula=bi(f"o = {rnd.replace('·', '(n + 2p − k)/s')} + 1", f"o = {rnd.replace('·', '(n + 2p − k)/s')} + 1"),
+               mistakes=(StepMistake(f"{other}_rounding", bi(
+                   f"You rounded {'down' if ceil else 'up'}; this layer rounds {'up (ceil mode)' if ceil else 'down (a window that does not fit is dropped)'}.",
+                   f"你{'向下' if ceil else '向上'}取整了；本层{'向上取整（ceil 模式）' if ceil else '向下取整（放不下的窗口被丢弃）'}。"),
+                   lambda e: out(e, rnd=not ceil)),
+                   StepMistake("forgot_plus_one", bi("You forgot the +1: the first window is counted too.", "你漏掉了 +1：第一个窗口也要计数。"),
+                               lambda e: out(e, plus=0)),
+                   StepMistake("stride_one", bi("You used stride 1; pooling's stride is given (by default it equals the window).",
+                                                "你用了步长 1；汇聚层的步长已给出（默认等于窗口大小）。"), lambda e: out(e, stride=False)),
+                   StepMistake("divided_by_stride", bi("You divided the input size by the stride; subtract the window first: o = ⌊(n + 2p − k)/s⌋ + 1.",
+                                                       "你直接用输入尺寸除以步长；要先减去窗口：o = ⌊(n + 2p − k)/s⌋ + 1。"),
+                               lambda e: per_axis(square, lambda i: (at(e["num"], i) + at(e["k"], i)) // at(e["s"], i)))))
+    return ch.steps
 
 
 def check(prm: dict):

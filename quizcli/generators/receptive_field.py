@@ -11,7 +11,8 @@ from __future__ import annotations
 import random
 import re
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
+from ._shared import bi_lines, count_step
 
 FAMILY = Family(
     id="receptive_field",
@@ -142,15 +143,8 @@ def solve(prm: dict) -> Solution:
         r"where $j_{l-1} = \prod_{i<l} s_i$ is the input distance between neighbouring units of the previous layer.",
         r"递推：$r_0 = 1$，$j_0 = 1$；每层 $r_l = r_{l-1} + (k_l - 1)\,d_l\,j_{l-1}$，$j_l = j_{l-1} s_l$，"
         r"其中 $j_{l-1} = \prod_{i<l} s_i$ 是前一层相邻单元在输入上的间距。")]
-    r, j = 1, 1
-    for i, (kind, k, s, d) in enumerate(layers, 1):
-        r_new = r + (k - 1) * d * j
-        dt = f" \\cdot {d}" if d != 1 else ""
-        rr = f"$r_{{{i}}} = {r} + ({k} - 1){dt} \\cdot {j} = {r_new}$"
-        jj = f"$j_{{{i}}} = {j} \\cdot {s} = {j * s}$"
-        steps.append(bi(f"Layer {i}, {_fmt((kind, k, s, d))}: {rr}, {jj}", f"第 {i} 层，{_fmt((kind, k, s, d))}：{rr}，{jj}"))
-        r, j = r_new, j * s
-    steps.append(bi(f"Receptive field: {rf}×{rf}.", f"感受野：{rf}×{rf}。"))
+    chain = _chain(prm["layers"], layers)
+    steps += [st.text for st in chain]
     miscon = [
         Misconception("ignored_strides", _rf(layers, use_stride=False), bi(
             "You ignored the strides: after a stride-s layer, each further kernel step covers s× more input pixels (multiply by the product of earlier strides).",
@@ -165,11 +159,73 @@ def solve(prm: dict) -> Solution:
     if any(d != 1 for *_, d in layers):
         miscon.append(Misconception("ignored_dilation", _rf(layers, use_dil=False), bi(
             "You ignored the dilation: a dilated kernel spans d(k − 1) + 1 pixels.", "你忽略了空洞率：空洞卷积核覆盖 d(k − 1) + 1 个像素。")))
-    return Solution(prompt=prompt, answer=rf, steps=tuple(steps), misconceptions=tuple(miscon),
+    return Solution(prompt=prompt, answer=rf, steps=tuple(steps), misconceptions=tuple(miscon), chain=chain,
                     conventions=(bi("Receptive field = the side of the input region one output unit depends on (holes of dilated kernels included).",
                                     "感受野 = 一个输出单元所依赖的输入区域的边长（含空洞卷积的空洞）。"),),
                     rtol=0, atol=0.01,
                     hint=bi("r ← r + (k − 1)·d·(product of earlier strides)", "r ← r + (k − 1)·d·（前面各层步长之积）"))
+
+
+def _chain(text, layers):
+    """Per layer the field r_l = r_{l−1} + (k_l − 1)·d_l·j_{l−1}; after a strided layer that is not
+    the last, the jump j_l = j_{l−1}·s_l (the input distance between neighbouring units)."""
+    F = fmt_num
+    ch = Chain({"layers": text})
+    r_id, j_id = None, None
+    last = len(layers)
+    for i, (kind, k, s, d) in enumerate(layers, 1):
+        def grow(e, r_id=r_id, j_id=j_id, k=k, d=d, s=s, km=1, dil=True, jump=True, own=False, start=1):
+            r = e[r_id] if r_id else start
+            j = (e[j_id] if j_id else 1) if jump else 1
+            return r + (k - km) * (d if dil else 1) * j * (s if own else 1)
+
+        def text_r(x, l, i=i, r_id=r_id, j_id=j_id, k=k, d=d, layer=(kind, k, s, d)):
+            r = F(x[r_id]) if r_id else "1"
+            j = F(x[j_id]) if j_id else "1"
+            dt = f" \\cdot {d}" if d != 1 else ""
+            head = f"Layer {i}, {_fmt(layer)}: " if l == "en" else f"第 {i} 层，{_fmt(layer)}："
+            return head + f"$r_{{{i}}} = {r} + ({k} - 1){dt} \\cdot {j} = {F(x[f'r{i}'])}$"
+
+        mis = []
+        if j_id:
+            mis.append(StepMistake("ignored_strides", bi("Multiply by the product of the earlier strides: "
+                                                         "each step of this kernel covers that many input pixels.",
+                                                         "要乘以前面各层步长之积：本层卷积核每走一步覆盖这么多输入像素。"),
+                                   lambda e, g=grow: g(e, jump=False)))
+        if s != 1:
+            mis.append(StepMistake("own_stride_included", bi("Only the strides of the earlier layers count, not this layer's own.",
+                                                             "只算前面各层的步长，不算本层自己的步长。"), lambda e, g=grow: g(e, own=True)))
+        if d != 1:
+            mis.append(StepMistake("ignored_dilation", bi("You ignored the dilation: a dilated kernel spans d(k − 1) + 1 pixels.",
+                                                          "你忽略了空洞率：空洞卷积核覆盖 d(k − 1) + 1 个像素。"), lambda e, g=grow: g(e, dil=False)))
+        # the generic slip last: where it gives the same number as a named one, that one is named first
+        mis.append(StepMistake("sum_of_kernels", bi("Each layer widens the field by k − 1 (times the dilation and the earlier strides), "
+                                                    "from r = 1, not by k.",
+                                                           "每层使感受野增加 k − 1（再乘空洞率和前面的步长），从 r = 1 开始，而不是增加 k。"),
+                               (lambda e, g=grow: g(e, km=0, start=0)) if i == 1 else (lambda e, g=grow: g(e, km=0))))
+        count_step(ch, f"r{i}", bi(f"the receptive field r_{i} after layer {i} ({_fmt((kind, k, s, d))})",
+                                   f"第 {i} 层（{_fmt((kind, k, s, d))}）后的感受野 r_{i}"),
+                   grow, uses=tuple(x for x in (r_id, j_id) if x) or ("layers",), text=bi_lines(text_r),
+                   rule=bi("each layer widens the field by (k − 1)·d steps of the previous layer's jump",
+                           "每层使感受野增加 (k − 1)·d 个“前一层间距”"),
+                   formula=bi("r_l = r_{l−1} + (k_l − 1)·d_l·j_{l−1}", "r_l = r_{l−1} + (k_l − 1)·d_l·j_{l−1}"), mistakes=mis)
+        r_id = f"r{i}"
+        if s != 1 and i < last:
+            def jump(e, j_id=j_id, s=s):
+                return (e[j_id] if j_id else 1) * s
+
+            def text_j(x, l, i=i, j_id=j_id, s=s):
+                return (f"After layer {i}, the jump $j_{{{i}}} = {F(x[j_id]) if j_id else '1'} \\cdot {s} = {F(x[f'j{i}'])}$" if l == "en"
+                        else f"第 {i} 层后，间距 $j_{{{i}}} = {F(x[j_id]) if j_id else '1'} \\cdot {s} = {F(x[f'j{i}'])}$")
+
+            count_step(ch, f"j{i}", bi(f"the jump j_{i} after layer {i} (the product of the strides so far)",
+                                       f"第 {i} 层后的间距 j_{i}（到此为止各层步长之积）"),
+                       jump, uses=(j_id,) if j_id else ("layers",), text=bi_lines(text_j),
+                       rule=bi("a stride-s layer puts neighbouring units s times further apart on the input",
+                               "步长为 s 的层使相邻单元在输入上的间距变为 s 倍"),
+                       formula=bi("j_l = j_{l−1}·s_l", "j_l = j_{l−1}·s_l"))
+            j_id = f"j{i}"
+    return ch.steps
 
 
 def check(prm: dict):

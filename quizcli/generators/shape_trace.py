@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
+from ._shared import bi_lines, count_step
 
 FAMILY = Family(
     id="shape_trace",
@@ -116,16 +117,9 @@ def solve(prm: dict) -> Solution:
     steps = [
         bi(r"Conv (stride 1): $o = n + 2p - k + 1$; pool (window = stride = q): $o = \lfloor n/q \rfloor$; the channels become the number of filters.",
            r"卷积（步长 1）：$o = n + 2p - k + 1$；汇聚（窗口 = 步长 = q）：$o = \lfloor n/q \rfloor$；通道数变为卷积核个数。"),
-        bi(f"conv1: ${n} + 2 \\cdot {p[0]} - {k[0]} + 1 = {h1}$ → {f[0]}×{h1}×{h1}; pool1: $\\lfloor {h1}/{q} \\rfloor = {h2}$ → {f[0]}×{h2}×{h2}",
-           f"conv1：${n} + 2 \\cdot {p[0]} - {k[0]} + 1 = {h1}$ → {f[0]}×{h1}×{h1}；pool1：$\\lfloor {h1}/{q} \\rfloor = {h2}$ → {f[0]}×{h2}×{h2}"),
-        bi(f"conv2: ${h2} + 2 \\cdot {p[1]} - {k[1]} + 1 = {h3}$ → {f[1]}×{h3}×{h3}; pool2: $\\lfloor {h3}/{q} \\rfloor = {h4}$ → {f[1]}×{h4}×{h4}",
-           f"conv2：${h2} + 2 \\cdot {p[1]} - {k[1]} + 1 = {h3}$ → {f[1]}×{h3}×{h3}；pool2：$\\lfloor {h3}/{q} \\rfloor = {h4}$ → {f[1]}×{h4}×{h4}"),
-        bi(f"Flatten: ${f[1]} \\cdot {h4} \\cdot {h4} = {flat}$", f"展平：${f[1]} \\cdot {h4} \\cdot {h4} = {flat}$"),
-        bi(f"Parameters: conv1 ${k[0]}^2 \\cdot {c0} \\cdot {f[0]} + {f[0]} = {pc1}$; conv2 ${k[1]}^2 \\cdot {f[0]} \\cdot {f[1]} + {f[1]} = {pc2}$; "
-           f"dense ${flat} \\cdot {units} + {units} = {pd}$; pooling, ReLU and flatten have none. Total ${pc1} + {pc2} + {pd} = {total}$",
-           f"参数：conv1 ${k[0]}^2 \\cdot {c0} \\cdot {f[0]} + {f[0]} = {pc1}$；conv2 ${k[1]}^2 \\cdot {f[0]} \\cdot {f[1]} + {f[1]} = {pc2}$；"
-           f"全连接 ${flat} \\cdot {units} + {units} = {pd}$；汇聚、ReLU、展平没有参数。合计 ${pc1} + {pc2} + {pd} = {total}$"),
     ]
+    chain = _chain(c0, n, f, k, p, q, units)
+    steps += [st.text for st in chain]
     args = (c0, n, f, k, p, q, units)
     miscon = [
         Misconception("forgot_bias", _trace(*args, bias=False)[0], bi(
@@ -142,11 +136,88 @@ def solve(prm: dict) -> Solution:
         if min(alt[:4]) >= 1:
             miscon.append(Misconception("ignored_padding", alt, bi(
                 "You ignored the convolutions' padding.", "你忽略了卷积层的填充。")))
-    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon),
+    return Solution(prompt=prompt, answer=ans, steps=tuple(steps), misconceptions=tuple(miscon), chain=chain,
+                    answer_of=("h1", "h2", "h3", "h4", "flat", "total"),
                     conventions=(bi("Layouts C×H×W; pooling floors; every conv and dense layer has a bias.",
                                     "形状记为 C×H×W；汇聚向下取整；每个卷积层和全连接层都有偏置。"),),
                     rtol=0, atol=0.01,
                     hint=bi("Conv: n + 2p − k + 1; pool: ⌊n/q⌋; flatten: C·H·W.", "卷积：n + 2p − k + 1；汇聚：⌊n/q⌋；展平：C·H·W。"))
+
+
+def _chain(c0, n, f, k, p, q, units):
+    """The side after conv1, pool1, conv2, pool2, the flattened length, the parameters of conv1,
+    conv2 and the dense layer, and their total."""
+    F = fmt_num
+    ch = Chain({"input": (c0, n, n), "filters": tuple(f), "k": tuple(k), "p": tuple(p), "pool": q, "units": units})
+    no_bias = bi("You forgot the bias: one per filter (one per output of a dense layer).", "你漏了偏置：每个卷积核一个（全连接层每个输出一个）。")
+    no_cin = bi("You forgot the input channels: a filter has k²·C_in weights.", "你漏了输入通道：每个卷积核有 k²·C_in 个权重。")
+    no_pad = bi("You ignored the padding: add 2p.", "你忽略了填充：要加 2p。")
+
+    def conv_side(j, src):
+        def side(e, pad=True):
+            size = e["input"][1] if src == "input" else e[src]
+            return size + 2 * (e["p"][j] if pad else 0) - e["k"][j] + 1
+
+        def text(x, l):
+            size = x["input"][1] if src == "input" else x[src]
+            h = x[f"h{2 * j + 1}"]
+            return f"conv{j + 1}{': ' if l == 'en' else '：'}${F(size)} + 2 \\cdot {p[j]} - {k[j]} + 1 = {F(h)}$ → {f[j]}×{F(h)}×{F(h)}"
+
+        count_step(ch, f"h{2 * j + 1}", bi(f"the side H after conv{j + 1}", f"conv{j + 1} 之后的边长 H"), side,
+                   uses=("p", "k") + ((src,) if src != "input" else ("input",)), text=bi_lines(text),
+                   rule=bi("a stride-1 convolution: o = n + 2p − k + 1", "步长为 1 的卷积：o = n + 2p − k + 1"),
+                   formula=bi("o = n + 2p − k + 1", "o = n + 2p − k + 1"),
+                   mistakes=(StepMistake("ignored_padding", no_pad, lambda e: side(e, pad=False)),) if p[j] else ())
+
+    def pool_side(j):
+        src, sid = f"h{2 * j + 1}", f"h{2 * j + 2}"
+        count_step(ch, sid, bi(f"the side H after pool{j + 1}", f"pool{j + 1} 之后的边长 H"), lambda e: e[src] // e["pool"],
+                   uses=(src, "pool"),
+                   text=bi_lines(lambda x, l: f"pool{j + 1}{': ' if l == 'en' else '：'}$\\lfloor {F(x[src])}/{q} \\rfloor = {F(x[sid])}$ "
+                                 f"→ {f[j]}×{F(x[sid])}×{F(x[sid])}"),
+                   rule=bi("pooling with window = stride = q divides the side by q, rounding down", "窗口 = 步长 = q 的汇聚把边长除以 q，向下取整"),
+                   formula=bi("o = ⌊n/q⌋", "o = ⌊n/q⌋"))
+
+    conv_side(0, "input")
+    pool_side(0)
+    conv_side(1, "h2")
+    pool_side(1)
+    count_step(ch, "flat", bi("the flattened length C·H·W", "展平后的长度 C·H·W"), lambda e: e["filters"][1] * e["h4"] ** 2, uses=("filters", "h4"),
+               text=bi_lines(lambda x, l: ("Flatten: " if l == "en" else "展平：") + f"${f[1]} \\cdot {F(x['h4'])} \\cdot {F(x['h4'])} = {F(x['flat'])}$"),
+               rule=bi("flattening lines up every value of every channel", "展平把每个通道的每个值排成一列"), formula=bi("C·H·W", "C·H·W"),
+               mistakes=(StepMistake("flatten_without_channels", bi(f"You flattened only H×W; the vector has C·H·W entries (C = {f[1]}).",
+                                                                    f"你只展平了 H×W；向量有 C·H·W 个元素（C = {f[1]}）。"), lambda e: e["h4"] ** 2),))
+
+    def conv_params(j):
+        cin = c0 if j == 0 else f[0]
+        sid = f"pc{j + 1}"
+
+        def count(e, bias=1, with_cin=True):
+            c = (e["input"][0] if j == 0 else e["filters"][0]) if with_cin else 1
+            return e["k"][j] ** 2 * c * e["filters"][j] + bias * e["filters"][j]
+
+        count_step(ch, sid, bi(f"the parameters of conv{j + 1}", f"conv{j + 1} 的参数"), count, uses=("k", "filters") + (("input",) if j == 0 else ()),
+                   text=bi_lines(lambda x, l: (f"Parameters of conv{j + 1}: " if l == "en" else f"conv{j + 1} 的参数：")
+                                 + f"${k[j]}^2 \\cdot {cin} \\cdot {f[j]} + {f[j]} = {F(x[sid])}$"),
+                   rule=bi("one k×k×C_in filter and one bias per output channel", "每个输出通道一个 k×k×C_in 卷积核和一个偏置"),
+                   formula=bi("k²·C_in·C_out + C_out", "k²·C_in·C_out + C_out"),
+                   mistakes=(StepMistake("forgot_bias", no_bias, lambda e: count(e, bias=0)),
+                             StepMistake("conv_forgot_input_channels", no_cin, lambda e: count(e, with_cin=False))))
+
+    conv_params(0)
+    conv_params(1)
+    count_step(ch, "pd", bi("the parameters of the dense layer", "全连接层的参数"), lambda e: e["flat"] * e["units"] + e["units"], uses=("flat", "units"),
+               text=bi_lines(lambda x, l: ("Parameters of the dense layer: " if l == "en" else "全连接层的参数：")
+                             + f"${F(x['flat'])} \\cdot {units} + {units} = {F(x['pd'])}$"
+                             + ("; pooling, ReLU and flatten have none" if l == "en" else "；汇聚、ReLU、展平没有参数")),
+               substituted=bi_lines(lambda x, l: f"{F(x['flat'])} · {units} + {units}"),
+               rule=bi("every flattened input connects to every output, plus one bias per output", "每个展平的输入连接每个输出，外加每个输出一个偏置"),
+               formula=bi("F·units + units", "F·units + units"),
+               mistakes=(StepMistake("forgot_bias", no_bias, lambda e: e["flat"] * e["units"]),))
+    count_step(ch, "total", bi("the total number of parameters", "参数总数"), lambda e: e["pc1"] + e["pc2"] + e["pd"], uses=("pc1", "pc2", "pd"),
+               text=bi_lines(lambda x, l: ("Total: " if l == "en" else "合计：") + f"${F(x['pc1'])} + {F(x['pc2'])} + {F(x['pd'])} = {F(x['total'])}$"),
+               rule=bi("add up the layers' parameters", "把各层的参数相加"), formula=bi("conv1 + conv2 + dense", "conv1 + conv2 + 全连接"))
+    return ch.steps
 
 
 def check(prm: dict):

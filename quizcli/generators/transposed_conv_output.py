@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import random
 
-from .base import Family, Misconception, Param, ParamError, Solution, bi, pick
+from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
+from ._shared import at, bi_lines, count_step, per_axis
 
 FAMILY = Family(
     id="transposed_conv_output",
@@ -87,12 +88,8 @@ def solve(prm: dict) -> Solution:
         r"转置卷积每个方向的输出：$o = (n-1)s - 2p + d(k-1) + \text{output\_padding} + 1$"
         + (r"（$d = 1$ 时为 $(n-1)s - 2p + k + \text{output\_padding}$）。" if not dilated else "。"),
     )]
-    axes = [("", nh, kh, sh, ph, oph, dh, oh)] if square else [("h: ", nh, kh, sh, ph, oph, dh, oh), ("w: ", nw, kw, sw, pw, opw, dw, ow)]
-    for label, n, k, s, p, op, d, o in axes:
-        dk = f"{d} \\cdot ({k} - 1)" if d != 1 else f"({k} - 1)"
-        line = f"{label}$o = ({n} - 1) \\cdot {s} - 2 \\cdot {p} + {dk} + {op} + 1 = {(n - 1) * s} - {2 * p} + {d * (k - 1)} + {op} + 1 = {o}$"
-        steps.append(bi(line, line))
-    steps.append(bi(f"Output: {oh}×{ow}.", f"输出：{oh}×{ow}。"))
+    chain = _chain(prm, square)
+    steps += [st.text for st in chain]
     answer = oh if square else (oh, ow)
 
     def wrong(f):
@@ -116,13 +113,77 @@ def solve(prm: dict) -> Solution:
         Misconception("ignored_dilation", wrong(lambda n, k, s, p, op, d: (n - 1) * s - 2 * p + (k - 1) + op + 1), bi(
             "You ignored the dilation: the kernel spans d(k − 1) + 1 pixels.", "你忽略了空洞率：卷积核覆盖 d(k − 1) + 1 个像素。")),
     ]
-    return Solution(prompt=prompt, answer=answer, steps=tuple(steps), misconceptions=tuple(miscon),
+    return Solution(prompt=prompt, answer=answer, steps=tuple(steps), misconceptions=tuple(miscon), chain=chain,
                     conventions=(bi("PyTorch ConvTranspose2d: padding p is cropped from each side of the output; output_padding is added on one side.",
                                     "PyTorch ConvTranspose2d：从输出每侧裁去 p；output_padding 加在一侧。"),)
                     + (() if square else (bi("Sizes are height×width; a pair (a, b) gives the height and width values.",
                                              "尺寸按 高×宽 书写；数对 (a, b) 依次为高、宽方向的取值。"),)),
                     rtol=0, atol=0.01,
                     hint=bi("o = (n − 1)s − 2p + k + output_padding", "o = (n − 1)s − 2p + k + output_padding"))
+
+
+NAMES = ("n", "k", "s", "p", "output_padding", "d")
+
+
+def _chain(prm: dict, square: bool):
+    """The span of the strided inputs (n − 1)s, then o = (n − 1)s − 2p + d(k − 1) + output_padding + 1,
+    per axis (one number when both axes agree)."""
+    F = fmt_num
+    def hw(name):
+        """A step's name, asking for height and width when the axes differ."""
+        return name if square else bi(name.en + " (h, w)", name.zh + "（h, w）")
+
+    ch = Chain({x: tuple(prm[x]) for x in NAMES})
+    sep = {"en": "; ", "zh": "；"}
+
+    def lines(l, one):
+        return one(0) if square else sep[l].join(f"{'hw'[i]}: {one(i)}" for i in (0, 1))
+
+    def span(e, how="right"):
+        return per_axis(square, lambda i: (at(e["n"], i) - 1) * at(e["s"], i) if how == "right"
+                        else at(e["n"], i) * at(e["s"], i) if how == "n_s" else at(e["n"], i) - 1)
+
+    count_step(ch, "span", hw(bi("the span of the strided inputs (n − 1)s", "步长展开后输入的跨度 (n − 1)s")), span, uses=("n", "s"),
+               text=bi_lines(lambda x, l: ("Inputs s apart: " if l == "en" else "输入间隔 s 放置：") + lines(l, lambda i: (
+                   f"$(n - 1)s = ({x['n'][i]} - 1) \\cdot {x['s'][i]} = {F(at(x['span'], i))}$"))),
+               rule=bi("the n inputs are placed s pixels apart: n − 1 gaps", "n 个输入相隔 s 个像素放置：共 n − 1 个间隔"),
+               formula=bi("(n − 1)·s", "(n − 1)·s"),
+               mistakes=(StepMistake("n_times_s", bi("You used n·s; there are n − 1 strides between the n input positions: (n − 1)s.",
+                                                     "你用了 n·s；n 个输入位置之间只有 n − 1 个步长：(n − 1)s。"), lambda e: span(e, "n_s")),
+                         StepMistake("ignored_stride", bi("You ignored the stride: inputs are placed s pixels apart, (n − 1)s.",
+                                                          "你忽略了步长：输入之间相隔 s 个像素，(n − 1)s。"), lambda e: span(e, "no_s"))))
+
+    def out(e, pad=-2, op=True, dil=True):
+        return per_axis(square, lambda i: at(e["span"], i) + pad * at(e["p"], i) + (at(e["d"], i) if dil else 1) * (at(e["k"], i) - 1)
+                        + (at(e["output_padding"], i) if op else 0) + 1)
+
+    def o_line(x, l, i):
+        d, k, p, op = x["d"][i], x["k"][i], x["p"][i], x["output_padding"][i]
+        dk = f"{d} \\cdot ({k} - 1)" if d != 1 else f"({k} - 1)"
+        return f"$o = {F(at(x['span'], i))} - 2 \\cdot {p} + {dk} + {op} + 1 = {F(at(x['o'], i))}$"
+
+    def o_text(x, l):
+        oh, ow = at(x["o"], 0), at(x["o"], 1)
+        return lines(l, lambda i: o_line(x, l, i)) + (f"; output {F(oh)}×{F(ow)}" if l == "en" else f"；输出 {F(oh)}×{F(ow)}")
+
+    conv = StepMistake("used_conv_formula", bi("You used the ordinary convolution formula; a transposed convolution inverts it: o = (n−1)s − 2p + k.",
+                                               "你用了普通卷积的公式；转置卷积是它的逆：o = (n−1)s − 2p + k。"),
+                       lambda e: per_axis(square, lambda i: (at(e["n"], i) + 2 * at(e["p"], i) - at(e["d"], i) * (at(e["k"], i) - 1) - 1)
+                                          // at(e["s"], i) + 1))
+    count_step(ch, "o", hw(bi("the output size o = (n − 1)s − 2p + d(k − 1) + output_padding + 1",
+                           "输出尺寸 o = (n − 1)s − 2p + d(k − 1) + output_padding + 1")),
+               out, uses=("span", "p", "d", "k", "output_padding"), text=bi_lines(o_text),
+               rule=bi("the kernel adds d(k − 1) + 1 pixels at the end; the padding is cropped from both sides of the output",
+                       "卷积核在末端多覆盖 d(k − 1) + 1 个像素；填充从输出两侧裁去"),
+               formula=bi("o = (n − 1)s − 2p + d(k − 1) + output_padding + 1", "o = (n − 1)s − 2p + d(k − 1) + output_padding + 1"),
+               mistakes=(StepMistake("added_padding", bi("You added 2p; in a transposed convolution padding is removed from the output: −2p.",
+                                                         "你加上了 2p；转置卷积的填充是从输出中去掉的：−2p。"), lambda e: out(e, pad=2)),
+                         StepMistake("forgot_output_padding", bi("You forgot output_padding: it adds rows/columns on one side of the output.",
+                                                                 "你漏了 output_padding：它在输出一侧增加行/列。"), lambda e: out(e, op=False)),
+                         StepMistake("ignored_dilation", bi("You ignored the dilation: the kernel spans d(k − 1) + 1 pixels.",
+                                                            "你忽略了空洞率：卷积核覆盖 d(k − 1) + 1 个像素。"), lambda e: out(e, dil=False)),
+                         conv))
+    return ch.steps
 
 
 def check(prm: dict):

@@ -20,15 +20,6 @@ PENDING = {
     # -- value families
     # --
     # -- counting families (convolution)
-    ("conv_output", "easy"), ("conv_output", "medium"), ("conv_output", "hard"),
-    ("conv_padding", "easy"), ("conv_padding", "medium"), ("conv_padding", "hard"),
-    ("conv_params", "easy"), ("conv_params", "medium"), ("conv_params", "hard"),
-    ("conv_cost", "easy"), ("conv_cost", "medium"), ("conv_cost", "hard"),
-    ("pool_output", "easy"), ("pool_output", "medium"), ("pool_output", "hard"),
-    ("transposed_conv_output", "easy"), ("transposed_conv_output", "medium"), ("transposed_conv_output", "hard"),
-    ("receptive_field", "easy"), ("receptive_field", "medium"), ("receptive_field", "hard"),
-    ("network_params", "easy"), ("network_params", "medium"), ("network_params", "hard"),
-    ("shape_trace", "easy"), ("shape_trace", "medium"), ("shape_trace", "hard"),
     # --
     # -- counting families (dense, recurrent, attention) and the partly converted ones
     # --
@@ -139,7 +130,8 @@ def test_gen_and_solve_json_give_steps_as_objects():
     assert r.exit_code == 0, r.output
     d = json.loads(r.output)
     assert [(s["id"], s["value"]) for s in d["steps"]] == [("grad", 12.0), ("new", 1.8)]  # 2·(3 + 3) = 12; 3 − 0.1·12
-    # a family that declares no steps: one final step, the answer
+    # a counting family: the numerator n + 2p − k = 32 + 2 − 3 = 31, then o = ⌊31/1⌋ + 1 = 32
     r = runner.invoke(app, ["solve", "conv_output", "n=32", "k=3", "s=1", "p=1", "--json"])
     d = json.loads(r.output)
-    assert len(d["steps"]) == 1 and d["steps"][0]["id"] == "answer" and d["steps"][0]["value"] == d["answer"]
+    assert [(s["id"], s["value"], s["uses"]) for s in d["steps"]] == [("num", 31, ["n", "p", "k"]), ("o", 32, ["num", "s"])]
+    assert d["answer"] == 32 and "= 31" in d["steps"][0]["text"]

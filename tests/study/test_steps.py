@@ -116,9 +116,13 @@ def test_garbage_is_asked_again_and_skip_marks_the_step():
 
 
 def test_family_without_declared_steps_is_one_final_step():
-    p = problem("conv_output:7")
-    a, ui = run("conv_output:7", [p.answer_text])
-    assert len(ui.graded()) == 1 and a.score == 1.0
+    import dataclasses
+
+    # conv_output declares its steps now; a problem whose solve gives no chain is one final step
+    p = dataclasses.replace(problem("conv_output:7"), chain=(), answer_of=())
+    ui = FakeUI([p.answer_text])
+    a, _, _ = ask_steps(Item.of_problem(p), ui)
+    assert len(ui.graded()) == 1 and ui.graded()[0].id == "answer" and a.score == 1.0
 
 
 def test_run_drill_hook_asks_step_by_step_and_records():

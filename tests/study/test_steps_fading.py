@@ -60,7 +60,10 @@ def test_mastered_family_is_a_single_final_answer_again(tmp_path):
     assert fade_level(hist + [("family:rnn_step", False, 0)], "family:rnn_step", 2) == 2
     # --steps asks every step whatever the history; a family without declared steps is not faded
     assert StepMode(None, hist).applies(item) and StepMode(None, hist).shown(item) == frozenset()
-    assert not StepMode("backward", []).applies(Item.of_problem(problem("conv_output:7")))
+    import dataclasses
+
+    no_chain = dataclasses.replace(problem("conv_output:7"), chain=(), answer_of=())  # as a family declaring no steps
+    assert not StepMode("backward", []).applies(Item.of_problem(no_chain))
 
 
 def test_drill_fades_from_the_store(tmp_path, monkeypatch):
