@@ -135,8 +135,10 @@ class RichUI:
                 self.out.print(Text("✓ " + self._t("Right.", "正确。"), style="bold green"))
             elif o.carried:
                 names = ", ".join(render_inline(b.t(lang), {}) for b in ev.get("off_names") or [])
-                self.out.print(Text("✓ " + self._t(f"Right given your earlier value ({names} was off; this step counts).",
-                                                   f"按你前面的数值计算是对的（{names}有误；本步计分）。"), style="bold green"))
+                # an earlier value can be off the exact one and still have been credited (carried itself)
+                self.out.print(Text("✓ " + self._t(f"Right given your earlier values (what you gave for {names} differs from the exact value; "
+                                                   "this step counts).",
+                                                   f"按你前面的数值计算是对的（你给出的{names}与准确值不同；本步计分）。"), style="bold green"))
             else:
                 line = Text("✗ " + self._t("Not quite. ", "不对。"), style="bold red")
                 line.append(self._t("Expected: ", "应为：") + exp, style="bold")

@@ -13,17 +13,9 @@ from quizcli.generators import families, generate
 from quizcli.generators.base import answers_agree, fmt_answer, fmt_sig, round_value
 
 FAMILIES = sorted(families())
-# Every family declares its steps as data (issue 14). PENDING lists the (family, difficulty)
-# pairs whose solve still returns no chain (one final step, the answer); the test of the
-# contract fails for them, strictly, until they are converted. One pair per line, grouped.
-PENDING = {
-    # -- value families
-    # --
-    # -- counting families (convolution)
-    # --
-    # -- counting families (dense, recurrent, attention) and the partly converted ones
-    # --
-}
+# Every family declares its steps as data (issue 14). PENDING would list (family, difficulty)
+# pairs whose solve returns no chain; the contract's test fails for them, strictly. None is left.
+PENDING: set[tuple[str, str]] = set()
 MULTI_STEP = {f for f in FAMILIES if any((f, d) not in PENDING for d in ("easy", "medium", "hard"))}
 
 

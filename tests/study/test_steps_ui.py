@@ -37,7 +37,7 @@ def test_steps_screen_english():
     text, s = screen("en", ["0, 1", "?", "?", "?", "0 0.7616"], ["rnn_step:3"])
     assert "Step 1 of 2: the pre-activation a = ?" in text
     assert "💡 1/4 Rule:" in text and "💡 3/4 With the numbers: tanh(0), tanh(1)" in text  # the student's own a = (0, 1)
-    assert "Right given your earlier value (the pre-activation a was off" in text
+    assert "Right given your earlier values (what you gave for the pre-activation a differs from the exact value" in " ".join(text.split())
     assert "Steps right: 1 of 2, 1 carried forward, 3 hint rungs · score 0.125" in text
     assert "Worked solution" in text  # shown after a miss
     assert max(len(line) for line in text.splitlines()) <= 80
