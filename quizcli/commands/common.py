@@ -59,11 +59,14 @@ def get_bank(extra: Optional[List[Path]] = None, lang_code: str = "en") -> "Bank
         from ..i18n import t
 
         err = console(stderr=True)
-        err.print(f"[bold red]{t('bank_broken', lang_code, n=len(e.problems))}[/]")
+        n = len(e.problems)
+        err.print(t("bank_broken", lang_code, n=n, s="" if n == 1 else "s"), style="bold red", markup=False, highlight=False)
         for p in e.problems[:15]:
             err.print(f"  {p}", markup=False, highlight=False, soft_wrap=True)
-        if len(e.problems) > 15:
-            err.print(f"  … (+{len(e.problems) - 15})")
+        if n > 15:
+            err.print(f"  … (+{n - 15})", markup=False, highlight=False)
+        # soft-wrapped: the command stays one line to copy, however narrow the terminal
+        err.print(t("bank_broken_check", lang_code, check=e.check_command()), style="bold", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1)
 
 
