@@ -45,6 +45,22 @@ def lang(option: Optional[str] = None) -> str:
     return resolve_lang(given)
 
 
+# what the screens call a symbolic item ("formula" / "公式"), accepted as --kind too
+KIND_ALIASES = {"formula": "symbolic", "formulas": "symbolic", "公式": "symbolic"}
+
+
+def kind_option(kind: str, lg: str = "en") -> str:
+    """--kind as the library names it: `formula`, the word the screens show, is `symbolic`.
+    An unknown name is refused with the names there are."""
+    from ..study.items import kind_filters
+
+    kind = KIND_ALIASES.get(kind.strip().lower(), kind.strip().lower())
+    if kind not in kind_filters():
+        names = ", ".join(kind_filters())
+        raise fail(f"--kind must be one of {names} (formula = symbolic)" if lg == "en" else f"--kind 须为 {names} 之一（formula 即 symbolic）")
+    return kind
+
+
 def bank_dirs(extra: Optional[List[Path]] = None) -> List[Path]:
     return [*STATE.banks, *(extra or [])]
 

@@ -48,8 +48,9 @@ def _step_value_text(v: Any, st: Any) -> str:
 class RichUI:
     """The terminal screen."""
 
-    def __init__(self, console: Console, lang: str, bank: Bank):
+    def __init__(self, console: Console, lang: str, bank: Bank, title: tuple[str, str] = ("Drill summary", "练习小结")):
         self.out, self.lang, self.bank = console, lang, bank
+        self.title = title  # the summary's title (en, zh): review says "Review summary"
         self._last_problem = None  # the last calculation answered: `w` shows its worked solution
         self._step_mode = False
 
@@ -247,14 +248,15 @@ class RichUI:
     def summary(self, s: Summary) -> None:
         lang = self.lang
         graded = len(s.graded)
-        head = Text(self._t("Drill summary", "练习小结"), style="bold")
+        head = Text(self._t(*self.title), style="bold")
         stop = {"quit": self._t("stopped by you", "已手动结束"), "eof": self._t("end of input", "输入结束"),
                 "interrupt": self._t("interrupted (Ctrl-C) — answers so far are kept", "已中断（Ctrl-C）——已作答的题目均已保存"),
                 "time": self._t("time is up", "时间到"), "end": ""}[s.stopped]
         score = Text(self._t(f"Score: {s.correct}/{graded}", f"得分：{s.correct}/{graded}"), style="bold green" if graded and s.correct == graded else "bold")
         minutes, secs = divmod(int(round(s.seconds)), 60)
-        info = Text(self._t(f"   answered {len(s.answered)} of {s.total_items}, skipped {s.skipped}, time {minutes}:{secs:02d}",
-                            f"   共 {s.total_items} 题，答 {len(s.answered)} 题，跳过 {s.skipped} 题，用时 {minutes}:{secs:02d}"))
+        # answered = graded: a skipped item is counted once, as skipped
+        info = Text(self._t(f"   answered {graded} of {s.total_items}, skipped {s.skipped}, time {minutes}:{secs:02d}",
+                            f"   共 {s.total_items} 题，答 {graded} 题，跳过 {s.skipped} 题，用时 {minutes}:{secs:02d}"))
         score.append_text(info)
         parts: list[Any] = [head, score]
         stepped = [a for a in s.answered if a.steps]
@@ -262,9 +264,12 @@ class RichUI:
             share = sum(a.score or 0 for a in stepped) / len(stepped)
             parts.append(Text(self._t(f"Step-by-step: {len(stepped)} calculation{'s' if len(stepped) != 1 else ''}, share of steps right {share:.0%}",
                                       f"分步作答：{len(stepped)} 道计算题，步骤得分率 {share:.0%}")))
-        missed = [a.item for a in s.answered if a.correct is not True]
+        missed = [a.item for a in s.answered if a.correct is False]
         if missed:
             parts.append(Text(self._t("Missed: ", "未答对：") + ", ".join(missed), style="dim"))
+        skipped = [a.item for a in s.answered if a.correct is None]
+        if skipped:
+            parts.append(Text(self._t("Skipped: ", "跳过：") + ", ".join(skipped), style="dim"))
         if stop:
             parts.append(Text(stop, style="dim"))
         by = s.by_concept()

@@ -85,12 +85,24 @@ class ExamJsonUI(JsonUI):
         pass  # the report follows
 
 
+def _your_answer(item: Item, answer: str | None, tr) -> str:
+    """The answer as the report shows it: a skip (`s`, as the drill reads it) says so."""
+    from ..study.drill import SKIP
+
+    if answer is None:
+        return tr("(none)", "（未作答）")
+    word = answer.strip().lower()
+    if word in SKIP and word not in kinds.of(item).answer_words(item):
+        return tr("(skipped)", "（已跳过）")
+    return answer
+
+
 def report_view(rep: dict[str, Any], items: Sequence[Item], bank: Bank, lang: str) -> Group:
     def tr(en: str, zh: str) -> str:
         return zh if lang == "zh" else en
 
     parts: list[Any] = []
-    head = Text(tr(f"Score: {rep['score']:g} / {rep['max']}  ({rep['percent']}%)", f"得分：{rep['score']:g} / {rep['max']}（{rep['percent']}%）"),
+    head = Text(tr(f"Score: {rep['score']:g} / {rep['max']:g}  ({rep['percent']:g}%)", f"得分：{rep['score']:g} / {rep['max']:g}（{rep['percent']:g}%）"),
                 style="bold green" if rep["percent"] >= 60 else "bold red")
     parts.append(head)
     t = Table(header_style="bold cyan", title=tr("By section", "各大题得分"), title_justify="left")
@@ -117,9 +129,9 @@ def report_view(rep: dict[str, Any], items: Sequence[Item], bank: Bank, lang: st
             it = by_id[w["item"]]
             block = Text()
             block.append(f"{w['item']}  ", style="bold")
-            block.append(tr(f"{w['earned']:g}/{w['points']} pts", f"{w['earned']:g}/{w['points']} 分"), style="red")
+            block.append(tr(f"{w['earned']:g}/{w['points']:g} pts", f"{w['earned']:g}/{w['points']:g} 分"), style="red")
             block.append("\n" + render_inline(it.prompt.t(lang), bank.math))
-            block.append("\n" + tr("Your answer: ", "你的答案：") + (w["answer"] if w["answer"] is not None else tr("(none)", "（未作答）")), style="")
+            block.append("\n" + tr("Your answer: ", "你的答案：") + _your_answer(it, w["answer"], tr), style="")
             kind = kinds.of(it)
             if not kind.self_rated:
                 block.append("\n" + tr("Right answer: ", "正确答案：") + render_inline(expected_text(it, lang), bank.math), style="green")
