@@ -162,11 +162,12 @@ class RichUI:
         # as `explain` shows an exam question: the points a marker ticks, then one paragraph
         self.out.print(Text(self._t("Model answer: the points a marker ticks (✓ = terms found in your answer)",
                                     "参考答案：阅卷要点（✓ = 你的答案中出现了相关词）"), style="bold green"))
+        points = Table.grid()  # a point that wraps goes on under its own text
+        points.add_column(no_wrap=True)
+        points.add_column(ratio=1)
         for i, (k, f) in enumerate(zip(q.key_points, found), 1):
-            line = Text(f" {i}. ", style="bold")
-            line.append("✓ " if f else "  ", style="green")
-            line.append_text(_tx(k.t(self.lang), self.bank))
-            self.out.print(line)
+            points.add_row(Text(f" {i}. ", style="bold").append("✓ " if f else "  ", style="green"), _tx(k.t(self.lang), self.bank))
+        self.out.print(points)
         self.out.print(Text(self._t("In one paragraph", "连贯作答"), style="bold"))
         self.out.print(_tx(q.answer.t(self.lang), self.bank))
         prompt = self._t("Which did you have? (e.g. 1 3, all, none; Enter = the ✓ ones)", "你答到了哪些？（如 1 3、全部、无；回车 = 打 ✓ 的）")
@@ -193,7 +194,8 @@ class RichUI:
         kind = kinds.of(item)
         if kind.self_rated:
             style = "bold green" if a.correct else "bold yellow"
-            self.out.print(Text(self._t(f"Self-rated: {a.rating} ({a.expected} key points)", f"自评：{a.rating}（要点 {a.expected}）"), style=style))
+            rating_zh = {"again": "未掌握", "hard": "勉强", "good": "良好", "easy": "轻松"}.get(a.rating or "", a.rating)
+            self.out.print(Text(self._t(f"Self-rated: {a.rating} ({a.expected} key points)", f"自评：{rating_zh}（要点 {a.expected}）"), style=style))
         elif a.correct:
             self.out.print(Text("✓ " + self._t("Right!", "正确！"), style="bold green"))
         else:
@@ -223,7 +225,7 @@ class RichUI:
 
             self.out.print(solution_block(item.problem, lang))
         if not a.correct:
-            pointers = "  ".join(f"quizcli explain {c}" for c in item.concepts[:2])
+            pointers = "  ·  ".join(f"quizcli explain {c}" for c in item.concepts[:2])
             self.out.print(Text("→ " + pointers, style="dim"))
 
     def _step_feedback(self, item: Item, a: Answered) -> None:
@@ -242,7 +244,7 @@ class RichUI:
             from .problems import solution_block
 
             self.out.print(solution_block(item.problem, self.lang))
-            pointers = "  ".join(f"quizcli explain {c}" for c in item.concepts[:2])
+            pointers = "  ·  ".join(f"quizcli explain {c}" for c in item.concepts[:2])
             self.out.print(Text("→ " + pointers, style="dim"))
 
     def summary(self, s: Summary) -> None:

@@ -85,6 +85,16 @@ class ExamJsonUI(JsonUI):
         pass  # the report follows
 
 
+def _numbered(lines: Sequence[str], indent: str, style: str) -> Table:
+    """1., 2., … with each line's wrapped part under its own text (a hanging indent)."""
+    grid = Table.grid()
+    grid.add_column(no_wrap=True, style=style)
+    grid.add_column(ratio=1, style=style)
+    for j, line in enumerate(lines, 1):
+        grid.add_row(f"{indent}{j}. ", line)
+    return grid
+
+
 def _your_answer(item: Item, answer: str | None, tr) -> str:
     """The answer as the report shows it: a skip (`s`, as the drill reads it) says so."""
     from ..study.drill import SKIP
@@ -135,23 +145,24 @@ def report_view(rep: dict[str, Any], items: Sequence[Item], bank: Bank, lang: st
             kind = kinds.of(it)
             if not kind.self_rated:
                 block.append("\n" + tr("Right answer: ", "正确答案：") + render_inline(expected_text(it, lang), bank.math), style="green")
+            body: list[Any] = [block]
             if it.question is not None:
                 if kind.self_rated:
-                    block.append("\n" + tr("Model answer: the points a marker ticks", "参考答案：阅卷要点"), style="bold green")
-                    for j, k in enumerate(it.question.key_points, 1):
-                        block.append(f"\n {j}. " + render_inline(k.t(lang), bank.math), style="green")
-                    block.append("\n" + render_inline(kind.model_answer(it, lang), bank.math), style="green")
-                block.append("\n" + tr("Why: ", "解析：") + render_inline(it.question.explanation.t(lang), bank.math), style="dim")
+                    body.append(Text(tr("Model answer: the points a marker ticks", "参考答案：阅卷要点"), style="bold green"))
+                    body.append(_numbered([render_inline(k.t(lang), bank.math) for k in it.question.key_points], " ", "green"))
+                    body.append(Text(tr("In one paragraph", "连贯作答"), style="bold green"))
+                    body.append(Text(render_inline(kind.model_answer(it, lang), bank.math), style="green"))
+                body.append(Text(tr("Why: ", "解析：") + render_inline(it.question.explanation.t(lang), bank.math), style="dim"))
             else:
-                for i, st in enumerate(it.problem.steps, 1):
-                    block.append(f"\n  {i}. " + render_inline(st.t(lang), {}), style="dim")
-            parts.append(Panel(block, border_style="red"))
+                body.append(_numbered([render_inline(st.t(lang), {}) for st in it.problem.steps], "  ", "dim"))
+            parts.append(Panel(Group(*body), border_style="red"))
     if rep["plan"]:
         plan = Text(tr("Tonight's plan (weakest first)\n", "今晚的复习计划（从最薄弱的开始）\n"), style="bold")
         for i, p in enumerate(rep["plan"], 1):
             c = bank.concepts.get(p["concept"])
             plan.append(f"{i}. {p['concept']} {c.title.t(lang) if c else ''}\n", style="bold")
             plan.append(f"   {p['explain']}\n   {p['drill']}\n", style="cyan")
+        plan.rstrip()  # no blank line above the border
         parts.append(Panel(plan, border_style="green"))
     return Group(*parts)
 
