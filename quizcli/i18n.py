@@ -33,6 +33,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "Explain a concept: quizcli explain ID   ·   Drill a topic: quizcli drill ID",
         "讲解知识点：quizcli explain 编号   ·   练习主题：quizcli drill 编号",
     ),
+    # with extra banks: one command a line, each naming the folders
+    "topics_hint_bank": (
+        "Explain a concept: quizcli explain ID{flags}\nDrill a topic: quizcli drill ID{flags}",
+        "讲解知识点：quizcli explain 编号{flags}\n练习主题：quizcli drill 编号{flags}",
+    ),
     "summary": ("Summary", "概要"),
     "explanation": ("Explanation", "讲解"),
     "formulas": ("Formulas", "公式"),
@@ -54,10 +59,9 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "plot_title": ("Plot", "函数图像"),
     "bank_ok": ("Bank OK: {t} topics, {c} concepts, {q} questions ({files}).", "题库检查通过：{t} 个主题，{c} 个知识点，{q} 道题（{files}）。"),
     "bank_bad": ("{n} problem(s) found.", "发现 {n} 个问题。"),
-    "bank_broken": (
-        "The question bank has {n} problem(s); fix them or run `quizcli bank check` for the full list:",
-        "题库有 {n} 个问题；请修正，或运行 `quizcli bank check` 查看完整列表：",
-    ),
+    "bank_broken": ("The question bank has {n} problem{s}:", "题库有 {n} 个问题："),
+    # the command names every extra folder: a bare `quizcli bank check` checks only the built-in bank
+    "bank_broken_check": ("Fix the bank, or list every problem with: {check}", "请修正，或用此命令列出全部问题：{check}"),
     "type_short": ("short answer", "简答"),
     "type_choice": ("single choice", "单选"),
     "type_multi": ("multiple choice", "多选"),

@@ -45,6 +45,22 @@ def lang(option: Optional[str] = None) -> str:
     return resolve_lang(given)
 
 
+# what the screens call a symbolic item ("formula" / "公式"), accepted as --kind too
+KIND_ALIASES = {"formula": "symbolic", "formulas": "symbolic", "公式": "symbolic"}
+
+
+def kind_option(kind: str, lg: str = "en") -> str:
+    """--kind as the library names it: `formula`, the word the screens show, is `symbolic`.
+    An unknown name is refused with the names there are."""
+    from ..study.items import kind_filters
+
+    kind = KIND_ALIASES.get(kind.strip().lower(), kind.strip().lower())
+    if kind not in kind_filters():
+        names = ", ".join(kind_filters())
+        raise fail(f"--kind must be one of {names} (formula = symbolic)" if lg == "en" else f"--kind 须为 {names} 之一（formula 即 symbolic）")
+    return kind
+
+
 def bank_dirs(extra: Optional[List[Path]] = None) -> List[Path]:
     return [*STATE.banks, *(extra or [])]
 
@@ -59,11 +75,14 @@ def get_bank(extra: Optional[List[Path]] = None, lang_code: str = "en") -> "Bank
         from ..i18n import t
 
         err = console(stderr=True)
-        err.print(f"[bold red]{t('bank_broken', lang_code, n=len(e.problems))}[/]")
+        n = len(e.problems)
+        err.print(t("bank_broken", lang_code, n=n, s="" if n == 1 else "s"), style="bold red", markup=False, highlight=False)
         for p in e.problems[:15]:
             err.print(f"  {p}", markup=False, highlight=False, soft_wrap=True)
-        if len(e.problems) > 15:
-            err.print(f"  … (+{len(e.problems) - 15})")
+        if n > 15:
+            err.print(f"  … (+{n - 15})", markup=False, highlight=False)
+        # soft-wrapped: the command stays one line to copy, however narrow the terminal
+        err.print(t("bank_broken_check", lang_code, check=e.check_command()), style="bold", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1)
 
 

@@ -5,7 +5,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from .common import BankOpt, JsonOpt, LangOpt, console, get_bank, lang
+from .common import BankOpt, JsonOpt, LangOpt, bank_dirs, console, get_bank, lang
 
 bank_app = typer.Typer(help="Tools for whoever writes questions: validate a bank.", no_args_is_help=True)
 
@@ -31,7 +31,7 @@ def topics(json_out: JsonOpt = False, lang_opt: LangOpt = None, bank: BankOpt = 
     from ..render.tables import topics_table
 
     out = console()
-    out.print(topics_table(b, lg, width=out.width))
+    out.print(topics_table(b, lg, width=out.width, banks=bank_dirs(bank)), crop=False)  # as in explain: commands are not cut
 
 
 def explain(
@@ -110,7 +110,8 @@ def explain(
     from ..render.terminal import activation_plot, concept_view
 
     plot = activation_plot(concept.plot, lg) if concept.plot else None
-    console().print(concept_view(concept, b, lg, [i for k, i in others if k == "concept"], plot=plot))
+    console().print(concept_view(concept, b, lg, [i for k, i in others if k == "concept"], plot=plot, banks=bank_dirs(bank)),
+                    crop=False)  # a suggested command too long for the line is wrapped by the terminal, not cut
     if example:
         _show_example(concept, lg)
 
@@ -151,7 +152,6 @@ def bank_check(
     from ..bank.loader import validate_dirs
     from ..bank.store import builtin_bank_dir
     from ..i18n import t
-    from .common import bank_dirs
 
     lg = lang(lang_opt)
     folders = [builtin_bank_dir(), *bank_dirs(bank), *(dirs or [])]

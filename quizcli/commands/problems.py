@@ -75,7 +75,7 @@ def gen(
     console().print(problem_view(p, lg, show_answer=answer))
     if not answer:
         hint = f"Answer: quizcli gen {p.family} --seed {seed}{'' if difficulty == 'medium' else ' -d ' + difficulty} --answer"
-        console().print(hint if lg == "en" else hint.replace("Answer:", "答案："), style="dim", markup=False)
+        console().print(hint if lg == "en" else hint.replace("Answer: ", "答案："), style="dim", markup=False)
 
 
 def solve(
@@ -132,7 +132,20 @@ def solve(
         fm = _family_or_exit(family, lg)
         head = f"{fm.family.id}: {fm.family.title.t(lg)}\n" + ("Parameters:" if lg == "en" else "参数：")
         notes = "".join("\n" + ("Note: " if lg == "en" else "注：") + n.t(lg) for n in fm.family.notes)
-        console().print(head + "\n" + describe_params(fm.family, lg) + notes, markup=False, highlight=False)
+        from rich.console import Group
+        from rich.table import Table
+        from rich.text import Text
+
+        rows = []
+        for line in describe_params(fm.family, lg).splitlines():
+            # a parameter that wraps goes on under its description, not at column 0
+            name, _, desc = line.strip().partition(": ")
+            g = Table.grid(padding=(0, 1))
+            g.add_column(no_wrap=True)
+            g.add_column(ratio=1)
+            g.add_row(Text(f"  {name}:"), Text(desc))
+            rows.append(g)
+        console().print(Group(Text(head), *rows, Text(notes.lstrip("\n"))) if notes else Group(Text(head), *rows), highlight=False)
         return
     fm = _family_or_exit(family, lg, json_out)
     from ..generators.base import RoutesDisagree

@@ -63,12 +63,12 @@ def review(
                    if lg == "en" else "还没有学习记录：先用 quizcli drill 主题 练习（见 quizcli topics）。")
         else:
             local = nxt.astimezone()
-            hours = max(0.0, (nxt - datetime.now(nxt.tzinfo)).total_seconds() / 3600)
-            msg = (f"Nothing is due. Next review: {local:%Y-%m-%d %H:%M} (in {hours:.1f} h)."
-                   if lg == "en" else f"目前没有到期的复习。下一次复习：{local:%Y-%m-%d %H:%M}（{hours:.1f} 小时后）。")
+            wait = _wait_text((nxt - datetime.now(nxt.tzinfo)).total_seconds(), lg)
+            msg = (f"Nothing is due. Next review: {local:%Y-%m-%d %H:%M} ({wait})."
+                   if lg == "en" else f"目前没有到期的复习。下一次复习：{local:%Y-%m-%d %H:%M}（{wait}）。")
         console().print(msg, markup=False)
         return
-    ui = JsonUI(lg, b) if json_out else RichUI(console(), lg, b)
+    ui = JsonUI(lg, b) if json_out else RichUI(console(), lg, b, title=("Review summary", "复习小结"))
     from ..progress.store import StoreRecorder
     from ..render.confidence import add_confidence, default_on
 
@@ -83,6 +83,20 @@ def review(
     # calculations come back as faded worked examples, from the student's own history
     run_drill(items, ui, StoreRecorder(store), mode="review", confidence=confident,
               steps=StepMode("backward", history_from_store(store)))
+
+
+def _wait_text(seconds: float, lg: str) -> str:
+    """How long until then, in the unit a student reads at a glance: "in 3 min", not "in 0.0 h"."""
+    minutes = seconds / 60
+    if minutes < 1:
+        return "in under a minute" if lg == "en" else "不到 1 分钟后"
+    if minutes < 60:
+        return f"in {minutes:.0f} min" if lg == "en" else f"{minutes:.0f} 分钟后"
+    hours = minutes / 60
+    if hours < 36:
+        return f"in {hours:.1f} h" if lg == "en" else f"{hours:.1f} 小时后"
+    days = hours / 24
+    return f"in {days:.0f} days" if lg == "en" else f"{days:.0f} 天后"
 
 
 def stats(json_out: JsonOpt = False, lang_opt: LangOpt = None, bank: BankOpt = None) -> None:

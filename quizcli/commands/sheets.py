@@ -5,7 +5,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from .common import STATE, BankOpt, JsonOpt, LangOpt, console, fail, get_bank, lang
+from .common import STATE, BankOpt, JsonOpt, LangOpt, console, fail, get_bank, kind_option, lang
 
 export_app = typer.Typer(help="Take the bank elsewhere: an Anki deck.", no_args_is_help=True)
 
@@ -120,7 +120,7 @@ def sheet(
     targets: Annotated[Optional[List[str]], typer.Argument(help="Topics or concepts (default: all).", show_default=False)] = None,
     n: Annotated[int, typer.Option("-n", "--number", help="Questions per sheet.", min=1, max=300)] = 20,
     seed: Annotated[int, typer.Option("--seed", help="Same arguments and seed, same sheet, byte for byte.")] = 1,
-    kind: Annotated[str, typer.Option("--kind", "-k", help="concept, numeric, symbolic or mixed.")] = "mixed",
+    kind: Annotated[str, typer.Option("--kind", "-k", help="concept, numeric, symbolic (= formula) or mixed.")] = "mixed",
     difficulty: Annotated[str, typer.Option("--difficulty", "-d", help="easy, medium or hard (calculations).")] = "medium",
     fmt: Annotated[str, typer.Option("--format", "-f", help="md, html, pdf or json (the sheet as data: codes, points, answers).")] = "md",
     answers: Annotated[str, typer.Option("--answers", help="end (key on a new page), separate (a second file) or none.")] = "end",
@@ -165,7 +165,6 @@ def sheet(
 
     from ..render import sheets as sh
     from ..study import sheets as ss
-    from ..study.items import kind_filters
     from ..study.targets import UnknownTarget, resolve_targets
     from ..core.sheet import SPACES
 
@@ -181,8 +180,7 @@ def sheet(
         raise fail("--format must be md, html, pdf or json" if lg == "en" else "--format 只能是 md、html、pdf 或 json")
     if answers not in ("end", "separate", "none"):
         raise fail("--answers must be end, separate or none" if lg == "en" else "--answers 只能是 end、separate 或 none")
-    if kind not in kind_filters():
-        raise fail(f"--kind must be one of {', '.join(kind_filters())}")
+    kind = kind_option(kind, lg)
     if space not in SPACES:
         raise fail(f"--space must be one of {', '.join(SPACES)}" if lg == "en" else f"--space 只能是 {'、'.join(SPACES)}")
     k_forms = versions or forms

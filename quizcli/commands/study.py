@@ -4,12 +4,13 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from .common import BankOpt, JsonOpt, LangOpt, console, fail, get_bank, lang
+from .common import BankOpt, JsonOpt, LangOpt, console, fail, get_bank, kind_option, lang
 
-KindOpt = Annotated[str, typer.Option("--kind", "-k", help="concept (short/choice/true-false), numeric (calculations), symbolic (formulas) or mixed.")]
+KindOpt = Annotated[str, typer.Option("--kind", "-k", help="concept (short/choice/true-false), numeric (calculations), symbolic (= formula) or mixed.")]
 NOpt = Annotated[int, typer.Option("-n", "--number", help="How many items.", min=1, max=500)]
 SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Same seed, same drill (for a class or a redo).", show_default=False)]
-DiffOpt = Annotated[str, typer.Option("--difficulty", "-d", help="easy, medium or hard (for calculations).")]
+DiffOpt = Annotated[Optional[str], typer.Option(
+    "--difficulty", "-d", help="easy, medium or hard (calculations; with --item F:S, that problem at this difficulty).  [default: medium]", show_default=False)]
 
 
 def register(app: typer.Typer) -> None:
@@ -21,7 +22,7 @@ def drill(
     kind: KindOpt = "mixed",
     n: NOpt = 10,
     seed: SeedOpt = None,
-    difficulty: DiffOpt = "medium",
+    difficulty: DiffOpt = None,
     item: Annotated[Optional[List[str]], typer.Option("--item", "-i", help="Drill exactly this item: a question id or family:seed (repeatable).", show_default=False)] = None,
     steps: Annotated[bool, typer.Option("--steps", help="Ask every calculation step by step, every step, each graded at once (errors carried forward).")] = False,
     fade: Annotated[str, typer.Option("--fade", help="Faded worked examples for calculations, from your history: backward (the last steps blanked first), forward, or off (final answers only).")] = "backward",
@@ -55,12 +56,13 @@ def drill(
       quizcli drill --mistakes --days 3
       printf 'B\\n42\\n' | quizcli drill cnn -n 2 --seed 1 --json
     """
-    from ..study.items import kind_filters, UnknownItem, item_from_id, select_items
+    from ..study.items import UnknownItem, item_from_id, select_items
     from ..study.targets import UnknownTarget, resolve_targets
 
     lg = lang(lang_opt)
-    if kind not in kind_filters():
-        raise fail(f"--kind must be one of {', '.join(kind_filters())}")
+    kind = kind_option(kind, lg)
+    asked = difficulty  # None: not given (an --item id then keeps its own difficulty)
+    difficulty = difficulty or "medium"
     if difficulty not in ("easy", "medium", "hard"):
         raise fail("--difficulty must be easy, medium or hard")
     if fade not in ("backward", "forward", "off"):
@@ -78,7 +80,7 @@ def drill(
                        else f"最近 {days:g} 天内没有答错的题目。")
     elif item:
         try:
-            items = [item_from_id(b, i) for i in item]
+            items = [item_from_id(b, _with_difficulty(i, asked, lg)) for i in item]
         except UnknownItem as e:
             raise fail(f"No item '{e.args[0]}': give a question id (see quizcli explain …) or family:seed (see quizcli solve --list)."
                        if lg == "en" else f"没有编号为“{e.args[0]}”的题目：请给出题目编号或 题型:种子。")
@@ -111,6 +113,21 @@ def drill(
     if confident:
         add_confidence(ui)
     run_drill(items, ui, recorder, confidence=confident, steps=step_mode)
+
+
+def _with_difficulty(item_id: str, difficulty: Optional[str], lg: str) -> str:
+    """`family:seed` with -d D is `family:seed:D`; an id that carries another difficulty is
+    refused rather than drilled at the one it names (a question id has none: -d is moot)."""
+    parts = item_id.split(":")
+    if difficulty is None or len(parts) < 2:
+        return item_id
+    if len(parts) == 2:
+        return f"{item_id}:{difficulty}"
+    if parts[2] != difficulty:
+        raise fail(f"The id {item_id} carries its difficulty ({parts[2]}); -d {difficulty} does not apply. Give {':'.join(parts[:2])} -d {difficulty}, "
+                   f"or the id alone." if lg == "en" else
+                   f"编号 {item_id} 已带难度（{parts[2]}），-d {difficulty} 不适用。请给出 {':'.join(parts[:2])} -d {difficulty}，或只给编号。")
+    return item_id
 
 
 def _start_symbolic_warmup(items) -> None:

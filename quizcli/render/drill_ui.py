@@ -48,8 +48,9 @@ def _step_value_text(v: Any, st: Any) -> str:
 class RichUI:
     """The terminal screen."""
 
-    def __init__(self, console: Console, lang: str, bank: Bank):
+    def __init__(self, console: Console, lang: str, bank: Bank, title: tuple[str, str] = ("Drill summary", "练习小结")):
         self.out, self.lang, self.bank = console, lang, bank
+        self.title = title  # the summary's title (en, zh): review says "Review summary"
         self._last_problem = None  # the last calculation answered: `w` shows its worked solution
         self._step_mode = False
 
@@ -163,11 +164,12 @@ class RichUI:
         # as `explain` shows an exam question: the points a marker ticks, then one paragraph
         self.out.print(Text(self._t("Model answer: the points a marker ticks (✓ = terms found in your answer)",
                                     "参考答案：阅卷要点（✓ = 你的答案中出现了相关词）"), style="bold green"))
+        points = Table.grid()  # a point that wraps goes on under its own text
+        points.add_column(no_wrap=True)
+        points.add_column(ratio=1)
         for i, (k, f) in enumerate(zip(q.key_points, found), 1):
-            line = Text(f" {i}. ", style="bold")
-            line.append("✓ " if f else "  ", style="green")
-            line.append_text(_tx(k.t(self.lang), self.bank))
-            self.out.print(line)
+            points.add_row(Text(f" {i}. ", style="bold").append("✓ " if f else "  ", style="green"), _tx(k.t(self.lang), self.bank))
+        self.out.print(points)
         self.out.print(Text(self._t("In one paragraph", "连贯作答"), style="bold"))
         self.out.print(_tx(q.answer.t(self.lang), self.bank))
         prompt = self._t("Which did you have? (e.g. 1 3, all, none; Enter = the ✓ ones)", "你答到了哪些？（如 1 3、全部、无；回车 = 打 ✓ 的）")
@@ -194,7 +196,8 @@ class RichUI:
         kind = kinds.of(item)
         if kind.self_rated:
             style = "bold green" if a.correct else "bold yellow"
-            self.out.print(Text(self._t(f"Self-rated: {a.rating} ({a.expected} key points)", f"自评：{a.rating}（要点 {a.expected}）"), style=style))
+            rating_zh = {"again": "未掌握", "hard": "勉强", "good": "良好", "easy": "轻松"}.get(a.rating or "", a.rating)
+            self.out.print(Text(self._t(f"Self-rated: {a.rating} ({a.expected} key points)", f"自评：{rating_zh}（要点 {a.expected}）"), style=style))
         elif a.correct:
             self.out.print(Text("✓ " + self._t("Right!", "正确！"), style="bold green"))
         else:
@@ -224,7 +227,7 @@ class RichUI:
 
             self.out.print(solution_block(item.problem, lang))
         if not a.correct:
-            pointers = "  ".join(f"quizcli explain {c}" for c in item.concepts[:2])
+            pointers = "  ·  ".join(f"quizcli explain {c}" for c in item.concepts[:2])
             self.out.print(Text("→ " + pointers, style="dim"))
 
     def _step_feedback(self, item: Item, a: Answered) -> None:
@@ -243,20 +246,21 @@ class RichUI:
             from .problems import solution_block
 
             self.out.print(solution_block(item.problem, self.lang))
-            pointers = "  ".join(f"quizcli explain {c}" for c in item.concepts[:2])
+            pointers = "  ·  ".join(f"quizcli explain {c}" for c in item.concepts[:2])
             self.out.print(Text("→ " + pointers, style="dim"))
 
     def summary(self, s: Summary) -> None:
         lang = self.lang
         graded = len(s.graded)
-        head = Text(self._t("Drill summary", "练习小结"), style="bold")
+        head = Text(self._t(*self.title), style="bold")
         stop = {"quit": self._t("stopped by you", "已手动结束"), "eof": self._t("end of input", "输入结束"),
                 "interrupt": self._t("interrupted (Ctrl-C) — answers so far are kept", "已中断（Ctrl-C）——已作答的题目均已保存"),
                 "time": self._t("time is up", "时间到"), "end": ""}[s.stopped]
         score = Text(self._t(f"Score: {s.correct}/{graded}", f"得分：{s.correct}/{graded}"), style="bold green" if graded and s.correct == graded else "bold")
         minutes, secs = divmod(int(round(s.seconds)), 60)
-        info = Text(self._t(f"   answered {len(s.answered)} of {s.total_items}, skipped {s.skipped}, time {minutes}:{secs:02d}",
-                            f"   共 {s.total_items} 题，答 {len(s.answered)} 题，跳过 {s.skipped} 题，用时 {minutes}:{secs:02d}"))
+        # answered = graded: a skipped item is counted once, as skipped
+        info = Text(self._t(f"   answered {graded} of {s.total_items}, skipped {s.skipped}, time {minutes}:{secs:02d}",
+                            f"   共 {s.total_items} 题，答 {graded} 题，跳过 {s.skipped} 题，用时 {minutes}:{secs:02d}"))
         score.append_text(info)
         parts: list[Any] = [head, score]
         stepped = [a for a in s.answered if a.steps]
@@ -264,9 +268,12 @@ class RichUI:
             share = sum(a.score or 0 for a in stepped) / len(stepped)
             parts.append(Text(self._t(f"Step-by-step: {len(stepped)} calculation{'s' if len(stepped) != 1 else ''}, share of steps right {share:.0%}",
                                       f"分步作答：{len(stepped)} 道计算题，步骤得分率 {share:.0%}")))
-        missed = [a.item for a in s.answered if a.correct is not True]
+        missed = [a.item for a in s.answered if a.correct is False]
         if missed:
             parts.append(Text(self._t("Missed: ", "未答对：") + ", ".join(missed), style="dim"))
+        skipped = [a.item for a in s.answered if a.correct is None]
+        if skipped:
+            parts.append(Text(self._t("Skipped: ", "跳过：") + ", ".join(skipped), style="dim"))
         if stop:
             parts.append(Text(stop, style="dim"))
         by = s.by_concept()

@@ -86,12 +86,34 @@ class ExamJsonUI(JsonUI):
         pass  # the report follows
 
 
+def _numbered(lines: Sequence[str], indent: str, style: str) -> Table:
+    """1., 2., … with each line's wrapped part under its own text (a hanging indent)."""
+    grid = Table.grid()
+    grid.add_column(no_wrap=True, style=style)
+    grid.add_column(ratio=1, style=style)
+    for j, line in enumerate(lines, 1):
+        grid.add_row(f"{indent}{j}. ", line)
+    return grid
+
+
+def _your_answer(item: Item, answer: str | None, tr) -> str:
+    """The answer as the report shows it: a skip (`s`, as the drill reads it) says so."""
+    from ..study.drill import SKIP
+
+    if answer is None:
+        return tr("(none)", "（未作答）")
+    word = answer.strip().lower()
+    if word in SKIP and word not in kinds.of(item).answer_words(item):
+        return tr("(skipped)", "（已跳过）")
+    return answer
+
+
 def report_view(rep: ExamReport, items: Sequence[Item], bank: Bank, lang: str) -> Group:
     def tr(en: str, zh: str) -> str:
         return zh if lang == "zh" else en
 
     parts: list[Any] = []
-    head = Text(tr(f"Score: {rep.score:g} / {rep.max}  ({rep.percent}%)", f"得分：{rep.score:g} / {rep.max}（{rep.percent}%）"),
+    head = Text(tr(f"Score: {rep.score:g} / {rep.max:g}  ({rep.percent:g}%)", f"得分：{rep.score:g} / {rep.max:g}（{rep.percent:g}%）"),
                 style="bold green" if rep.percent >= 60 else "bold red")
     parts.append(head)
     t = Table(header_style="bold cyan", title=tr("By section", "各大题得分"), title_justify="left")
@@ -118,29 +140,30 @@ def report_view(rep: ExamReport, items: Sequence[Item], bank: Bank, lang: str) -
             it = by_id[w.item]
             block = Text()
             block.append(f"{w.item}  ", style="bold")
-            block.append(tr(f"{w.earned:g}/{w.points} pts", f"{w.earned:g}/{w.points} 分"), style="red")
+            block.append(tr(f"{w.earned:g}/{w.points:g} pts", f"{w.earned:g}/{w.points:g} 分"), style="red")
             block.append("\n" + render_inline(it.prompt.t(lang), bank.math))
-            block.append("\n" + tr("Your answer: ", "你的答案：") + (w.answer if w.answer is not None else tr("(none)", "（未作答）")), style="")
+            block.append("\n" + tr("Your answer: ", "你的答案：") + _your_answer(it, w.answer, tr), style="")
             kind = kinds.of(it)
             if not kind.self_rated:
                 block.append("\n" + tr("Right answer: ", "正确答案：") + render_inline(expected_text(it, lang), bank.math), style="green")
+            body: list[Any] = [block]
             if it.question is not None:
                 if kind.self_rated:
-                    block.append("\n" + tr("Model answer: the points a marker ticks", "参考答案：阅卷要点"), style="bold green")
-                    for j, k in enumerate(it.question.key_points, 1):
-                        block.append(f"\n {j}. " + render_inline(k.t(lang), bank.math), style="green")
-                    block.append("\n" + render_inline(kind.model_answer(it, lang), bank.math), style="green")
-                block.append("\n" + tr("Why: ", "解析：") + render_inline(it.question.explanation.t(lang), bank.math), style="dim")
+                    body.append(Text(tr("Model answer: the points a marker ticks", "参考答案：阅卷要点"), style="bold green"))
+                    body.append(_numbered([render_inline(k.t(lang), bank.math) for k in it.question.key_points], " ", "green"))
+                    body.append(Text(tr("In one paragraph", "连贯作答"), style="bold green"))
+                    body.append(Text(render_inline(kind.model_answer(it, lang), bank.math), style="green"))
+                body.append(Text(tr("Why: ", "解析：") + render_inline(it.question.explanation.t(lang), bank.math), style="dim"))
             else:
-                for i, st in enumerate(it.problem.steps, 1):
-                    block.append(f"\n  {i}. " + render_inline(st.t(lang), {}), style="dim")
-            parts.append(Panel(block, border_style="red"))
+                body.append(_numbered([render_inline(st.t(lang), {}) for st in it.problem.steps], "  ", "dim"))
+            parts.append(Panel(Group(*body), border_style="red"))
     if rep.plan:
         plan = Text(tr("Tonight's plan (weakest first)\n", "今晚的复习计划（从最薄弱的开始）\n"), style="bold")
         for i, p in enumerate(rep.plan, 1):
             c = bank.concepts.get(p.concept)
             plan.append(f"{i}. {p.concept} {c.title.t(lang) if c else ''}\n", style="bold")
             plan.append(f"   {p.explain}\n   {p.drill}\n", style="cyan")
+        plan.rstrip()  # no blank line above the border
         parts.append(Panel(plan, border_style="green"))
     return Group(*parts)
 

@@ -1,8 +1,11 @@
 """Generated problems on the terminal: the prompt, and with the answer the worked steps."""
 from __future__ import annotations
 
+import re
+
 from rich.console import Group
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from ..core.problem import Problem
@@ -14,24 +17,42 @@ def math_text(s: str) -> Text:
     return Text(render_inline(s, {}))
 
 
+_LABEL_EN = re.compile(r"^([A-Z][\w -]{0,30}?) convention: ")
+_LABEL_ZH = re.compile(r"^(\S{1,10}?)约定：")
+
+
+def _unlabelled(text: str) -> str:
+    """"Bias convention: one bias …" under "Conventions:" reads as "Bias: one bias …" (not
+    "Conventions: Bias convention: …", nor "约定：偏置约定：…")."""
+    text = _LABEL_EN.sub(r"\1: ", text, count=1)
+    return _LABEL_ZH.sub(r"\1：", text, count=1)
+
+
 def problem_prompt(p: Problem, lang: str) -> Panel:
     body = [math_text(p.prompt.t(lang))]
     if p.conventions:
-        head = "Conventions: " if lang == "en" else "约定："
+        # a hanging indent: every convention starts under the first, wrapped lines too
+        grid = Table.grid(padding=(0, 1) if lang == "en" else 0)
+        grid.add_column(no_wrap=True, style="dim")
+        grid.add_column(ratio=1, style="dim")
+        head = "Conventions:" if lang == "en" else "约定："
         for c in p.conventions:
-            body.append(Text(head + render_inline(c.t(lang), {}), style="dim"))
-            head = " " * len(head)
+            grid.add_row(head, Text(_unlabelled(render_inline(c.t(lang), {}))))
+            head = ""
+        body.append(grid)
     title = Text(f" {p.id} ", style="bold cyan")
     return Panel(Group(*body), title=title, title_align="left", border_style="cyan")
 
 
 def solution_block(p: Problem, lang: str) -> Group:
     head = "Worked solution" if lang == "en" else "解题步骤"
-    lines = [Text(head, style="bold green")]
+    lines: list = [Text(head, style="bold green")]
+    steps = Table.grid()  # a step that wraps goes on under its own text, not at the margin
+    steps.add_column(no_wrap=True, style="bold")
+    steps.add_column(ratio=1)
     for i, s in enumerate(p.steps, 1):
-        line = Text(f" {i}. ", style="bold")
-        line.append_text(math_text(s.t(lang)))
-        lines.append(line)
+        steps.add_row(f" {i}. ", math_text(s.t(lang)))
+    lines.append(steps)
     ans = Text(" → " + ("Answer: " if lang == "en" else "答案："), style="bold green")
     ans.append(p.answer_text, style="bold")
     lines.append(ans)

@@ -28,7 +28,7 @@ def stats_view(data: Stats, bank: Bank, lang: str) -> Group:
     parts: list[Any] = []
     head = Text(tr("Progress", "学习进度"), style="bold")
     acc = data.correct / data.graded if data.graded else 0
-    head.append(tr(f"   {data.graded} graded answers, {acc:.0%} right, streak {data.streak_days} day(s)",
+    head.append(tr(f"   {data.graded} graded answers, {acc:.0%} right, streak {data.streak_days} day{'' if data.streak_days == 1 else 's'}",
                    f"   已评分 {data.graded} 题，正确率 {acc:.0%}，连续学习 {data.streak_days} 天"))
     hints = data.hints
     if hints.get("rungs"):
@@ -63,9 +63,9 @@ def stats_view(data: Stats, bank: Bank, lang: str) -> Group:
 
     if data.weakest:
         w = Table(title=tr("Weakest concepts", "最薄弱的知识点"), header_style="bold cyan", title_justify="left")
-        w.add_column(tr("concept", "知识点"), no_wrap=True, overflow="ellipsis", max_width=38)
-        w.add_column(tr("right", "正确"), justify="right")
-        w.add_column(tr("study it", "复习命令"))
+        w.add_column(tr("concept", "知识点"), overflow="fold")  # a long title wraps, never cut
+        w.add_column(tr("right", "正确"), justify="right", no_wrap=True)
+        w.add_column(tr("study it", "复习命令"), no_wrap=True)  # a command to copy stays on one line
         for x in data.weakest:
             c = bank.concepts.get(x.concept)
             name = f"{x.concept} {c.title.t(lang)}" if c else x.concept

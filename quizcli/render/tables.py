@@ -1,17 +1,30 @@
 """The topics table (kept apart from the concept page so `topics` imports only rich.table)."""
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Sequence
+
 from rich.table import Table
+from rich.text import Text
 
 from ..core.models import Bank
 from ..i18n import t
 
 
-def topics_table(bank: Bank, lang: str, mastery: dict[str, float] | None = None, width: int = 80) -> Table:
+def topics_table(bank: Bank, lang: str, mastery: dict[str, float] | None = None, width: int = 80, banks: Sequence[str | Path] = ()) -> Table:
     """The course map. Below 100 columns only the chosen language's titles are shown, so
-    nothing is cut; ids never wrap (they are what a student types)."""
+    nothing is cut; ids never wrap (they are what a student types). `banks`, the extra bank
+    folders loaded, go into the commands the caption suggests."""
     both = width >= 100
-    table = Table(title=t("topics_title", lang), title_style="bold", caption=t("topics_hint", lang), header_style="bold cyan")
+    if banks:
+        import shlex
+
+        flags = "".join(f" --bank {shlex.quote(str(d))}" for d in banks)
+        # commands to copy: never folded inside a path (the terminal wraps a line too long)
+        caption = Text(t("topics_hint_bank", lang, flags=flags), no_wrap=True, overflow="ignore", justify="left")
+    else:
+        caption = t("topics_hint", lang)
+    table = Table(title=t("topics_title", lang), title_style="bold", caption=caption, header_style="bold cyan")
     table.add_column(t("id", lang), style="bold", no_wrap=True)
     if both or lang == "zh":
         table.add_column("中文")

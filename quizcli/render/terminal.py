@@ -7,7 +7,8 @@ is not used: it costs ~0.1 s of import for features the bank does not need.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from pathlib import Path
+from typing import Iterable, Sequence
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -24,25 +25,75 @@ from .wrap import glue_math
 _INLINE = re.compile(r"(\*\*.+?\*\*|`[^`]+`)")
 
 
+def _append_inline(out: Text, line: str) -> None:
+    for part in _INLINE.split(line):
+        if part.startswith("**") and part.endswith("**") and len(part) > 4:
+            out.append(part[2:-2], style="bold")
+        elif part.startswith("`") and part.endswith("`") and len(part) > 2:
+            out.append(part[1:-1], style="cyan")
+        else:
+            out.append(part)
+
+
+def _bullet(line: str) -> str | None:
+    """The text of a `- ` / `* ` bullet line, else None."""
+    stripped = line.lstrip()
+    return stripped[2:] if stripped.startswith(("- ", "* ")) else None
+
+
 def rich_text(text: str, bank: Bank, style: str = "") -> Text:
-    """Markdown-lite → rich Text: paragraphs, `- ` bullets, **bold**, `code`, $math$."""
+    """Markdown-lite → rich Text: paragraphs, `- ` bullets, **bold**, `code`, $math$.
+    One Text, for inline use; a block that may hold bullets is `rich_block`."""
     out = Text(style=style)
     lines = render_inline(text.strip(), bank.math, glue=glue_math).splitlines()
     for i, line in enumerate(lines):
         if i:
             out.append("\n")
-        stripped = line.lstrip()
-        if stripped.startswith(("- ", "* ")):
+        item = _bullet(line)
+        if item is not None:
             out.append("  • ")
-            line = stripped[2:]
-        for part in _INLINE.split(line):
-            if part.startswith("**") and part.endswith("**") and len(part) > 4:
-                out.append(part[2:-2], style="bold")
-            elif part.startswith("`") and part.endswith("`") and len(part) > 2:
-                out.append(part[1:-1], style="cyan")
-            else:
-                out.append(part)
+            line = item
+        _append_inline(out, line)
     return out
+
+
+def rich_block(text: str, bank: Bank, style: str = "") -> RenderableType:
+    """Like `rich_text`, but a bullet's wrapped lines continue under its text (a hanging
+    indent), not at the left margin. Text without bullets is the same single Text."""
+    lines = render_inline(text.strip(), bank.math, glue=glue_math).splitlines()
+    if not any(_bullet(line) is not None for line in lines):
+        return rich_text(text, bank, style)
+    parts: list[RenderableType] = []
+    para: list[str] = []
+    grid: Table | None = None
+
+    def flush_para() -> None:
+        if para:
+            out = Text(style=style)
+            for i, line in enumerate(para):
+                if i:
+                    out.append("\n")
+                _append_inline(out, line)
+            parts.append(out)
+            para.clear()
+
+    for line in lines:
+        item = _bullet(line)
+        if item is None:
+            grid = None
+            para.append(line)
+            continue
+        flush_para()
+        if grid is None:
+            grid = Table.grid(expand=True)
+            grid.add_column(width=4, no_wrap=True)
+            grid.add_column(ratio=1)
+            parts.append(grid)
+        body = Text(style=style)
+        _append_inline(body, item)
+        grid.add_row(Text("  • ", style=style), body)
+    flush_para()
+    return Group(*parts)
 
 
 def _section(title: str) -> Rule:
@@ -70,8 +121,18 @@ def question_line(q: QuestionBrief, bank: Bank, lang: str) -> Text:
     return line
 
 
-def concept_view(concept: Concept, bank: Bank, lang: str, others: list[str] | None = None, plot: RenderableType | None = None) -> RenderableType:
-    """The whole `explain` page for one concept."""
+def bank_flags(banks: Sequence[str | Path] = ()) -> str:
+    """` --bank DIR` for each extra bank folder, for a command a student copies: without it
+    the command would not see the questions the extra bank adds."""
+    import shlex
+
+    return "".join(f" --bank {shlex.quote(str(d))}" for d in banks)
+
+
+def concept_view(concept: Concept, bank: Bank, lang: str, others: list[str] | None = None, plot: RenderableType | None = None,
+                 banks: Sequence[str | Path] = ()) -> RenderableType:
+    """The whole `explain` page for one concept; `banks`, the extra bank folders loaded,
+    go into the commands it suggests."""
     other_lang = "en" if lang == "zh" else "zh"
     topic = bank.topics.get(concept.topic)
     head = Text()
@@ -81,9 +142,9 @@ def concept_view(concept: Concept, bank: Bank, lang: str, others: list[str] | No
     if topic:
         head.append(f"  ·  {topic.title.t(lang)} ({topic.id})", style="dim")
     parts: list[RenderableType] = [
-        Panel(Group(head, Text(), rich_text(concept.summary.t(lang), bank, style="italic")), border_style="cyan", expand=True),
+        Panel(Group(head, Text(), rich_block(concept.summary.t(lang), bank, style="italic")), border_style="cyan", expand=True),
         _section(t("explanation", lang)),
-        Padding(rich_text(concept.body.t(lang), bank), (0, 1)),
+        Padding(rich_block(concept.body.t(lang), bank), (0, 1)),
     ]
     if concept.formulas:
         parts.append(_section(t("formulas", lang)))
@@ -99,10 +160,10 @@ def concept_view(concept: Concept, bank: Bank, lang: str, others: list[str] | No
         parts.append(_section(t("plot_title", lang)))
         parts.append(Padding(plot, (0, 2)))
     parts.append(_section(t("key_points", lang)))
-    parts.append(_bullets((rich_text(k.t(lang), bank) for k in concept.key_points), "✓", "bold green"))
+    parts.append(_bullets((rich_block(k.t(lang), bank) for k in concept.key_points), "✓", "bold green"))
     if concept.pitfalls:
         parts.append(_section(t("pitfalls", lang)))
-        parts.append(_bullets((rich_text(p.t(lang), bank) for p in concept.pitfalls), "!", "bold yellow"))
+        parts.append(_bullets((rich_block(p.t(lang), bank) for p in concept.pitfalls), "!", "bold yellow"))
     if concept.related:
         parts.append(_section(t("related", lang)))
         rel = Text()
@@ -118,7 +179,8 @@ def concept_view(concept: Concept, bank: Bank, lang: str, others: list[str] | No
     if qs:
         parts.append(_section(t("bank_questions", lang)))
         parts.append(Padding(Group(*(question_line(q, bank, lang) for q in qs)), (0, 2)))
-        parts.append(Text("  " + t("drill_them", lang, id=concept.id), style="dim"))
+        # a command to copy: never folded inside a path (the terminal wraps a line too long)
+        parts.append(Text("  " + t("drill_them", lang, id=concept.id + bank_flags(banks)), style="dim", no_wrap=True, overflow="ignore"))
     if others:
         parts.append(_section(t("other_matches", lang)))
         o = Text()
@@ -157,7 +219,7 @@ def question_view(q: Question, bank: Bank, lang: str, others: list[tuple[str, st
         grid.add_row(Text(f"{i}.", style="bold green"), item)
     parts.append(Padding(grid, (0, 1)))
     parts.append(_section(t("model_answer", lang)))
-    parts.append(Padding(rich_text(q.answer.t(lang), bank), (0, 1)))
+    parts.append(Padding(rich_block(q.answer.t(lang), bank), (0, 1)))
     parts.append(_section(t("rests_on", lang)))
     rows = []
     for cid in q.concepts:
