@@ -562,7 +562,9 @@ def test_bootstrap_left_out_probability(bank):
         missing = sum(1 for draw in itertools.product(range(n), repeat=n) if 0 not in draw)
         assert math.isclose(missing / n ** n, (1 - 1 / n) ** n)
     assert_numeric(bank, "learning_paradigms.bagging_left_out", 0.9 ** 10, places=4)
-    assert math.isclose((1 - 1 / 10 ** 6) ** 10 ** 6, 1 / math.e, rel_tol=1e-5)
+    limit = (1 - 1 / 10 ** 6) ** 10 ** 6  # (1 - 1/N)^N for a large N: 1/e to 5 digits
+    states(bank, "learning_paradigms.bagging_left_out", f"(1 − 1/N)^N → 1/e ≈ {limit:.4f}")
+    states(bank, "ensemble_learning", f"$(1 - 1/N)^N \\to 1/e \\approx {limit:.3f}$", f"about {100 * (1 - limit):.1f} % of the distinct examples")
     assert_numeric(bank, "learning_paradigms.bagging_limit", 1 - 1 / math.e, places=3)
 
 
@@ -595,7 +597,7 @@ def test_adaboost(bank):
     expr, _ = model_expr(bank, "learning_paradigms.adaboost_alpha_symbolic")
     assert evaluate(expr, epsilon=0.5) == 0
     assert math.isclose(evaluate(expr, epsilon=1 / (1 + math.e ** 2)), 1.0)
-    assert math.isclose(1 / (1 + math.e ** 2), 0.12, abs_tol=0.005)
+    states(bank, "learning_paradigms.adaboost_weight_choice", f"α = 1 would need (1 − ε)/ε = e², i.e. ε ≈ {1 / (1 + math.e ** 2):.2f}")
     assert math.isclose(evaluate(expr, epsilon=0.2), alpha)
     assert q_(bank, "learning_paradigms.adaboost_weight_choice").answer == 0
 

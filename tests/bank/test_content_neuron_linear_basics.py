@@ -192,7 +192,6 @@ def test_tanh_facts(bank):
         assert d(math.tanh, x) == pytest.approx(1 - math.tanh(x) ** 2, abs=1e-8)
     assert 2 * sigmoid(1.0) - 1 == pytest.approx(math.tanh(0.5))  # the "2σ(x) − 1" distractor
     assert d(math.tanh, 0.0) == pytest.approx(1.0)
-    assert round(math.tanh(1), 3) == 0.762 and round(1 - math.tanh(1) ** 2, 3) == 0.420
     states(bank, "tanh", "$\\tanh(x) = 2\\sigma(2x) - 1$", "$\\tanh'(x) = 1 - \\tanh^2(x)$",
            f"equal to {d(math.tanh, 0.0):.0f} at $x = 0$",
            f"$\\tanh(1) = {math.tanh(1):.3f}$, $\\tanh'(1) = {1 - math.tanh(1) ** 2:.3f}$")
@@ -245,7 +244,6 @@ def test_leaky_relu_prelu_elu(bank):
            "\\max(0, x) + \\gamma \\cdot \\min(0, x)", "For $0 < \\gamma < 1$ this equals $\\max(x, \\gamma x)$")
     for x in XS:
         assert leaky(x) == pytest.approx(max(x, g * x))
-    assert max(-2.0, 2 * -2.0) != max(0.0, -2.0) + 2 * min(0.0, -2.0)  # γ > 1: max(x, γx) fails
     # PReLU: ∂/∂γ [max(0,x) + γ min(0,x)] = min(0, x)
     for x in XS:
         f = lambda gg: max(0.0, x) + gg * min(0.0, x)  # noqa: E731
@@ -294,9 +292,6 @@ def test_softmax_course_example(bank):
     assert np.round(p, 4).tolist() == [0.9523, 0.0474, 0.0003]
     assert np.round(100 * p, 2).tolist() == [95.23, 4.74, 0.03]
     assert np.round(100 * p, 2).tolist() != [95.25, 4.71, 0.04]  # the notes' misprint
-    assert round(math.exp(4), 3) == 54.598 and round(math.exp(1), 3) == 2.718
-    assert round(math.exp(-4), 4) == 0.0183
-    assert round(math.exp(4) + math.exp(1) + math.exp(-4), 3) == 57.335
     states(bank, "softmax", "logits $(4, 1, -4)$", f"$e^4 = {math.exp(4):.3f}$", f"$e^1 = {math.exp(1):.3f}$",
            f"$e^{{-4}} = {math.exp(-4):.3f}$", f"sum ${sum(map(math.exp, (4, 1, -4))):.3f}$",
            f"({num(p, digits=4)})", num(100 * p, digits=2, sep=" %, ") + " %",
@@ -487,12 +482,11 @@ def test_boolean_separability_counts(bank):
 
 
 def test_basics_numbers(bank):
-    assert round(-math.log(0.7), 3) == 0.357 and round(-math.log(0.2), 3) == 1.609
-    assert round(-math.log10(0.7), 3) == 0.155
     states(bank, "loss_functions", "predicted $(0.7, 0.2, 0.1)$", f"$-\\ln 0.7 = {-math.log(0.7):.3f}$",
            f"$-\\ln 0.2 = {-math.log(0.2):.3f}$")
     states(bank, "basics.ce_value", f"−ln 0.7 = {-math.log(0.7):.3f}", f"would get {-math.log10(0.7):.3f}")
-    assert -math.log(1 / math.e) == pytest.approx(1.0)  # CE > 1 iff p < 1/e
+    # -ln p > 1 exactly when p < 1/e: the cross-entropy of a prediction at 1/e is 1
+    states(bank, "basics.zero_one_loss_why_not", f"the cross-entropy exceeds {-math.log(1 / math.e):g} for mistakes with ŷ_true < 1/e")
 
     def run(eta, steps=200, theta=1.0):
         for _ in range(steps):

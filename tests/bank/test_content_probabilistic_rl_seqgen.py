@@ -570,7 +570,9 @@ def test_rbm_likelihood_gradient_is_data_minus_model_expectation():
 
 def test_worked_numbers_in_the_probabilistic_entries():
     # chain x1 → x2 → x3 → x4: 1 + 2 + 2 + 2 = 7 parameters instead of 2^4 − 1 = 15
-    assert sum(2 ** len(p) for p in ([], [1], [2], [3])) == 7 and 2 ** 4 - 1 == 15
+    parents = ([], [1], [2], [3])  # one free probability per configuration of a node's parents
+    states(bank(), "bayesian_network", f"$x_1 \\to x_2 \\to x_3 \\to x_4$ needs ${' + '.join(str(2 ** len(p)) for p in parents)} = "
+           f"{sum(2 ** len(p) for p in parents)}$ instead of $2^4 - 1 = {2 ** 4 - 1}$")
     # MRF example: Z = 10, p(x1 = x2) = 0.8
     z = sum(MRF_PHI.values())
     assert z == 10 and (MRF_PHI[(0, 0)] + MRF_PHI[(1, 1)]) / z == pytest.approx(0.8)

@@ -147,8 +147,6 @@ def test_notes_softmax_ce_example(bank):
     y = np.array([1.0, 0.0, 0.0])
     assert np.allclose(y_hat - y, [-0.66, 0.46, 0.20])
     assert abs((y_hat - y).sum()) < 1e-12
-    assert round(-math.log(0.34), 3) == 1.079
-    assert round(-math.log(0.9), 3) == 0.105
     g = ", ".join(f"{v:.2f}" for v in y_hat - y)
     states(bank, "softmax_ce_gradient", f"$\\hat y = ({num(y_hat, digits=2)})$", f"= ({g})$", "It sums to 0")
     states(bank, "training.softmax_ce_example", f"= ({g})", "the components sum to 0")
@@ -303,7 +301,6 @@ def test_inverted_dropout_expectation_and_example(bank):
     h = np.array([2.0, 4.0, 6.0, 8.0])
     p = 0.5
     assert np.array_equal(np.array([1, 0, 1, 0]) * h / (1 - p), [4.0, 0.0, 12.0, 0.0])
-    assert math.isclose(1 / (1 - 0.2), 1.25)
     kept = np.array([1, 0, 1, 0]) * h / (1 - 0.5)
     states(bank, "dropout", "$h = (2, 4, 6, 8)$ with mask $(1, 0, 1, 0)$",
            "becomes $(%s)$" % ", ".join(f"{v:g}" for v in kept), f"multiplied by ${1 / (1 - 0.2):g}$",
