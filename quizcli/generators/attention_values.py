@@ -43,6 +43,11 @@ FAMILY = Family(
 RTOL, ATOL = 2e-3, 5e-4
 
 
+def _signed(x) -> str:
+    """A factor of a product: a negative number in brackets ('(−1) · 1', never '+ -1 · 1')."""
+    return fmt_num(x) if x >= 0 else "(" + fmt_num(x) + ")"
+
+
 def _dot(a, b):
     return sum(x * y for x, y in zip(a, b))
 
@@ -114,7 +119,7 @@ def solve(prm: dict) -> Solution:
     )
 
     def dots(k):
-        return " + ".join(f"{fmt_num(a)} \\cdot {fmt_num(b) if b >= 0 else '(' + fmt_num(b) + ')'}" for a, b in zip(q, k))
+        return " + ".join(f"{_signed(a)} \\cdot {_signed(b)}" for a, b in zip(q, k))
 
     scores = "; ".join(f"$s_{j + 1} = ({dots(k)})/\\sqrt{{{dk}}} = {fmt_num(raw[j])}/{fmt_num(root, 4)} = {fmt_num(s[j], 4)}$"
                        for j, k in enumerate(K))
@@ -182,7 +187,7 @@ def _chain(Q, K, V, i, ask):
         return lambda s: bi(f(s), f(s))
 
     def dots(k):
-        return " + ".join(f"{fmt_num(a)} \\cdot {fmt_num(b) if b >= 0 else '(' + fmt_num(b) + ')'}" for a, b in zip(q, k))
+        return " + ".join(f"{_signed(a)} \\cdot {_signed(b)}" for a, b in zip(q, k))
 
     def scores(e, scale=root):
         return tuple(_dot(q, k) / scale for k in K)

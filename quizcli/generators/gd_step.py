@@ -196,7 +196,9 @@ def _solve_linear(w, lr, data, loss) -> Solution:
     if d == 1:
         model = "\\hat{y} = w x + b" if has_b else "\\hat{y} = w x"
         batch = ", ".join(f"({_n(row[0])}, {_n(t)})" for row, t in zip(X, y))
-        batch_en, batch_zh = f"the (x, y) pairs {batch}", f"样本 (x, y)：{batch}"
+        one = len(X) == 1
+        batch_en = f"the (x, y) pair {batch}" if one else f"the (x, y) pairs {batch}"
+        batch_zh = f"样本 (x, y)：{batch}"
         names = "w, b"
     else:
         model = "\\hat{y} = w \\cdot x + b" if has_b else "\\hat{y} = w \\cdot x"

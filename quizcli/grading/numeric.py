@@ -256,6 +256,8 @@ def grade_numeric(text: str, expected: Any, rtol: float = 1e-2, atol: float = 1e
             bad = [f"({i + 1},{j + 1})" for i, j in np.argwhere(~ok)]
         else:
             bad = [str(i + 1) for i in np.flatnonzero(~ok)]
-        return GradeResult(False, 0.0, f"Not correct: entries {', '.join(bad)} are wrong.",
-                           f"不正确：第 {', '.join(bad)} 个数有误。", _fmt(shaped), None)
+        where_en = ("entry " if len(bad) == 1 else "entries ") + ", ".join(bad)
+        where_zh = ("第 " + "、".join(bad) + " 个数") if exp.ndim == 1 else ("位置 " + "、".join(bad) + " 处的数")
+        return GradeResult(False, 0.0, f"Not correct: {where_en} {'is' if len(bad) == 1 else 'are'} wrong.",
+                           f"不正确：{where_zh}有误。", _fmt(shaped), None)
     return GradeResult(False, 0.0, "Not correct.", "不正确。", _fmt(shaped), None)

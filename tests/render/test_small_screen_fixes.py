@@ -125,3 +125,29 @@ def test_worked_steps_and_parameter_help_wrap_under_their_text(runner, lang):
     q = r.stdout.splitlines()
     i = next(i for i, ln in enumerate(q) if ln.startswith("  q (Q): "))
     assert q[i + 1].startswith(" " * len("  q (Q): ")) and q[i + 1].strip()
+
+
+def test_wrong_entries_are_named_in_grammar_of_their_number():
+    from quizcli.grading import grade_numeric
+
+    one = grade_numeric("1 2 4", (1, 2, 3))
+    assert one.message_en == "Not correct: entry 3 is wrong." and one.message_zh == "不正确：第 3 个数有误。"
+    two = grade_numeric("0 2 4", (1, 2, 3))
+    assert two.message_en == "Not correct: entries 1, 3 are wrong." and two.message_zh == "不正确：第 1、3 个数有误。"
+    m = grade_numeric("1 2; 3 5", ((1, 2), (3, 4)))
+    assert m.message_zh == "不正确：位置 (2,2) 处的数有误。"  # a matrix entry is a position, not the n-th number
+
+
+def test_negative_factors_of_attention_scores_are_bracketed():
+    from quizcli.generators import generate
+
+    p = generate("attention_values", 0)  # q_1 = (0, -1): its second entry is negative
+    text = " ".join(s.en for s in p.steps)
+    assert "(-1) \\cdot (-1)" in text and "+ -1" not in text
+
+
+def test_one_sample_is_a_pair_not_pairs():
+    from quizcli.generators import generate
+
+    p = generate("gd_step", 1, "easy")  # trained on one sample
+    assert "one sample: the (x, y) pair (1, 5)" in p.prompt.en and "pairs" not in p.prompt.en
