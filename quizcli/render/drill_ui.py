@@ -20,6 +20,7 @@ from ..core.session import Answered, Item, Summary
 from ..grading import GradeResult
 from ..study.items import expected_text
 from ..core.mathtext import render_inline
+from .lineedit import read_line
 
 LETTERS = "ABCDEFGHIJ"
 
@@ -85,7 +86,7 @@ class RichUI:
             prompt = self._t("answer (? hint, s skip, q quit)", "作答（? 提示，s 跳过，q 结束）")
         while True:
             try:
-                text = self.out.input(f"[bold]{prompt}[/] › ")
+                text = read_line(self.out, f"[bold]{prompt}[/] › ")
             except EOFError:
                 return None
             # `w`: the worked solution of the last calculation (a symbolic answer may be the variable w)
@@ -170,7 +171,7 @@ class RichUI:
         self.out.print(_tx(q.answer.t(self.lang), self.bank))
         prompt = self._t("Which did you have? (e.g. 1 3, all, none; Enter = the ✓ ones)", "你答到了哪些？（如 1 3、全部、无；回车 = 打 ✓ 的）")
         try:
-            return self.out.input(f"[bold]{prompt}[/] › ")
+            return read_line(self.out, f"[bold]{prompt}[/] › ", history="key_points")
         except EOFError:
             return None
 
