@@ -150,6 +150,11 @@ class RichUI:
     def hint(self, item: Item) -> None:
         self.out.print(Text("💡 " + render_inline(_hint_text(item, self.lang), {}), style="yellow"))
 
+    def hint_rung(self, item: Item, level: int | None, total: int, text) -> None:
+        """A rung of the item's hint ladder (level None: there are no more)."""
+        head = f"💡 {level}/{total} " if level else "💡 "
+        self.out.print(Text(head, style="yellow").append_text(Text(render_inline(text.t(self.lang), self.bank.math), style="yellow")))
+
     def invalid(self, item: Item, text: str, result: GradeResult) -> None:
         msg = result.message_zh if self.lang == "zh" else result.message_en
         self.out.print(Text("✗ " + msg + self._t("  Try again.", "  请重新输入。"), style="yellow"))
@@ -194,6 +199,9 @@ class RichUI:
         if kind.self_rated:
             style = "bold green" if a.correct else "bold yellow"
             self.out.print(Text(self._t(f"Self-rated: {a.rating} ({a.expected} key points)", f"自评：{a.rating}（要点 {a.expected}）"), style=style))
+        elif a.correct and a.hints:
+            self.out.print(Text("✓ " + self._t(f"Right, with {a.hints} hint{'s' if a.hints != 1 else ''} (score {a.score:.2g}).",
+                                               f"正确，用了 {a.hints} 级提示（得分 {a.score:.2g}）。"), style="bold green"))
         elif a.correct:
             self.out.print(Text("✓ " + self._t("Right!", "正确！"), style="bold green"))
         else:
@@ -318,6 +326,10 @@ class JsonUI:
     def hint(self, item: Item) -> None:
         self._emit({"event": "hint", "item": item.id, "hint": _hint_text(item, self.lang)})
 
+    def hint_rung(self, item: Item, level: int | None, total: int, text) -> None:
+        self._emit({"event": "hint", "item": item.id, "level": level, "of": total,
+                    "hint": render_inline(text.t(self.lang), self.bank.math)})
+
     def invalid(self, item: Item, text: str, result: GradeResult) -> None:
         self._emit({"event": "invalid", "item": item.id, "answer": text,
                     "message": result.message_zh if self.lang == "zh" else result.message_en})
@@ -382,7 +394,7 @@ class JsonUI:
             fb = (result.message_zh if self.lang == "zh" else result.message_en) + " " + fb
         self._emit({"event": "graded", "item": item.id, "answer": a.answer, "correct": a.correct, "rating": a.rating,
                     "expected": expected_text(item, self.lang), "misconception": a.misconception, "feedback": fb,
-                    "seconds": a.seconds})
+                    "seconds": a.seconds, "hints": a.hints, "score": a.score})
 
     def summary(self, s: Summary) -> None:
         d = s.to_dict()
