@@ -19,7 +19,8 @@ def register(app: typer.Typer) -> None:
 
 
 def topics(
-    topic: Annotated[Optional[List[str]], typer.Argument(metavar="[TOPIC]", help="A topic (id, alias or title in either language): list its concepts.", show_default=False)] = None,
+    topic: Annotated[Optional[List[str]], typer.Argument(metavar="[TOPIC]", show_default=False,
+                                                         help="A topic (id, alias or title in either language): list its concepts.")] = None,
     json_out: JsonOpt = False,
     lang_opt: LangOpt = None,
     bank: BankOpt = None,
