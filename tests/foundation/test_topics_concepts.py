@@ -49,7 +49,8 @@ def test_lists_every_concept_with_its_questions(runner, bank, tmp_path):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_table_in_the_chosen_language_at_80_columns(runner, bank, tmp_path, lang):
+def test_table_in_the_chosen_language_at_80_columns(runner, bank, tmp_path, lang, monkeypatch):
+    monkeypatch.setattr("quizcli.commands.common._CONSOLES", {})  # a console made at another width is cached
     r = runner.invoke(["--home", str(tmp_path), "topics", "cnn", "--lang", lang], env={"COLUMNS": "80"})
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
@@ -75,7 +76,7 @@ def test_both_titles_from_100_columns(bank):
     assert s.title.en in out and s.title.zh in out
 
 
-def test_mastery_from_the_progress_store(runner, tmp_path):
+def test_mastery_from_the_progress_store(runner, tmp_path, monkeypatch):
     _record(tmp_path, ["pooling", "stride"], [True, False, True])
     _record(tmp_path, ["stride", "padding", "pooling"], [False])  # third concept: not counted for pooling
     _record(tmp_path, ["receptive_field"], [False] * 5 + [True] * 20)
@@ -86,6 +87,7 @@ def test_mastery_from_the_progress_store(runner, tmp_path):
     assert (by["padding"]["mastery"], by["padding"]["answered"]) == (0.0, 1)
     assert (by["receptive_field"]["mastery"], by["receptive_field"]["answered"]) == (1.0, 25)
     assert by["convolution"]["mastery"] is None
+    monkeypatch.setattr("quizcli.commands.common._CONSOLES", {})
     r = runner.invoke(["--home", str(tmp_path), "topics", "cnn"], env={"COLUMNS": "80"})
     row = next(x for x in r.output.splitlines() if x.startswith("│ pooling "))
     assert "67% (3)" in row
