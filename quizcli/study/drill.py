@@ -50,6 +50,12 @@ def hint_ladder(item: Item, bank=None) -> tuple[Bilingual, ...]:
                               "没有更多提示了。" + kind.hint(item, "zh") + "或输入 s 跳过。"),)
 
 
+def _exam_hint(item: Item) -> tuple[Bilingual, ...]:
+    """What `?` says in a mock exam: no hints, only the form of the answer (and it costs nothing)."""
+    kind = kinds.of(item)
+    return (Bilingual("A mock exam gives no hints. " + kind.hint(item, "en"), "模拟考试不提供提示。" + kind.hint(item, "zh")),)
+
+
 def _show_rung(ui: DrillUI, item: Item, level: int | None, total: int, text: Bilingual) -> None:
     """Hand a hint rung to the face (`hint_rung`); a face without it (study.scripted) keeps it
     in its `events`, else shows the form of the answer."""
@@ -86,8 +92,8 @@ def ask_item(item: Item, ui: DrillUI, mode: str = "drill", confidence: bool = Fa
 
     In a drill or a review, `?` climbs the item's hint ladder (hint_ladder); each rung taken is
     recorded with the answer (`hints`) and, as for a calculation's steps (study.steps), costs a
-    quarter of the credit and makes a right answer Hard for the scheduler. Enter, and `?` in an
-    exam, give only the form of the answer and cost nothing.
+    quarter of the credit and makes a right answer Hard for the scheduler. Enter gives only the
+    form of the answer; in an exam `?` says there are no hints (and the form). Neither costs anything.
 
     Returns (answered or None, grade result or None, stop reason or None)."""
     from .steps import step_credit
@@ -106,7 +112,7 @@ def ask_item(item: Item, ui: DrillUI, mode: str = "drill", confidence: bool = Fa
             return a, None, None
         if text.strip() in HINT and text.strip() not in kinds.of(item).answer_words(item):
             if ladder is None:
-                ladder = hint_ladder(item, getattr(ui, "bank", None)) if mode != "exam" else ()
+                ladder = hint_ladder(item, getattr(ui, "bank", None)) if mode != "exam" else _exam_hint(item)
             if not text.strip() or not ladder:
                 ui.hint(item)
             elif rungs < len(ladder) - 1:

@@ -3,7 +3,7 @@ or a review: first the key idea of the item's concept (its summary), then an opt
 with the bank's reason (true/false: the fact the statement turns on, the explanation), then "no
 more hints". Each rung taken is recorded as a calculation's step hints are (study/steps.py):
 `hints` on the answer, a quarter of the credit per rung, a right answer Hard for the scheduler.
-Enter, and `?` in an exam, give only the form of the answer.
+Enter gives only the form of the answer; in an exam `?` says there are no hints (and the form).
 
 Hand-picked bank items, expected text read from the bank:
 - cnn.params_bias_count (choice, answer B, concept conv_params): the first wrong option with a
@@ -96,7 +96,7 @@ def test_review_climbs_an_exam_does_not(bank):
     ui.bank = bank
     a, _, _ = ask_item(item, ui, mode="exam")
     assert a.hints == 0 and a.rating == "good"
-    assert [e["hint"] for e in ui.events if e["event"] == "hint"] == ["Answer true or false (t/f, 对/错)."] * 2
+    assert [e["hint"] for e in ui.events if e["event"] == "hint"] == ["A mock exam gives no hints. Answer true or false (t/f, 对/错)."] * 2
 
 
 def test_kinds_without_a_ladder_keep_the_form_hint(bank):
