@@ -68,6 +68,14 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "type_truefalse": ("true / false", "判断"),
     "type_symbolic": ("formula", "公式"),
     "type_numeric": ("numeric", "计算"),
+    # topics TOPIC (issue 17)
+    "mastery": ("Mastery", "掌握度"),
+    "topic_concepts_hint": (
+        "Mastery: share right of your last {n} answers on the concept (answers so far)\n"
+        "Explain: quizcli explain ID  ·  Drill: quizcli drill {id}",
+        "掌握度：该知识点最近 {n} 次作答的正确率（累计作答次数）\n讲解：quizcli explain 编号  ·  练习：quizcli drill {id}",
+    ),
+    "no_topic": ("No topic matches “{q}”.", "没有找到与“{q}”匹配的主题。"),
 }
 
 

@@ -11,18 +11,30 @@ bank_app = typer.Typer(help="Tools for whoever writes questions: validate a bank
 
 
 def register(app: typer.Typer) -> None:
-    app.command("topics", help="The course map: every topic with its concepts and questions.")(topics)
+    app.command("topics", help="The course map: every topic with how many concepts and questions it has. With TOPIC (id, "
+                "alias or title, either language): that topic's concepts, each with its title, the bank questions on it and your "
+                "mastery. Examples: quizcli topics;  quizcli topics cnn;  quizcli topics 卷积神经网络 --json")(topics)
     app.command("explain", help="Explain a concept: by id, alias, title (中文/English), typo or a pasted exam question.")(explain)
     app.add_typer(bank_app, name="bank")
 
 
-def topics(json_out: JsonOpt = False, lang_opt: LangOpt = None, bank: BankOpt = None) -> None:
-    """List the course topics with how many concepts and questions each has.
+def topics(
+    topic: Annotated[Optional[List[str]], typer.Argument(metavar="[TOPIC]", show_default=False,
+                                                         help="A topic (id, alias or title in either language): list its concepts.")] = None,
+    json_out: JsonOpt = False,
+    lang_opt: LangOpt = None,
+    bank: BankOpt = None,
+) -> None:
+    """List the course topics with how many concepts and questions each has; with TOPIC,
+    that topic's concepts: id, title, the bank questions on each, and your mastery (share
+    right of your last 20 answers on the concept, from your progress).
 
-    Example: quizcli topics;  quizcli topics --json
+    Examples: quizcli topics;  quizcli topics cnn;  quizcli topics 卷积神经网络 --json
     """
     lg = lang(lang_opt)
     b = get_bank(bank, lg)
+    if topic:
+        return _topic_concepts(b, " ".join(topic).strip(), lg, json_out)
     if json_out:
         from ..render.jsonout import emit, topics_json
 
@@ -32,6 +44,76 @@ def topics(json_out: JsonOpt = False, lang_opt: LangOpt = None, bank: BankOpt = 
 
     out = console()
     out.print(topics_table(b, lg, width=out.width, banks=bank_dirs(bank)), crop=False)  # as in explain: commands are not cut
+
+
+def _topic_concepts(b, name: str, lg: str, json_out: bool) -> None:
+    from ..bank.search import resolve_topic, suggest_topic
+    from ..i18n import t
+
+    tid = resolve_topic(b, name)
+    if tid is None:
+        near = suggest_topic(b, name)
+        if json_out:
+            from ..render.jsonout import emit
+
+            emit({"error": "no topic", "query": name, "suggestions": near})
+            raise typer.Exit(1)
+        err = console(stderr=True)
+        err.print(t("no_topic", lg, q=name), style="bold red", markup=False)
+        if near:
+            err.print(t("did_you_mean", lg, ids=", ".join(near)), markup=False)
+        err.print(t("try_topics", lg), style="dim", markup=False)
+        raise typer.Exit(1)
+    from ..study.stats import RECENT
+
+    mastery = _concept_mastery(lg, RECENT)
+    if json_out:
+        from ..render.jsonout import emit
+        from ..render.tables import concept_rows
+
+        tp = b.topics[tid]
+        emit({"topic": {"id": tp.id, "title": tp.title.to_dict()}, "recent": RECENT, "concepts": concept_rows(b, tid, mastery)})
+        return
+    from ..render.tables import topic_concepts_table
+
+    out = console()
+    out.print(topic_concepts_table(b, tid, lg, mastery, width=out.width, recent=RECENT))
+
+
+def _concept_mastery(lg: str, recent: int) -> dict[str, tuple[float, int]]:
+    """concept -> (share right of its last `recent` graded answers, graded answers), an answer
+    counting for the first two concepts it tests (as a drill's summary counts them). No store
+    yet: nothing (and none is created); a store that cannot be read: nothing, said on stderr."""
+    from .common import home_dir
+    from ..progress.store import Store, StoreError, store_path
+
+    path = store_path(home_dir())
+    if not path.exists():
+        return {}
+    err = console(stderr=True)
+    try:
+        store = Store(path)
+        rows = store.answers()
+    except StoreError as e:
+        err.print((e.zh if lg == "zh" else e.en) + (" 掌握度暂不显示。" if lg == "zh" else " Mastery is not shown."),
+                  style="yellow", markup=False)
+        return {}
+    for en, zh in store.notices:
+        err.print(zh if lg == "zh" else en, style="yellow", markup=False)
+    import json
+
+    res: dict[str, list[int]] = {}
+    for r in rows:
+        if r["correct"] is None:
+            continue
+        cs = json.loads(r["concepts"]) if isinstance(r["concepts"], str) else list(r["concepts"])
+        for c in cs[:2]:
+            res.setdefault(c, []).append(int(r["correct"]))
+    try:
+        store.close()
+    except Exception:
+        pass
+    return {c: (sum(v[-recent:]) / len(v[-recent:]), len(v)) for c, v in res.items()}
 
 
 def explain(

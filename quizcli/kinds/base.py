@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, ClassVar
 
-from ..core.models import Bilingual, Option
+from ..core.models import Bilingual, Concept, Option
 from ..core.session import Answered, Item
 
 LETTERS = "ABCDEFGHIJ"
@@ -59,6 +59,11 @@ class Kind:
     def hint(self, item: Item, lang: str) -> str:
         """What form the answer takes (the first `?`)."""
         raise NotImplementedError
+
+    def hint_ladder(self, item: Item, concept: Concept | None) -> tuple[Bilingual, ...]:
+        """The hints `?` climbs in a drill or a review, one rung deeper each time (`concept`: the
+        item's first concept, None when unknown). Empty: `?` gives only the form of the answer."""
+        return ()
 
     def answer_words(self, item: Item) -> frozenset[str]:
         """Words that are answers, not commands, for this item (a variable named q or s)."""
@@ -113,6 +118,18 @@ def shape_words(answer: Any) -> tuple[str, str]:
             return (f"a {r}×{c} matrix, row by row (1 2; 3 4)", f"{r}×{c} 矩阵，按行填写（如 1 2; 3 4）")
         return (f"{len(answer)} numbers separated by commas or spaces", f"{len(answer)} 个数，用逗号或空格分隔")
     return ("one number", "一个数")
+
+
+def key_idea(concept: Concept | None) -> Bilingual | None:
+    """The first rung of a concept item's hints: the concept's key idea (its summary, else its
+    first key point), named by its title."""
+    if concept is None:
+        return None
+    idea = concept.summary if (concept.summary.en.strip() and concept.summary.zh.strip()) else (
+        concept.key_points[0] if concept.key_points else None)
+    if idea is None:
+        return None
+    return Bilingual(f"Key idea ({concept.title.en}): {idea.en}", f"核心思想（{concept.title.zh}）：{idea.zh}")
 
 
 def pick(lang: str, en: str, zh: str) -> str:

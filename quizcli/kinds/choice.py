@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.models import Bilingual, Option
-from .base import LETTERS, Kind, Section, letter_index, pick
+from .base import LETTERS, Kind, Section, key_idea, letter_index, pick
 
 LANGS = ("en", "zh")
 
@@ -52,6 +52,17 @@ class ChoiceKind(Kind):
 
     def hint(self, item, lang: str) -> str:
         return pick(lang, "Answer with one letter (or its number).", "填一个选项字母（或序号）。")
+
+    def hint_ladder(self, item, concept) -> tuple[Bilingual, ...]:
+        """The concept's key idea, then a wrong option to rule out with the bank's reason (the
+        first wrong option that has one)."""
+        rungs = [key_idea(concept)]
+        right = self.right_options(item)
+        for i, o in enumerate(item.question.options):
+            if i not in right and o.why is not None:
+                rungs.append(Bilingual(f"Rule out {LETTERS[i]}: {o.why.en}", f"可以排除 {LETTERS[i]}：{o.why.zh}"))
+                break
+        return tuple(r for r in rungs if r is not None)
 
     def grade(self, item, text: str):
         from ..grading import grade_choice

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.models import Bilingual
-from .base import Kind, Section, pick
+from .base import Kind, Section, key_idea, pick
 
 
 class TrueFalseKind(Kind):
@@ -22,6 +22,12 @@ class TrueFalseKind(Kind):
 
     def hint(self, item, lang: str) -> str:
         return pick(lang, "Answer true or false (t/f, 对/错).", "回答对或错（t/f、对/错）。")
+
+    def hint_ladder(self, item, concept) -> tuple[Bilingual, ...]:
+        """The concept's key idea, then the fact the statement turns on (the bank's explanation)."""
+        e = item.question.explanation
+        rungs = (key_idea(concept), Bilingual(f"The fact it turns on: {e.en}", f"关键事实：{e.zh}"))
+        return tuple(r for r in rungs if r is not None)
 
     def grade(self, item, text: str):
         from ..grading import grade_truefalse

@@ -9,6 +9,7 @@ import types
 from typing import Any
 
 from ..core.session import Item
+from .lineedit import read_line
 
 LEVELS = {"1": 1, "2": 2, "3": 3, "sure": 1, "unsure": 2, "guess": 3, "确定": 1, "不确定": 2, "猜": 3}
 
@@ -29,7 +30,7 @@ def _rich_confidence(self, item: Item) -> int | None:
     prompt = "有多确定？1 确定，2 不确定，3 猜的（回车跳过）" if zh else "How sure? 1 sure, 2 unsure, 3 guess (Enter: skip)"
     for _ in range(3):
         try:
-            text = self.out.input(f"[bold]{prompt}[/] › ")
+            text = read_line(self.out, f"[bold]{prompt}[/] › ", history="confidence")
         except EOFError:
             return None
         if not text.strip():

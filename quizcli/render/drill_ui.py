@@ -20,6 +20,7 @@ from ..core.session import Answered, Item, Summary
 from ..grading import GradeResult
 from ..study.items import expected_text
 from ..core.mathtext import render_inline
+from .lineedit import read_line
 
 LETTERS = "ABCDEFGHIJ"
 
@@ -86,7 +87,7 @@ class RichUI:
             prompt = self._t("answer (? hint, s skip, q quit)", "作答（? 提示，s 跳过，q 结束）")
         while True:
             try:
-                text = self.out.input(f"[bold]{prompt}[/] › ")
+                text = read_line(self.out, f"[bold]{prompt}[/] › ")
             except EOFError:
                 return None
             # `w`: the worked solution of the last calculation (a symbolic answer may be the variable w)
@@ -152,6 +153,11 @@ class RichUI:
     def hint(self, item: Item) -> None:
         self.out.print(Text("💡 " + render_inline(_hint_text(item, self.lang), {}), style="yellow"))
 
+    def hint_rung(self, item: Item, level: int | None, total: int, text) -> None:
+        """A rung of the item's hint ladder (level None: there are no more)."""
+        head = f"💡 {level}/{total} " if level else "💡 "
+        self.out.print(Text(head, style="yellow").append_text(Text(render_inline(text.t(self.lang), self.bank.math), style="yellow")))
+
     def invalid(self, item: Item, text: str, result: GradeResult) -> None:
         msg = result.message_zh if self.lang == "zh" else result.message_en
         self.out.print(Text("✗ " + msg + self._t("  Try again.", "  请重新输入。"), style="yellow"))
@@ -174,7 +180,7 @@ class RichUI:
         self.out.print(_tx(q.answer.t(self.lang), self.bank))
         prompt = self._t("Which did you have? (e.g. 1 3, all, none; Enter = the ✓ ones)", "你答到了哪些？（如 1 3、全部、无；回车 = 打 ✓ 的）")
         try:
-            return self.out.input(f"[bold]{prompt}[/] › ")
+            return read_line(self.out, f"[bold]{prompt}[/] › ", history="key_points")
         except EOFError:
             return None
 
@@ -198,6 +204,9 @@ class RichUI:
             style = "bold green" if a.correct else "bold yellow"
             rating_zh = {"again": "未掌握", "hard": "勉强", "good": "良好", "easy": "轻松"}.get(a.rating or "", a.rating)
             self.out.print(Text(self._t(f"Self-rated: {a.rating} ({a.expected} key points)", f"自评：{rating_zh}（要点 {a.expected}）"), style=style))
+        elif a.correct and a.hints:
+            self.out.print(Text("✓ " + self._t(f"Right, with {a.hints} hint{'s' if a.hints != 1 else ''} (score {a.score:.2g}).",
+                                               f"正确，用了 {a.hints} 级提示（得分 {a.score:.2g}）。"), style="bold green"))
         elif a.correct:
             self.out.print(Text("✓ " + self._t("Right!", "正确！"), style="bold green"))
         else:
@@ -326,6 +335,10 @@ class JsonUI:
     def hint(self, item: Item) -> None:
         self._emit({"event": "hint", "item": item.id, "hint": _hint_text(item, self.lang)})
 
+    def hint_rung(self, item: Item, level: int | None, total: int, text) -> None:
+        self._emit({"event": "hint", "item": item.id, "level": level, "of": total,
+                    "hint": render_inline(text.t(self.lang), self.bank.math)})
+
     def invalid(self, item: Item, text: str, result: GradeResult) -> None:
         self._emit({"event": "invalid", "item": item.id, "answer": text,
                     "message": result.message_zh if self.lang == "zh" else result.message_en})
@@ -390,7 +403,7 @@ class JsonUI:
             fb = (result.message_zh if self.lang == "zh" else result.message_en) + " " + fb
         self._emit({"event": "graded", "item": item.id, "answer": a.answer, "correct": a.correct, "rating": a.rating,
                     "expected": expected_text(item, self.lang), "misconception": a.misconception, "feedback": fb,
-                    "seconds": a.seconds})
+                    "seconds": a.seconds, "hints": a.hints, "score": a.score})
 
     def summary(self, s: Summary) -> None:
         d = s.to_dict()

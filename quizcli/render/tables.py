@@ -47,3 +47,39 @@ def topics_table(bank: Bank, lang: str, mastery: dict[str, float] | None = None,
             row.append("–" if m is None else f"{100 * m:.0f}")
         table.add_row(*row)
     return table
+
+
+def concept_rows(bank: Bank, topic_id: str, mastery: dict[str, tuple[float, int]] | None = None) -> list[dict]:
+    """One topic's concepts in course order: id, titles, bank questions that test the concept,
+    and (from `mastery`: concept -> (share right, graded answers)) how well the student knows it."""
+    mastery = mastery or {}
+    rows = []
+    for s in bank.stubs():
+        if s.topic != topic_id:
+            continue
+        m = mastery.get(s.id)
+        rows.append({"id": s.id, "title": s.title.to_dict(), "questions": len(bank.briefs_for(s.id)),
+                     "mastery": None if m is None else round(m[0], 4), "answered": 0 if m is None else m[1]})
+    return rows
+
+
+def topic_concepts_table(bank: Bank, topic_id: str, lang: str, mastery: dict[str, tuple[float, int]] | None = None,
+                         width: int = 80, recent: int = 20) -> Table:
+    """`quizcli topics TOPIC`: the topic's concepts. As in the course map, below 100 columns only
+    the chosen language's title is shown, and ids never wrap."""
+    both = width >= 100
+    topic = bank.topics[topic_id]
+    head = f"{topic.id} · {topic.title.zh} · {topic.title.en}" if both else f"{topic.id} · {topic.title.t(lang)}"
+    table = Table(title=head, title_style="bold", caption=t("topic_concepts_hint", lang, id=topic.id, n=recent), header_style="bold cyan")
+    table.add_column(t("id", lang), style="bold", no_wrap=True)
+    if both or lang == "zh":
+        table.add_column("中文")
+    if both or lang != "zh":
+        table.add_column("English")
+    table.add_column(t("questions", lang), justify="right", no_wrap=True)
+    table.add_column(t("mastery", lang), justify="right", no_wrap=True)
+    for r in concept_rows(bank, topic_id, mastery):
+        titles = [r["title"]["zh"], r["title"]["en"]] if both else [r["title"][lang if lang == "zh" else "en"]]
+        m = "–" if r["mastery"] is None else f"{100 * r['mastery']:.0f}% ({r['answered']})"
+        table.add_row(r["id"], *titles, str(r["questions"]), m)
+    return table

@@ -11,15 +11,16 @@ import time
 from typing import Protocol, Sequence
 
 from .. import kinds
+from ..core.models import Bilingual
 from ..core.session import Answered, Item, NullRecorder, Recorder, Summary
 from ..grading import GradeResult
 from .items import expected_text, grade
 
-__all__ = ["Answered", "NullRecorder", "Recorder", "Summary", "DrillUI", "ask_item", "run_drill"]
+__all__ = ["Answered", "NullRecorder", "Recorder", "Summary", "DrillUI", "ask_item", "hint_ladder", "run_drill"]
 
 QUIT = {"q", "quit", "exit", ":q", "退出"}
 SKIP = {"s", "skip", "跳过"}
-HINT = {"", "?", "？", "h", "hint", "提示"}
+HINT = {"", "?", "？", "h", "hint", "提示"}  # Enter: the form of the answer; the others climb the hint ladder
 
 
 class DrillUI(Protocol):
@@ -31,6 +32,40 @@ class DrillUI(Protocol):
     def feedback(self, item: Item, a: Answered, result: GradeResult | None) -> None: ...
     def summary(self, s: "Summary") -> None: ...
     def warn(self, en: str, zh: str) -> None: ...
+
+
+def hint_ladder(item: Item, bank=None) -> tuple[Bilingual, ...]:
+    """The hints `?` climbs on `item` in a drill or a review, deeper each time (choice, multi and
+    true/false: the key idea of the item's first concept, then an option to rule out or the fact
+    the statement turns on), closed by a rung saying there are no more. Empty for kinds whose
+    `?` gives only the form of the answer. `bank` gives the concept (None: that rung is left out)."""
+    concept = None
+    if bank is not None and item.concepts:
+        concept = bank.concepts.get(item.concepts[0])
+    kind = kinds.of(item)
+    rungs = tuple(kind.hint_ladder(item, concept))
+    if not rungs:
+        return ()
+    return rungs + (Bilingual("No more hints. " + kind.hint(item, "en") + " Or s to skip.",
+                              "没有更多提示了。" + kind.hint(item, "zh") + "或输入 s 跳过。"),)
+
+
+def _exam_hint(item: Item) -> tuple[Bilingual, ...]:
+    """What `?` says in a mock exam: no hints, only the form of the answer (and it costs nothing)."""
+    kind = kinds.of(item)
+    return (Bilingual("A mock exam gives no hints. " + kind.hint(item, "en"), "模拟考试不提供提示。" + kind.hint(item, "zh")),)
+
+
+def _show_rung(ui: DrillUI, item: Item, level: int | None, total: int, text: Bilingual) -> None:
+    """Hand a hint rung to the face (`hint_rung`); a face without it (study.scripted) keeps it
+    in its `events`, else shows the form of the answer."""
+    fn = getattr(ui, "hint_rung", None)
+    if fn is not None:
+        fn(item, level, total, text)
+    elif isinstance(getattr(ui, "events", None), list):
+        ui.events.append({"event": "hint", "item": item.id, "level": level, "of": total, "hint": text.t(getattr(ui, "lang", "en"))})
+    else:
+        ui.hint(item)
 
 
 def _is_command(item: Item, text: str, words: set[str]) -> bool:
@@ -55,8 +90,17 @@ def ask_item(item: Item, ui: DrillUI, mode: str = "drill", confidence: bool = Fa
     the student says how sure they are before the result (a `ui.confidence(item)` prompt, or
     '!1'..'!3' after the answer): a right guess counts as Hard for the scheduler, not Good.
 
+    In a drill or a review, `?` climbs the item's hint ladder (hint_ladder); each rung taken is
+    recorded with the answer (`hints`) and, as for a calculation's steps (study.steps), costs a
+    quarter of the credit and makes a right answer Hard for the scheduler. Enter gives only the
+    form of the answer; in an exam `?` says there are no hints (and the form). Neither costs anything.
+
     Returns (answered or None, grade result or None, stop reason or None)."""
+    from .steps import step_credit
+
     start = time.monotonic()
+    ladder: tuple[Bilingual, ...] | None = None
+    rungs = 0
     while True:
         text = ui.ask(item)
         if text is None:
@@ -64,10 +108,18 @@ def ask_item(item: Item, ui: DrillUI, mode: str = "drill", confidence: bool = Fa
         if _is_command(item, text, QUIT):
             return None, None, "quit"
         if _is_command(item, text, SKIP):
-            a = _answered(item, text.strip(), None, None, start, None, mode, expected_text(item, "en"))
+            a = _answered(item, text.strip(), None, None, start, None, mode, expected_text(item, "en"), hints=rungs)
             return a, None, None
         if text.strip() in HINT and text.strip() not in kinds.of(item).answer_words(item):
-            ui.hint(item)
+            if ladder is None:
+                ladder = hint_ladder(item, getattr(ui, "bank", None)) if mode != "exam" else _exam_hint(item)
+            if not text.strip() or not ladder:
+                ui.hint(item)
+            elif rungs < len(ladder) - 1:
+                rungs += 1
+                _show_rung(ui, item, rungs, len(ladder) - 1, ladder[rungs - 1])
+            else:
+                _show_rung(ui, item, None, len(ladder) - 1, ladder[-1])
             continue
         text, conf = split_confidence(text)
         if conf is None and confidence and hasattr(ui, "confidence"):
@@ -99,18 +151,18 @@ def ask_item(item: Item, ui: DrillUI, mode: str = "drill", confidence: bool = Fa
         if result.correct is None:
             ui.invalid(item, text, result)
             continue
-        rating = ("hard" if conf == 3 else "good") if result.correct else "again"
-        a = _answered(item, text.strip(), bool(result.correct), rating, start,
-                      result.misconception, mode, expected_text(item, "en"), score=1.0 if result.correct else 0.0, confidence=conf)
+        rating = ("hard" if conf == 3 or rungs else "good") if result.correct else "again"
+        a = _answered(item, text.strip(), bool(result.correct), rating, start, result.misconception, mode, expected_text(item, "en"),
+                      score=step_credit(rungs) if result.correct else 0.0, confidence=conf, hints=rungs)
         return a, result, None
 
 
 def _answered(item: Item, text: str, correct, rating, start: float, misconception, mode: str, expected: str,
-              score: float | None = None, confidence: int | None = None) -> Answered:
+              score: float | None = None, confidence: int | None = None, hints: int = 0) -> Answered:
     return Answered(
         item=item.id, card=item.card_id, kind=item.kind, topic=item.topic, concepts=item.concepts,
         answer=text, correct=correct, rating=rating, seconds=round(time.monotonic() - start, 2),
-        misconception=misconception, expected=expected, mode=mode, score=score, confidence=confidence,
+        misconception=misconception, expected=expected, mode=mode, score=score, confidence=confidence, hints=hints,
     )
 
 
