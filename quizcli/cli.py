@@ -32,9 +32,12 @@ _GLOBAL_WITH_VALUE = {"--lang", "-l", "--bank", "--home"}
 
 
 def _global(
-    lang: Annotated[Optional[str], typer.Option("--lang", "-l", help="Language: zh or en (default: QUIZCLI_LANG, else the locale, else en).", show_default=False)] = None,
-    bank: Annotated[Optional[List[Path]], typer.Option("--bank", help="An extra bank folder on top of the built-in one (repeatable).", show_default=False)] = None,
-    home: Annotated[Optional[Path], typer.Option("--home", help="Where progress is kept (default: QUIZCLI_HOME, else the user data folder).", show_default=False)] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", "-l", help="Language: zh or en (default: "
+                                                                     "QUIZCLI_LANG, else the locale, else en).", show_default=False)] = None,
+    bank: Annotated[Optional[List[Path]], typer.Option("--bank", help="An extra bank folder on top of "
+                                                                      "the built-in one (repeatable).", show_default=False)] = None,
+    home: Annotated[Optional[Path], typer.Option("--home", help="Where progress is kept (default: "
+                                                                "QUIZCLI_HOME, else the user data folder).", show_default=False)] = None,
 ) -> None:
     common.STATE.lang = lang
     common.STATE.banks = list(bank or [])

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, List, Optional
 
 import typer
+from ..core.models import Bilingual
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -57,7 +58,7 @@ def kind_option(kind: str, lg: str = "en") -> str:
     kind = KIND_ALIASES.get(kind.strip().lower(), kind.strip().lower())
     if kind not in kind_filters():
         names = ", ".join(kind_filters())
-        raise fail(f"--kind must be one of {names} (formula = symbolic)" if lg == "en" else f"--kind 须为 {names} 之一（formula 即 symbolic）")
+        raise fail(Bilingual(f"--kind must be one of {names} (formula = symbolic)", f"--kind 须为 {names} 之一（formula 即 symbolic）").t(lg))
     return kind
 
 
@@ -124,7 +125,7 @@ def open_recorder(lang: str, home: Path | None = None):
         store = Store(store_path(home or home_dir()))
     except StoreError as e:
         msg = e.zh if lang == "zh" else e.en
-        tail = " 本次练习不会保存进度。" if lang == "zh" else " This drill runs without saving progress."
+        tail = Bilingual(" This drill runs without saving progress.", " 本次练习不会保存进度。").t(lang)
         err.print(msg + tail, style="yellow", markup=False)
         return NullRecorder()
     for en, zh in store.notices:

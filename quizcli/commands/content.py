@@ -6,6 +6,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from .common import BankOpt, JsonOpt, LangOpt, bank_dirs, console, get_bank, lang
+from ..core.models import Bilingual
 
 bank_app = typer.Typer(help="Tools for whoever writes questions: validate a bank.", no_args_is_help=True)
 
@@ -95,7 +96,7 @@ def _concept_mastery(lg: str, recent: int) -> dict[str, tuple[float, int]]:
         store = Store(path)
         rows = store.answers()
     except StoreError as e:
-        err.print((e.zh if lg == "zh" else e.en) + (" 掌握度暂不显示。" if lg == "zh" else " Mastery is not shown."),
+        err.print((e.zh if lg == "zh" else e.en) + (Bilingual(" Mastery is not shown.", " 掌握度暂不显示。").t(lg)),
                   style="yellow", markup=False)
         return {}
     for en, zh in store.notices:
@@ -210,7 +211,7 @@ def _show_example(concept, lg: str) -> None:
 
     p = worked_example(concept)
     if p is None:
-        msg = "No worked example for this concept yet." if lg == "en" else "该知识点暂无计算示例。"
+        msg = Bilingual("No worked example for this concept yet.", "该知识点暂无计算示例。").t(lg)
         console().print(msg, style="dim", markup=False)
         return
     from ..render.problems import problem_view
@@ -220,7 +221,8 @@ def _show_example(concept, lg: str) -> None:
 
 @bank_app.command("check")
 def bank_check(
-    dirs: Annotated[Optional[List[Path]], typer.Argument(help="Bank folders to check (default: the built-in bank, plus --bank folders).", show_default=False)] = None,
+    dirs: Annotated[Optional[List[Path]], typer.Argument(help="Bank folders to check (default: the "
+                                                              "built-in bank, plus --bank folders).", show_default=False)] = None,
     lang_opt: LangOpt = None,
     bank: BankOpt = None,
 ) -> None:
@@ -239,7 +241,7 @@ def bank_check(
     folders = [builtin_bank_dir(), *bank_dirs(bank), *(dirs or [])]
     out = console()
     # deep checks parse every symbolic answer with sympy: a second or two
-    with console(stderr=True).status("Checking the bank…" if lg == "en" else "正在检查题库…"):
+    with console(stderr=True).status(Bilingual("Checking the bank…", "正在检查题库…").t(lg)):
         b, problems = validate_dirs(folders, deep=True)
     if problems:
         err = console(stderr=True)

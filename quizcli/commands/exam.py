@@ -6,21 +6,27 @@ from typing import Annotated, List, Optional
 import typer
 
 from .common import BankOpt, JsonOpt, LangOpt, console, fail, get_bank, lang
+from ..core.models import Bilingual
 
 
 def register(app: typer.Typer) -> None:
-    app.command("exam", help="A timed mock exam over all topics, interleaved like a real paper, then a report and tonight's plan; Ctrl-C pauses (exam --resume).")(exam)
+    app.command("exam", help="A timed mock exam over all topics, interleaved like a real paper, "
+                             "then a report and tonight's plan; Ctrl-C pauses (exam --resume).")(exam)
 
 
 def exam(
-    minutes: Annotated[float, typer.Option("--minutes", "-m", help="Time allowed (0.1 to 600 minutes); when it runs out, the item being answered is the last.", min=0.1, max=600)] = 60,
+    minutes: Annotated[float, typer.Option("--minutes", "-m", help="Time allowed (0.1 to 600 minutes); when it runs "
+                                                                   "out, the item being answered is the last.", min=0.1, max=600)] = 60,
     n: Annotated[int, typer.Option("-n", "--number", help="Number of items on the paper.", min=3, max=200)] = 25,
     topics: Annotated[Optional[List[str]], typer.Option("--topics", "-t", help="Limit to these topics (repeatable; default all).", show_default=False)] = None,
     seed: Annotated[Optional[int], typer.Option("--seed", help="Same seed, same paper.", show_default=False)] = None,
-    paper: Annotated[Optional[Path], typer.Option("--paper", help="Also write the paper and its answer key as Markdown to this file.", show_default=False)] = None,
+    paper: Annotated[Optional[Path], typer.Option("--paper", help="Also write the paper and its answer "
+                                                                  "key as Markdown to this file.", show_default=False)] = None,
     feedback: Annotated[str, typer.Option("--feedback", help="end (answers and marks in the report, like a real paper) or now (after each item).")] = "end",
     resume: Annotated[bool, typer.Option("--resume", help="Go on with the paused exam: same paper, the time left kept.")] = False,
-    confidence: Annotated[Optional[bool], typer.Option("--confidence/--no-confidence", help="Say how sure you are (1 sure, 2 unsure, 3 guess) for each item; or add it to the answer: 55 !1 (default: QUIZCLI_CONFIDENCE).", show_default=False)] = None,
+    confidence: Annotated[Optional[bool], typer.Option("--confidence/--no-confidence", help="Say how sure you are (1 sure, 2 unsure, 3 guess) for each item; "
+                                                                                            "or add it to the answer: 55 !1 "
+                                                                                            "(default: QUIZCLI_CONFIDENCE).", show_default=False)] = None,
     json_out: JsonOpt = False,
     lang_opt: LangOpt = None,
     bank: BankOpt = None,
@@ -46,9 +52,9 @@ def exam(
 
     lg = lang(lang_opt)
     if minutes != minutes:  # NaN passes every range check
-        raise fail("--minutes must be a number of minutes, not nan." if lg == "en" else "--minutes 必须是分钟数，不能是 nan。", 2)
+        raise fail(Bilingual("--minutes must be a number of minutes, not nan.", "--minutes 必须是分钟数，不能是 nan。").t(lg), 2)
     if feedback not in ("end", "now"):
-        raise fail("--feedback must be end or now." if lg == "en" else "--feedback 只能是 end 或 now。")
+        raise fail(Bilingual("--feedback must be end or now.", "--feedback 只能是 end 或 now。").t(lg))
     b = get_bank(bank, lg)
     from .study import _recorder, _start_symbolic_warmup
 
@@ -59,8 +65,8 @@ def exam(
         try:
             items, done, left, weights = resume_state(b, state)
         except ValueError as e:
-            raise fail(f"The paused exam {pause_file} cannot be read ({e}); start a new one with quizcli exam."
-                       if lg == "en" else f"无法读取暂停的考试 {pause_file}（{e}）；请用 quizcli exam 重新开始。")
+            raise fail(Bilingual(f"The paused exam {pause_file} cannot be read ({e}); start a new one with quizcli exam.",
+                                 f"无法读取暂停的考试 {pause_file}（{e}）；请用 quizcli exam 重新开始。").t(lg))
         minutes = max(0.1, left / 60)
         chosen_topics = list(state.get("topics") or b.topics)
         recorder = _recorder(lg)
@@ -69,7 +75,7 @@ def exam(
         for t in topics or []:
             tid = resolve_topic(b, t)
             if tid is None:
-                raise fail(f"No topic '{t}'. See quizcli topics." if lg == "en" else f"没有“{t}”这个主题。可运行 quizcli topics 查看。")
+                raise fail(Bilingual(f"No topic '{t}'. See quizcli topics.", f"没有“{t}”这个主题。可运行 quizcli topics 查看。").t(lg))
             chosen_topics.append(tid)
         chosen_topics = chosen_topics or list(b.topics)
         recorder = _recorder(lg)
@@ -77,12 +83,12 @@ def exam(
         history = [dict(r) for r in store.answers()] if store is not None else []
         items, weights = prepare_exam(b, chosen_topics, n, seed, history)
         if not items:
-            raise fail("No questions for those topics yet." if lg == "en" else "这些主题还没有题目。")
+            raise fail(Bilingual("No questions for those topics yet.", "这些主题还没有题目。").t(lg))
     if paper is not None:
         from ..render.exam import paper_markdown
 
         cmd = "quizcli exam" + (f" --seed {seed}" if seed is not None else "") + f" -n {n}" + "".join(f" --topics {t}" for t in (topics or []))
-        title = "Mock exam — Neural Networks and Deep Learning" if lg == "en" else "模拟考试 —— 神经网络与深度学习"
+        title = Bilingual("Mock exam — Neural Networks and Deep Learning", "模拟考试 —— 神经网络与深度学习").t(lg)
         paper.write_text(paper_markdown(items, b, lg, title, cmd), encoding="utf-8")
     _start_symbolic_warmup(items)
 
@@ -97,14 +103,14 @@ def exam(
     if not json_out:
         left_items = len(items) - len(done)
         if resume:
-            msg = ("Resuming the mock exam: {k} of {n} items left, {m:.1f} minutes. q hands in."
-                   if lg == "en" else "继续模拟考试：{n} 题中还剩 {k} 题，{m:.1f} 分钟。输入 q 交卷。")
+            msg = (Bilingual("Resuming the mock exam: {k} of {n} items left, {m:.1f} minutes. q hands in.",
+                             "继续模拟考试：{n} 题中还剩 {k} 题，{m:.1f} 分钟。输入 q 交卷。").t(lg))
         elif feedback == "end":
-            msg = ("Mock exam: {n} items, {m:g} minutes. Answers are shown at the end. q ends the exam."
-                   if lg == "en" else "模拟考试：{n} 题，{m:g} 分钟。答案在最后统一给出。输入 q 交卷。")
+            msg = (Bilingual("Mock exam: {n} items, {m:g} minutes. Answers are shown at the end. q ends the exam.",
+                             "模拟考试：{n} 题，{m:g} 分钟。答案在最后统一给出。输入 q 交卷。").t(lg))
         else:
-            msg = ("Mock exam: {n} items, {m:g} minutes, feedback after each item. q ends the exam."
-                   if lg == "en" else "模拟考试：{n} 题，{m:g} 分钟，每题之后给出反馈。输入 q 交卷。")
+            msg = (Bilingual("Mock exam: {n} items, {m:g} minutes, feedback after each item. q ends the exam.",
+                             "模拟考试：{n} 题，{m:g} 分钟，每题之后给出反馈。输入 q 交卷。").t(lg))
         console().print(msg.format(n=len(items), k=left_items, m=minutes), markup=False)
     rep, answers = sit_exam(items, ui, recorder, minutes, weights, done, confidence=confident)
     if rep.stopped == "interrupt" and not json_out:
@@ -119,19 +125,19 @@ def exam(
                 from ..progress.store import os_reason
 
                 en, zh = os_reason(e)
-                console().print(f"The exam could not be paused ({en}); here is the report." if lg == "en"
-                                else f"无法暂停考试（{zh}）；以下是成绩报告。", markup=False)
+                console().print(Bilingual(f"The exam could not be paused "
+                                          f"({en}); here is the report.", f"无法暂停考试（{zh}）；以下是成绩报告。").t(lg), markup=False)
             else:
                 m = rep.seconds_left / 60
-                console().print((f"Paused: {len(answers)} of {len(items)} answered, {m:.1f} minutes left. "
-                                 "Go on with: quizcli exam --resume") if lg == "en" else
-                                (f"已暂停：{len(items)} 题已答 {len(answers)} 题，剩余 {m:.1f} 分钟。"
-                                 "继续：quizcli exam --resume"), markup=False)
+                console().print(Bilingual(f"Paused: {len(answers)} of {len(items)} answered, {m:.1f} minutes left. "
+                                          "Go on with: quizcli exam --resume",
+                                          f"已暂停：{len(items)} 题已答 {len(answers)} 题，剩余 {m:.1f} 分钟。"
+                                          "继续：quizcli exam --resume").t(lg), markup=False)
                 return
         elif choice == "discard":
             _remove(pause_file)
-            console().print((f"Paper discarded. Your {len(answers)} answers are kept in your progress."
-                             if lg == "en" else f"试卷已放弃。你的 {len(answers)} 条作答已保存在学习记录中。"), markup=False)
+            console().print((Bilingual(f"Paper discarded. Your {len(answers)} answers are kept in your progress.",
+                                       f"试卷已放弃。你的 {len(answers)} 条作答已保存在学习记录中。").t(lg)), markup=False)
             return
     _remove(pause_file) if resume else None
     if json_out:
@@ -153,15 +159,15 @@ def _load_paused(path: Path, lg: str) -> dict:
     import json
 
     if not path.exists():
-        raise fail("No paused exam. Start one with quizcli exam." if lg == "en" else "没有暂停的考试。用 quizcli exam 开始一场。")
+        raise fail(Bilingual("No paused exam. Start one with quizcli exam.", "没有暂停的考试。用 quizcli exam 开始一场。").t(lg))
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(state, dict):
             raise ValueError("not an object")
         return state
     except (OSError, ValueError) as e:
-        raise fail(f"The paused exam {path} cannot be read ({e}); start a new one with quizcli exam."
-                   if lg == "en" else f"无法读取暂停的考试 {path}（{e}）；请用 quizcli exam 重新开始。")
+        raise fail(Bilingual(f"The paused exam {path} cannot be read ({e}); start a new one with quizcli exam.",
+                             f"无法读取暂停的考试 {path}（{e}）；请用 quizcli exam 重新开始。").t(lg))
 
 
 def _remove(path: Path) -> None:
@@ -174,8 +180,8 @@ def _remove(path: Path) -> None:
 def _ask_after_interrupt(lg: str) -> str:
     """hand_in, pause or discard: asked after Ctrl-C (end of input hands in; a second Ctrl-C pauses)."""
     console().print()
-    q = ("Ctrl-C: hand in now (h), pause and go on later with quizcli exam --resume (p), or discard the paper (d)? "
-         if lg == "en" else "Ctrl-C：立即交卷（h），暂停、之后用 quizcli exam --resume 继续（p），还是放弃本卷（d）？")
+    q = (Bilingual("Ctrl-C: hand in now (h), pause and go on later with quizcli exam --resume (p), or discard the paper (d)? ",
+                   "Ctrl-C：立即交卷（h），暂停、之后用 quizcli exam --resume 继续（p），还是放弃本卷（d）？").t(lg))
     words = {"h": "hand_in", "hand in": "hand_in", "交卷": "hand_in", "p": "pause", "pause": "pause", "暂停": "pause",
              "d": "discard", "discard": "discard", "放弃": "discard"}
     for _ in range(5):

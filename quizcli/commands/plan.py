@@ -6,6 +6,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from .common import BankOpt, JsonOpt, LangOpt, console, fail, get_bank, home_dir, lang
+from ..core.models import Bilingual
 
 TodayOpt = Annotated[Optional[str], typer.Option("--today", help="Plan as if today were this date (YYYY-MM-DD).", show_default=False)]
 
@@ -22,8 +23,8 @@ def _date(value: str, opt: str, lg: str):
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise fail(f"{opt} wants a date as YYYY-MM-DD, for example 2027-01-15 (got '{value}')."
-                   if lg == "en" else f"{opt} 需要 YYYY-MM-DD 格式的日期，例如 2027-01-15（收到“{value}”）。")
+        raise fail(Bilingual(f"{opt} wants a date as YYYY-MM-DD, for example 2027-01-15 (got '{value}').",
+                             f"{opt} 需要 YYYY-MM-DD 格式的日期，例如 2027-01-15（收到“{value}”）。").t(lg))
 
 
 def _settings_path() -> Path:
@@ -34,9 +35,11 @@ def _settings_path() -> Path:
 
 def plan(
     exam: Annotated[Optional[str], typer.Option("--exam", help="The exam date, YYYY-MM-DD: makes (and saves) a new plan.", show_default=False)] = None,
-    minutes: Annotated[Optional[int], typer.Option("--minutes", "-m", help="Minutes a day (default 40, or the saved plan's).", min=5, max=600, show_default=False)] = None,
+    minutes: Annotated[Optional[int], typer.Option("--minutes", "-m", help="Minutes a day (default 40, "
+                                                                           "or the saved plan's).", min=5, max=600, show_default=False)] = None,
     topics: Annotated[Optional[List[str]], typer.Option("--topics", "-t", help="Only these topics (repeatable; default all).", show_default=False)] = None,
-    mock_minutes: Annotated[Optional[int], typer.Option("--mock-minutes", help="Minutes of each mock exam (default: that day's minutes; more makes the day run over, and the plan says so).", min=5, max=600, show_default=False)] = None,
+    mock_minutes: Annotated[Optional[int], typer.Option("--mock-minutes", help="Minutes of each mock exam (default: that day's minutes; more makes the day "
+                                                                               "run over, and the plan says so).", min=5, max=600, show_default=False)] = None,
     today_opt: TodayOpt = None,
     ics: Annotated[Optional[Path], typer.Option("--ics", help="Also write the plan as a calendar file (.ics) for a calendar app.", show_default=False)] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Show every day of the saved plan, not only today.")] = False,
@@ -85,7 +88,7 @@ def _run(exam, minutes, topics, mock_minutes, today_opt, ics, show_all, json_out
         for t in topics or []:
             tid = resolve_topic(b, t)
             if tid is None:
-                raise fail(f"No topic '{t}'. See quizcli topics." if lg == "en" else f"没有“{t}”这个主题。可运行 quizcli topics 查看。")
+                raise fail(Bilingual(f"No topic '{t}'. See quizcli topics.", f"没有“{t}”这个主题。可运行 quizcli topics 查看。").t(lg))
             if tid not in chosen:
                 chosen.append(tid)
         settings = {"exam": exam_d.isoformat(), "minutes": minutes or 40, "topics": chosen or list(b.topics),
@@ -96,18 +99,18 @@ def _run(exam, minutes, topics, mock_minutes, today_opt, ics, show_all, json_out
         except PlanError as e:
             raise fail(e.zh if lg == "zh" else e.en)
         if settings is None:
-            raise fail("No plan yet: make one with quizcli plan --exam YYYY-MM-DD [--minutes 40]."
-                       if lg == "en" else "还没有学习计划：先用 quizcli plan --exam YYYY-MM-DD [--minutes 40] 制定一个。")
+            raise fail(Bilingual("No plan yet: make one with quizcli plan --exam YYYY-MM-DD [--minutes 40].",
+                                 "还没有学习计划：先用 quizcli plan --exam YYYY-MM-DD [--minutes 40] 制定一个。").t(lg))
         if topics:
-            raise fail("--topics changes a plan: give --exam too." if lg == "en" else "--topics 会改变计划：请同时给出 --exam。")
+            raise fail(Bilingual("--topics changes a plan: give --exam too.", "--topics 会改变计划：请同时给出 --exam。").t(lg))
         if minutes or mock_minutes:
             settings = {**settings, "minutes": minutes or settings["minutes"], "mock_minutes": mock_minutes or settings.get("mock_minutes")}
             new = True
         exam_d = date.fromisoformat(settings["exam"])
         settings["topics"] = [t for t in settings["topics"] if t in b.topics] or list(b.topics)
     if exam_d <= today_d:
-        raise fail(f"The exam date {exam_d} is not after today ({today_d}): nothing left to plan. Good luck!"
-                   if lg == "en" else f"考试日期 {exam_d} 不在今天（{today_d}）之后，没有可安排的日子了。祝考试顺利！")
+        raise fail(Bilingual(f"The exam date {exam_d} is not after today ({today_d}): nothing left to plan. Good luck!",
+                             f"考试日期 {exam_d} 不在今天（{today_d}）之后，没有可安排的日子了。祝考试顺利！").t(lg))
 
     from .progress import _store_or_exit
 
@@ -128,8 +131,9 @@ def _run(exam, minutes, topics, mock_minutes, today_opt, ics, show_all, json_out
             from ..progress.store import os_reason
 
             en, zh = os_reason(e)
-            console(stderr=True).print(f"The plan could not be saved ({en}); it is shown but not kept."
-                                       if lg == "en" else f"计划未能保存（{zh}）；仅显示，不保留。", style="yellow", markup=False)
+            console(stderr=True).print(Bilingual(f"The plan could not be saved "
+                                                 f"({en}); it is shown "
+                                                 f"but not kept.", f"计划未能保存（{zh}）；仅显示，不保留。").t(lg), style="yellow", markup=False)
     if ics is not None:
         try:
             ics.write_text(to_ics(p, lg), encoding="utf-8", newline="")
@@ -137,7 +141,7 @@ def _run(exam, minutes, topics, mock_minutes, today_opt, ics, show_all, json_out
             from ..progress.store import os_reason
 
             en, zh = os_reason(e)
-            raise fail(f"Cannot write {ics} ({en})." if lg == "en" else f"无法写入 {ics}（{zh}）。")
+            raise fail(Bilingual(f"Cannot write {ics} ({en}).", f"无法写入 {ics}（{zh}）。").t(lg))
     if json_out:
         from ..render.jsonout import emit
 
@@ -148,4 +152,4 @@ def _run(exam, minutes, topics, mock_minutes, today_opt, ics, show_all, json_out
     view = plan_view(p, b, lg) if (new or show_all) else today_view(p, b, lg)
     console().print(view)
     if ics is not None:
-        console().print(f"Calendar written to {ics}." if lg == "en" else f"日历已写入 {ics}。", markup=False)
+        console().print(Bilingual(f"Calendar written to {ics}.", f"日历已写入 {ics}。").t(lg), markup=False)

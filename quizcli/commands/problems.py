@@ -5,6 +5,7 @@ from typing import Annotated, Optional
 import typer
 
 from .common import JsonOpt, LangOpt, console, fail, lang
+from ..core.models import Bilingual
 
 
 def register(app: typer.Typer) -> None:
@@ -34,8 +35,8 @@ def _family_or_exit(name: str, lg: str, json_out: bool = False):
     except UnknownFamily as e:
         near = f" Did you mean: {', '.join(e.suggestions)}?" if e.suggestions else ""
         near_zh = f"你是不是要找：{', '.join(e.suggestions)}？" if e.suggestions else ""
-        msg = (f"No problem family '{name}'.{near} All families: quizcli solve --list"
-               if lg == "en" else f"没有名为“{name}”的题型。{near_zh}全部题型：quizcli solve --list")
+        msg = (Bilingual(f"No problem family '{name}'.{near} All families: quizcli solve --list",
+                         f"没有名为“{name}”的题型。{near_zh}全部题型：quizcli solve --list").t(lg))
         raise _fail(msg, json_out)
 
 
@@ -59,8 +60,7 @@ def gen(
 
     lg = lang(lang_opt)
     if difficulty not in DIFFICULTIES:
-        raise _fail(f"--difficulty must be one of {', '.join(DIFFICULTIES)}" if lg == "en"
-                    else f"--difficulty 须为 {', '.join(DIFFICULTIES)} 之一", json_out)
+        raise _fail(Bilingual(f"--difficulty must be one of {', '.join(DIFFICULTIES)}", f"--difficulty 须为 {', '.join(DIFFICULTIES)} 之一").t(lg), json_out)
     fm = _family_or_exit(family, lg, json_out)
     p = generate(fm.family.id, seed, difficulty)
     if json_out:
@@ -115,11 +115,11 @@ def solve(
             return
         from rich.table import Table
 
-        table = Table(title="Problem families" if lg == "en" else "题型", header_style="bold cyan", show_lines=False)
-        table.add_column("family" if lg == "en" else "题型", style="bold")
-        table.add_column("topic" if lg == "en" else "主题")
-        table.add_column("what" if lg == "en" else "内容")
-        table.add_column("parameters" if lg == "en" else "参数")
+        table = Table(title=Bilingual("Problem families", "题型").t(lg), header_style="bold cyan", show_lines=False)
+        table.add_column(Bilingual("family", "题型").t(lg), style="bold")
+        table.add_column(Bilingual("topic", "主题").t(lg))
+        table.add_column(Bilingual("what", "内容").t(lg))
+        table.add_column(Bilingual("parameters", "参数").t(lg))
         for fm in fams.values():
             ps = " ".join(p.name if p.required else f"{p.name}={p.default}" for p in fm.family.params)
             table.add_row(fm.family.id, fm.family.topic, fm.family.title.t(lg), ps)
@@ -130,8 +130,8 @@ def solve(
             console().print(ctx.get_help(), markup=False, highlight=False)
             return
         fm = _family_or_exit(family, lg)
-        head = f"{fm.family.id}: {fm.family.title.t(lg)}\n" + ("Parameters:" if lg == "en" else "参数：")
-        notes = "".join("\n" + ("Note: " if lg == "en" else "注：") + n.t(lg) for n in fm.family.notes)
+        head = f"{fm.family.id}: {fm.family.title.t(lg)}\n" + (Bilingual("Parameters:", "参数：").t(lg))
+        notes = "".join("\n" + (Bilingual("Note: ", "注：").t(lg)) + n.t(lg) for n in fm.family.notes)
         from rich.console import Group
         from rich.table import Table
         from rich.text import Text
@@ -156,10 +156,9 @@ def solve(
         raise _fail(e.t(lg), json_out)
     except (RoutesDisagree, OverflowError, ZeroDivisionError):
         # limits keep real sizes clear of this; numbers beyond them are refused, not half-answered
-        raise _fail("These numbers are outside what quizcli can check: its formula and its engine route do not "
-                    "give the same answer for them, so no answer is shown. Try values of exam size."
-                    if lg == "en" else
-                    "这组数超出了 quizcli 能核对的范围：公式与引擎两条路线的结果不一致，因此不给出答案。请用考试规模的数值。",
+        raise _fail(Bilingual("These numbers are outside what quizcli can check: its formula and its engine route do not "
+                              "give the same answer for them, so no answer is shown. Try values of exam size.",
+                              "这组数超出了 quizcli 能核对的范围：公式与引擎两条路线的结果不一致，因此不给出答案。请用考试规模的数值。").t(lg),
                     json_out)
     if json_out:
         d = p.to_dict(lg)

@@ -8,12 +8,14 @@ from typing import Annotated, Optional
 import typer
 
 from .common import BankOpt, JsonOpt, LangOpt, console, fail, get_bank, home_dir, lang
+from ..core.models import Bilingual
 
 progress_app = typer.Typer(help="Move or reset your progress: export, import, reset.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
-    app.command("review", help="Spaced review: the items that are due now, most overdue first, interleaved (mixed problem types feel harder and work better).")(review)
+    app.command("review", help="Spaced review: the items that are due now, most overdue first, "
+                               "interleaved (mixed problem types feel harder and work better).")(review)
     app.command("stats", help="Progress: mastery per topic, accuracy over time, weakest concepts, streak.")(stats)
     app.add_typer(progress_app, name="progress")
 
@@ -32,7 +34,9 @@ def _store_or_exit(lg: str):
 
 def review(
     n: Annotated[int, typer.Option("-n", "--number", help="At most this many items.", min=1)] = 20,
-    confidence: Annotated[Optional[bool], typer.Option("--confidence/--no-confidence", help="Say how sure you are (1 sure, 2 unsure, 3 guess) before each result; or add it to the answer: 55 !1 (default: QUIZCLI_CONFIDENCE).", show_default=False)] = None,
+    confidence: Annotated[Optional[bool], typer.Option("--confidence/--no-confidence", help="Say how sure you are (1 sure, 2 unsure, 3 guess) before each "
+                                                                                            "result; or add it to the answer: 55 "
+                                                                                            "!1 (default: QUIZCLI_CONFIDENCE).", show_default=False)] = None,
     json_out: JsonOpt = False,
     lang_opt: LangOpt = None,
     bank: BankOpt = None,
@@ -59,13 +63,13 @@ def review(
             emit({"event": "nothing_due", "next_due": nxt.isoformat() if nxt else None})
             return
         if nxt is None:
-            msg = ("No progress yet: start with quizcli drill TOPIC (see quizcli topics)."
-                   if lg == "en" else "还没有学习记录：先用 quizcli drill 主题 练习（见 quizcli topics）。")
+            msg = (Bilingual("No progress yet: start with quizcli drill TOPIC (see quizcli topics).",
+                             "还没有学习记录：先用 quizcli drill 主题 练习（见 quizcli topics）。").t(lg))
         else:
             local = nxt.astimezone()
             wait = _wait_text((nxt - datetime.now(nxt.tzinfo)).total_seconds(), lg)
-            msg = (f"Nothing is due. Next review: {local:%Y-%m-%d %H:%M} ({wait})."
-                   if lg == "en" else f"目前没有到期的复习。下一次复习：{local:%Y-%m-%d %H:%M}（{wait}）。")
+            msg = (Bilingual(f"Nothing is due. Next review: {local:%Y-%m-%d %H:%M} ({wait}).",
+                             f"目前没有到期的复习。下一次复习：{local:%Y-%m-%d %H:%M}（{wait}）。").t(lg))
         console().print(msg, markup=False)
         return
     ui = JsonUI(lg, b) if json_out else RichUI(console(), lg, b, title=("Review summary", "复习小结"))
@@ -89,14 +93,14 @@ def _wait_text(seconds: float, lg: str) -> str:
     """How long until then, in the unit a student reads at a glance: "in 3 min", not "in 0.0 h"."""
     minutes = seconds / 60
     if minutes < 1:
-        return "in under a minute" if lg == "en" else "不到 1 分钟后"
+        return Bilingual("in under a minute", "不到 1 分钟后").t(lg)
     if minutes < 60:
-        return f"in {minutes:.0f} min" if lg == "en" else f"{minutes:.0f} 分钟后"
+        return Bilingual(f"in {minutes:.0f} min", f"{minutes:.0f} 分钟后").t(lg)
     hours = minutes / 60
     if hours < 36:
-        return f"in {hours:.1f} h" if lg == "en" else f"{hours:.1f} 小时后"
+        return Bilingual(f"in {hours:.1f} h", f"{hours:.1f} 小时后").t(lg)
     days = hours / 24
-    return f"in {days:.0f} days" if lg == "en" else f"{days:.0f} 天后"
+    return Bilingual(f"in {days:.0f} days", f"{days:.0f} 天后").t(lg)
 
 
 def stats(json_out: JsonOpt = False, lang_opt: LangOpt = None, bank: BankOpt = None) -> None:
@@ -115,8 +119,8 @@ def stats(json_out: JsonOpt = False, lang_opt: LangOpt = None, bank: BankOpt = N
         emit(data.to_dict())
         return
     if not rows:
-        console().print("Nothing yet: answer a few items with quizcli drill TOPIC, then come back."
-                        if lg == "en" else "还没有记录：先用 quizcli drill 主题 做几道题再来看。", markup=False)
+        console().print(Bilingual("Nothing yet: answer a few items with quizcli drill TOPIC, then come back.",
+                                  "还没有记录：先用 quizcli drill 主题 做几道题再来看。").t(lg), markup=False)
         return
     from ..render.stats import stats_view
 
@@ -229,7 +233,7 @@ def progress_export(
                             f"无法写入标准输出（{zh}）。未导出任何内容。"))
         raise fail(_say(lg, f"Cannot write {file} ({en}). Nothing was exported.",
                         f"无法写入 {file}（{zh}）。未导出任何内容。"))
-    console().print(f"{len(lines)} answers written to {file}." if lg == "en" else f"已将 {len(lines)} 条作答写入 {file}。", markup=False)
+    console().print(Bilingual(f"{len(lines)} answers written to {file}.", f"已将 {len(lines)} 条作答写入 {file}。").t(lg), markup=False)
 
 
 def _read_import(file: Path, lg: str) -> bytes:
@@ -242,7 +246,7 @@ def _read_import(file: Path, lg: str) -> bytes:
         raise fail(_say(lg, f"{file} is a folder; give the file written by quizcli progress export.",
                         f"{file} 是文件夹；请给出 quizcli progress export 写出的文件。"))
     if not file.exists():
-        raise fail(f"No file {file}." if lg == "en" else f"找不到文件 {file}。")
+        raise fail(Bilingual(f"No file {file}.", f"找不到文件 {file}。").t(lg))
     try:
         return file.read_bytes()
     except OSError as e:
@@ -271,7 +275,7 @@ def progress_import(
         added, skipped = store.import_records(records)
     except StoreError as e:
         raise fail(e.text(lg))  # (each of these messages says that nothing was changed)
-    msg = f"{added} answers imported." if lg == "en" else f"已导入 {added} 条作答。"
+    msg = Bilingual(f"{added} answers imported.", f"已导入 {added} 条作答。").t(lg)
     if skipped:
         msg += _say(lg, f" {skipped} skipped (already here, or repeated in the file).",
                     f"跳过 {skipped} 条（已存在，或在文件中重复）。")
@@ -290,17 +294,17 @@ def progress_reset(
     store = _store_or_exit(lg)
     n = store.count()
     if not yes:
-        q = (f"Delete all {n} recorded answers and the review schedule? Type yes to confirm"
-             if lg == "en" else f"删除全部 {n} 条作答记录和复习计划？输入 yes 确认")
+        q = (Bilingual(f"Delete all {n} recorded answers and the "
+                       f"review schedule? Type yes to confirm", f"删除全部 {n} 条作答记录和复习计划？输入 yes 确认").t(lg))
         try:
             ok = input(q + ": ").strip().lower() in ("yes", "y", "是")
         except EOFError:
             ok = False
         if not ok:
-            console().print("Nothing deleted." if lg == "en" else "未删除任何内容。", markup=False)
+            console().print(Bilingual("Nothing deleted.", "未删除任何内容。").t(lg), markup=False)
             raise typer.Exit(1)
     try:
         n = store.reset()
     except StoreError as e:
         raise fail(e.text(lg))
-    console().print(f"Deleted {n} answers." if lg == "en" else f"已删除 {n} 条作答。", markup=False)
+    console().print(Bilingual(f"Deleted {n} answers.", f"已删除 {n} 条作答。").t(lg), markup=False)

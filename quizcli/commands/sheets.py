@@ -6,6 +6,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from .common import STATE, BankOpt, JsonOpt, LangOpt, console, fail, get_bank, kind_option, lang
+from ..core.models import Bilingual
 
 export_app = typer.Typer(help="Take the bank elsewhere: an Anki deck.", no_args_is_help=True)
 
@@ -44,10 +45,10 @@ def key(
         d = ss.decode(b, code)
     except ss.BadCode as e:
         if e.candidates:
-            raise fail(f"The code {code} is ambiguous here (it could be {', '.join(e.candidates)})." if lg == "en"
-                       else f"代码 {code} 在此有歧义（可能是 {'、'.join(e.candidates)}）。")
-        raise fail(f"No question has the code {code}. A code looks like B-07·k3f2 or B-07·k3f2.1x9 (as printed beside the question)."
-                   if lg == "en" else f"没有题目的代码是 {code}。代码形如 B-07·k3f2 或 B-07·k3f2.1x9（印在题目旁）。")
+            raise fail(Bilingual(f"The code {code} is ambiguous here (it could be {', '.join(e.candidates)}).",
+                                 f"代码 {code} 在此有歧义（可能是 {'、'.join(e.candidates)}）。").t(lg))
+        raise fail(Bilingual(f"No question has the code {code}. A code looks like B-07·k3f2 or B-07·k3f2.1x9 (as printed beside the question).",
+                             f"没有题目的代码是 {code}。代码形如 B-07·k3f2 或 B-07·k3f2.1x9（印在题目旁）。").t(lg))
     if as_json:
         data = ss.item_data(d.item, code.strip(), None, lg)
         from ..render.sheets import _answer_parts
@@ -86,7 +87,7 @@ def class_report(
 
     lg = lang(lang_opt)
     if fmt not in ("table", "html"):
-        raise fail("--format must be table or html" if lg == "en" else "--format 只能是 table 或 html")
+        raise fail(Bilingual("--format must be table or html", "--format 只能是 table 或 html").t(lg))
     try:
         data = build(files)
     except ReportError as e:
@@ -172,17 +173,17 @@ def sheet(
     second = None
     if raw_lang in ("both", "zh+en", "en+zh"):
         lg = "en" if raw_lang == "en+zh" else "zh"
-        second = "zh" if lg == "en" else "en"
+        second = Bilingual("zh", "en").t(lg)
     else:
         lg = lang(lang_opt)
     _SANDBOX_NOTICE.clear()
     if fmt not in ("md", "html", "pdf", "json"):
-        raise fail("--format must be md, html, pdf or json" if lg == "en" else "--format 只能是 md、html、pdf 或 json")
+        raise fail(Bilingual("--format must be md, html, pdf or json", "--format 只能是 md、html、pdf 或 json").t(lg))
     if answers not in ("end", "separate", "none"):
-        raise fail("--answers must be end, separate or none" if lg == "en" else "--answers 只能是 end、separate 或 none")
+        raise fail(Bilingual("--answers must be end, separate or none", "--answers 只能是 end、separate 或 none").t(lg))
     kind = kind_option(kind, lg)
     if space not in SPACES:
-        raise fail(f"--space must be one of {', '.join(SPACES)}" if lg == "en" else f"--space 只能是 {'、'.join(SPACES)}")
+        raise fail(Bilingual(f"--space must be one of {', '.join(SPACES)}", f"--space 只能是 {'、'.join(SPACES)}").t(lg))
     k_forms = versions or forms
     try:
         quotas = ss.parse_quotas(kind_quotas, "--kinds")
@@ -194,22 +195,21 @@ def sheet(
         try:
             roster = [ln.strip() for ln in students.read_text(encoding="utf-8").splitlines() if ln.strip()]
         except (OSError, UnicodeDecodeError) as e:
-            raise fail(f"Cannot read {students}: {e}" if lg == "en" else f"无法读取 {students}：{e}")
+            raise fail(Bilingual(f"Cannot read {students}: {e}", f"无法读取 {students}：{e}").t(lg))
         if not roster:
-            raise fail(f"{students} holds no student." if lg == "en" else f"{students} 中没有学生。")
+            raise fail(Bilingual(f"{students} holds no student.", f"{students} 中没有学生。").t(lg))
         if forms == 1 and not versions:
             k_forms = len(roster)  # one form each; with --forms K the K forms are dealt out in turn
     if fmt == "pdf" and sh.find_browser() is None:
         raise fail(
-            "PDF needs a headless Chromium, and none is installed. Install it (Debian/Ubuntu: "
-            "sudo apt-get install chromium fonts-noto-cjk fonts-dejavu-extra), or write HTML with "
-            "--format html and print it from any browser."
-            if lg == "en" else
-            "生成 PDF 需要无头 Chromium，但本机没有安装。请安装（Debian/Ubuntu：sudo apt-get install chromium "
-            "fonts-noto-cjk fonts-dejavu-extra），或改用 --format html 生成网页后用浏览器打印。"
+            Bilingual("PDF needs a headless Chromium, and none is installed. Install it (Debian/Ubuntu: "
+                      "sudo apt-get install chromium fonts-noto-cjk fonts-dejavu-extra), or write HTML with "
+                      "--format html and print it from any browser.",
+                      "生成 PDF 需要无头 Chromium，但本机没有安装。请安装（Debian/Ubuntu：sudo apt-get install chromium "
+                      "fonts-noto-cjk fonts-dejavu-extra），或改用 --format html 生成网页后用浏览器打印。").t(lg)
         )
     if difficulty not in ("easy", "medium", "hard"):
-        raise fail("--difficulty must be easy, medium or hard." if lg == "en" else "--difficulty 只能是 easy、medium 或 hard。", 2)
+        raise fail(Bilingual("--difficulty must be easy, medium or hard.", "--difficulty 只能是 easy、medium 或 hard。").t(lg), 2)
     if title is not None:
         # a title the terminal passed as undecodable bytes (surrogates) cannot be written to a file
         title = title.encode("utf-8", "replace").decode("utf-8") if any("\ud800" <= ch <= "\udfff" for ch in title) else title
@@ -219,10 +219,10 @@ def sheet(
     except UnknownTarget as e:
         raise fail(f"No topic or concept '{e.name}'." + (f" Did you mean: {', '.join(e.suggestions)}?" if e.suggestions else ""))
     topic_names = tuple(t.topics) + tuple(t.concepts)
-    default_title = ("Practice sheet — Neural Networks and Deep Learning" if lg == "en" else "练习卷 —— 神经网络与深度学习")
+    default_title = (Bilingual("Practice sheet — Neural Networks and Deep Learning", "练习卷 —— 神经网络与深度学习").t(lg))
     if second:
-        default_title = "练习卷 —— 神经网络与深度学习 / Practice sheet — Neural Networks and Deep Learning" if lg == "zh" else \
-            "Practice sheet — Neural Networks and Deep Learning / 练习卷 —— 神经网络与深度学习"
+        default_title = Bilingual("Practice sheet — Neural Networks and Deep Learning / 练习卷 —— 神经网络与深度学习",
+                                  "练习卷 —— 神经网络与深度学习 / Practice sheet — Neural Networks and Deep Learning").t(lg)
     cmd = _command(targets, n, seed, kind, difficulty, raw_lang if second else lg, k_forms, per_topic, kind_quotas, points)
     try:
         built = _build(ss, b, t, n, seed, kind, difficulty, per_topic, quotas, pts_raw, k_forms, lg)
@@ -288,7 +288,7 @@ def sheet(
         raise fail(_output_message(e, fmt, lg), code=2 if e.kind in ("is_dir", "no_dir") else 1)
     except RuntimeError as e:
         _report_written(written, lg)
-        raise fail(f"Could not print the PDF: {e}. Try --format html." if lg == "en" else f"PDF 打印失败：{e}。可改用 --format html。")
+        raise fail(Bilingual(f"Could not print the PDF: {e}. Try --format html.", f"PDF 打印失败：{e}。可改用 --format html。").t(lg))
     _report_written(written, lg)
 
 
@@ -302,13 +302,13 @@ def _build(ss, b, t, n, seed, kind, difficulty, per_topic, quotas, pts, k_forms,
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console(stderr=True), transient=True) as prog:
-        task = prog.add_task("Building forms" if lg == "en" else "正在组卷", total=k_forms)
+        task = prog.add_task(Bilingual("Building forms", "正在组卷").t(lg), total=k_forms)
         return ss.build(b, t.topics, t.concepts, progress=lambda done, total: prog.update(task, completed=done), **kw)
 
 
 def _report_written(written: list[Path], lg: str) -> None:
     if written:
-        console(stderr=True).print(("Wrote: " if lg == "en" else "已写入：") + ", ".join(str(p) for p in written), markup=False)
+        console(stderr=True).print((Bilingual("Wrote: ", "已写入：").t(lg)) + ", ".join(str(p) for p in written), markup=False)
 
 
 def _output_message(e, fmt: str, lg: str) -> str:
@@ -377,18 +377,17 @@ def _write(doc: str, path: Optional[Path], fmt: str, lg: str) -> bool:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console(stderr=True), transient=True) as prog:
-        prog.add_task(("Printing " if lg == "en" else "正在打印 ") + str(path) + " …", total=None)
+        prog.add_task((Bilingual("Printing ", "正在打印 ").t(lg)) + str(path) + " …", total=None)
         printed = sh.print_pdf(doc, path)
     if printed.no_sandbox and not _SANDBOX_NOTICE:
         _SANDBOX_NOTICE.append(True)
         why = printed.why or "?"
         console(stderr=True).print(
-            f"Note: Chromium would not start with its sandbox here ({why}), so it printed with --no-sandbox. "
-            "The page still runs no script and loads nothing else: JavaScript is off and the sheet's "
-            "Content-Security-Policy forbids scripts, frames and file or network access."
-            if lg == "en" else
-            f"注意：Chromium 在此无法带沙箱启动（{why}），因此以 --no-sandbox 打印。页面依然不会运行脚本、"
-            "也不加载其他任何内容：JavaScript 已关闭，试卷的内容安全策略（CSP）禁止脚本、框架以及文件和网络访问。",
+            Bilingual(f"Note: Chromium would not start with its sandbox here ({why}), so it printed with --no-sandbox. "
+                      "The page still runs no script and loads nothing else: JavaScript is off and the sheet's "
+                      "Content-Security-Policy forbids scripts, frames and file or network access.",
+                      f"注意：Chromium 在此无法带沙箱启动（{why}），因此以 --no-sandbox 打印。页面依然不会运行脚本、"
+                      "也不加载其他任何内容：JavaScript 已关闭，试卷的内容安全策略（CSP）禁止脚本、框架以及文件和网络访问。").t(lg),
             style="yellow", markup=False, highlight=False,
         )
     return True
@@ -421,7 +420,7 @@ def export_anki(
     except UnknownTarget as e:
         raise fail(f"No topic or concept '{e.name}'.")
     n = build_deck(b, t.topics, t.concepts, output, lang=lg, both=both)
-    console().print(f"{n} notes written to {output}." if lg == "en" else f"已将 {n} 张卡片写入 {output}。", markup=False)
+    console().print(Bilingual(f"{n} notes written to {output}.", f"已将 {n} 张卡片写入 {output}。").t(lg), markup=False)
 
 
 def _export_lang(raw: Optional[str]) -> tuple[str, str]:
@@ -485,7 +484,7 @@ def _export(build, ext: str, targets, output: Path, variants: int, lang_opt, ban
     try:
         t = resolve_targets(b, list(targets or []))
     except UnknownTarget as e:
-        raise fail(f"No topic or concept '{e.name}'." if lg == "en" else f"没有主题或知识点 '{e.name}'。")
+        raise fail(Bilingual(f"No topic or concept '{e.name}'.", f"没有主题或知识点 '{e.name}'。").t(lg))
     topics = list(t.topics) or sorted({b.concepts[c].topic for c in t.concepts if c in b.concepts}, key=list(b.topics).index)
     data, counts = build(b, topics, t.concepts, lang=xl, variants=variants)
     try:
@@ -493,5 +492,5 @@ def _export(build, ext: str, targets, output: Path, variants: int, lang_opt, ban
     except sh.OutputError as e:
         raise fail(_output_message(e, ext, lg), code=2 if e.kind in ("is_dir", "no_dir") else 1)
     kinds_s = ", ".join(f"{v} {k}" for k, v in sorted(counts.by_type.items()))
-    console().print(f"{counts.questions} questions ({kinds_s}) written to {output}." if lg == "en"
-                    else f"已将 {counts.questions} 道题（{kinds_s}）写入 {output}。", markup=False)
+    console().print(Bilingual(f"{counts.questions} questions ({kinds_s}) written to {output}.",
+                              f"已将 {counts.questions} 道题（{kinds_s}）写入 {output}。").t(lg), markup=False)

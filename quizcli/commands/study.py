@@ -5,6 +5,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from .common import BankOpt, JsonOpt, LangOpt, console, fail, get_bank, kind_option, lang
+from ..core.models import Bilingual
 
 KindOpt = Annotated[str, typer.Option("--kind", "-k", help="concept (short/choice/true-false), numeric (calculations), symbolic (= formula) or mixed.")]
 NOpt = Annotated[int, typer.Option("-n", "--number", help="How many items.", min=1, max=500)]
@@ -23,12 +24,18 @@ def drill(
     n: NOpt = 10,
     seed: SeedOpt = None,
     difficulty: DiffOpt = None,
-    item: Annotated[Optional[List[str]], typer.Option("--item", "-i", help="Drill exactly this item: a question id or family:seed (repeatable).", show_default=False)] = None,
-    steps: Annotated[bool, typer.Option("--steps", help="Ask every calculation step by step, every step, each graded at once (errors carried forward).")] = False,
-    fade: Annotated[str, typer.Option("--fade", help="Faded worked examples for calculations, from your history: backward (the last steps blanked first), forward, or off (final answers only).")] = "backward",
-    mistakes: Annotated[bool, typer.Option("--mistakes", help="Re-ask the items answered wrong in the last --days days (fresh variants of calculations).")] = False,
+    item: Annotated[Optional[List[str]], typer.Option("--item", "-i", help="Drill exactly this item: a question "
+                                                                           "id or family:seed (repeatable).", show_default=False)] = None,
+    steps: Annotated[bool, typer.Option("--steps", help="Ask every calculation step by step, every step, "
+                                                        "each graded at once (errors carried forward).")] = False,
+    fade: Annotated[str, typer.Option("--fade", help="Faded worked examples for calculations, from your history: "
+                                                     "backward (the last steps blanked first), forward, or off (final answers only).")] = "backward",
+    mistakes: Annotated[bool, typer.Option("--mistakes", help="Re-ask the items answered wrong in the last "
+                                                              "--days days (fresh variants of calculations).")] = False,
     days: Annotated[float, typer.Option("--days", help="With --mistakes: how many days back.", min=0.01, max=3650)] = 7,
-    confidence: Annotated[Optional[bool], typer.Option("--confidence/--no-confidence", help="Say how sure you are (1 sure, 2 unsure, 3 guess) before each result, or add it to the answer: 55 !1 (default: QUIZCLI_CONFIDENCE).", show_default=False)] = None,
+    confidence: Annotated[Optional[bool], typer.Option("--confidence/--no-confidence", help="Say how sure you are (1 sure, 2 unsure, 3 guess) before each "
+                                                                                            "result, or add it to the answer: 55 "
+                                                                                            "!1 (default: QUIZCLI_CONFIDENCE).", show_default=False)] = None,
     json_out: JsonOpt = False,
     lang_opt: LangOpt = None,
     bank: BankOpt = None,
@@ -66,7 +73,7 @@ def drill(
     if difficulty not in ("easy", "medium", "hard"):
         raise fail("--difficulty must be easy, medium or hard")
     if fade not in ("backward", "forward", "off"):
-        raise fail("--fade must be backward, forward or off" if lg == "en" else "--fade 须为 backward、forward 或 off")
+        raise fail(Bilingual("--fade must be backward, forward or off", "--fade 须为 backward、forward 或 off").t(lg))
     b = get_bank(bank, lg)
     recorder = None
     if mistakes:
@@ -76,24 +83,23 @@ def drill(
         store = getattr(recorder, "store", None)
         items = mistake_items(b, store, days, n, seed=seed) if store is not None else []
         if not items:
-            raise fail(f"No item was answered wrong in the last {days:g} days." if lg == "en"
-                       else f"最近 {days:g} 天内没有答错的题目。")
+            raise fail(Bilingual(f"No item was answered wrong in the last {days:g} days.", f"最近 {days:g} 天内没有答错的题目。").t(lg))
     elif item:
         try:
             items = [item_from_id(b, _with_difficulty(i, asked, lg)) for i in item]
         except UnknownItem as e:
-            raise fail(f"No item '{e.args[0]}': give a question id (see quizcli explain …) or family:seed (see quizcli solve --list)."
-                       if lg == "en" else f"没有编号为“{e.args[0]}”的题目：请给出题目编号或 题型:种子。")
+            raise fail(Bilingual(f"No item '{e.args[0]}': give a question id (see quizcli explain …) or family:seed (see quizcli solve --list).",
+                                 f"没有编号为“{e.args[0]}”的题目：请给出题目编号或 题型:种子。").t(lg))
     else:
         try:
             t = resolve_targets(b, list(targets or []))
         except UnknownTarget as e:
             near = ", ".join(e.suggestions)
-            raise fail((f"No topic or concept '{e.name}'." + (f" Did you mean: {near}?" if near else "") + " See quizcli topics.")
-                       if lg == "en" else (f"没有“{e.name}”这个主题或知识点。" + (f"你是不是要找：{near}？" if near else "") + "可运行 quizcli topics 查看。"))
+            raise fail(Bilingual(f"No topic or concept '{e.name}'." + (f" Did you mean: {near}?" if near else "") + " See quizcli topics.",
+                                 f"没有“{e.name}”这个主题或知识点。" + (f"你是不是要找：{near}？" if near else "") + "可运行 quizcli topics 查看。").t(lg))
         items = select_items(b, t.topics, t.concepts, kind=kind, n=n, seed=seed, difficulty=difficulty)
     if not items:
-        raise fail("Nothing to drill there with that --kind." if lg == "en" else "该范围内没有符合 --kind 的题目。")
+        raise fail(Bilingual("Nothing to drill there with that --kind.", "该范围内没有符合 --kind 的题目。").t(lg))
     _start_symbolic_warmup(items)
     from ..render.drill_ui import JsonUI, RichUI
     from ..study.drill import run_drill
@@ -124,9 +130,11 @@ def _with_difficulty(item_id: str, difficulty: Optional[str], lg: str) -> str:
     if len(parts) == 2:
         return f"{item_id}:{difficulty}"
     if parts[2] != difficulty:
-        raise fail(f"The id {item_id} carries its difficulty ({parts[2]}); -d {difficulty} does not apply. Give {':'.join(parts[:2])} -d {difficulty}, "
-                   f"or the id alone." if lg == "en" else
-                   f"编号 {item_id} 已带难度（{parts[2]}），-d {difficulty} 不适用。请给出 {':'.join(parts[:2])} -d {difficulty}，或只给编号。")
+        raise fail(Bilingual(f"The id {item_id} carries its difficulty ({parts[2]}); -d {difficulty} "
+                             f"does not apply. Give {':'.join(parts[:2])} -d {difficulty}, "
+                             f"or the id alone.",
+                             f"编号 {item_id} 已带难度（{parts[2]}），-d {difficulty} 不适用。请给出 "
+                             f"{':'.join(parts[:2])} -d {difficulty}，或只给编号。").t(lg))
     return item_id
 
 

@@ -53,10 +53,10 @@ class Param:
             parts.append("≥ " + _lim(self.min))
         if self.max_len is not None:
             if self.kind == "matrix":
-                parts.append(f"at most {self.max_len} rows and columns" if lang != "zh" else f"至多 {self.max_len} 行、{self.max_len} 列")
+                parts.append(Bilingual(f"at most {self.max_len} rows and columns", f"至多 {self.max_len} 行、{self.max_len} 列").t(lang))
             else:
-                parts.append(f"at most {self.max_len} entries" if lang != "zh" else f"至多 {self.max_len} 个数")
-        return (", " if lang != "zh" else "，").join(parts)
+                parts.append(Bilingual(f"at most {self.max_len} entries", f"至多 {self.max_len} 个数").t(lang))
+        return (Bilingual(", ", "，").t(lang)).join(parts)
 
 
 @dataclass(frozen=True)

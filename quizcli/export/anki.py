@@ -9,6 +9,7 @@ from .. import kinds
 from ..core.models import Bank, Question
 from ..core.session import Item
 from .moodle import mathjax_html as text_html
+from ..core.models import Bilingual
 
 # Fixed ids: Anki matches model, deck and notes across re-imports by them.
 MODEL_ID = 1607392319
@@ -29,7 +30,8 @@ def _model():
             "qfmt": "{{Question}}",
             "afmt": "{{FrontSide}}<hr id=answer>{{Answer}}",
         }],
-        css=".card { font-family: 'Noto Sans CJK SC', sans-serif; font-size: 18px; text-align: left; } .kp { margin-left: 1em; } .ptr { color: #777; font-size: 14px; }",
+        css=".card { font-family: 'Noto Sans CJK SC', sans-serif; font-size: 18px; "
+            "text-align: left; } .kp { margin-left: 1em; } .ptr { color: #777; font-size: 14px; }",
     )
 
 
@@ -48,7 +50,7 @@ def _back(q: Question, langs: tuple[str, ...]) -> str:
     parts = []
     for lg in langs:
         ans = kinds.get(q.type).model_answer(Item.of_question(q), lg)
-        p = f"<div><b>{'Answer' if lg == 'en' else '答案'}:</b> {text_html(ans)}</div>"
+        p = f"<div><b>{Bilingual('Answer', '答案').t(lg)}:</b> {text_html(ans)}</div>"
         if q.key_points:
             p += "<div class='kp'>" + "".join(f"<div>• {text_html(k.t(lg))}</div>" for k in q.key_points) + "</div>"
         p += f"<div>{text_html(q.explanation.t(lg))}</div>"

@@ -22,6 +22,7 @@ from .base import (
     parse_problem_id,
     solve_problem,
 )
+from ..core.models import Bilingual
 
 _REGISTRY: dict[str, FamilyModule] | None = None
 
@@ -137,7 +138,7 @@ def describe_params(fam: Family, lang: str = "en") -> str:
             d = "必填" if p.required else f"默认 {p.default}"
         lim = p.limits_text(lang)
         if lim:
-            d += ("；" if lang == "zh" else "; ") + lim
+            d += (Bilingual("; ", "；").t(lang)) + lim
         alias = f" ({', '.join(p.aliases)})" if p.aliases else ""
         lines.append(f"  {p.name}{alias}: {p.help.t(lang)} [{d}]")
     return "\n".join(lines)

@@ -429,7 +429,8 @@ def _chain(x, W1, b1, W2, b2, t, lr, ask, rc, rtol, atol, wname):
                                     + f" + {_p(b1[j])} = {_g(_t(s['net_h'])[j])}$")), **tol,
             rule=bi("a neuron's net input: weighted sum plus bias", "神经元的净输入：加权和加偏置"),
             formula=bi("net_h_j = Σ_i w(1)_ji x_i + b(1)_j", "net_h_j = Σ_i w(1)_ji x_i + b(1)_j"),
-            substituted=tx(lambda s: "; ".join(f"net_h{j + 1} = " + " + ".join(f"{_p(W1[j][i])}·{_p(x[i])}" for i in range(D)) + f" + {_p(b1[j])}" for j in range(H))),
+            substituted=tx(lambda s: "; ".join(f"net_h{j + 1} = " + " + ".join(f"{_p(W1[j][i])}·{_p(x[i])}" for i in range(D))
+                                               + f" + {_p(b1[j])}" for j in range(H))),
             mistakes=(StepMistake("forgot_bias", bi("You left out the bias.", "漏掉了偏置。"),
                                   lambda e: _o(sum(e["w1"][j][i] * e["x"][i] for i in range(D)) for j in range(H))),))
     ch.step("h", bi("the hidden activations h", "隐藏层激活 h"),
@@ -443,11 +444,13 @@ def _chain(x, W1, b1, W2, b2, t, lr, ask, rc, rtol, atol, wname):
     ch.step("net_o", bi("the output net inputs net_o", "输出层净输入 net_o"),
             lambda e: _o(sum(e["w2"][k][j] * _t(e["h"])[j] for j in range(H)) + e["b2"][k] for k in range(K)),
             uses=("w2", "h", "b2"),
-            text=tx(lambda s: lines(s, "net_o", lambda s, k: f"$net_{{o_{k + 1}}} = " + " + ".join(f"{_p(W2[k][j])} \\cdot {_g(_t(s['h'])[j])}" for j in range(H))
+            text=tx(lambda s: lines(s, "net_o", lambda s, k: f"$net_{{o_{k + 1}}} = " + " + ".join(f"{_p(W2[k][j])} \\cdot "
+                                                                                                   f"{_g(_t(s['h'])[j])}" for j in range(H))
                                     + f" + {_p(b2[k])} = {_g(_t(s['net_o'])[k])}$")), **tol,
             rule=bi("a neuron's net input: weighted sum plus bias", "神经元的净输入：加权和加偏置"),
             formula=bi("net_o_k = Σ_j w(2)_kj h_j + b(2)_k", "net_o_k = Σ_j w(2)_kj h_j + b(2)_k"),
-            substituted=tx(lambda s: "; ".join(f"net_o{k + 1} = " + " + ".join(f"{_p(W2[k][j])}·{_g(_t(s['h'])[j])}" for j in range(H)) + f" + {_p(b2[k])}" for k in range(K))))
+            substituted=tx(lambda s: "; ".join(f"net_o{k + 1} = " + " + ".join(f"{_p(W2[k][j])}·{_g(_t(s['h'])[j])}" for j in range(H))
+                                               + f" + {_p(b2[k])}" for k in range(K))))
     ch.step("o", bi("the outputs o", "输出 o"),
             lambda e: _o(_sig(v) for v in _t(e["net_o"])), uses=("net_o",),
             text=tx(lambda s: lines(s, "o", lambda s, k: f"$o_{k + 1} = \\sigma({_g(_t(s['net_o'])[k])}) = {_g(_t(s['o'])[k])}$")), **tol,

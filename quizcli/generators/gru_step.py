@@ -353,7 +353,8 @@ def _chain(Wx, Wh, b, x, h, reset, chung, pre, idx, one, upd):
             rtol=RTOL, atol=ATOL, rule=bi("the update: interpolate between the old state and the candidate",
                                           "更新：在旧状态与候选状态之间插值"),
             formula=bi(f_en, f_en),
-            substituted=lambda s: bi(strip_results(hline(s).en.split(": ", 1)[1].rstrip(".")), strip_results(hline(s).zh.split("：", 1)[1].rstrip("。").replace("$；$", "$; $"))),
+            substituted=lambda s: bi(strip_results(hline(s).en.split(": ", 1)[1].rstrip(".")),
+                                     strip_results(hline(s).zh.split("：", 1)[1].rstrip("。").replace("$；$", "$; $"))),
             mistakes=(StepMistake("swapped_z", bi("You swapped z and 1 − z: follow the stated update convention.",
                                                   "你把 z 和 1 − z 用反了：按题目给出的更新约定。"), lambda e: hval(e, swap=True)),))
     return ch.steps

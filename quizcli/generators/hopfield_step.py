@@ -12,6 +12,7 @@ import random
 
 from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, pick
 from ._shared import num as _n, paren as _p, vec as _vec
+from ..core.models import Bilingual
 
 ASKS = ("state", "energy", "energy_after")
 
@@ -179,7 +180,7 @@ def _chain(W, s, b, i, ask, tie, E0):
     if ask != "energy":
         terms = " + ".join(f"{_p(W[i][j])}{dot}{_p(s[j])}" for j in range(n) if j != i) + ((" + " + _p(b[i])) if b[i] else "")
         ch.step("net", bi(f"the net input of unit {i + 1}", f"单元 {i + 1} 的净输入"), net, uses=("w", "s", "b", "i"), rtol=0, atol=0.01,
-                text=tx(lambda st, l: (f"Net input of unit {i + 1}: " if l == "en" else f"单元 {i + 1} 的净输入：")
+                text=tx(lambda st, l: (Bilingual(f"Net input of unit {i + 1}: ", f"单元 {i + 1} 的净输入：").t(l))
                         + f"$\\sum_j w_{{{i + 1}j}} s_j{' + b_' + str(i + 1) if b[i] else ''} = {terms} = {_n(st['net'])}$"),
                 rule=bi("the net input: weighted sum of the other units' states plus the bias", "净输入：其余单元状态的加权和再加偏置"),
                 formula=bi("Σ_j w_ij s_j + b_i", "Σ_j w_ij s_j + b_i"), substituted=tx(lambda st, l: f"${terms}$"),
@@ -193,10 +194,11 @@ def _chain(W, s, b, i, ask, tie, E0):
 
         ch.step("s_new", bi(f"the state after updating unit {i + 1}", f"更新单元 {i + 1} 后的状态"), new_state, uses=("net", "s", "i"),
                 rtol=0, atol=0.01,
-                text=tx(lambda st, l: (f"New state: $s_{i + 1} = \\mathrm{{sign}}({_n(st['net'])}) = {_n(st['s_new'][i])}$; the other units keep their values: "
-                                       f"s = {_vec(st['s_new'])}." if l == "en" else
-                                       f"新状态：$s_{i + 1} = \\mathrm{{sign}}({_n(st['net'])}) = {_n(st['s_new'][i])}$；"
-                                       f"其余单元不变：s = {_vec(st['s_new'])}。")),
+                text=tx(lambda st, l: (Bilingual(f"New state: $s_{i + 1} = \\mathrm{{sign}}({_n(st['net'])}) "
+                                                 f"= {_n(st['s_new'][i])}$; the other units keep their values: "
+                                                 f"s = {_vec(st['s_new'])}.",
+                                                 f"新状态：$s_{i + 1} = \\mathrm{{sign}}({_n(st['net'])}) = {_n(st['s_new'][i])}$；"
+                                                 f"其余单元不变：s = {_vec(st['s_new'])}。").t(l))),
                 rule=bi("asynchronous update: only unit i takes the sign of its net input", "异步更新：只有单元 i 取其净输入的符号"),
                 formula=bi("s_i ← sign(net input); the others unchanged", "s_i ← sign(净输入)；其余不变"),
                 substituted=tx(lambda st, l: f"$s_{i + 1} = \\mathrm{{sign}}({_n(st['net'])})$"),
@@ -218,8 +220,8 @@ def _chain(W, s, b, i, ask, tie, E0):
     def ptext(st, l):
         v = st[sk]
         expr = " + ".join(f"{_p(W[r][c])}{dot}{_p(v[r])}{dot}{_p(v[c])}" for r, c in prs) or "0"
-        return (f"Pair sum{label_en} (W symmetric, so $\\frac{{1}}{{2}} s^\\top W s = \\sum_{{i<j}} w_{{ij}} s_i s_j$): " if l == "en" else
-                f"成对求和{label_zh}（W 对称，$\\frac{{1}}{{2}} s^\\top W s = \\sum_{{i<j}} w_{{ij}} s_i s_j$）：") \
+        return (Bilingual(f"Pair sum{label_en} (W symmetric, so $\\frac{{1}}{{2}} s^\\top W s = \\sum_{{i<j}} w_{{ij}} s_i s_j$): ",
+                          f"成对求和{label_zh}（W 对称，$\\frac{{1}}{{2}} s^\\top W s = \\sum_{{i<j}} w_{{ij}} s_i s_j$）：").t(l)) \
             + f"${expr} = {_n(st['pairs'])}$"
 
     ch.step("pairs", bi("the pair sum Σ_{i<j} w_ij s_i s_j" + label_en, "成对求和 Σ_{i<j} w_ij s_i s_j" + label_zh), pairs, uses=("w", sk),
@@ -232,7 +234,7 @@ def _chain(W, s, b, i, ask, tie, E0):
     if has_b:
         def btext(st, l):
             expr = " + ".join(f"{_p(bv)}{dot}{_p(sv)}" for bv, sv in zip(b, st[sk]))
-            return ("Bias term: " if l == "en" else "偏置项：") + f"$b^\\top s = {expr} = {_n(st['bs'])}$"
+            return (Bilingual("Bias term: ", "偏置项：").t(l)) + f"$b^\\top s = {expr} = {_n(st['bs'])}$"
 
         ch.step("bs", bi("the bias term bᵀs" + label_en, "偏置项 bᵀs" + label_zh), lambda e: sum(bv * sv for bv, sv in zip(e["b"], e[sk])),
                 uses=("b", sk), rtol=0, atol=0.01, text=tx(btext), rule=bi("a dot product", "点积"), formula=bi("Σ_i b_i s_i", "Σ_i b_i s_i"),
@@ -244,8 +246,8 @@ def _chain(W, s, b, i, ask, tie, E0):
 
     def etext(st, l):
         bpart = f" - {_p(st['bs'])}" if has_b else ""
-        return ((f"Energy{label_en}: " if l == "en" else f"能量{label_zh}：")
-                + f"$E = -{_p(st['pairs'])}{bpart} = {_n(st['E'])}$" + ("." if l == "en" else "。"))
+        return ((Bilingual(f"Energy{label_en}: ", f"能量{label_zh}：").t(l))
+                + f"$E = -{_p(st['pairs'])}{bpart} = {_n(st['E'])}$" + (Bilingual(".", "。").t(l)))
 
     mis = [M("no_half", bi("You dropped the ½: each pair i, j appears twice in sᵀWs.", "你漏掉了 ½：sᵀWs 中每一对 i, j 出现两次。"),
              lambda e: energy(e, half=False)),

@@ -78,7 +78,8 @@ def solve(prm: dict) -> Solution:
         Misconception("no_rounding", (n / b, n / b * e), bi(
             "You did not round N/B: the number of mini-batches is a whole number.", "你没有对 N/B 取整：小批量个数是整数。")),
         Misconception("counted_samples", (n, n * e), bi(
-            "You counted samples, not updates: one update per mini-batch, not per sample.", "你数的是样本数，不是更新次数：每个小批量更新一次，而不是每个样本。")),
+            "You counted samples, not updates: one "
+            "update per mini-batch, not per sample.", "你数的是样本数，不是更新次数：每个小批量更新一次，而不是每个样本。")),
         Misconception("forgot_epochs", (per, per), bi(
             f"You forgot to multiply by the E = {e} epochs.", f"你忘了乘以轮数 E = {e}。")),
         Misconception("divided_by_epochs", (per, per / e), bi(

@@ -273,7 +273,8 @@ def _chain(Wx, Wh, b, x, h, c, ask="h"):
     ch.step("c_t", bi("the new cell state c_t", "新的记忆单元 c_t"), cval, uses=("i", "f", "g", "c"),
             text=lambda s: bi(f"Cell state $c_t = f \\odot c_{{t-1}} + i \\odot g$: {cl(s)}.",
                               f"记忆单元 $c_t = f \\odot c_{{t-1}} + i \\odot g$：{cl(s).replace('$; $', '$；$')}。"),
-            digits=cd, rtol=RTOL, atol=ATOL, rule=bi("the cell update: forget some of the old, add some of the new", "记忆更新：遗忘一部分旧的，加入一部分新的"),
+            digits=cd, rtol=RTOL, atol=ATOL, rule=bi("the cell update: forget some of "
+                                                     "the old, add some of the new", "记忆更新：遗忘一部分旧的，加入一部分新的"),
             formula=bi("c_t = f ⊙ c_{t−1} + i ⊙ g", "c_t = f ⊙ c_{t−1} + i ⊙ g"),
             substituted=lambda s: bi(strip_results(cl(s)), strip_results(cl(s))),
             mistakes=(StepMistake("swapped_f_i", bi("You swapped the gates: the forget gate scales the OLD cell state, c_t = f ⊙ c_{t−1} + i ⊙ c̃.",

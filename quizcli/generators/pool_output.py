@@ -10,6 +10,7 @@ import random
 
 from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
 from ._shared import at, bi_lines, count_step, per_axis
+from ..core.models import Bilingual
 
 FAMILY = Family(
     id="pool_output",
@@ -89,7 +90,8 @@ def solve(prm: dict) -> Solution:
     ask_zh = "求输出尺寸（输出为正方形，填一个数）。" if square else "求输出的高和宽，按 h, w 填写。"
     size = f"{nh}×{nw}"
     prompt = bi(
-        f"{'An' if kind == 'avg' else 'A'} {kname_en}-pooling layer with a {kh}×{kw} window, {stride_en}{pad_en} and {mode_en} is applied to a {size} feature map. {ask_en}",
+        f"{'An' if kind == 'avg' else 'A'} {kname_en}-pooling layer with a {kh}×{kw} "
+        f"window, {stride_en}{pad_en} and {mode_en} is applied to a {size} feature map. {ask_en}",
         f"一个 {kh}×{kw} 窗口、{stride_zh}{pad_zh}、采用{mode_zh}的{kname_zh}汇聚层作用于 {size} 的特征图。{ask_zh}",
     )
     rnd = r"\left\lceil" if ceil else r"\left\lfloor"
@@ -154,7 +156,7 @@ def _chain(prm: dict, stride, square: bool, ceil: bool):
         return per_axis(square, lambda i: at(e["n"], i) + pad * at(e["p"], i) - at(e["k"], i))
 
     count_step(ch, "num", hw(bi("the numerator n + 2p − k", "分子 n + 2p − k")), numerator, uses=("n", "p", "k"),
-               text=bi_lines(lambda x, l: ("Numerator: " if l == "en" else "分子：") + lines(l, lambda i: (
+               text=bi_lines(lambda x, l: (Bilingual("Numerator: ", "分子：").t(l)) + lines(l, lambda i: (
                    f"$n + 2p - k = {x['n'][i]} + 2 \\cdot {x['p'][i]} - {x['k'][i]} = {F(at(x['num'], i))}$"))),
                rule=bi("the padded input minus the window: the room the window can slide over", "填充后的输入减去窗口：窗口可以滑动的范围"),
                formula=bi("n + 2p − k (p on each side)", "n + 2p − k（p 为每侧填充）"),
@@ -179,14 +181,14 @@ def _chain(prm: dict, stride, square: bool, ceil: bool):
         r = -(-num // st) if ceil else num // st
         line = f"$o = {a} {F(num)}/{st} {b} + 1 = {F(r + 1)}$"
         if r + 1 != o:
-            line += (f"; the last window would start at {F(r * st - x['p'][i])} ≥ n = {x['n'][i]}, so it is dropped: $o = {F(o)}$"
-                     if l == "en" else f"；最后一个窗口的起点 {F(r * st - x['p'][i])} ≥ n = {x['n'][i]}，被丢弃：$o = {F(o)}$")
+            line += (Bilingual(f"; the last window would start at {F(r * st - x['p'][i])} ≥ n = {x['n'][i]}, so it is dropped: $o = {F(o)}$",
+                               f"；最后一个窗口的起点 {F(r * st - x['p'][i])} ≥ n = {x['n'][i]}，被丢弃：$o = {F(o)}$").t(l))
         return line
 
     def o_text(x, l):
         oh, ow = at(x["o"], 0), at(x["o"], 1)
-        return lines(l, lambda i: o_line(x, l, i)) + (f"; output {F(oh)}×{F(ow)} (the channels are unchanged)" if l == "en"
-                                                      else f"；输出 {F(oh)}×{F(ow)}（通道数不变）")
+        return lines(l, lambda i: o_line(x, l, i)) + (Bilingual(f"; output {F(oh)}×{F(ow)} (the channels are unchanged)",
+                                                                f"；输出 {F(oh)}×{F(ow)}（通道数不变）").t(l))
 
     rnd = "⌈·⌉" if ceil else "⌊·⌋"
     other = "floor" if ceil else "ceil"

@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from .base import Chain, StepMistake, Family, Misconception, Param, ParamError, Solution, bi, pick
 from ._shared import frac as _F, num as _n, paren as _p
+from ..core.models import Bilingual
 
 METHODS = ("qlearning", "sarsa")
 
@@ -154,10 +155,9 @@ def _chain(Q, s, a, r, s2, a2, alpha, gamma, method):
 
     def nline(sh, lang):
         if s2 < 0:
-            return "Terminal s': no future value, 0" if lang == "en" else "终止状态：没有未来价值，0"
+            return Bilingual("Terminal s': no future value, 0", "终止状态：没有未来价值，0").t(lang)
         if method == "qlearning":
-            return (f"$\\max$ of row {s2 + 1} ({row_txt}) = {_n(sh['next'])}" if lang == "en"
-                    else f"第 {s2 + 1} 行（{row_txt}）的最大值 = {_n(sh['next'])}")
+            return (Bilingual(f"$\\max$ of row {s2 + 1} ({row_txt}) = {_n(sh['next'])}", f"第 {s2 + 1} 行（{row_txt}）的最大值 = {_n(sh['next'])}").t(lang))
         return f"Q({s2 + 1}, {a2 + 1}) = {_n(sh['next'])}"
 
     ch.step("next", bi("the next-state value " + ("max_a' Q(s', a')" if method == "qlearning" else "Q(s', a')"),

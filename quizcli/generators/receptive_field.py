@@ -13,6 +13,7 @@ import re
 
 from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
 from ._shared import bi_lines, count_step
+from ..core.models import Bilingual
 
 FAMILY = Family(
     id="receptive_field",
@@ -147,13 +148,15 @@ def solve(prm: dict) -> Solution:
     steps += [st.text for st in chain]
     miscon = [
         Misconception("ignored_strides", _rf(layers, use_stride=False), bi(
-            "You ignored the strides: after a stride-s layer, each further kernel step covers s× more input pixels (multiply by the product of earlier strides).",
+            "You ignored the strides: after a stride-s layer, each further kernel step "
+            "covers s× more input pixels (multiply by the product of earlier strides).",
             "你忽略了步长：经过步长为 s 的层后，后面每一步都覆盖 s 倍的输入像素（要乘以前面各层步长之积）。")),
         Misconception("own_stride_included", _rf(layers, own_stride=True), bi(
             "You multiplied by the layer's own stride too; only the strides of the earlier layers count.",
             "你把本层的步长也乘进去了；只算前面各层的步长之积。")),
         Misconception("sum_of_kernels", _rf(layers, minus_one=False) - 1, bi(
-            "You used k instead of k − 1 (starting from 0): each layer widens the field by (k − 1) (times dilation and the earlier strides), starting from r = 1.",
+            "You used k instead of k − 1 (starting from 0): each layer widens the field "
+            "by (k − 1) (times dilation and the earlier strides), starting from r = 1.",
             "你用了 k 而不是 k − 1（并从 0 开始累加）；每层使感受野增加 (k − 1)（再乘空洞率和前面的步长），从 r = 1 开始。")),
     ]
     if any(d != 1 for *_, d in layers):
@@ -183,7 +186,7 @@ def _chain(text, layers):
             r = F(x[r_id]) if r_id else "1"
             j = F(x[j_id]) if j_id else "1"
             dt = f" \\cdot {d}" if d != 1 else ""
-            head = f"Layer {i}, {_fmt(layer)}: " if l == "en" else f"第 {i} 层，{_fmt(layer)}："
+            head = Bilingual(f"Layer {i}, {_fmt(layer)}: ", f"第 {i} 层，{_fmt(layer)}：").t(l)
             return head + f"$r_{{{i}}} = {r} + ({k} - 1){dt} \\cdot {j} = {F(x[f'r{i}'])}$"
 
         mis = []
@@ -215,8 +218,8 @@ def _chain(text, layers):
                 return (e[j_id] if j_id else 1) * s
 
             def text_j(x, l, i=i, j_id=j_id, s=s):
-                return (f"After layer {i}, the jump $j_{{{i}}} = {F(x[j_id]) if j_id else '1'} \\cdot {s} = {F(x[f'j{i}'])}$" if l == "en"
-                        else f"第 {i} 层后，间距 $j_{{{i}}} = {F(x[j_id]) if j_id else '1'} \\cdot {s} = {F(x[f'j{i}'])}$")
+                return (Bilingual(f"After layer {i}, the jump $j_{{{i}}} = {F(x[j_id]) if j_id else '1'} \\cdot {s} = {F(x[f'j{i}'])}$",
+                                  f"第 {i} 层后，间距 $j_{{{i}}} = {F(x[j_id]) if j_id else '1'} \\cdot {s} = {F(x[f'j{i}'])}$").t(l))
 
             count_step(ch, f"j{i}", bi(f"the jump j_{i} after layer {i} (the product of the strides so far)",
                                        f"第 {i} 层后的间距 j_{i}（到此为止各层步长之积）"),

@@ -85,7 +85,8 @@ def make_family(kind: str):
             f"{info['article'].capitalize()} {info['name'].en} {what_en} has input size d = {d} and hidden size h = {h}; count {conv_en}. "
             "How many trainable parameters does it have? (No output layer"
             + (", no peephole connections" if kind == "lstm" else "") + ".)",
-            f"一个{info['name'].zh if not info['name'].zh.isascii() else ' ' + info['name'].zh + ' '}层（一个单元，各时间步共享权重）的输入维度 d = {d}，隐藏维度 h = {h}；按{conv_zh}计算。"
+            f"一个{info['name'].zh if not info['name'].zh.isascii() else ' ' + info['name'].zh + ' '}层（一个单元，各时间步共享权重）的输入维度 "
+            f"d = {d}，隐藏维度 h = {h}；按{conv_zh}计算。"
             "它有多少个可训练参数？（不含输出层" + ("，无窥视孔连接" if kind == "lstm" else "") + "。）",
         )
         bterm = {0: "", 1: " + h", 2: " + 2h"}[b]

@@ -21,6 +21,7 @@ from ..grading import GradeResult
 from ..study.items import expected_text
 from ..core.mathtext import render_inline
 from .lineedit import read_line
+from ..core.models import Bilingual
 
 LETTERS = "ABCDEFGHIJ"
 
@@ -361,8 +362,7 @@ class JsonUI:
         e = ev["event"]
         if e == "step":
             name = tx(ev["name"])
-            prompt = (f"Step {ev['index']} of {ev['total']}: {name} = ?" if lang != "zh"
-                      else f"第 {ev['index']} 步（共 {ev['total']} 步）：{name} = ?")
+            prompt = (Bilingual(f"Step {ev['index']} of {ev['total']}: {name} = ?", f"第 {ev['index']} 步（共 {ev['total']} 步）：{name} = ?").t(lang))
             self._emit({"event": "step", "item": item.id, "index": ev["index"], "total": ev["total"], "id": ev["step"].id,
                         "name": name, "prompt": prompt})
         elif e == "worked":

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from ..core.problem import Problem
 from ..core.mathtext import render_inline
+from ..core.models import Bilingual
 
 
 def math_text(s: str) -> Text:
@@ -35,7 +36,7 @@ def problem_prompt(p: Problem, lang: str) -> Panel:
         grid = Table.grid(padding=(0, 1) if lang == "en" else 0)
         grid.add_column(no_wrap=True, style="dim")
         grid.add_column(ratio=1, style="dim")
-        head = "Conventions:" if lang == "en" else "约定："
+        head = Bilingual("Conventions:", "约定：").t(lang)
         for c in p.conventions:
             grid.add_row(head, Text(_unlabelled(render_inline(c.t(lang), {}))))
             head = ""
@@ -45,7 +46,7 @@ def problem_prompt(p: Problem, lang: str) -> Panel:
 
 
 def solution_block(p: Problem, lang: str) -> Group:
-    head = "Worked solution" if lang == "en" else "解题步骤"
+    head = Bilingual("Worked solution", "解题步骤").t(lang)
     lines: list = [Text(head, style="bold green")]
     steps = Table.grid()  # a step that wraps goes on under its own text, not at the margin
     steps.add_column(no_wrap=True, style="bold")
@@ -53,7 +54,7 @@ def solution_block(p: Problem, lang: str) -> Group:
     for i, s in enumerate(p.steps, 1):
         steps.add_row(f" {i}. ", math_text(s.t(lang)))
     lines.append(steps)
-    ans = Text(" → " + ("Answer: " if lang == "en" else "答案："), style="bold green")
+    ans = Text(" → " + (Bilingual("Answer: ", "答案：").t(lang)), style="bold green")
     ans.append(p.answer_text, style="bold")
     lines.append(ans)
     return Group(*lines)

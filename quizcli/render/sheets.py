@@ -25,6 +25,7 @@ from ..study.items import Item
 from ..core.mathtext import MATH
 
 from ..core.sheet import Sheet
+from ..core.models import Bilingual
 
 LETTERS = "ABCDEFGHIJ"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -351,7 +352,7 @@ CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src d
 def _html_doc(title: str, body: str, lang: str) -> str:
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+        f'<html lang="{Bilingual("en", "zh-CN").t(lang)}"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f"<title>{html.escape(title)}</title><style>{CSS}</style></head>\n<body>\n{body}\n</body></html>\n"
     )
@@ -387,7 +388,7 @@ def _html_questions(sheet: Sheet) -> str:
             options = kind.options(it)
             mark = ""
             if options:
-                mark = '<span class="bracket">（）</span>' if lang == "zh" else '<span class="bracket">( )</span>'
+                mark = Bilingual('<span class="bracket">( )</span>', '<span class="bracket">（）</span>').t(lang)
             elif _objective(it):
                 t_, f_ = _tr(lang, "T", "对"), _tr(lang, "F", "错")
                 mark = f'<span class="tf"><span class="box"></span>{t_}<span class="box"></span>{f_}</span>'

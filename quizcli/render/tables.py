@@ -9,6 +9,7 @@ from rich.text import Text
 
 from ..core.models import Bank
 from ..i18n import t
+from ..core.models import Bilingual
 
 
 def topics_table(bank: Bank, lang: str, mastery: dict[str, float] | None = None, width: int = 80, banks: Sequence[str | Path] = ()) -> Table:
@@ -79,7 +80,7 @@ def topic_concepts_table(bank: Bank, topic_id: str, lang: str, mastery: dict[str
     table.add_column(t("questions", lang), justify="right", no_wrap=True)
     table.add_column(t("mastery", lang), justify="right", no_wrap=True)
     for r in concept_rows(bank, topic_id, mastery):
-        titles = [r["title"]["zh"], r["title"]["en"]] if both else [r["title"][lang if lang == "zh" else "en"]]
+        titles = [r["title"]["zh"], r["title"]["en"]] if both else [r["title"][Bilingual("en", lang).t(lang)]]
         m = "–" if r["mastery"] is None else f"{100 * r['mastery']:.0f}% ({r['answered']})"
         table.add_row(r["id"], *titles, str(r["questions"]), m)
     return table

@@ -26,6 +26,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterable, Mapping, Sequence
+from ..core.models import Bilingual
 
 # minutes per unit of work (estimates: a review item, a new concept read and tried twice,
 # a practice problem, a mock item: 60 minutes for a 25-item paper)
@@ -482,7 +483,7 @@ def to_ics(plan: dict[str, Any], lang: str = "en") -> str:
         if not d["tasks"]:
             continue
         day = date.fromisoformat(d["date"])
-        summary = (f"quizcli: {d['minutes']} min" if lang == "en" else f"quizcli：{d['minutes']} 分钟")
+        summary = (Bilingual(f"quizcli: {d['minutes']} min", f"quizcli：{d['minutes']} 分钟").t(lang))
         desc = "\\n".join(task_line(t, lang) for t in d["tasks"])
         lines += ["BEGIN:VEVENT", f"UID:quizcli-plan-{plan['exam']}-{d['date']}@quizcli", f"DTSTAMP:{stamp}",
                   f"DTSTART;VALUE=DATE:{day:%Y%m%d}", f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
@@ -491,7 +492,7 @@ def to_ics(plan: dict[str, Any], lang: str = "en") -> str:
     exam = date.fromisoformat(plan["exam"])
     lines += ["BEGIN:VEVENT", f"UID:quizcli-exam-{plan['exam']}@quizcli", f"DTSTAMP:{stamp}",
               f"DTSTART;VALUE=DATE:{exam:%Y%m%d}", f"DTEND;VALUE=DATE:{exam + timedelta(days=1):%Y%m%d}",
-              "SUMMARY:" + ("Exam" if lang == "en" else _ics_escape("考试")), "END:VEVENT", "END:VCALENDAR"]
+              "SUMMARY:" + (Bilingual("Exam", _ics_escape("考试")).t(lang)), "END:VEVENT", "END:VCALENDAR"]
     return "\r\n".join(lines) + "\r\n"
 
 

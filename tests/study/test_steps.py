@@ -140,7 +140,7 @@ def test_run_drill_hook_asks_step_by_step_and_records():
 
     ui = UI(["-0.74 1.32", "-0.6291 0.8668", "0 -2 1", "0 -2 0"])
     s = run_drill([_item("rnn_step:3"), _item("softmax_ce_grad:0")], ui, Rec(), steps=StepMode())
-    assert [a.score for a in recorded] == [1.0, 0.5]
+    assert [a.score for a in recorded] == [1.0, 0.5] and [a.score for a in s.answered] == [1.0, 0.5]
     assert recorded[1].misconception == "no_softmax" and recorded[1].steps[1]["carried"] is True
 
 
