@@ -2,6 +2,7 @@
 quizcli package by another points down the layer list, at module level or inside a function,
 and no package's modules import each other in a cycle."""
 import ast
+import functools
 from collections import defaultdict
 from pathlib import Path
 
@@ -29,8 +30,10 @@ LAYERS = [
 LEVEL = {pkg: i for i, layer in enumerate(LAYERS) for pkg in layer}
 
 
+@functools.lru_cache(maxsize=1)
 def _imports():
-    """(importing module, imported module, file:line) for every quizcli import in the package."""
+    """(importing module, imported module, file:line) for every quizcli import in the package
+    (read once per session: three tests ask)."""
     out = []
     for path in sorted(ROOT.rglob("*.py")):
         rel = path.relative_to(ROOT.parent).with_suffix("")

@@ -78,10 +78,11 @@ CASES = [(f, d) for f in FAMILIES for d in ("easy", "medium", "hard")]
     for f, d in CASES])
 def test_every_family_declares_its_steps(family, difficulty):
     """Every generated problem carries its chain; a family shows more than one step somewhere."""
-    chains = [generate(family, seed, difficulty).chain for seed in range(12)]
+    chains = [generate(family, seed, difficulty).chain for seed in range(6)]
     assert all(chains), (family, difficulty, [i for i, c in enumerate(chains) if not c])
-    more = [len(generate(family, seed, d).chain) for seed in range(12) for d in ("easy", "medium", "hard")]
-    assert max(more) >= 2, (family, more)
+    if difficulty == "medium":
+        more = [len(generate(family, seed, d).chain) for seed in range(12) for d in ("easy", "medium", "hard")]
+        assert max(more) >= 2, (family, more)
 
 
 def test_rnn_step_hand_computed():

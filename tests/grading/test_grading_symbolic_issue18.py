@@ -348,6 +348,7 @@ def symbolic_questions():
     return qs
 
 
+@pytest.mark.slow
 def test_every_model_answer_accepts_itself_and_its_displayed_form(symbolic_questions):
     from quizcli.core.mathtext import plain_subscripts
     shown_differently = 0

@@ -19,7 +19,7 @@ def broken(tmp_path) -> Path:
     return write_bank(tmp_path / "my bank", BROKEN)
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lang", ["en", pytest.param("zh", marks=pytest.mark.slow)])  # the same code path in either language
 @pytest.mark.parametrize("args", [["drill", "demo", "-n", "1"], ["explain", "alpha"], ["exam", "-n", "3"]], ids=["drill", "explain", "exam"])
 def test_a_broken_extra_bank_suggests_checking_that_folder(runner, broken, tmp_path, args, lang):
     r = runner.invoke(["--home", str(tmp_path / "home"), "--lang", lang, *args, "--bank", str(broken)], input="\n\n")
@@ -39,7 +39,7 @@ def test_the_suggested_check_command_really_finds_the_problem(runner, broken):
     assert runner.invoke(["bank", "check"]).exit_code == 0
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lang", ["en", pytest.param("zh", marks=pytest.mark.slow)])
 def test_drill_them_on_a_concept_of_an_extra_bank_names_the_folder(runner, tmp_path, lang):
     good = write_bank(tmp_path / "extra")
     r = runner.invoke(["--lang", lang, "explain", "alpha", "--bank", str(good)])
