@@ -35,4 +35,10 @@ class BankError(Exception):
         check` would check only the built-in bank and might say OK)."""
         import shlex
 
-        return " ".join(["quizcli", "bank", "check", *(shlex.quote(str(f)) for f in self.folders)])
+        def shown(f: Path) -> str:
+            # a path longer than any system allows (PATH_MAX is 4096) names no folder to check:
+            # shortened like the problem line, so the message stays readable
+            text = str(f)
+            return text if len(text) <= 1000 else f"{text[:90]}…{text[-60:]}"
+
+        return " ".join(["quizcli", "bank", "check", *(shlex.quote(shown(f)) for f in self.folders)])
