@@ -188,7 +188,9 @@ def _ask_after_interrupt(lg: str) -> str:
         try:
             from rich.markup import escape
 
-            ans = console().input(escape(q)).strip().lower()
+            from ..render.lineedit import read_line
+
+            ans = read_line(console(), escape(q), history="exam_interrupt").strip().lower()
         except EOFError:
             return "hand_in"
         except KeyboardInterrupt:

@@ -297,7 +297,11 @@ def progress_reset(
         q = (Bilingual(f"Delete all {n} recorded answers and the "
                        f"review schedule? Type yes to confirm", f"删除全部 {n} 条作答记录和复习计划？输入 yes 确认").t(lg))
         try:
-            ok = input(q + ": ").strip().lower() in ("yes", "y", "是")
+            from rich.markup import escape
+
+            from ..render.lineedit import read_line
+
+            ok = read_line(console(), escape(q + ": "), history="confirm").strip().lower() in ("yes", "y", "是")
         except EOFError:
             ok = False
         if not ok:

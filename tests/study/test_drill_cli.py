@@ -2,6 +2,7 @@
 and once in a pseudo-terminal as a student would."""
 import json
 import os
+import time
 import shutil
 from pathlib import Path
 
@@ -218,6 +219,7 @@ def test_ctrl_c_in_a_terminal_prints_the_summary_and_keeps_the_answer(tmp_path):
     child.expect("Right!")
     child.expect("What is")
     child.expect("answer")
+    time.sleep(0.3)  # as a person would: the prompt is up and waiting, then Ctrl-C
     child.sendintr()
     child.expect("Score: 1/1")
     child.expect("interrupted")

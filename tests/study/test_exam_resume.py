@@ -3,6 +3,7 @@ in, pause or discard; `quizcli exam --resume` goes on with the same paper and th
 nothing answered is lost."""
 import json
 import os
+import time
 import sys
 from pathlib import Path
 
@@ -30,6 +31,7 @@ def _interrupt_after_one_answer(home, choice):
     child.sendline("A")
     child.expect("Answer recorded")
     child.expect("answer")
+    time.sleep(0.3)  # as a person would: the prompt is up and waiting, then Ctrl-C
     child.sendintr()
     child.expect(r"hand in now \(h\)")
     child.sendline(choice)
