@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..core.models import Bank, Concept
+from ..core.models import Bank, Concept, Question
 from .errors import BankError, Problem  # noqa: F401 (the store's errors, re-exported)
 
 CACHE_FORMAT = 6
@@ -106,6 +106,7 @@ def load_bank(extra: list[Path] | None = None, use_cache: bool = True) -> Bank:
         _write_cache(stem.with_suffix(".questions.json"), {"fingerprint": fp, "part": bank.questions_list()})
         _write_cache(stem.with_suffix(".concepts.json"), {"fingerprint": fp, "part": {c.id: c.to_dict() for c in bank.concepts.values()}})
         _write_concepts(Path(str(stem) + ".concepts"), fp, bank)
+        _write_questions(Path(str(stem) + ".questions"), fp, bank)
         _write_cache(stem.with_suffix(".search.json"), {"fingerprint": fp, "part": bank.search_data})
         _write_cache(stem.with_suffix(".json"), {"fingerprint": fp, "part": bank.core_dict()})
         _LOADED[key] = bank
@@ -128,7 +129,14 @@ def load_bank(extra: list[Path] | None = None, use_cache: bool = True) -> Bank:
             data = part(".concepts.json")[cid]
         return Concept.from_dict(data)
 
+    def question(qid: str) -> Question | None:
+        if "/" in qid or os.sep in qid or qid.startswith("."):  # never a path outside the cache folder
+            return None
+        data = _read_part(Path(str(stem) + ".questions") / f"{qid}.json", fp)
+        return Question.from_dict(data) if data is not None else None  # None: read them all
+
     bank = Bank.from_core(core, loaders={
+        "question": question,
         "concept": concept,
         "concepts": lambda: {cid: Concept.from_dict(d) for cid, d in part(".concepts.json").items()},
         "questions": lambda: Bank.questions_from_list(part(".questions.json")),
@@ -144,6 +152,16 @@ def _write_concepts(folder: Path, fp: str, bank: Bank) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for c in bank.concepts.values():
             _write_cache(folder / f"{c.id}.json", {"fingerprint": fp, "part": c.to_dict()})
+    except OSError:
+        pass
+
+
+def _write_questions(folder: Path, fp: str, bank: Bank) -> None:
+    """One small file per question too, so `explain` of a pasted exam question reads one."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for q in bank.questions_list():
+            _write_cache(folder / f"{q['id']}.json", {"fingerprint": fp, "part": q})
     except OSError:
         pass
 

@@ -144,7 +144,7 @@ def explain(
     if hit:  # an id or a name: no need for the search index
         matches = [("concept", hit, 1.0), *(("concept", c, None) for c in b.neighbours(hit))]
     elif "." in text and any(br.id == text for br in b.briefs()):  # a question id
-        question = b.questions[text]
+        question = b.question(text)
         matches = [("question", text, 1.0), *(("concept", c, None) for c in question.concepts)]
     else:
         from ..bank.search import find
@@ -153,7 +153,7 @@ def explain(
         in_course = found.in_course
         matches = [(h.kind, h.id, h.score) for h in found.hits] if in_course else []
         if found.question is not None:
-            question = b.questions[found.question.id]
+            question = b.question(found.question.id)
     if not matches:
         from ..bank.search import suggest
 

@@ -186,3 +186,19 @@ def test_exam_noise_is_stripped_and_the_question_kept(pasted, kept):
 
     assert strip_exam_noise(pasted) == kept
     assert normalize("1 × 1 的滤波器") == "1x1 的滤波器" and normalize("max x 2") == "max x 2"
+
+
+def test_one_question_is_read_from_the_cache_without_the_others(bank, tmp_path, monkeypatch):
+    """`explain` of a pasted exam question reads that question's own cache file, not all 900."""
+    from quizcli.bank import store
+
+    monkeypatch.setenv("QUIZCLI_CACHE", str(tmp_path))
+    store._LOADED.clear()
+    store.load_bank()  # builds the cache
+    store._LOADED.clear()
+    cold = store.load_bank()  # from the cache, nothing read yet
+    q = cold.question("normalization.bn_rnn_why")
+    assert cold._questions is None  # the others were not parsed
+    assert q == bank.questions["normalization.bn_rnn_why"]
+    assert len(q.key_points) >= 5 and q.variants
+    store._LOADED.clear()
