@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, List, Optional
 
 import typer
+
 from ..core.models import Bilingual
 
 if TYPE_CHECKING:
@@ -131,3 +132,28 @@ def open_recorder(lang: str, home: Path | None = None):
     for en, zh in store.notices:
         err.print(zh if lang == "zh" else en, style="yellow", markup=False)
     return StoreRecorder(store)
+
+
+def open_store(lg: str):
+    """The progress store (stats, review, plan); a clear message and exit 1 when it cannot be opened."""
+    from ..progress.store import Store, StoreError, store_path
+
+    try:
+        store = Store(store_path(home_dir()))
+    except StoreError as e:
+        raise fail(e.zh if lg == "zh" else e.en)
+    for en, zh in store.notices:
+        console(stderr=True).print(zh if lg == "zh" else en, style="yellow", markup=False)
+    return store
+
+
+def start_symbolic_warmup(items) -> None:
+    """Import sympy in the background while the student reads the first prompt."""
+    from .. import kinds
+
+    if any(kinds.of(i).needs_sympy for i in items):
+        import threading
+
+        from ..grading import warm_up
+
+        threading.Thread(target=warm_up, daemon=True).start()

@@ -56,7 +56,7 @@ def exam(
     if feedback not in ("end", "now"):
         raise fail(Bilingual("--feedback must be end or now.", "--feedback 只能是 end 或 now。").t(lg))
     b = get_bank(bank, lg)
-    from .study import _recorder, _start_symbolic_warmup
+    from .common import open_recorder, start_symbolic_warmup
 
     pause_file = _pause_path()
     done = []
@@ -69,7 +69,7 @@ def exam(
                                  f"无法读取暂停的考试 {pause_file}（{e}）；请用 quizcli exam 重新开始。").t(lg))
         minutes = max(0.1, left / 60)
         chosen_topics = list(state.get("topics") or b.topics)
-        recorder = _recorder(lg)
+        recorder = open_recorder(lg)
     else:
         chosen_topics = []
         for t in topics or []:
@@ -78,7 +78,7 @@ def exam(
                 raise fail(Bilingual(f"No topic '{t}'. See quizcli topics.", f"没有“{t}”这个主题。可运行 quizcli topics 查看。").t(lg))
             chosen_topics.append(tid)
         chosen_topics = chosen_topics or list(b.topics)
-        recorder = _recorder(lg)
+        recorder = open_recorder(lg)
         store = getattr(recorder, "store", None)
         history = [dict(r) for r in store.answers()] if store is not None else []
         items, weights = prepare_exam(b, chosen_topics, n, seed, history)
@@ -90,7 +90,7 @@ def exam(
         cmd = "quizcli exam" + (f" --seed {seed}" if seed is not None else "") + f" -n {n}" + "".join(f" --topics {t}" for t in (topics or []))
         title = Bilingual("Mock exam — Neural Networks and Deep Learning", "模拟考试 —— 神经网络与深度学习").t(lg)
         paper.write_text(paper_markdown(items, b, lg, title, cmd), encoding="utf-8")
-    _start_symbolic_warmup(items)
+    start_symbolic_warmup(items)
 
     from ..render.exam import ExamJsonUI, ExamUI, report_view
 

@@ -112,9 +112,9 @@ def _run(exam, minutes, topics, mock_minutes, today_opt, ics, show_all, json_out
         raise fail(Bilingual(f"The exam date {exam_d} is not after today ({today_d}): nothing left to plan. Good luck!",
                              f"考试日期 {exam_d} 不在今天（{today_d}）之后，没有可安排的日子了。祝考试顺利！").t(lg))
 
-    from .progress import _store_or_exit
+    from .common import open_store
 
-    store = _store_or_exit(lg)
+    store = open_store(lg)
     try:
         created = date.fromisoformat(settings.get("created") or today_d.isoformat())
     except ValueError:

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import BankOpt, JsonOpt, LangOpt, console, fail, get_bank, home_dir, lang
+from .common import BankOpt, JsonOpt, LangOpt, console, fail, get_bank, home_dir, lang, open_store
 from ..core.models import Bilingual
 
 progress_app = typer.Typer(help="Move or reset your progress: export, import, reset.", no_args_is_help=True)
@@ -18,18 +18,6 @@ def register(app: typer.Typer) -> None:
                                "interleaved (mixed problem types feel harder and work better).")(review)
     app.command("stats", help="Progress: mastery per topic, accuracy over time, weakest concepts, streak.")(stats)
     app.add_typer(progress_app, name="progress")
-
-
-def _store_or_exit(lg: str):
-    from ..progress.store import Store, StoreError, store_path
-
-    try:
-        store = Store(store_path(home_dir()))
-    except StoreError as e:
-        raise fail(e.zh if lg == "zh" else e.en)
-    for en, zh in store.notices:
-        console(stderr=True).print(zh if lg == "zh" else en, style="yellow", markup=False)
-    return store
 
 
 def review(
@@ -53,7 +41,7 @@ def review(
 
     lg = lang(lang_opt)
     b = get_bank(bank, lg)
-    store = _store_or_exit(lg)
+    store = open_store(lg)
     items = due_items(b, store, n)
     if not items:
         nxt = store.next_due()
@@ -76,12 +64,12 @@ def review(
     from ..progress.store import StoreRecorder
     from ..render.confidence import add_confidence, default_on
 
-    from .study import _start_symbolic_warmup
+    from .common import start_symbolic_warmup
 
     confident = default_on() if confidence is None else confidence
     if confident:
         add_confidence(ui)
-    _start_symbolic_warmup(items)
+    start_symbolic_warmup(items)
     from ..study.steps import StepMode, history_from_store
 
     # calculations come back as faded worked examples, from the student's own history
@@ -110,7 +98,7 @@ def stats(json_out: JsonOpt = False, lang_opt: LangOpt = None, bank: BankOpt = N
 
     lg = lang(lang_opt)
     b = get_bank(bank, lg)
-    store = _store_or_exit(lg)
+    store = open_store(lg)
     rows = [dict(r) for r in store.answers()]
     data = compute(rows, topics=list(b.topics), concept_topics={c.id: c.topic for c in b.concepts.values()})
     if json_out:
@@ -212,7 +200,7 @@ def progress_export(
         problem = _export_target_problem(file, store_path(home_dir()), lg)
         if problem:
             raise fail(problem)
-    store = _store_or_exit(lg)
+    store = open_store(lg)
     lines = list(store.export_lines())
     data = "".join(line + "\n" for line in lines).encode("utf-8")
     try:
@@ -270,7 +258,7 @@ def progress_import(
         records = parse_export(data.split(b"\n"))
     except StoreError as e:
         raise fail(_say(lg, f"{file}: {e.en}. Nothing was imported.", f"{file}：{e.zh}。未导入任何内容。"))
-    store = _store_or_exit(lg)
+    store = open_store(lg)
     try:
         added, skipped = store.import_records(records)
     except StoreError as e:
@@ -291,7 +279,7 @@ def progress_reset(
     from ..progress.store import StoreError
 
     lg = lang(lang_opt)
-    store = _store_or_exit(lg)
+    store = open_store(lg)
     n = store.count()
     if not yes:
         q = (Bilingual(f"Delete all {n} recorded answers and the "

@@ -4,7 +4,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from .common import BankOpt, JsonOpt, LangOpt, console, fail, get_bank, kind_option, lang
+from .common import BankOpt, JsonOpt, LangOpt, console, fail, get_bank, kind_option, lang, open_recorder, start_symbolic_warmup
 from ..core.models import Bilingual
 
 KindOpt = Annotated[str, typer.Option("--kind", "-k", help="concept (short/choice/true-false), numeric (calculations), symbolic (= formula) or mixed.")]
@@ -79,7 +79,7 @@ def drill(
     if mistakes:
         from ..study.steps import mistake_items
 
-        recorder = _recorder(lg)
+        recorder = open_recorder(lg)
         store = getattr(recorder, "store", None)
         items = mistake_items(b, store, days, n, seed=seed) if store is not None else []
         if not items:
@@ -100,12 +100,12 @@ def drill(
         items = select_items(b, t.topics, t.concepts, kind=kind, n=n, seed=seed, difficulty=difficulty)
     if not items:
         raise fail(Bilingual("Nothing to drill there with that --kind.", "该范围内没有符合 --kind 的题目。").t(lg))
-    _start_symbolic_warmup(items)
+    start_symbolic_warmup(items)
     from ..render.drill_ui import JsonUI, RichUI
     from ..study.drill import run_drill
 
     ui = JsonUI(lg, b) if json_out else RichUI(console(), lg, b)
-    recorder = recorder or _recorder(lg)
+    recorder = recorder or open_recorder(lg)
     step_mode = None
     if steps or fade != "off":
         from ..study.steps import StepMode, history_from_store
@@ -136,22 +136,3 @@ def _with_difficulty(item_id: str, difficulty: Optional[str], lg: str) -> str:
                              f"编号 {item_id} 已带难度（{parts[2]}），-d {difficulty} 不适用。请给出 "
                              f"{':'.join(parts[:2])} -d {difficulty}，或只给编号。").t(lg))
     return item_id
-
-
-def _start_symbolic_warmup(items) -> None:
-    """Import sympy in the background while the student reads the first prompt."""
-    from .. import kinds
-
-    if any(kinds.of(i).needs_sympy for i in items):
-        import threading
-
-        from ..grading import warm_up
-
-        threading.Thread(target=warm_up, daemon=True).start()
-
-
-def _recorder(lg: str):
-    """The progress store, or a no-op recorder when progress cannot be kept."""
-    from .common import open_recorder
-
-    return open_recorder(lg)

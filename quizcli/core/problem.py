@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 from .models import Bilingual
 
-DIFFICULTIES = ("easy", "medium", "hard")
+Difficulty = Literal["easy", "medium", "hard"]  # the closed vocabulary of a generated problem's level
+DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "medium", "hard")
 
 # Numbers, vectors (tuple of numbers) and matrices (tuple of rows).
 Answer = Any
@@ -214,7 +215,7 @@ class Problem:
     family: str
     topic: str
     concepts: tuple[str, ...]
-    difficulty: str
+    difficulty: Difficulty
     params: tuple[tuple[str, Any], ...]
     prompt: Bilingual
     answer: Answer

@@ -130,6 +130,10 @@ class TopicStats:
     def to_dict(self) -> dict[str, Any]:
         return {"answered": self.answered, "correct": self.correct, "mastery": self.mastery}
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TopicStats:
+        return cls(int(d["answered"]), int(d["correct"]), d.get("mastery"))
+
 
 @dataclass(frozen=True)
 class DayStats:
@@ -139,6 +143,10 @@ class DayStats:
 
     def to_dict(self) -> dict[str, Any]:
         return {"day": self.day, "answered": self.answered, "accuracy": self.accuracy}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DayStats:
+        return cls(d["day"], int(d["answered"]), d.get("accuracy"))
 
 
 @dataclass(frozen=True)
@@ -154,6 +162,10 @@ class WeakConcept:
         if self.topic is not None:
             d["topic"] = self.topic
         return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> WeakConcept:
+        return cls(d["concept"], int(d["right"]), int(d["total"]), float(d["weakness"]), d.get("topic"))
 
 
 @dataclass(frozen=True)
@@ -187,3 +199,13 @@ class Stats:
             "streak_days": self.streak_days,
             "study_days": self.study_days,
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Stats:
+        return cls(answered=int(d["answered"]), graded=int(d["graded"]), correct=int(d["correct"]),
+                   topics={k: TopicStats.from_dict(v) for k, v in d["topics"].items()},
+                   days=tuple(DayStats.from_dict(x) for x in d["days"]),
+                   weakest=tuple(WeakConcept.from_dict(x) for x in d["weakest"]),
+                   misconceptions=tuple((m["id"], int(m["count"])) for m in d["misconceptions"]),
+                   streak_days=int(d["streak_days"]), study_days=int(d["study_days"]),
+                   calibration=dict(d.get("calibration") or {}), hints=dict(d.get("hints") or {}))

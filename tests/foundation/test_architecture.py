@@ -122,3 +122,13 @@ def test_the_library_never_prints():
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
                 offenders.append(f"{path.relative_to(ROOT.parent)}:{node.lineno}")
     assert offenders == []
+
+
+def test_no_command_imports_another_commands_private_helpers():
+    """What two commands share lives in commands/common.py under a public name."""
+    found = []
+    for path in sorted((ROOT / "commands").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module and node.module != "common":
+                found += [f"{path.name}:{node.lineno} {a.name}" for a in node.names if a.name.startswith("_")]
+    assert found == []

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from quizcli.cli import app
 from quizcli.progress.store import SCHEMA_VERSION, Store, StoreError, store_path
 from quizcli.study.drill import Answered
+from quizcli.core.report import Stats
 from quizcli.study.stats import compute
 
 REPO = Path(__file__).resolve().parents[2]
@@ -198,3 +199,4 @@ def test_stats_compute_by_hand():
     assert [(w.concept, round(w.weakness, 3)) for w in d.weakest] == [("b", 0.667), ("a", 0.5)]
     assert d.misconceptions == (("m", 2),) and d.to_dict()["misconceptions"] == [{"id": "m", "count": 2}]
     assert d.streak_days == 3
+    assert Stats.from_dict(json.loads(json.dumps(d.to_dict()))) == d  # what stats --json prints reads back
