@@ -396,6 +396,7 @@ class Found:
 # A pasted question counts as a bank question when its words and the question's overlap this
 # much (F1 of rarity-weighted word overlap, 0–1); below, the concept ranking answers.
 QUESTION_MATCH = 0.55
+_ASKS = re.compile(r"[?？]|为什么|为何|如何|怎么|怎样|什么|哪些|是否|\b(?:why|how|what|which|when|explain|compare|describe)\b", re.I)
 QUESTION_SURE = 0.75
 # A text is about this course when it matches a bank question, or when most of its
 # rarity-weighted words are the course's and the best concept scores well; calibrated on
@@ -465,7 +466,9 @@ def find(bank: Bank, query: str, limit: int = 6) -> Found:
     # a concept's own name ("tanh", "batch normalization") asks for the concept page; a short
     # query is an exam question only when it matches one closely
     words = len([t for t in q_tokens if t.isascii()]) + len([t for t in q_tokens if not t.isascii()]) // 2
-    need = 2.0 if exact else (QUESTION_SURE if words <= 3 else QUESTION_MATCH)
+    # (a short text that asks something, "Transformer训练时的学习率是如何设定的?", is a question)
+    asks = words >= 2 and _ASKS.search(cleaned) is not None  # "what is tanh" still asks for the concept page
+    need = 2.0 if exact else (QUESTION_SURE if words <= 3 and not asks else QUESTION_MATCH)
     docs = _question_docs(idx)
     q_mass = sum(idf.get(t, idx.oov_idf) for t in q_tokens)
     candidates = set().union(*(idx._q_postings.get(t, ()) for t in q_tokens)) if q_tokens and not exact else set()

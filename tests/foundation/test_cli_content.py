@@ -165,6 +165,10 @@ def test_set_braces_survive_rendering():
     ("CNN中1x1卷积的作用", {"conv_1x1", "cnn.conv_1x1_uses"}),
     # "神经网络" is the course's own name, not the part of a compound name that says what is asked
     ("为什么循环神经网络不能直接用批量归一化", {"bn_in_rnn", "normalization.bn_rnn_why"}),
+    # a short text that asks is an exam question; a bare name, or "what is" + a name, is the concept page
+    ("Transformer的学习率是怎么设置的？", {"transformer.exam_warmup"}),
+    ("what is tanh", {"tanh"}),
+    ("tanh", {"tanh"}),
 ])
 def test_search_reads_mixed_chinese_and_english(bank, query, want):
     from quizcli.bank.search import find, normalize
