@@ -4,6 +4,7 @@ shows (Problem). Pure data with `to_dict`; the machinery that builds them (route
 limits) lives in `quizcli.generators.base`."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Literal
@@ -244,6 +245,33 @@ class Problem:
                      fn=lambda env, _a=ans: _a, shown=ans, rtol=self.rtol, atol=self.atol, formula=self.hint,
                      mistakes=tuple(StepMistake(m.id, m.feedback, (lambda env, _v=m.value: _v)) for m in self.misconceptions)),)
 
+    def route_note(self) -> Bilingual | None:
+        """When the worked lines, each computed from the rounded numbers before it, end a unit
+        off the answer in its last shown decimal (…/3 = 0.7067 against the answer 0.7068, from
+        the unrounded values), a line saying so; None when they agree (nearly always)."""
+        if "/" in self.answer_text:
+            return None
+        decimals = [len(f) for f in re.findall(r"\d\.(\d+)", self.answer_text)]
+        if not decimals or not self.chain:
+            return None
+        dec = max(decimals)
+        by_id = {st.id: st for st in self.chain}
+        shown = [x for sid in self.answer_of for x in _flat_numbers(by_id[sid].shown)] if self.answer_of else \
+            _flat_numbers(self.chain[-1].shown)
+        exact = _flat_numbers(self.answer)
+        if len(shown) != len(exact) or all(round(a, dec) == round(b, dec) for a, b in zip(shown, exact)):
+            return None
+        last = self.chain[-1].shown
+        if not self.answer_of and isinstance(last, (list, tuple)) and last and isinstance(last[0], (list, tuple)):
+            text = "[" + "; ".join(" ".join(f"{float(v):.{dec}f}" for v in row) for row in last) + "]"  # a matrix, row by row
+        else:
+            text = ", ".join(f"{v:.{dec}f}" for v in shown)
+            text = f"[{text}]" if len(shown) > 1 else text
+        both = all(abs(a - b) <= self.atol + self.rtol * abs(b) for a, b in zip(shown, exact))  # the grader's tolerance
+        return Bilingual(f"(The rounded numbers of the lines above give {text}; the answer is from the unrounded values."
+                         + (" Both are graded right.)" if both else ")"),
+                         f"（按上面各行的舍入值计算得 {text}；答案由未舍入的值算出。" + ("两者都判为正确。）" if both else "）"))
+
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         """JSON form: {"family", "params", "answer", "steps", "conventions", ...}.
         With `lang`, texts are strings in that language; without, {en, zh} objects."""
@@ -275,6 +303,12 @@ class Problem:
             ],
             "engine_answer": to_jsonable(self.engine_answer),
         }
+
+
+def _flat_numbers(v: Any) -> list[float]:
+    if isinstance(v, (list, tuple)):
+        return [x for e in v for x in _flat_numbers(e)]
+    return [float(v)]
 
 
 def to_jsonable(v: Any) -> Any:

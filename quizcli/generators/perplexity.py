@@ -87,7 +87,13 @@ def solve(prm: dict) -> Solution:
            "per token (the geometric mean of 1/p_i).",
            f"困惑度：$\\mathrm{{PPL}} = {exp_txt}-\\frac{{1}}{{N}}\\sum_i {ln} p_i}}$，即每个词元交叉熵的指数（1/p_i 的几何平均）。"),
     ]
-    chain = _chain(p, ask, base)
+    # each line is computed from the numbers shown before it; where 6 decimals of the
+    # intermediates would move the last line's 4th decimal off the answer's (e^1.018721 =
+    # 2.7697 against 2.7696), the intermediates are shown with one more digit
+    for dig in (6, 7, 8, 9):
+        chain = _chain(p, ask, base, dig)
+        if round(float(chain[-1].shown), 4) == round(float(chain[-1].value), 4):
+            break
     steps += [st.text for st in chain]
     M = Misconception
     mean_p = sum(p) / N
@@ -122,7 +128,7 @@ def solve(prm: dict) -> Solution:
                     hint=bi("Average −ln p_i over the tokens, then exponentiate.", "对各词元的 −ln p_i 取平均，再取指数。"))
 
 
-def _chain(p, ask, base):
+def _chain(p, ask, base, dig=6):
     """The log-probabilities, their sum, the cross-entropy per token (minus the mean), then
     (asked for the perplexity) its exponential; each from the shown numbers before it."""
     ch = Chain({"p": p})
@@ -133,16 +139,16 @@ def _chain(p, ask, base):
     unit_en, unit_zh = ("bits", "比特") if two else ("nats", "奈特")
     other = math.log if two else math.log2
 
-    d_ce = 6 if ask == "ppl" else 4  # the perplexity is computed from it: one more digit keeps its 4 decimals
+    d_ce = dig if ask == "ppl" else 4  # the perplexity is computed from it: more digits keep its 4 decimals
 
     def f6(v):
-        return _n(v, 6)
+        return _n(v, dig)
 
     def paren(v):
         return f"({f6(v)})" if v < 0 else f6(v)
 
     ch.step("logs", bi(f"the log-probabilities {'log₂' if two else 'ln'} pᵢ", f"对数概率 {'log₂' if two else 'ln'} pᵢ"),
-            lambda e: tuple(lg(v) for v in e["p"]), uses=("p",), digits=6, rtol=1e-3, atol=5e-4,
+            lambda e: tuple(lg(v) for v in e["p"]), uses=("p",), digits=dig, rtol=1e-3, atol=5e-4,
             text=lambda sh: bi("; ".join(f"${ln} {_n(v)} = {f6(l_)}$" for v, l_ in zip(p, sh["logs"])),
                                "；".join(f"${ln} {_n(v)} = {f6(l_)}$" for v, l_ in zip(p, sh["logs"]))),
             rule=bi("the log of each token's probability", "每个词元概率的对数"),
@@ -155,7 +161,7 @@ def _chain(p, ask, base):
                                               f"你用了 log₁₀（计算器上的 log 键）；这里的底是 {'2' if two else 'e'}。"),
                                   lambda e: tuple(math.log10(v) for v in e["p"]))))
     lname = "log₂" if two else "ln"
-    ch.step("S", bi(f"their sum Σ {lname} pᵢ", f"它们的和 Σ {lname} pᵢ"), lambda e: sum(e["logs"]), uses=("logs",), digits=6, rtol=1e-3, atol=5e-4,
+    ch.step("S", bi(f"their sum Σ {lname} pᵢ", f"它们的和 Σ {lname} pᵢ"), lambda e: sum(e["logs"]), uses=("logs",), digits=dig, rtol=1e-3, atol=5e-4,
             text=lambda sh: bi(f"Sum: $\\sum_i {ln} p_i = {' + '.join(paren(v) for v in sh['logs'])} = {f6(sh['S'])}$",
                                f"求和：$\\sum_i {ln} p_i = {' + '.join(paren(v) for v in sh['logs'])} = {f6(sh['S'])}$"),
             rule=bi("add the log-probabilities of the sequence", "把序列的对数概率相加"), formula=bi(f"$\\sum_i {ln} p_i$", f"$\\sum_i {ln} p_i$"),

@@ -57,6 +57,9 @@ def solution_block(p: Problem, lang: str) -> Group:
     ans = Text(" → " + (Bilingual("Answer: ", "答案：").t(lang)), style="bold green")
     ans.append(p.answer_text, style="bold")
     lines.append(ans)
+    note = p.route_note()
+    if note is not None:
+        lines.append(Text("   " + note.t(lang), style="dim"))
     return Group(*lines)
 
 

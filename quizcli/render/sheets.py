@@ -123,7 +123,8 @@ def _answer_parts(it: Item, lang: str) -> tuple[str, list[str]]:
             lines += [f"{_tr(lang, 'Key point', '要点')} {j}: {k.t(lang)}" for j, k in enumerate(it.question.key_points, 1)]
         lines.append(it.question.explanation.t(lang))
         return ans, lines
-    return it.problem.answer_text, [s.t(lang) for s in it.problem.steps]
+    note = it.problem.route_note()
+    return it.problem.answer_text, [s.t(lang) for s in it.problem.steps] + ([note.t(lang)] if note else [])
 
 
 def _objective(it: Item) -> bool:

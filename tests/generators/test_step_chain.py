@@ -128,3 +128,30 @@ def test_gen_and_solve_json_give_steps_as_objects():
     d = json.loads(r.output)
     assert [(s["id"], s["value"], s["uses"]) for s in d["steps"]] == [("num", 31, ["n", "p", "k"]), ("o", 32, ["num", "s"])]
     assert d["answer"] == 32 and "= 31" in d["steps"][0]["text"]
+
+
+def test_a_worked_route_that_ends_off_the_answer_says_so_and_both_are_graded_right():
+    """cross_entropy:101:hard: the per-sample losses shown to 4 decimals, 0.6931 + 0.9163 + 0.5108,
+    average to 0.7067 (2.1202/3 = 0.70673); the answer from the unrounded losses is 0.7068."""
+    from quizcli.grading import grade_numeric
+
+    p = generate("cross_entropy", 101, "hard")
+    assert "(0.6931 + 0.9163 + 0.5108)/3 = 0.7067" in p.steps[-1].en and p.answer_text == "0.7068"
+    note = p.route_note()
+    assert note is not None and "give 0.7067" in note.en and "0.7067" in note.zh and "Both are graded right" in note.en
+    assert grade_numeric("0.7067", p.answer, rtol=p.rtol, atol=p.atol).correct
+    assert generate("rnn_step", 3).route_note() is None  # the lines end on the answer: nothing to say
+
+
+@pytest.mark.slow
+def test_every_route_note_tells_the_truth_about_grading():
+    from quizcli.grading import grade_numeric
+
+    for family in FAMILIES:
+        for difficulty in ("easy", "medium", "hard"):
+            for seed in range(60):
+                p = generate(family, seed, difficulty)
+                note = p.route_note()
+                if note is not None and "Both are graded right" in note.en:
+                    typed = note.en.split(" give ", 1)[1].split("; the answer", 1)[0].strip("[]")
+                    assert grade_numeric(typed, p.answer, rtol=p.rtol, atol=p.atol).correct, (p.id, typed)
