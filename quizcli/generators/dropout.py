@@ -54,6 +54,9 @@ def solve(prm: dict) -> Solution:
         raise ParamError("the mask holds 0 (dropped) and 1 (kept) only", "掩码只能是 0（丢弃）和 1（保留）")
     if not 0 <= p < 1:
         raise ParamError("p must be in [0, 1)", "p 须在 [0, 1) 内")
+    if p == 0 and 0 in mask:
+        raise ParamError("with p = 0 no unit is ever dropped: the mask must be all ones (or give the p that was used)",
+                         "p = 0 时不会丢弃任何单元：掩码应全为 1（或给出实际使用的 p）")
     P = Fraction(str(p))
     scale = 1 / (1 - P)
     y = tuple(float(Fraction(str(xi)) * m * scale) for xi, m in zip(x, mask))

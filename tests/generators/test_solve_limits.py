@@ -105,3 +105,12 @@ def test_limit_messages_name_the_parameter_and_the_limit():
         solve("conv_output", ["n=100000", "k=3"])
     assert "n=100000" in e.value.en and "10000" in e.value.en
     assert "n=100000" in e.value.zh and "10000" in e.value.zh
+
+
+def test_dropout_with_p_zero_and_a_dropping_mask_says_what_is_wrong(runner):
+    """p = 0 keeps every unit, so a mask with a 0 contradicts it: say so (it used to fall through
+    to 'outside what quizcli can check', the engine's Dropout(0) ignoring the mask)."""
+    r = runner.invoke(["solve", "dropout", "x=1,2,3", "mask=1,0,1", "p=0"])
+    assert r.exit_code != 0 and "with p = 0 no unit is ever dropped" in r.output and "outside what quizcli" not in r.output
+    ok = runner.invoke(["solve", "dropout", "x=1,2,3", "mask=1,1,1", "p=0"])
+    assert ok.exit_code == 0 and "[1, 2, 3]" in ok.output
