@@ -8,7 +8,7 @@ import math
 import random
 from fractions import Fraction
 
-from .base import ParamError, fmt_num
+from .base import ParamError, StepMistake, bi, fmt_num
 
 
 def num(v, d: int = 4) -> str:
@@ -162,3 +162,18 @@ def count_step(ch, id: str, name, fn, *, uses, text, rule, formula, substituted=
             return bi(without_results(t.en), without_results(t.zh))
     return ch.step(id, name, fn, uses=uses, text=text, digits=0, rtol=0, atol=0.01, rule=rule, formula=formula,
                    substituted=substituted, mistakes=tuple(mistakes))
+
+
+def output_matrix_step(ch, oh: int, ow: int, ids, *, rtol: float, atol: float, fmt, transposed) -> None:
+    """The last step of a sliding-window family (convolution, pooling): the entries Y_ij,
+    computed in steps `y{i}_{j}` before it, put in place as the output matrix; entering its
+    transpose is the step's mistake (`transposed`: the feedback, both languages)."""
+    def grid(e):
+        return tuple(tuple(e[f"y{i + 1}_{j + 1}"] for j in range(ow)) for i in range(oh))
+
+    ch.step("y", bi("the output matrix Y", "输出矩阵 Y"), grid, uses=tuple(ids), rtol=rtol, atol=atol,
+            text=lambda s: bi(f"Output Y = {fmt(s['y'])}", f"输出 Y = {fmt(s['y'])}"),
+            rule=bi("the entries in place: row i of Y from row i of windows", "按位置排好：Y 的第 i 行来自第 i 行窗口"),
+            formula=bi(f"Y is {oh}×{ow}", f"Y 为 {oh}×{ow}"),
+            substituted=lambda s: bi(f"Y = {fmt(grid(s))}", f"Y = {fmt(grid(s))}"),
+            mistakes=(StepMistake("transposed", transposed, lambda e: tuple(zip(*grid(e)))),))

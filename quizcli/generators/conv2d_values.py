@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 
+from ._shared import output_matrix_step
 from .base import Chain, Family, StepMistake, Misconception, Param, ParamError, Solution, bi, fmt_num, pick
 
 FAMILY = Family(
@@ -234,17 +235,9 @@ def _chain(x, k, s, p, rtol, atol):
                     rule=rule, formula=formula, substituted=lambda sh, lab=lab, prods=prods: bi(f"${lab} = {prods}$", f"${lab} = {prods}$"),
                     mistakes=tuple(mis))
 
-    def grid(e):
-        return tuple(tuple(e[f"y{i + 1}_{j + 1}"] for j in range(ow)) for i in range(oh))
-
-    ch.step("y", bi("the output matrix Y", "输出矩阵 Y"), grid, uses=tuple(ids), rtol=rtol, atol=atol,
-            text=lambda sh: bi(f"Output Y = {_mat(sh['y'])}", f"输出 Y = {_mat(sh['y'])}"),
-            rule=bi("the entries in place: row i of Y from row i of windows", "按位置排好：Y 的第 i 行来自第 i 行窗口"),
-            formula=bi(f"Y is {oh}×{ow}", f"Y 为 {oh}×{ow}"),
-            substituted=lambda sh: bi(f"Y = {_mat(grid(sh))}", f"Y = {_mat(grid(sh))}"),
-            mistakes=(StepMistake("transposed", bi("You entered the transpose: row i of the output comes from sliding the kernel along row i of the input.",
-                                                   "你填的是转置：输出的第 i 行来自卷积核沿输入第 i 行方向的滑动。"),
-                                  lambda e: tuple(zip(*grid(e)))),))
+    output_matrix_step(ch, oh, ow, ids, rtol=rtol, atol=atol, fmt=_mat,
+                       transposed=bi("You entered the transpose: row i of the output comes from sliding the kernel along row i of the input.",
+                                                   "你填的是转置：输出的第 i 行来自卷积核沿输入第 i 行方向的滑动。"))
     return ch.steps
 
 
