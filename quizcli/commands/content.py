@@ -101,20 +101,13 @@ def _concept_mastery(lg: str, recent: int) -> dict[str, tuple[float, int]]:
         return {}
     for en, zh in store.notices:
         err.print(zh if lg == "zh" else en, style="yellow", markup=False)
-    import json
+    from ..study.stats import concept_mastery
 
-    res: dict[str, list[int]] = {}
-    for r in rows:
-        if r["correct"] is None:
-            continue
-        cs = json.loads(r["concepts"]) if isinstance(r["concepts"], str) else list(r["concepts"])
-        for c in cs[:2]:
-            res.setdefault(c, []).append(int(r["correct"]))
     try:
         store.close()
     except Exception:
         pass
-    return {c: (sum(v[-recent:]) / len(v[-recent:]), len(v)) for c, v in res.items()}
+    return concept_mastery(rows, recent)
 
 
 def explain(

@@ -81,6 +81,18 @@ def compute(rows: Iterable[Mapping[str, Any]], topics: Iterable[str] = (), today
     )
 
 
+def concept_mastery(rows: Iterable[Mapping[str, Any]], recent: int = RECENT) -> dict[str, tuple[float, int]]:
+    """concept -> (share right of its last `recent` graded answers, graded answers); an answer
+    counts for the first two concepts it tests, as a drill's summary counts them."""
+    res: dict[str, list[int]] = {}
+    for r in rows:
+        if r["correct"] is None:
+            continue
+        for c in _concepts(r)[:2]:
+            res.setdefault(c, []).append(int(r["correct"]))
+    return {c: (sum(v[-recent:]) / len(v[-recent:]), len(v)) for c, v in res.items()}
+
+
 def concept_weights(rows: Iterable[Mapping[str, Any]], concept_ids: Iterable[str]) -> dict[str, float]:
     """Weights for picking items: unseen concepts 2, weak ones up to 3, mastered ones 0.3."""
     res: dict[str, list[int]] = {}

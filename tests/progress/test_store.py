@@ -200,3 +200,13 @@ def test_stats_compute_by_hand():
     assert d.misconceptions == (("m", 2),) and d.to_dict()["misconceptions"] == [{"id": "m", "count": 2}]
     assert d.streak_days == 3
     assert Stats.from_dict(json.loads(json.dumps(d.to_dict()))) == d  # what stats --json prints reads back
+
+
+def test_concept_mastery_by_hand():
+    """a: right, wrong, right over its last 2 → 1/2 with 3 answers; b counted as the second
+    concept of two rows; c is a third concept and does not count; ungraded rows are left out."""
+    from quizcli.study.stats import concept_mastery
+
+    rows = [{"concepts": '["a", "b", "c"]', "correct": 1}, {"concepts": '["a"]', "correct": 0},
+            {"concepts": '["a", "b"]', "correct": 1}, {"concepts": '["b"]', "correct": None}]
+    assert concept_mastery(rows, recent=2) == {"a": (0.5, 3), "b": (1.0, 2)}
