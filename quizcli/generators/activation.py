@@ -10,7 +10,6 @@ import math
 import random
 
 from .base import Chain, Family, Misconception, StepMistake, Param, ParamError, Solution, bi, fmt_num, pick
-from ..core.models import Bilingual
 
 # The engine's activation ids (quizcli.engine.ACTIVATION_SPECS; a test keeps the two equal —
 # the engine is not imported here so that listing the families stays light).
@@ -173,7 +172,7 @@ def _cond(pre, lang: str) -> str:
     """The piece of a piecewise function that x falls in, before the line it selects."""
     if not pre:
         return ""
-    return Bilingual(f"${pre}$, so ", f"${pre}$，故 ").t(lang)
+    return bi(f"${pre}$, so ", f"${pre}$，故 ").t(lang)
 
 
 def _chain(f: str, x: float, a: float):

@@ -9,7 +9,6 @@ import random
 
 from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
 from ._shared import at, bi_lines, count_step, per_axis
-from ..core.models import Bilingual
 
 FAMILY = Family(
     id="conv_output",
@@ -163,7 +162,7 @@ def _chain(prm: dict, square: bool, dilated: bool):
         """one(i) -> the line for axis i; 'h: …; w: …' when the axes differ."""
         if square:
             return one(0)
-        return (Bilingual("; ", "；").t(lang)).join(f"{'hw'[i]}: {one(i)}" for i in (0, 1))
+        return (bi("; ", "；").t(lang)).join(f"{'hw'[i]}: {one(i)}" for i in (0, 1))
 
     def M(mid, fn):
         return StepMistake(mid, FEEDBACK[mid], fn)
@@ -174,7 +173,7 @@ def _chain(prm: dict, square: bool, dilated: bool):
         count_step(
             ch, "keff", hw(bi("the span of the dilated kernel d(k−1)+1", "空洞卷积核的覆盖范围 d(k−1)+1")),
             lambda e: per_axis(square, lambda i: at(e["d"], i) * (at(e["k"], i) - 1) + 1), uses=("d", "k"),
-            text=bi_lines(lambda s, l: (Bilingual("Dilated kernel: ", "空洞卷积核：").t(l)) + lines(s, l, lambda i: (
+            text=bi_lines(lambda s, l: (bi("Dilated kernel: ", "空洞卷积核：").t(l)) + lines(s, l, lambda i: (
                 f"$d(k-1)+1 = {s['d'][i]}({s['k'][i]}-1)+1 = {F(at(s['keff'], i))}$"))),
             rule=bi("a dilated kernel leaves d − 1 holes between its taps", "空洞卷积核相邻两个权重之间隔 d − 1 个像素"),
             formula=bi("k_eff = d(k − 1) + 1", "k_eff = d(k − 1) + 1"),
@@ -187,7 +186,7 @@ def _chain(prm: dict, square: bool, dilated: bool):
     count_step(
         ch, "num", hw(bi(f"the numerator n + 2p − {kname.replace('-', '−')}", f"分子 n + 2p − {kname.replace('-', '−')}")),
         numerator, uses=("n", "p", kernel),
-        text=bi_lines(lambda s, l: (Bilingual("Numerator: ", "分子：").t(l)) + lines(s, l, lambda i: (
+        text=bi_lines(lambda s, l: (bi("Numerator: ", "分子：").t(l)) + lines(s, l, lambda i: (
             f"$n + 2p - {'(d(k-1)+1)' if dilated else 'k'} = {s['n'][i]} + 2 \\cdot {s['p'][i]} - {F(at(s[kernel], i))} "
             f"= {F(at(s['num'], i))}$"))),
         rule=bi("the padded input minus the kernel: the room the window can slide over",
@@ -213,13 +212,13 @@ def _chain(prm: dict, square: bool, dilated: bool):
         num, st, o = at(s["num"], i), s["s"][i], at(s["o"], i)
         line = f"$o = \\lfloor {F(num)}/{st} \\rfloor + 1 = {F(o)}$"
         if num % st:
-            line += (Bilingual(f" (⌊{F(num)}/{st}⌋ = {F(num // st)}: round down, the last window would not fit)",
+            line += (bi(f" (⌊{F(num)}/{st}⌋ = {F(num // st)}: round down, the last window would not fit)",
                                f"（⌊{F(num)}/{st}⌋ = {F(num // st)}：向下取整，最后一个窗口放不下）").t(l))
         return line
 
     def o_text(s, l):
         oh, ow = at(s["o"], 0), at(s["o"], 1)
-        return lines(s, l, lambda i: o_line(s, l, i)) + (Bilingual(f"; output {F(oh)}×{F(ow)}", f"；输出 {F(oh)}×{F(ow)}").t(l))
+        return lines(s, l, lambda i: o_line(s, l, i)) + (bi(f"; output {F(oh)}×{F(ow)}", f"；输出 {F(oh)}×{F(ow)}").t(l))
 
     count_step(
         ch, "o", hw(bi("the output size o = ⌊numerator/s⌋ + 1", "输出尺寸 o = ⌊分子/s⌋ + 1")), out, uses=("num", "s"),

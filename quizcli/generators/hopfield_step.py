@@ -12,7 +12,6 @@ import random
 
 from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, pick
 from ._shared import num as _n, paren as _p, vec as _vec
-from ..core.models import Bilingual
 
 ASKS = ("state", "energy", "energy_after")
 
@@ -180,7 +179,7 @@ def _chain(W, s, b, i, ask, tie, E0):
     if ask != "energy":
         terms = " + ".join(f"{_p(W[i][j])}{dot}{_p(s[j])}" for j in range(n) if j != i) + ((" + " + _p(b[i])) if b[i] else "")
         ch.step("net", bi(f"the net input of unit {i + 1}", f"单元 {i + 1} 的净输入"), net, uses=("w", "s", "b", "i"), rtol=0, atol=0.01,
-                text=tx(lambda st, l: (Bilingual(f"Net input of unit {i + 1}: ", f"单元 {i + 1} 的净输入：").t(l))
+                text=tx(lambda st, l: (bi(f"Net input of unit {i + 1}: ", f"单元 {i + 1} 的净输入：").t(l))
                         + f"$\\sum_j w_{{{i + 1}j}} s_j{' + b_' + str(i + 1) if b[i] else ''} = {terms} = {_n(st['net'])}$"),
                 rule=bi("the net input: weighted sum of the other units' states plus the bias", "净输入：其余单元状态的加权和再加偏置"),
                 formula=bi("Σ_j w_ij s_j + b_i", "Σ_j w_ij s_j + b_i"), substituted=tx(lambda st, l: f"${terms}$"),
@@ -194,7 +193,7 @@ def _chain(W, s, b, i, ask, tie, E0):
 
         ch.step("s_new", bi(f"the state after updating unit {i + 1}", f"更新单元 {i + 1} 后的状态"), new_state, uses=("net", "s", "i"),
                 rtol=0, atol=0.01,
-                text=tx(lambda st, l: (Bilingual(f"New state: $s_{i + 1} = \\mathrm{{sign}}({_n(st['net'])}) "
+                text=tx(lambda st, l: (bi(f"New state: $s_{i + 1} = \\mathrm{{sign}}({_n(st['net'])}) "
                                                  f"= {_n(st['s_new'][i])}$; the other units keep their values: "
                                                  f"s = {_vec(st['s_new'])}.",
                                                  f"新状态：$s_{i + 1} = \\mathrm{{sign}}({_n(st['net'])}) = {_n(st['s_new'][i])}$；"
@@ -220,7 +219,7 @@ def _chain(W, s, b, i, ask, tie, E0):
     def ptext(st, l):
         v = st[sk]
         expr = " + ".join(f"{_p(W[r][c])}{dot}{_p(v[r])}{dot}{_p(v[c])}" for r, c in prs) or "0"
-        return (Bilingual(f"Pair sum{label_en} (W symmetric, so $\\frac{{1}}{{2}} s^\\top W s = \\sum_{{i<j}} w_{{ij}} s_i s_j$): ",
+        return (bi(f"Pair sum{label_en} (W symmetric, so $\\frac{{1}}{{2}} s^\\top W s = \\sum_{{i<j}} w_{{ij}} s_i s_j$): ",
                           f"成对求和{label_zh}（W 对称，$\\frac{{1}}{{2}} s^\\top W s = \\sum_{{i<j}} w_{{ij}} s_i s_j$）：").t(l)) \
             + f"${expr} = {_n(st['pairs'])}$"
 
@@ -234,7 +233,7 @@ def _chain(W, s, b, i, ask, tie, E0):
     if has_b:
         def btext(st, l):
             expr = " + ".join(f"{_p(bv)}{dot}{_p(sv)}" for bv, sv in zip(b, st[sk]))
-            return (Bilingual("Bias term: ", "偏置项：").t(l)) + f"$b^\\top s = {expr} = {_n(st['bs'])}$"
+            return (bi("Bias term: ", "偏置项：").t(l)) + f"$b^\\top s = {expr} = {_n(st['bs'])}$"
 
         ch.step("bs", bi("the bias term bᵀs" + label_en, "偏置项 bᵀs" + label_zh), lambda e: sum(bv * sv for bv, sv in zip(e["b"], e[sk])),
                 uses=("b", sk), rtol=0, atol=0.01, text=tx(btext), rule=bi("a dot product", "点积"), formula=bi("Σ_i b_i s_i", "Σ_i b_i s_i"),
@@ -246,8 +245,8 @@ def _chain(W, s, b, i, ask, tie, E0):
 
     def etext(st, l):
         bpart = f" - {_p(st['bs'])}" if has_b else ""
-        return ((Bilingual(f"Energy{label_en}: ", f"能量{label_zh}：").t(l))
-                + f"$E = -{_p(st['pairs'])}{bpart} = {_n(st['E'])}$" + (Bilingual(".", "。").t(l)))
+        return ((bi(f"Energy{label_en}: ", f"能量{label_zh}：").t(l))
+                + f"$E = -{_p(st['pairs'])}{bpart} = {_n(st['E'])}$" + (bi(".", "。").t(l)))
 
     mis = [M("no_half", bi("You dropped the ½: each pair i, j appears twice in sᵀWs.", "你漏掉了 ½：sᵀWs 中每一对 i, j 出现两次。"),
              lambda e: energy(e, half=False)),

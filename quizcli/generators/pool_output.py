@@ -10,7 +10,6 @@ import random
 
 from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
 from ._shared import at, bi_lines, count_step, per_axis
-from ..core.models import Bilingual
 
 FAMILY = Family(
     id="pool_output",
@@ -156,7 +155,7 @@ def _chain(prm: dict, stride, square: bool, ceil: bool):
         return per_axis(square, lambda i: at(e["n"], i) + pad * at(e["p"], i) - at(e["k"], i))
 
     count_step(ch, "num", hw(bi("the numerator n + 2p − k", "分子 n + 2p − k")), numerator, uses=("n", "p", "k"),
-               text=bi_lines(lambda x, l: (Bilingual("Numerator: ", "分子：").t(l)) + lines(l, lambda i: (
+               text=bi_lines(lambda x, l: (bi("Numerator: ", "分子：").t(l)) + lines(l, lambda i: (
                    f"$n + 2p - k = {x['n'][i]} + 2 \\cdot {x['p'][i]} - {x['k'][i]} = {F(at(x['num'], i))}$"))),
                rule=bi("the padded input minus the window: the room the window can slide over", "填充后的输入减去窗口：窗口可以滑动的范围"),
                formula=bi("n + 2p − k (p on each side)", "n + 2p − k（p 为每侧填充）"),
@@ -181,13 +180,13 @@ def _chain(prm: dict, stride, square: bool, ceil: bool):
         r = -(-num // st) if ceil else num // st
         line = f"$o = {a} {F(num)}/{st} {b} + 1 = {F(r + 1)}$"
         if r + 1 != o:
-            line += (Bilingual(f"; the last window would start at {F(r * st - x['p'][i])} ≥ n = {x['n'][i]}, so it is dropped: $o = {F(o)}$",
+            line += (bi(f"; the last window would start at {F(r * st - x['p'][i])} ≥ n = {x['n'][i]}, so it is dropped: $o = {F(o)}$",
                                f"；最后一个窗口的起点 {F(r * st - x['p'][i])} ≥ n = {x['n'][i]}，被丢弃：$o = {F(o)}$").t(l))
         return line
 
     def o_text(x, l):
         oh, ow = at(x["o"], 0), at(x["o"], 1)
-        return lines(l, lambda i: o_line(x, l, i)) + (Bilingual(f"; output {F(oh)}×{F(ow)} (the channels are unchanged)",
+        return lines(l, lambda i: o_line(x, l, i)) + (bi(f"; output {F(oh)}×{F(ow)} (the channels are unchanged)",
                                                                 f"；输出 {F(oh)}×{F(ow)}（通道数不变）").t(l))
 
     rnd = "⌈·⌉" if ceil else "⌊·⌋"

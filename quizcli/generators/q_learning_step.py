@@ -13,7 +13,6 @@ from fractions import Fraction
 
 from .base import Chain, StepMistake, Family, Misconception, Param, ParamError, Solution, bi, pick
 from ._shared import frac as _F, num as _n, paren as _p
-from ..core.models import Bilingual
 
 METHODS = ("qlearning", "sarsa")
 
@@ -155,9 +154,9 @@ def _chain(Q, s, a, r, s2, a2, alpha, gamma, method):
 
     def nline(sh, lang):
         if s2 < 0:
-            return Bilingual("Terminal s': no future value, 0", "终止状态：没有未来价值，0").t(lang)
+            return bi("Terminal s': no future value, 0", "终止状态：没有未来价值，0").t(lang)
         if method == "qlearning":
-            return (Bilingual(f"$\\max$ of row {s2 + 1} ({row_txt}) = {_n(sh['next'])}", f"第 {s2 + 1} 行（{row_txt}）的最大值 = {_n(sh['next'])}").t(lang))
+            return (bi(f"$\\max$ of row {s2 + 1} ({row_txt}) = {_n(sh['next'])}", f"第 {s2 + 1} 行（{row_txt}）的最大值 = {_n(sh['next'])}").t(lang))
         return f"Q({s2 + 1}, {a2 + 1}) = {_n(sh['next'])}"
 
     ch.step("next", bi("the next-state value " + ("max_a' Q(s', a')" if method == "qlearning" else "Q(s', a')"),

@@ -13,7 +13,6 @@ import re
 
 from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
 from ._shared import bi_lines, count_step
-from ..core.models import Bilingual
 
 FAMILY = Family(
     id="receptive_field",
@@ -186,7 +185,7 @@ def _chain(text, layers):
             r = F(x[r_id]) if r_id else "1"
             j = F(x[j_id]) if j_id else "1"
             dt = f" \\cdot {d}" if d != 1 else ""
-            head = Bilingual(f"Layer {i}, {_fmt(layer)}: ", f"第 {i} 层，{_fmt(layer)}：").t(l)
+            head = bi(f"Layer {i}, {_fmt(layer)}: ", f"第 {i} 层，{_fmt(layer)}：").t(l)
             return head + f"$r_{{{i}}} = {r} + ({k} - 1){dt} \\cdot {j} = {F(x[f'r{i}'])}$"
 
         mis = []
@@ -218,7 +217,7 @@ def _chain(text, layers):
                 return (e[j_id] if j_id else 1) * s
 
             def text_j(x, l, i=i, j_id=j_id, s=s):
-                return (Bilingual(f"After layer {i}, the jump $j_{{{i}}} = {F(x[j_id]) if j_id else '1'} \\cdot {s} = {F(x[f'j{i}'])}$",
+                return (bi(f"After layer {i}, the jump $j_{{{i}}} = {F(x[j_id]) if j_id else '1'} \\cdot {s} = {F(x[f'j{i}'])}$",
                                   f"第 {i} 层后，间距 $j_{{{i}}} = {F(x[j_id]) if j_id else '1'} \\cdot {s} = {F(x[f'j{i}'])}$").t(l))
 
             count_step(ch, f"j{i}", bi(f"the jump j_{i} after layer {i} (the product of the strides so far)",

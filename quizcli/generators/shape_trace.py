@@ -12,7 +12,6 @@ import random
 
 from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
 from ._shared import bi_lines, count_step
-from ..core.models import Bilingual
 
 FAMILY = Family(
     id="shape_trace",
@@ -162,7 +161,7 @@ def _chain(c0, n, f, k, p, q, units):
         def text(x, l):
             size = x["input"][1] if src == "input" else x[src]
             h = x[f"h{2 * j + 1}"]
-            return f"conv{j + 1}{Bilingual(': ', '：').t(l)}${F(size)} + 2 \\cdot {p[j]} - {k[j]} + 1 = {F(h)}$ → {f[j]}×{F(h)}×{F(h)}"
+            return f"conv{j + 1}{bi(': ', '：').t(l)}${F(size)} + 2 \\cdot {p[j]} - {k[j]} + 1 = {F(h)}$ → {f[j]}×{F(h)}×{F(h)}"
 
         count_step(ch, f"h{2 * j + 1}", bi(f"the side H after conv{j + 1}", f"conv{j + 1} 之后的边长 H"), side,
                    uses=("p", "k") + ((src,) if src != "input" else ("input",)), text=bi_lines(text),
@@ -174,7 +173,7 @@ def _chain(c0, n, f, k, p, q, units):
         src, sid = f"h{2 * j + 1}", f"h{2 * j + 2}"
         count_step(ch, sid, bi(f"the side H after pool{j + 1}", f"pool{j + 1} 之后的边长 H"), lambda e: e[src] // e["pool"],
                    uses=(src, "pool"),
-                   text=bi_lines(lambda x, l: f"pool{j + 1}{Bilingual(': ', '：').t(l)}$\\lfloor {F(x[src])}/{q} \\rfloor = {F(x[sid])}$ "
+                   text=bi_lines(lambda x, l: f"pool{j + 1}{bi(': ', '：').t(l)}$\\lfloor {F(x[src])}/{q} \\rfloor = {F(x[sid])}$ "
                                  f"→ {f[j]}×{F(x[sid])}×{F(x[sid])}"),
                    rule=bi("pooling with window = stride = q divides the side by q, rounding down", "窗口 = 步长 = q 的汇聚把边长除以 q，向下取整"),
                    formula=bi("o = ⌊n/q⌋", "o = ⌊n/q⌋"))
@@ -184,7 +183,7 @@ def _chain(c0, n, f, k, p, q, units):
     conv_side(1, "h2")
     pool_side(1)
     count_step(ch, "flat", bi("the flattened length C·H·W", "展平后的长度 C·H·W"), lambda e: e["filters"][1] * e["h4"] ** 2, uses=("filters", "h4"),
-               text=bi_lines(lambda x, l: (Bilingual("Flatten: ", "展平：").t(l)) + f"${f[1]} \\cdot {F(x['h4'])} \\cdot {F(x['h4'])} = {F(x['flat'])}$"),
+               text=bi_lines(lambda x, l: (bi("Flatten: ", "展平：").t(l)) + f"${f[1]} \\cdot {F(x['h4'])} \\cdot {F(x['h4'])} = {F(x['flat'])}$"),
                rule=bi("flattening lines up every value of every channel", "展平把每个通道的每个值排成一列"), formula=bi("C·H·W", "C·H·W"),
                mistakes=(StepMistake("flatten_without_channels", bi(f"You flattened only H×W; the vector has C·H·W entries (C = {f[1]}).",
                                                                     f"你只展平了 H×W；向量有 C·H·W 个元素（C = {f[1]}）。"), lambda e: e["h4"] ** 2),))
@@ -198,7 +197,7 @@ def _chain(c0, n, f, k, p, q, units):
             return e["k"][j] ** 2 * c * e["filters"][j] + bias * e["filters"][j]
 
         count_step(ch, sid, bi(f"the parameters of conv{j + 1}", f"conv{j + 1} 的参数"), count, uses=("k", "filters") + (("input",) if j == 0 else ()),
-                   text=bi_lines(lambda x, l: (Bilingual(f"Parameters of conv{j + 1}: ", f"conv{j + 1} 的参数：").t(l))
+                   text=bi_lines(lambda x, l: (bi(f"Parameters of conv{j + 1}: ", f"conv{j + 1} 的参数：").t(l))
                                  + f"${k[j]}^2 \\cdot {cin} \\cdot {f[j]} + {f[j]} = {F(x[sid])}$"),
                    rule=bi("one k×k×C_in filter and one bias per output channel", "每个输出通道一个 k×k×C_in 卷积核和一个偏置"),
                    formula=bi("k²·C_in·C_out + C_out", "k²·C_in·C_out + C_out"),
@@ -208,15 +207,15 @@ def _chain(c0, n, f, k, p, q, units):
     conv_params(0)
     conv_params(1)
     count_step(ch, "pd", bi("the parameters of the dense layer", "全连接层的参数"), lambda e: e["flat"] * e["units"] + e["units"], uses=("flat", "units"),
-               text=bi_lines(lambda x, l: (Bilingual("Parameters of the dense layer: ", "全连接层的参数：").t(l))
+               text=bi_lines(lambda x, l: (bi("Parameters of the dense layer: ", "全连接层的参数：").t(l))
                              + f"${F(x['flat'])} \\cdot {units} + {units} = {F(x['pd'])}$"
-                             + (Bilingual("; pooling, ReLU and flatten have none", "；汇聚、ReLU、展平没有参数").t(l))),
+                             + (bi("; pooling, ReLU and flatten have none", "；汇聚、ReLU、展平没有参数").t(l))),
                substituted=bi_lines(lambda x, l: f"{F(x['flat'])} · {units} + {units}"),
                rule=bi("every flattened input connects to every output, plus one bias per output", "每个展平的输入连接每个输出，外加每个输出一个偏置"),
                formula=bi("F·units + units", "F·units + units"),
                mistakes=(StepMistake("forgot_bias", no_bias, lambda e: e["flat"] * e["units"]),))
     count_step(ch, "total", bi("the total number of parameters", "参数总数"), lambda e: e["pc1"] + e["pc2"] + e["pd"], uses=("pc1", "pc2", "pd"),
-               text=bi_lines(lambda x, l: (Bilingual("Total: ", "合计：").t(l)) + f"${F(x['pc1'])} + {F(x['pc2'])} + {F(x['pd'])} = {F(x['total'])}$"),
+               text=bi_lines(lambda x, l: (bi("Total: ", "合计：").t(l)) + f"${F(x['pc1'])} + {F(x['pc2'])} + {F(x['pd'])} = {F(x['total'])}$"),
                rule=bi("add up the layers' parameters", "把各层的参数相加"), formula=bi("conv1 + conv2 + dense", "conv1 + conv2 + 全连接"))
     return ch.steps
 

@@ -9,7 +9,6 @@ import random
 
 from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_num, pick
 from ._shared import at, bi_lines, count_step, per_axis
-from ..core.models import Bilingual
 
 FAMILY = Family(
     id="transposed_conv_output",
@@ -145,7 +144,7 @@ def _chain(prm: dict, square: bool):
                         else at(e["n"], i) * at(e["s"], i) if how == "n_s" else at(e["n"], i) - 1)
 
     count_step(ch, "span", hw(bi("the span of the strided inputs (n − 1)s", "步长展开后输入的跨度 (n − 1)s")), span, uses=("n", "s"),
-               text=bi_lines(lambda x, l: (Bilingual("Inputs s apart: ", "输入间隔 s 放置：").t(l)) + lines(l, lambda i: (
+               text=bi_lines(lambda x, l: (bi("Inputs s apart: ", "输入间隔 s 放置：").t(l)) + lines(l, lambda i: (
                    f"$(n - 1)s = ({x['n'][i]} - 1) \\cdot {x['s'][i]} = {F(at(x['span'], i))}$"))),
                rule=bi("the n inputs are placed s pixels apart: n − 1 gaps", "n 个输入相隔 s 个像素放置：共 n − 1 个间隔"),
                formula=bi("(n − 1)·s", "(n − 1)·s"),
@@ -165,7 +164,7 @@ def _chain(prm: dict, square: bool):
 
     def o_text(x, l):
         oh, ow = at(x["o"], 0), at(x["o"], 1)
-        return lines(l, lambda i: o_line(x, l, i)) + (Bilingual(f"; output {F(oh)}×{F(ow)}", f"；输出 {F(oh)}×{F(ow)}").t(l))
+        return lines(l, lambda i: o_line(x, l, i)) + (bi(f"; output {F(oh)}×{F(ow)}", f"；输出 {F(oh)}×{F(ow)}").t(l))
 
     conv = StepMistake("used_conv_formula", bi("You used the ordinary convolution formula; a transposed convolution inverts it: o = (n−1)s − 2p + k.",
                                                "你用了普通卷积的公式；转置卷积是它的逆：o = (n−1)s − 2p + k。"),
