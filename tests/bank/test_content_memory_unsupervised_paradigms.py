@@ -274,6 +274,7 @@ def _hopfield_family(W, b, s, i, ask):
     return hopfield_step.solve(prm).answer
 
 
+@pytest.mark.slow  # a real browser or an exhaustive sweep: the fast run keeps under two minutes
 def test_energy_never_increases_under_asynchronous_updates(bank):
     # the claims of hopfield_energy: ΔE = −Δs_i h_i ≤ 0, and asynchronous updates end in a local minimum
     states(bank, "hopfield_energy", r"\Delta E = -\Delta s_i\, h_i", "ΔE = −Δs_i h_i",

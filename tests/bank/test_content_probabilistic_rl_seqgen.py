@@ -603,6 +603,7 @@ def test_worked_numbers_in_the_rl_entries():
     assert (1 - eps) + (n - 1) * eps / (n - 1) == pytest.approx(1.0)
 
 
+@pytest.mark.slow  # a real browser or an exhaustive sweep: the fast run keeps under two minutes
 def test_q_learning_finds_the_value_iteration_optimum_and_sarsa_is_on_policy():
     """Tabular Q-learning with ε-greedy behaviour converges to Q* of the Bellman optimality
     equation (computed by value iteration); SARSA on the same data converges to the value of

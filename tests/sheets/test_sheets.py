@@ -117,6 +117,7 @@ def test_pdf_without_a_browser_says_what_to_install(tmp_path, monkeypatch):
 
 
 @pytest.mark.skipif(find_browser() is None, reason="no Chromium installed (CI installs it: see .ci/run)")
+@pytest.mark.slow  # a real browser or an exhaustive sweep: the fast run keeps under two minutes
 def test_pdf_is_printed_for_real(tmp_path):
     out = tmp_path / "s.pdf"
     _run(["sheet", "cnn", "-n", "6", "--seed", "3", "--format", "pdf", "-o", str(out)])
