@@ -6,6 +6,16 @@ import os
 LANGS = ("en", "zh")
 
 
+def other_lang(lang: str) -> str:
+    """The other of the two languages (a concept page shows its title in both)."""
+    return "en" if lang == "zh" else "zh"
+
+
+def html_lang(lang: str) -> str:
+    """The `lang` attribute of a page in this language."""
+    return "zh-CN" if lang == "zh" else "en"
+
+
 def resolve_lang(option: str | None = None) -> str:
     """The language to use: the --lang option, else QUIZCLI_LANG, else the locale, else en."""
     for value in (option, os.environ.get("QUIZCLI_LANG")):

@@ -96,7 +96,7 @@ def _concept_mastery(lg: str, recent: int) -> dict[str, tuple[float, int]]:
         store = Store(path)
         rows = store.answers()
     except StoreError as e:
-        err.print((e.zh if lg == "zh" else e.en) + (Bilingual(" Mastery is not shown.", " 掌握度暂不显示。").t(lg)),
+        err.print((e.zh if lg == "zh" else e.en) + Bilingual(" Mastery is not shown.", " 掌握度暂不显示。").t(lg),
                   style="yellow", markup=False)
         return {}
     for en, zh in store.notices:

@@ -130,8 +130,8 @@ def solve(
             console().print(ctx.get_help(), markup=False, highlight=False)
             return
         fm = _family_or_exit(family, lg)
-        head = f"{fm.family.id}: {fm.family.title.t(lg)}\n" + (Bilingual("Parameters:", "参数：").t(lg))
-        notes = "".join("\n" + (Bilingual("Note: ", "注：").t(lg)) + n.t(lg) for n in fm.family.notes)
+        head = f"{fm.family.id}: {fm.family.title.t(lg)}\n" + Bilingual("Parameters:", "参数：").t(lg)
+        notes = "".join("\n" + Bilingual("Note: ", "注：").t(lg) + n.t(lg) for n in fm.family.notes)
         from rich.console import Group
         from rich.table import Table
         from rich.text import Text

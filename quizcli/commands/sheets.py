@@ -7,6 +7,7 @@ import typer
 
 from .common import STATE, BankOpt, JsonOpt, LangOpt, console, fail, get_bank, kind_option, lang
 from ..core.models import Bilingual
+from ..i18n import other_lang
 
 export_app = typer.Typer(help="Take the bank elsewhere: an Anki deck.", no_args_is_help=True)
 
@@ -173,7 +174,7 @@ def sheet(
     second = None
     if raw_lang in ("both", "zh+en", "en+zh"):
         lg = "en" if raw_lang == "en+zh" else "zh"
-        second = Bilingual("zh", "en").t(lg)
+        second = other_lang(lg)
     else:
         lg = lang(lang_opt)
     _SANDBOX_NOTICE.clear()
@@ -219,7 +220,7 @@ def sheet(
     except UnknownTarget as e:
         raise fail(f"No topic or concept '{e.name}'." + (f" Did you mean: {', '.join(e.suggestions)}?" if e.suggestions else ""))
     topic_names = tuple(t.topics) + tuple(t.concepts)
-    default_title = (Bilingual("Practice sheet — Neural Networks and Deep Learning", "练习卷 —— 神经网络与深度学习").t(lg))
+    default_title = Bilingual("Practice sheet — Neural Networks and Deep Learning", "练习卷 —— 神经网络与深度学习").t(lg)
     if second:
         default_title = Bilingual("Practice sheet — Neural Networks and Deep Learning / 练习卷 —— 神经网络与深度学习",
                                   "练习卷 —— 神经网络与深度学习 / Practice sheet — Neural Networks and Deep Learning").t(lg)
@@ -308,7 +309,7 @@ def _build(ss, b, t, n, seed, kind, difficulty, per_topic, quotas, pts, k_forms,
 
 def _report_written(written: list[Path], lg: str) -> None:
     if written:
-        console(stderr=True).print((Bilingual("Wrote: ", "已写入：").t(lg)) + ", ".join(str(p) for p in written), markup=False)
+        console(stderr=True).print(Bilingual("Wrote: ", "已写入：").t(lg) + ", ".join(str(p) for p in written), markup=False)
 
 
 def _output_message(e, fmt: str, lg: str) -> str:
@@ -377,7 +378,7 @@ def _write(doc: str, path: Optional[Path], fmt: str, lg: str) -> bool:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console(stderr=True), transient=True) as prog:
-        prog.add_task((Bilingual("Printing ", "正在打印 ").t(lg)) + str(path) + " …", total=None)
+        prog.add_task(Bilingual("Printing ", "正在打印 ").t(lg) + str(path) + " …", total=None)
         printed = sh.print_pdf(doc, path)
     if printed.no_sandbox and not _SANDBOX_NOTICE:
         _SANDBOX_NOTICE.append(True)

@@ -58,7 +58,7 @@ class Param:
                 parts.append(Bilingual(f"at most {self.max_len} rows and columns", f"至多 {self.max_len} 行、{self.max_len} 列").t(lang))
             else:
                 parts.append(Bilingual(f"at most {self.max_len} entries", f"至多 {self.max_len} 个数").t(lang))
-        return (Bilingual(", ", "，").t(lang)).join(parts)
+        return Bilingual(", ", "，").t(lang).join(parts)
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,9 @@ import html
 from pathlib import Path
 
 from .. import kinds
-from ..core.models import Bank, Question
+from ..core.models import Bank, Bilingual, Question
 from ..core.session import Item
 from .moodle import mathjax_html as text_html
-from ..core.models import Bilingual
 
 # Fixed ids: Anki matches model, deck and notes across re-imports by them.
 MODEL_ID = 1607392319

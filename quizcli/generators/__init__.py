@@ -138,7 +138,7 @@ def describe_params(fam: Family, lang: str = "en") -> str:
             d = "必填" if p.required else f"默认 {p.default}"
         lim = p.limits_text(lang)
         if lim:
-            d += (Bilingual("; ", "；").t(lang)) + lim
+            d += Bilingual("; ", "；").t(lang) + lim
         alias = f" ({', '.join(p.aliases)})" if p.aliases else ""
         lines.append(f"  {p.name}{alias}: {p.help.t(lang)} [{d}]")
     return "\n".join(lines)

@@ -12,8 +12,7 @@ from __future__ import annotations
 import math
 import random
 
-from .base import Chain, Family, Misconception, StepMistake, Param, ParamError, Solution, bi, pick
-from .base import fmt_sig as _g
+from .base import Chain, Family, Misconception, Param, ParamError, Solution, StepMistake, bi, fmt_sig as _g, pick
 from ._shared import tenths
 
 ASKS = ("loss", "delta_out", "delta_hidden", "w2", "w1")

@@ -145,7 +145,7 @@ def _chain(x, g, b, eps):
         return lambda s: bi(f(s, "en"), f(s, "zh"))
 
     ch.step("mu", bi("the batch mean μ", "批均值 μ"), lambda e: sum(e["x"]) / n, uses=("x",),
-            text=tx(lambda s, l: (bi("Mean: ", "均值：").t(l)) + f"$\\mu = ({total})/{n} = {fmt_num(s['mu'], 6)}$"),
+            text=tx(lambda s, l: bi("Mean: ", "均值：").t(l) + f"$\\mu = ({total})/{n} = {fmt_num(s['mu'], 6)}$"),
             digits=6, rtol=RTOL, atol=ATOL, rule=bi("the mean of the batch", "批次的均值"), formula=bi("μ = (1/N) Σ x_i", "μ = (1/N) Σ x_i"),
             substituted=tx(lambda s, l: f"μ = ({total})/{n}"))
 
@@ -156,7 +156,7 @@ def _chain(x, g, b, eps):
         return sum((v - e["mu"]) ** 2 for v in e["x"]) / d
 
     ch.step("var", bi("the batch variance σ²", "批方差 σ²"), var, uses=("x", "mu"),
-            text=tx(lambda s, l: (bi("Variance (biased, divide by N): ", "方差（有偏，除以 N）：").t(l))
+            text=tx(lambda s, l: bi("Variance (biased, divide by N): ", "方差（有偏，除以 N）：").t(l)
                     + f"$\\sigma^2 = ({sq(s)})/{n} = {fmt_num(s['var'], 6)}$"),
             digits=6, rtol=RTOL, atol=ATOL, rule=bi("the biased variance of the batch (divide by N)", "批次的有偏方差（除以 N）"),
             formula=bi("σ² = (1/N) Σ (x_i − μ)²", "σ² = (1/N) Σ (x_i − μ)²"), substituted=tx(lambda s, l: f"σ² = ({sq(s)})/{n}"),
@@ -172,7 +172,7 @@ def _chain(x, g, b, eps):
         return tuple((v - e["mu"]) / (e["std"] if div == "std" else e["var"] + e["eps"]) for v in e["x"])
 
     ch.step("xhat", bi("the normalised values x̂", "归一化后的 x̂"), xh, uses=("x", "mu", "std", "var", "eps"),
-            text=tx(lambda s, l: (bi("Normalise: ", "归一化：").t(l)) + "$\\hat{x}_i = (x_i - \\mu)/\\sqrt{\\sigma^2 + \\epsilon}$"
+            text=tx(lambda s, l: bi("Normalise: ", "归一化：").t(l) + "$\\hat{x}_i = (x_i - \\mu)/\\sqrt{\\sigma^2 + \\epsilon}$"
                     + f" = (x_i − {_par(s['mu'])})/{fmt_num(s['std'], 6)}: $\\hat{{x}}$ = ({', '.join(fmt_num(h, 6) for h in s['xhat'])})"),
             digits=6, rtol=RTOL, atol=ATOL, rule=bi("standardise: subtract the mean, divide by the standard deviation", "标准化：减均值，除以标准差"),
             formula=bi("x̂_i = (x_i − μ)/√(σ² + ε)", "x̂_i = (x_i − μ)/√(σ² + ε)"),
@@ -182,7 +182,7 @@ def _chain(x, g, b, eps):
     sb = f"- {fmt_num(-b)}" if b < 0 else f"+ {fmt_num(b)}"
     ch.step("y", bi("the outputs y = γx̂ + β", "输出 y = γx̂ + β"), lambda e: tuple(e["gamma"] * h + e["beta"] for h in e["xhat"]),
             uses=("xhat", "gamma", "beta"),
-            text=tx(lambda s, l: (bi("Scale and shift: ", "缩放与平移：").t(l))
+            text=tx(lambda s, l: bi("Scale and shift: ", "缩放与平移：").t(l)
                     + f"$y_i = \\gamma \\hat{{x}}_i + \\beta = {fmt_num(g)} \\hat{{x}}_i {sb}$: y = ({', '.join(fmt_num(v, 4) for v in s['y'])})"),
             rtol=RTOL, atol=ATOL, rule=bi("the learnable scale and shift", "可学习的缩放与平移"),
             formula=bi("y_i = γ x̂_i + β", "y_i = γ x̂_i + β"),

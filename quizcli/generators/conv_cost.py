@@ -129,7 +129,7 @@ def _chain(h, w, kh, kw, c_in, c_out, square):
 
     count_step(ch, "per_out", bi("the multiplications per output value k_h·k_w·C_in", "每个输出值的乘法数 k_h·k_w·C_in"),
                lambda e: e["k"][0] * e["k"][1] * e["c_in"], uses=("k", "c_in"),
-               text=bi_lines(lambda x, l: (bi("Per output value: ", "每个输出值：").t(l))
+               text=bi_lines(lambda x, l: bi("Per output value: ", "每个输出值：").t(l)
                              + f"$k_h k_w C_{{in}} = {kh} \\cdot {kw} \\cdot {c_in} = {F(x['per_out'])}$"),
                rule=bi("one output value is a dot product over a k_h×k_w×C_in window", "一个输出值是 k_h×k_w×C_in 窗口上的点积"),
                formula=bi("k_h·k_w·C_in", "k_h·k_w·C_in"),
@@ -137,14 +137,14 @@ def _chain(h, w, kh, kw, c_in, c_out, square):
                + ((M("kernel_not_squared", lambda e: e["k"][0] * e["c_in"]),) if square else ()))
     count_step(ch, "outputs", bi("the output values H_out·W_out·C_out", "输出值个数 H_out·W_out·C_out"),
                lambda e: e["n_out"][0] * e["n_out"][1] * e["c_out"], uses=("n_out", "c_out"),
-               text=bi_lines(lambda x, l: (bi("Output values: ", "输出值个数：").t(l))
+               text=bi_lines(lambda x, l: bi("Output values: ", "输出值个数：").t(l)
                              + f"$H_{{out}} W_{{out}} C_{{out}} = {h} \\cdot {w} \\cdot {c_out} = {F(x['outputs'])}$"),
                rule=bi("every position of every output channel is one output value", "每个输出通道的每个位置都是一个输出值"),
                formula=bi("H_out·W_out·C_out", "H_out·W_out·C_out"),
                mistakes=(M("forgot_c_out", lambda e: e["n_out"][0] * e["n_out"][1]),)
                + ((M("output_not_squared", lambda e: e["n_out"][0] * e["c_out"]),) if square else ()))
     count_step(ch, "total", bi("the multiplications in all", "乘法总数"), lambda e: e["per_out"] * e["outputs"], uses=("per_out", "outputs"),
-               text=bi_lines(lambda x, l: (bi("Total: ", "合计：").t(l)) + f"${F(x['per_out'])} \\cdot {F(x['outputs'])} = {F(x['total'])}$"),
+               text=bi_lines(lambda x, l: bi("Total: ", "合计：").t(l) + f"${F(x['per_out'])} \\cdot {F(x['outputs'])} = {F(x['total'])}$"),
                rule=bi("output values times the work of one", "输出值个数乘以每个输出值的计算量"),
                formula=bi("(k_h·k_w·C_in)·(H_out·W_out·C_out)", "(k_h·k_w·C_in)·(H_out·W_out·C_out)"),
                mistakes=(M("counted_parameters", lambda e: e["per_out"] * e["c_out"]),))

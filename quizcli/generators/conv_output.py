@@ -162,7 +162,7 @@ def _chain(prm: dict, square: bool, dilated: bool):
         """one(i) -> the line for axis i; 'h: …; w: …' when the axes differ."""
         if square:
             return one(0)
-        return (bi("; ", "；").t(lang)).join(f"{'hw'[i]}: {one(i)}" for i in (0, 1))
+        return bi("; ", "；").t(lang).join(f"{'hw'[i]}: {one(i)}" for i in (0, 1))
 
     def M(mid, fn):
         return StepMistake(mid, FEEDBACK[mid], fn)
@@ -173,7 +173,7 @@ def _chain(prm: dict, square: bool, dilated: bool):
         count_step(
             ch, "keff", hw(bi("the span of the dilated kernel d(k−1)+1", "空洞卷积核的覆盖范围 d(k−1)+1")),
             lambda e: per_axis(square, lambda i: at(e["d"], i) * (at(e["k"], i) - 1) + 1), uses=("d", "k"),
-            text=bi_lines(lambda s, l: (bi("Dilated kernel: ", "空洞卷积核：").t(l)) + lines(s, l, lambda i: (
+            text=bi_lines(lambda s, l: bi("Dilated kernel: ", "空洞卷积核：").t(l) + lines(s, l, lambda i: (
                 f"$d(k-1)+1 = {s['d'][i]}({s['k'][i]}-1)+1 = {F(at(s['keff'], i))}$"))),
             rule=bi("a dilated kernel leaves d − 1 holes between its taps", "空洞卷积核相邻两个权重之间隔 d − 1 个像素"),
             formula=bi("k_eff = d(k − 1) + 1", "k_eff = d(k − 1) + 1"),
@@ -186,7 +186,7 @@ def _chain(prm: dict, square: bool, dilated: bool):
     count_step(
         ch, "num", hw(bi(f"the numerator n + 2p − {kname.replace('-', '−')}", f"分子 n + 2p − {kname.replace('-', '−')}")),
         numerator, uses=("n", "p", kernel),
-        text=bi_lines(lambda s, l: (bi("Numerator: ", "分子：").t(l)) + lines(s, l, lambda i: (
+        text=bi_lines(lambda s, l: bi("Numerator: ", "分子：").t(l) + lines(s, l, lambda i: (
             f"$n + 2p - {'(d(k-1)+1)' if dilated else 'k'} = {s['n'][i]} + 2 \\cdot {s['p'][i]} - {F(at(s[kernel], i))} "
             f"= {F(at(s['num'], i))}$"))),
         rule=bi("the padded input minus the kernel: the room the window can slide over",

@@ -153,7 +153,7 @@ def _chain(n, k, s, p, d, o, ask):
         kernel = "keff"
         count_step(ch, "keff", bi("the span of the dilated kernel d(k−1)+1", "空洞卷积核的覆盖范围 d(k−1)+1"),
                    lambda e: e["d"] * (e["k"] - 1) + 1, uses=("d", "k"),
-                   text=bi_lines(lambda x, l: (bi("Dilated kernel: ", "空洞卷积核：").t(l))
+                   text=bi_lines(lambda x, l: bi("Dilated kernel: ", "空洞卷积核：").t(l)
                                  + f"$d(k-1)+1 = {d}({k}-1)+1 = {F(x['keff'])}$"),
                    rule=bi("a dilated kernel leaves d − 1 holes between its taps", "空洞卷积核相邻两个权重之间隔 d − 1 个像素"),
                    formula=bi("k_eff = d(k − 1) + 1", "k_eff = d(k − 1) + 1"),
@@ -161,13 +161,13 @@ def _chain(n, k, s, p, d, o, ask):
     kt = "(d(k-1)+1)" if d != 1 else "k"
 
     def check_line(x, l, pv, sv):
-        return ((bi("; check: ", "；验算：").t(l))
+        return (bi("; check: ", "；验算：").t(l)
                 + f"$\\lfloor ({n} + 2 \\cdot {F(pv)} - {F(x[kernel]) if d != 1 else k})/{F(sv)} \\rfloor + 1 = {o}$")
 
     if ask == "padding" and s == 1:
         count_step(ch, "total_pad", bi("the total padding 2p = o − n + k − 1", "两侧填充之和 2p = o − n + k − 1"),
                    lambda e: e["o"] - e["n"] + e[kernel] - 1, uses=("o", "n", kernel),
-                   text=bi_lines(lambda x, l: (bi("With $s = 1$: $o = n + 2p - k + 1$, so ", "$s = 1$ 时：$o = n + 2p - k + 1$，故 ").t(l))
+                   text=bi_lines(lambda x, l: bi("With $s = 1$: $o = n + 2p - k + 1$, so ", "$s = 1$ 时：$o = n + 2p - k + 1$，故 ").t(l)
                                  + f"$2p = o - n + {kt} - 1 = {o} - {n} + {F(x[kernel])} - 1 = {F(x['total_pad'])}$"),
                    rule=bi("with stride 1 the output is n + 2p − k + 1: solve it for 2p", "步长为 1 时输出为 n + 2p − k + 1：解出 2p"),
                    formula=bi("2p = o − n + k − 1", "2p = o − n + k − 1"))
@@ -192,7 +192,7 @@ def _chain(n, k, s, p, d, o, ask):
 
         count_step(ch, "pad", bi("the smallest padding p", "最小的填充 p"), pad, uses=("lo", "n", kernel),
                    text=bi_lines(lambda x, l: f"$2p ≥ {F(x['lo'])} - {n} + {F(x[kernel])}$, "
-                                 + (bi("the smallest $p ≥ 0$ is ", "最小的 $p ≥ 0$ 为 ").t(l))
+                                 + bi("the smallest $p ≥ 0$ is ", "最小的 $p ≥ 0$ 为 ").t(l)
                                  + f"$p = {F(x['pad'])}$" + check_line(x, l, x["pad"], s)),
                    substituted=bi_lines(lambda x, l: f"2p ≥ {F(x['lo'])} − {n} + {F(x[kernel])}"),
                    rule=bi("the smallest p whose numerator reaches (o − 1)s", "分子达到 (o − 1)s 的最小 p"),
@@ -201,7 +201,7 @@ def _chain(n, k, s, p, d, o, ask):
     else:
         count_step(ch, "num", bi(f"the numerator n + 2p − {kt}", f"分子 n + 2p − {kt}"),
                    lambda e: e["n"] + 2 * e["p"] - e[kernel], uses=("n", "p", kernel),
-                   text=bi_lines(lambda x, l: (bi("Numerator: ", "分子：").t(l))
+                   text=bi_lines(lambda x, l: bi("Numerator: ", "分子：").t(l)
                                  + f"$n + 2p - {kt} = {n} + 2 \\cdot {p} - {F(x[kernel])} = {F(x['num'])}$"),
                    rule=bi("the padded input minus the kernel", "填充后的输入减去卷积核"), formula=bi("n + 2p − k", "n + 2p − k"))
 

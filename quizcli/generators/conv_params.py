@@ -202,7 +202,7 @@ def _tail(ch, bias, extra_total=()):
                mistakes=(_m("forgot_bias", lambda e: 0),))
     count_step(ch, "total", bi("the total number of parameters", "参数总数"), lambda e: e["weights"] + e["biases"],
                uses=("weights", "biases"),
-               text=bi_lines(lambda s, l: (bi("Total: ", "合计：").t(l)) + f"${F(s['weights'])} + {F(s['biases'])} = {F(s['total'])}$"),
+               text=bi_lines(lambda s, l: bi("Total: ", "合计：").t(l) + f"${F(s['weights'])} + {F(s['biases'])} = {F(s['total'])}$"),
                rule=bi("weights plus biases", "权重加偏置"), formula=bi("weights + biases", "权重数 + 偏置数"),
                mistakes=(_m("forgot_bias", lambda e: e["weights"]),) + tuple(extra_total))
 
@@ -218,15 +218,15 @@ def _chain(c_in, c_out, kh, kw, bias, nh, nw):
         mis.append(_m("no_weight_sharing", lambda e: e["n"][0] * e["n"][1] * e["c_in"]))
     count_step(ch, "per_filter", bi("the weights per filter k_h·k_w·C_in", "每个卷积核的权重数 k_h·k_w·C_in"),
                lambda e: e["k"][0] * e["k"][1] * e["c_in"], uses=("k", "c_in") + (("n",) if nh else ()),
-               text=bi_lines(lambda s, l: (bi("Weights per filter: ", "每个卷积核的权重：").t(l))
+               text=bi_lines(lambda s, l: bi("Weights per filter: ", "每个卷积核的权重：").t(l)
                              + f"$k_h k_w C_{{in}} = {kh} \\cdot {kw} \\cdot {c_in} = {F(s['per_filter'])}$"),
                rule=bi("a filter spans all input channels", "一个卷积核覆盖全部输入通道"),
                formula=bi("k_h·k_w·C_in", "k_h·k_w·C_in"), mistakes=mis)
     count_step(ch, "weights", bi("all the weights (C_out filters)", "全部权重数（C_out 个卷积核）"),
                lambda e: e["per_filter"] * e["c_out"], uses=("per_filter", "c_out"),
-               text=bi_lines(lambda s, l: (bi("All filters: ", "全部卷积核：").t(l))
+               text=bi_lines(lambda s, l: bi("All filters: ", "全部卷积核：").t(l)
                              + f"${F(s['per_filter'])} \\cdot {c_out} = {F(s['weights'])}$"
-                             + ("" if bias else (bi(" (no bias: this is the total)", "（无偏置：即为总数）").t(l)))),
+                             + ("" if bias else bi(" (no bias: this is the total)", "（无偏置：即为总数）").t(l))),
                rule=bi("one filter per output channel", "每个输出通道一个卷积核"), formula=bi("k_h·k_w·C_in·C_out", "k_h·k_w·C_in·C_out"),
                mistakes=(_m("one_filter", lambda e: e["per_filter"]),)
                + (() if bias else (_m("added_bias", lambda e: e["per_filter"] * e["c_out"] + e["c_out"]),)))
@@ -242,7 +242,7 @@ def _chain_sparse(c_in, c_out, kh, kw, bias, groups, conns):
     if conns:
         count_step(ch, "per_kernel", bi("the weights per kernel k_h·k_w", "每个卷积核的权重数 k_h·k_w"),
                    lambda e: e["k"][0] * e["k"][1], uses=("k",),
-                   text=bi_lines(lambda s, l: (bi("Weights per kernel: ", "每个卷积核的权重：").t(l))
+                   text=bi_lines(lambda s, l: bi("Weights per kernel: ", "每个卷积核的权重：").t(l)
                                  + f"${kh} \\cdot {kw} = {F(s['per_kernel'])}$"),
                    rule=bi("one k_h×k_w kernel per connected (input map, output map) pair", "每对相连的（输入图，输出图）一个 k_h×k_w 卷积核"),
                    formula=bi("k_h·k_w", "k_h·k_w"))
@@ -258,14 +258,14 @@ def _chain_sparse(c_in, c_out, kh, kw, bias, groups, conns):
         g = c_in // groups
         count_step(ch, "per_filter", bi("the weights per filter k_h·k_w·C_in/g", "每个卷积核的权重数 k_h·k_w·C_in/g"),
                    lambda e: e["k"][0] * e["k"][1] * (e["c_in"] // e["groups"]), uses=("k", "c_in", "groups"),
-                   text=bi_lines(lambda s, l: (bi("Weights per filter: ", "每个卷积核的权重：").t(l))
+                   text=bi_lines(lambda s, l: bi("Weights per filter: ", "每个卷积核的权重：").t(l)
                                  + f"$k_h k_w \\cdot C_{{in}}/g = {kh} \\cdot {kw} \\cdot {g} = {F(s['per_filter'])}$"),
                    rule=bi("a filter sees only its group's C_in/g channels", "一个卷积核只看本组的 C_in/g 个通道"),
                    formula=bi("k_h·k_w·C_in/g", "k_h·k_w·C_in/g"),
                    mistakes=(_m("ignored_sparsity", lambda e: e["k"][0] * e["k"][1] * e["c_in"]),))
         count_step(ch, "weights", bi("all the weights (C_out filters)", "全部权重数（C_out 个卷积核）"),
                    lambda e: e["per_filter"] * e["c_out"], uses=("per_filter", "c_out"),
-                   text=bi_lines(lambda s, l: (bi("All filters: ", "全部卷积核：").t(l))
+                   text=bi_lines(lambda s, l: bi("All filters: ", "全部卷积核：").t(l)
                                  + f"${F(s['per_filter'])} \\cdot {c_out} = {F(s['weights'])}$"),
                    rule=bi("one filter per output channel", "每个输出通道一个卷积核"), formula=bi("k_h·k_w·(C_in/g)·C_out", "k_h·k_w·(C_in/g)·C_out"),
                    mistakes=(() if bias else (_m("added_bias", lambda e: e["per_filter"] * e["c_out"] + e["c_out"]),)))

@@ -233,7 +233,7 @@ def _chain(W, s, b, i, ask, tie, E0):
     if has_b:
         def btext(st, l):
             expr = " + ".join(f"{_p(bv)}{dot}{_p(sv)}" for bv, sv in zip(b, st[sk]))
-            return (bi("Bias term: ", "偏置项：").t(l)) + f"$b^\\top s = {expr} = {_n(st['bs'])}$"
+            return bi("Bias term: ", "偏置项：").t(l) + f"$b^\\top s = {expr} = {_n(st['bs'])}$"
 
         ch.step("bs", bi("the bias term bᵀs" + label_en, "偏置项 bᵀs" + label_zh), lambda e: sum(bv * sv for bv, sv in zip(e["b"], e[sk])),
                 uses=("b", sk), rtol=0, atol=0.01, text=tx(btext), rule=bi("a dot product", "点积"), formula=bi("Σ_i b_i s_i", "Σ_i b_i s_i"),
@@ -246,7 +246,7 @@ def _chain(W, s, b, i, ask, tie, E0):
     def etext(st, l):
         bpart = f" - {_p(st['bs'])}" if has_b else ""
         return ((bi(f"Energy{label_en}: ", f"能量{label_zh}：").t(l))
-                + f"$E = -{_p(st['pairs'])}{bpart} = {_n(st['E'])}$" + (bi(".", "。").t(l)))
+                + f"$E = -{_p(st['pairs'])}{bpart} = {_n(st['E'])}$" + bi(".", "。").t(l))
 
     mis = [M("no_half", bi("You dropped the ½: each pair i, j appears twice in sᵀWs.", "你漏掉了 ½：sᵀWs 中每一对 i, j 出现两次。"),
              lambda e: energy(e, half=False)),

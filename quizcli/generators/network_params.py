@@ -298,7 +298,7 @@ def _chain(text, layers, inp, pad, bias, ask):
                 def one(n, o):
                     return f"\\lfloor ({F(n)}{pp} - {k})/{s} \\rfloor + 1 = {F(o)}"
                 calc = f"${one(h, oh)}$" if h == w else f"h: ${one(h, oh)}$, w: ${one(w, ow)}$"
-                tail = "" if kind == "conv" else (bi(" (pooling has no parameters)", "（汇聚层没有参数）").t(l))
+                tail = "" if kind == "conv" else bi(" (pooling has no parameters)", "（汇聚层没有参数）").t(l)
                 return head[l] + calc + f" → {F(oh)}×{F(ow)}×{F(oc)}" + tail
 
             mis = [_m("channels_first", lambda e, f=shape: (lambda t: (t[2], t[0], t[1]))(f(e)))]
@@ -328,7 +328,7 @@ def _chain(text, layers, inp, pad, bias, ask):
                 def text_params(x, l, prev=prev, k=k, out=out, head=head, i=i):
                     c = (x[prev] if prev else x["input"])[2]
                     one = " + 1" if bias else ""
-                    return head[l] + (bi("parameters ", "参数 ").t(l)) + f"$({k}^2 \\cdot {F(c)}{one}) \\cdot {out} = {F(x[f'params{i}'])}$"
+                    return head[l] + bi("parameters ", "参数 ").t(l) + f"$({k}^2 \\cdot {F(c)}{one}) \\cdot {out} = {F(x[f'params{i}'])}$"
 
                 mis = [_m("forgot_input_channels", lambda e, f=conv_params: f(e, cin=False)),
                        _m("forgot_bias", lambda e, f=conv_params: f(e, bb=0)) if bias else _m("added_bias", lambda e, f=conv_params: f(e, bb=1))]
@@ -349,7 +349,7 @@ def _chain(text, layers, inp, pad, bias, ask):
 
                     def text_flat(x, l, prev=prev):
                         h, w, c = (x[prev] if prev else x["input"])
-                        return (bi("Flatten: ", "展平：").t(l)) + f"${F(h)} \\cdot {F(w)} \\cdot {F(c)} = {F(x['flat'])}$"
+                        return bi("Flatten: ", "展平：").t(l) + f"${F(h)} \\cdot {F(w)} \\cdot {F(c)} = {F(x['flat'])}$"
 
                     count_step(ch, "flat", bi("the flattened length H·W·C before the first fc layer", "第一个全连接层之前展平后的长度 H·W·C"),
                                flatten, uses=(prev,) if prev else ("input",), text=bi_lines(text_flat),
@@ -364,7 +364,7 @@ def _chain(text, layers, inp, pad, bias, ask):
                 def text_fc(x, l, units=units, out=out, head=head, i=i):
                     fin = F(x["flat"]) if units is None else str(units)
                     one = " + 1" if bias else ""
-                    return head[l] + (bi("parameters ", "参数 ").t(l)) + f"$({fin}{one}) \\cdot {out} = {F(x[f'params{i}'])}$"
+                    return head[l] + bi("parameters ", "参数 ").t(l) + f"$({fin}{one}) \\cdot {out} = {F(x[f'params{i}'])}$"
 
                 count_step(ch, f"params{i}", bi(f"the parameters of layer {i} ({_tok(layer)})", f"第 {i} 层（{_tok(layer)}）的参数"),
                            fc_params, uses=("flat",) if units is None else (), text=bi_lines(text_fc),
@@ -381,7 +381,7 @@ def _chain(text, layers, inp, pad, bias, ask):
             return sum(e[x] for x in ids) + (sum(2 * e[x][2] for x in pools) if pool else 0)
 
         count_step(ch, "total", bi("the total number of parameters", "参数总数"), total, uses=ids,
-                   text=bi_lines(lambda x, l: (bi("Total: ", "合计：").t(l))
+                   text=bi_lines(lambda x, l: bi("Total: ", "合计：").t(l)
                                  + f"${' + '.join(F(x[i]) for i in ids)} = {F(x['total'])}$"
                                  + (" (pooling has none)" if pools and l == "en" else "（汇聚层没有参数）" if pools else "")),
                    rule=bi("add up the layers' parameters", "把各层的参数相加"), formula=bi("Σ parameters of the layers", "Σ 各层参数"),

@@ -168,10 +168,10 @@ def _chain(w, b, x, y, lr):
 
     def line(s, l):
         if s["margin"] > 0:
-            return (bi("margin > 0: correctly classified, no update: ", "间隔 > 0：分类正确，不更新：").t(l)) + _vec(s["new"])
+            return bi("margin > 0: correctly classified, no update: ", "间隔 > 0：分类正确，不更新：").t(l) + _vec(s["new"])
         ups = [f"$w_{i + 1} = {_n(a)} + {_n(lr)} \\cdot {_p(y)} \\cdot {_p(c)} = {_n(s['new'][i])}$" for i, (a, c) in enumerate(zip(w, x))]
         ups.append(f"$b = {_n(b)} + {_n(lr)} \\cdot {_p(y)} = {_n(s['new'][d])}$")
-        return (bi("margin ≤ 0: misclassified, update: ", "间隔 ≤ 0：分错了，更新：").t(l)) + "; ".join(ups)
+        return bi("margin ≤ 0: misclassified, update: ", "间隔 ≤ 0：分错了，更新：").t(l) + "; ".join(ups)
 
     mis = [StepMistake("subtracted", bi("For a misclassified sample w moves TOWARD y·x: w ← w + ηyx, b ← b + ηy.",
                                         "分错的样本要让 w 朝 y·x 的方向移动：w ← w + ηyx，b ← b + ηy。"), lambda e: new(e, -1, -1)),

@@ -155,7 +155,7 @@ def _chain(prm: dict, stride, square: bool, ceil: bool):
         return per_axis(square, lambda i: at(e["n"], i) + pad * at(e["p"], i) - at(e["k"], i))
 
     count_step(ch, "num", hw(bi("the numerator n + 2p − k", "分子 n + 2p − k")), numerator, uses=("n", "p", "k"),
-               text=bi_lines(lambda x, l: (bi("Numerator: ", "分子：").t(l)) + lines(l, lambda i: (
+               text=bi_lines(lambda x, l: bi("Numerator: ", "分子：").t(l) + lines(l, lambda i: (
                    f"$n + 2p - k = {x['n'][i]} + 2 \\cdot {x['p'][i]} - {x['k'][i]} = {F(at(x['num'], i))}$"))),
                rule=bi("the padded input minus the window: the room the window can slide over", "填充后的输入减去窗口：窗口可以滑动的范围"),
                formula=bi("n + 2p − k (p on each side)", "n + 2p − k（p 为每侧填充）"),

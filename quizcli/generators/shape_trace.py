@@ -183,7 +183,7 @@ def _chain(c0, n, f, k, p, q, units):
     conv_side(1, "h2")
     pool_side(1)
     count_step(ch, "flat", bi("the flattened length C·H·W", "展平后的长度 C·H·W"), lambda e: e["filters"][1] * e["h4"] ** 2, uses=("filters", "h4"),
-               text=bi_lines(lambda x, l: (bi("Flatten: ", "展平：").t(l)) + f"${f[1]} \\cdot {F(x['h4'])} \\cdot {F(x['h4'])} = {F(x['flat'])}$"),
+               text=bi_lines(lambda x, l: bi("Flatten: ", "展平：").t(l) + f"${f[1]} \\cdot {F(x['h4'])} \\cdot {F(x['h4'])} = {F(x['flat'])}$"),
                rule=bi("flattening lines up every value of every channel", "展平把每个通道的每个值排成一列"), formula=bi("C·H·W", "C·H·W"),
                mistakes=(StepMistake("flatten_without_channels", bi(f"You flattened only H×W; the vector has C·H·W entries (C = {f[1]}).",
                                                                     f"你只展平了 H×W；向量有 C·H·W 个元素（C = {f[1]}）。"), lambda e: e["h4"] ** 2),))
@@ -207,15 +207,15 @@ def _chain(c0, n, f, k, p, q, units):
     conv_params(0)
     conv_params(1)
     count_step(ch, "pd", bi("the parameters of the dense layer", "全连接层的参数"), lambda e: e["flat"] * e["units"] + e["units"], uses=("flat", "units"),
-               text=bi_lines(lambda x, l: (bi("Parameters of the dense layer: ", "全连接层的参数：").t(l))
+               text=bi_lines(lambda x, l: bi("Parameters of the dense layer: ", "全连接层的参数：").t(l)
                              + f"${F(x['flat'])} \\cdot {units} + {units} = {F(x['pd'])}$"
-                             + (bi("; pooling, ReLU and flatten have none", "；汇聚、ReLU、展平没有参数").t(l))),
+                             + bi("; pooling, ReLU and flatten have none", "；汇聚、ReLU、展平没有参数").t(l)),
                substituted=bi_lines(lambda x, l: f"{F(x['flat'])} · {units} + {units}"),
                rule=bi("every flattened input connects to every output, plus one bias per output", "每个展平的输入连接每个输出，外加每个输出一个偏置"),
                formula=bi("F·units + units", "F·units + units"),
                mistakes=(StepMistake("forgot_bias", no_bias, lambda e: e["flat"] * e["units"]),))
     count_step(ch, "total", bi("the total number of parameters", "参数总数"), lambda e: e["pc1"] + e["pc2"] + e["pd"], uses=("pc1", "pc2", "pd"),
-               text=bi_lines(lambda x, l: (bi("Total: ", "合计：").t(l)) + f"${F(x['pc1'])} + {F(x['pc2'])} + {F(x['pd'])} = {F(x['total'])}$"),
+               text=bi_lines(lambda x, l: bi("Total: ", "合计：").t(l) + f"${F(x['pc1'])} + {F(x['pc2'])} + {F(x['pd'])} = {F(x['total'])}$"),
                rule=bi("add up the layers' parameters", "把各层的参数相加"), formula=bi("conv1 + conv2 + dense", "conv1 + conv2 + 全连接"))
     return ch.steps
 

@@ -174,7 +174,7 @@ def _chain(z, t):
            StepMistake("temperature_multiplied", bi("The temperature divides the logits: z/T, not z·T.",
                                                     "温度是除：z/T，不是 z·T。"), lambda e: exps(e, t))] if t != 1 else []
     ch.step("e", bi("the exponentials e^{z_i/T − m}", "指数 e^{z_i/T − m}"), exps, uses=("z", "t"), digits=6,
-            text=tx(lambda s, l: (bi("Exponentiate, with m = ", "取指数，m = ").t(l)) + f"{_num(m)}: "
+            text=tx(lambda s, l: bi("Exponentiate, with m = ", "取指数，m = ").t(l) + f"{_num(m)}: "
                     + "; ".join(f"$e^{{{_num(x / t - m)}}} = {f6(v)}$" for x, v in zip(z, s["e"]))),
             rtol=RTOL, atol=1e-6, rule=bi("exponentiate the scaled logits (the largest subtracted for stability)",
                                           "对缩放后的 logits 取指数（先减去最大值以保证数值稳定）"),

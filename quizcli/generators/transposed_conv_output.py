@@ -144,7 +144,7 @@ def _chain(prm: dict, square: bool):
                         else at(e["n"], i) * at(e["s"], i) if how == "n_s" else at(e["n"], i) - 1)
 
     count_step(ch, "span", hw(bi("the span of the strided inputs (n − 1)s", "步长展开后输入的跨度 (n − 1)s")), span, uses=("n", "s"),
-               text=bi_lines(lambda x, l: (bi("Inputs s apart: ", "输入间隔 s 放置：").t(l)) + lines(l, lambda i: (
+               text=bi_lines(lambda x, l: bi("Inputs s apart: ", "输入间隔 s 放置：").t(l) + lines(l, lambda i: (
                    f"$(n - 1)s = ({x['n'][i]} - 1) \\cdot {x['s'][i]} = {F(at(x['span'], i))}$"))),
                rule=bi("the n inputs are placed s pixels apart: n − 1 gaps", "n 个输入相隔 s 个像素放置：共 n − 1 个间隔"),
                formula=bi("(n − 1)·s", "(n − 1)·s"),

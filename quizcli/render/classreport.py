@@ -3,7 +3,7 @@ bar charts (the same Content-Security-Policy as the sheets: no script, no fetch)
 from __future__ import annotations
 
 import html
-from ..core.models import Bilingual
+from ..i18n import html_lang
 
 
 def _tr(lang: str, en: str, zh: str) -> str:
@@ -111,6 +111,6 @@ def html_report(data: dict, lang: str) -> str:
                     f"<th>{_tr(lang, 'Facility', '正确率')}</th><th>{_tr(lang, 'By parameter', '按参数')}</th>"
                     f"<th>{_tr(lang, 'Misconceptions', '错误思路')}</th></tr>{''.join(frows)}</table>")
     return ("<!DOCTYPE html>\n"
-            f'<html lang="{Bilingual("en", "zh-CN").t(lang)}"><head><meta charset="utf-8">'
+            f'<html lang="{html_lang(lang)}"><head><meta charset="utf-8">'
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
             f"<title>{e(title)}</title><style>{CSS}</style></head>\n<body>\n{''.join(body)}\n</body></html>\n")

@@ -15,13 +15,12 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import kinds
-from ..core.models import Bank
+from ..core.models import Bank, Bilingual
 from ..core.session import Answered, Item, Summary
 from ..grading import GradeResult
 from ..study.items import expected_text
 from ..core.mathtext import render_inline
 from .lineedit import read_line
-from ..core.models import Bilingual
 
 LETTERS = "ABCDEFGHIJ"
 

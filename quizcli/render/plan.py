@@ -8,9 +8,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from ..core.models import Bank
+from ..core.models import Bank, Bilingual
 from ..study.plan import task_line, task_short
-from ..core.models import Bilingual
 
 SHADES = " ░▒▓█"
 _KIND = {"review": ("review", "复习"), "learn": ("learn", "学习"), "practise": ("practise", "练习"),
@@ -29,7 +28,7 @@ def heat_strip(plan: dict[str, Any], lang: str) -> Text:
         i = 0 if not d["minutes"] else 1 + min(3, int(3 * d["minutes"] / top))
         t.append(SHADES[i], style="cyan")
     t.append("E", style="bold red")
-    legend = (Bilingual("  (one cell a day: shade = minutes, M = mock, E = exam)", "  （每格一天：深浅 = 分钟，M = 模拟考，E = 考试）").t(lang))
+    legend = Bilingual("  (one cell a day: shade = minutes, M = mock, E = exam)", "  （每格一天：深浅 = 分钟，M = 模拟考，E = 考试）").t(lang)
     t.append(legend, style="dim")
     return t
 

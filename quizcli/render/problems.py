@@ -54,7 +54,7 @@ def solution_block(p: Problem, lang: str) -> Group:
     for i, s in enumerate(p.steps, 1):
         steps.add_row(f" {i}. ", math_text(s.t(lang)))
     lines.append(steps)
-    ans = Text(" → " + (Bilingual("Answer: ", "答案：").t(lang)), style="bold green")
+    ans = Text(" → " + Bilingual("Answer: ", "答案：").t(lang), style="bold green")
     ans.append(p.answer_text, style="bold")
     lines.append(ans)
     note = p.route_note()

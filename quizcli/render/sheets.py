@@ -26,6 +26,7 @@ from ..core.mathtext import MATH
 
 from ..core.sheet import Sheet
 from ..core.models import Bilingual
+from ..i18n import html_lang
 
 LETTERS = "ABCDEFGHIJ"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -353,7 +354,7 @@ CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src d
 def _html_doc(title: str, body: str, lang: str) -> str:
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{Bilingual("en", "zh-CN").t(lang)}"><head><meta charset="utf-8">'
+        f'<html lang="{html_lang(lang)}"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f"<title>{html.escape(title)}</title><style>{CSS}</style></head>\n<body>\n{body}\n</body></html>\n"
     )

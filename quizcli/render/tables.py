@@ -9,7 +9,6 @@ from rich.text import Text
 
 from ..core.models import Bank
 from ..i18n import t
-from ..core.models import Bilingual
 
 
 def topics_table(bank: Bank, lang: str, mastery: dict[str, float] | None = None, width: int = 80, banks: Sequence[str | Path] = ()) -> Table:
@@ -26,11 +25,7 @@ def topics_table(bank: Bank, lang: str, mastery: dict[str, float] | None = None,
     else:
         caption = t("topics_hint", lang)
     table = Table(title=t("topics_title", lang), title_style="bold", caption=caption, header_style="bold cyan")
-    table.add_column(t("id", lang), style="bold", no_wrap=True)
-    if both or lang == "zh":
-        table.add_column("中文")
-    if both or lang != "zh":
-        table.add_column("English")
+    _id_and_titles(table, lang, both)
     table.add_column(t("concepts", lang), justify="right", no_wrap=True)
     table.add_column(t("questions", lang), justify="right", no_wrap=True)
     if mastery is not None:
@@ -72,15 +67,20 @@ def topic_concepts_table(bank: Bank, topic_id: str, lang: str, mastery: dict[str
     topic = bank.topics[topic_id]
     head = f"{topic.id} · {topic.title.zh} · {topic.title.en}" if both else f"{topic.id} · {topic.title.t(lang)}"
     table = Table(title=head, title_style="bold", caption=t("topic_concepts_hint", lang, id=topic.id, n=recent), header_style="bold cyan")
+    _id_and_titles(table, lang, both)
+    table.add_column(t("questions", lang), justify="right", no_wrap=True)
+    table.add_column(t("mastery", lang), justify="right", no_wrap=True)
+    for r in concept_rows(bank, topic_id, mastery):
+        titles = [r["title"]["zh"], r["title"]["en"]] if both else [r["title"][lang]]
+        m = "–" if r["mastery"] is None else f"{100 * r['mastery']:.0f}% ({r['answered']})"
+        table.add_row(r["id"], *titles, str(r["questions"]), m)
+    return table
+
+
+def _id_and_titles(table: Table, lang: str, both: bool) -> None:
+    """The id column (never wrapped), then the title in the chosen language, or in both."""
     table.add_column(t("id", lang), style="bold", no_wrap=True)
     if both or lang == "zh":
         table.add_column("中文")
     if both or lang != "zh":
         table.add_column("English")
-    table.add_column(t("questions", lang), justify="right", no_wrap=True)
-    table.add_column(t("mastery", lang), justify="right", no_wrap=True)
-    for r in concept_rows(bank, topic_id, mastery):
-        titles = [r["title"]["zh"], r["title"]["en"]] if both else [r["title"][Bilingual("en", lang).t(lang)]]
-        m = "–" if r["mastery"] is None else f"{100 * r['mastery']:.0f}% ({r['answered']})"
-        table.add_row(r["id"], *titles, str(r["questions"]), m)
-    return table

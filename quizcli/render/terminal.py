@@ -18,10 +18,9 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.models import Bank, Concept, Question, QuestionBrief
-from ..i18n import t
+from ..i18n import other_lang as i18n_other, t
 from ..core.mathtext import render_inline
 from .wrap import glue_math
-from ..core.models import Bilingual
 
 _INLINE = re.compile(r"(\*\*.+?\*\*|`[^`]+`)")
 
@@ -134,7 +133,7 @@ def concept_view(concept: Concept, bank: Bank, lang: str, others: list[str] | No
                  banks: Sequence[str | Path] = ()) -> RenderableType:
     """The whole `explain` page for one concept; `banks`, the extra bank folders loaded,
     go into the commands it suggests."""
-    other_lang = Bilingual("zh", "en").t(lang)
+    other_lang = i18n_other(lang)
     topic = bank.topics.get(concept.topic)
     head = Text()
     head.append(concept.title.t(lang), style="bold")
@@ -199,7 +198,7 @@ def concept_view(concept: Concept, bank: Bank, lang: str, others: list[str] | No
 def question_view(q: Question, bank: Bank, lang: str, others: list[tuple[str, str]] | None = None) -> RenderableType:
     """An exam question answered in full: the points a marker ticks, a connected paragraph,
     the concepts it rests on, then the other close matches ((kind, id) pairs)."""
-    other_lang = Bilingual("zh", "en").t(lang)
+    other_lang = i18n_other(lang)
     head = Text()
     head.append(q.id, style="bold cyan")
     if q.origin:

@@ -16,8 +16,11 @@ def _is_lang_test(t) -> bool:
     return False
 
 
+LANG_CODES = {"en", "zh", "zh-CN"}  # choosing a language code (the other language, an HTML lang) is not a text
+
+
 def _is_text(n) -> bool:
-    return isinstance(n, ast.JoinedStr) or (isinstance(n, ast.Constant) and isinstance(n.value, str)) or \
+    return isinstance(n, ast.JoinedStr) or (isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value not in LANG_CODES) or \
         (isinstance(n, ast.BinOp) and (_is_text(n.left) or _is_text(n.right))) or \
         (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("format", "join") and _is_text(n.func.value))
 
@@ -38,5 +41,6 @@ def test_no_text_is_chosen_inline_by_language():
 
 def test_the_check_finds_every_spelling(tmp_path):
     (tmp_path / "m.py").write_text('a = "x" if lang == "en" else "y"\nb = f"{n}" if "zh" != lg else "z"\n'
-                                   'c = ("p" + s) if lg == "zh" else "q"\nd = 1 if lg == "en" else 2\n', encoding="utf-8")
+                                   'c = ("p" + s) if lg == "zh" else "q"\nd = 1 if lg == "en" else 2\n'
+                                   'e = "en" if lang == "zh" else "zh"\n', encoding="utf-8")
     assert inline_choices(tmp_path) == [f"{tmp_path.name}/m.py:1", f"{tmp_path.name}/m.py:2", f"{tmp_path.name}/m.py:3"]
